@@ -1,0 +1,64 @@
+//! Stable identifiers for pages, shards and batches.
+//!
+//! A [`PageId`] is derived from inputs only (a source path or a generator key), never from
+//! discovery order, so the same page has the same id in every build and every mode.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Stable identity of a page.
+///
+/// - content pages: the source path relative to the site root, `/`-separated
+///   (`content/guide/install.md`); a `_shared/` page inside a version gets `@<version>`
+///   appended;
+/// - autodoc pages: `autodoc:<dotted module name>` (`autodoc:mypkg.sub.mod`);
+/// - generated pages: `generated:<url>` (`generated:/tags/rust/page/2/`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PageId(pub String);
+
+impl PageId {
+    /// The id of a markdown page, from its site-relative source path.
+    pub fn content(rel_path: &str) -> PageId {
+        PageId(rel_path.to_string())
+    }
+    /// The id of a Python module's page.
+    pub fn autodoc(module: &str) -> PageId {
+        PageId(format!("autodoc:{module}"))
+    }
+    /// The id of a generated page, from its URL.
+    pub fn generated(url: &str) -> PageId {
+        PageId(format!("generated:{url}"))
+    }
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Stable name of a shard (the unit of caching and invalidation), e.g. `content`,
+/// `autodoc`, `v1/content/guide`, `hash-03`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ShardId(pub String);
+
+impl fmt::Display for ShardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Number of a batch within one build (the unit of scheduling). Only meaningful for the
+/// build that issued it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct BatchId(pub u64);
+
+impl fmt::Display for BatchId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "batch {}", self.0)
+    }
+}

@@ -1,0 +1,243 @@
+//! One page to render ([`PageData`]) and the site-wide settings a worker may know
+//! ([`SiteMeta`]).
+//!
+//! `PageData` carries only what its page needs: parsed front matter, the markdown body (or
+//! the path of a Python module), the URL and template, and for generated pages the slice of
+//! the listing they show. Everything global arrives once per worker in
+//! [`crate::WorkerSetup`].
+
+use crate::ids::PageId;
+use crate::nav::{NavLink, NavPageIdx, NavSectionIdx};
+use serde::{Deserialize, Serialize};
+
+/// What produced a page. Reported per kind in the build summary and used by `--shard-autodoc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PageKind {
+    /// A markdown file under the content directory.
+    Content,
+    /// One Python module or package, documented statically.
+    Autodoc,
+    /// A page the build makes: home, section pagination, taxonomy pages, 404, alias redirects.
+    Generated,
+}
+
+impl PageKind {
+    /// Lower-case name used in JSON output and templates (`content`, `autodoc`, `generated`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageKind::Content => "content",
+            PageKind::Autodoc => "autodoc",
+            PageKind::Generated => "generated",
+        }
+    }
+}
+
+/// One page to render.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageData {
+    /// Stable id, see [`PageId`].
+    pub id: PageId,
+    /// What produced the page.
+    pub kind: PageKind,
+    /// Site-absolute URL path, always starting and ending with `/` (`/guide/install/`),
+    /// except for single-file pages such as `/404.html`.
+    pub url: String,
+    /// Source file relative to the site root (`content/guide/install.md`,
+    /// `src/mypkg/sub/mod.py`), used in error messages and to resolve relative links.
+    /// `None` for generated pages.
+    pub source_path: Option<String>,
+    /// Name of the template to render with (`page.html`, `section.html`, ...).
+    pub template: String,
+    /// Front matter and derived metadata.
+    pub meta: PageMeta,
+    /// What to render.
+    pub body: PageBody,
+    /// For section and taxonomy pages: the entries shown on this page of the listing.
+    pub listing: Option<Listing>,
+    /// Where the page sits in the nav tree; the worker derives its `NavSlice` from this.
+    pub nav: NavPosition,
+}
+
+/// Where a page sits in the [`crate::NavTree`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavPosition {
+    /// The section whose sidebar the page shows (its parent section, or for a section index
+    /// page the section itself).
+    pub section: NavSectionIdx,
+    /// The page's own entry in the tree, if it has one (generated pages other than a
+    /// section's index have none).
+    pub page: Option<NavPageIdx>,
+}
+
+/// Front matter fields, normalised, plus derived metadata.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageMeta {
+    /// Title from front matter, else the first `# heading`, else the file name.
+    pub title: String,
+    /// `description` from front matter.
+    pub description: Option<String>,
+    /// `date` normalised to RFC 3339 (`2024-05-01` or `2024-05-01T10:00:00Z` as written).
+    pub date: Option<String>,
+    /// `draft: true` pages are only built with `--drafts`.
+    pub draft: bool,
+    /// Ordering weight within the section (lower first), 0 when unset.
+    pub weight: i64,
+    /// Tags, in front matter order.
+    pub tags: Vec<String>,
+    /// Categories, in front matter order.
+    pub categories: Vec<String>,
+    /// Whether to show the table of contents (`toc`, default true).
+    pub toc: bool,
+    /// Every other front matter key, as a JSON object string (postcard is not
+    /// self-describing, so arbitrary values cannot travel as serde values).
+    pub params_json: String,
+    /// Index into [`SiteMeta::versions`] for versioned docs.
+    pub version: Option<u16>,
+}
+
+/// The content of a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PageBody {
+    /// Markdown text after the front matter.
+    Markdown {
+        /// The markdown source.
+        text: String,
+        /// 1-based line of the source file on which `text` starts, so errors and warnings
+        /// can name real line numbers.
+        first_line: u32,
+    },
+    /// A Python module to document. The worker reads and parses the file itself; user code
+    /// is never imported or executed.
+    Python {
+        /// Source file relative to the site root.
+        file: String,
+        /// Dotted module name (`mypkg.sub.mod`).
+        module: String,
+        /// True for a package's `__init__.py`.
+        is_package: bool,
+        /// For packages: direct submodules and subpackages, in name order.
+        submodules: Vec<NavLink>,
+        /// Document `_private` names too.
+        include_private: bool,
+    },
+    /// An alias: a page that only redirects to `to` (a site-absolute URL path).
+    Redirect {
+        /// Target URL path.
+        to: String,
+    },
+    /// No body of its own (generated listing pages, the 404 page).
+    Empty,
+}
+
+/// The entries a listing page shows (section index, taxonomy list, taxonomy term).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listing {
+    /// What is listed.
+    pub kind: ListingKind,
+    /// Entries on this page of the listing, in display order.
+    pub entries: Vec<ListingEntry>,
+    /// Subsections (section listings, first page only).
+    pub subsections: Vec<ListingEntry>,
+    /// Present when the listing spans more than one page.
+    pub paginator: Option<Paginator>,
+}
+
+/// What a [`Listing`] lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListingKind {
+    /// The pages of a section.
+    Section,
+    /// All terms of a taxonomy (`/tags/`).
+    TaxonomyIndex {
+        /// Taxonomy name (`tags`).
+        taxonomy: String,
+    },
+    /// The pages carrying one term (`/tags/rust/`).
+    TaxonomyTerm {
+        /// Taxonomy name (`tags`).
+        taxonomy: String,
+        /// The term as written in front matter (`Rust`).
+        term: String,
+    },
+}
+
+/// One entry of a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingEntry {
+    /// Title of the linked page or term.
+    pub title: String,
+    /// URL path of the linked page or term.
+    pub url: String,
+    /// Description from front matter.
+    pub description: Option<String>,
+    /// Date from front matter.
+    pub date: Option<String>,
+    /// Tags of the linked page.
+    pub tags: Vec<String>,
+    /// For taxonomy terms: how many pages carry the term.
+    pub count: Option<u32>,
+}
+
+/// Position within a paginated listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paginator {
+    /// 1-based page number.
+    pub current: u32,
+    /// Number of pages of the listing.
+    pub total_pages: u32,
+    /// Number of entries over all pages.
+    pub total_items: u32,
+    /// URL of the first page.
+    pub first: String,
+    /// URL of the last page.
+    pub last: String,
+    /// URL of the previous page.
+    pub prev: Option<String>,
+    /// URL of the next page.
+    pub next: Option<String>,
+}
+
+/// Site-wide settings every worker receives once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteMeta {
+    /// Site title.
+    pub title: String,
+    /// Absolute base URL, ending with `/` (`https://example.org/docs/`).
+    pub base_url: String,
+    /// Site description, for the home page and feeds.
+    pub description: Option<String>,
+    /// Language code for `<html lang>`.
+    pub language: String,
+    /// Which per-page outputs to write.
+    pub outputs: OutputFormats,
+    /// Enabled taxonomies, in display order (`tags`, `categories`).
+    pub taxonomies: Vec<String>,
+    /// Versions of versioned docs, empty when the site is not versioned.
+    pub versions: Vec<VersionInfo>,
+    /// `ssg-coord <version>`, for the generator meta tag.
+    pub generator: String,
+}
+
+/// Which per-page outputs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputFormats {
+    /// `<url>/index.html`.
+    pub html: bool,
+    /// `<url>/index.json`: metadata, headings, plain text, outgoing links.
+    pub json: bool,
+    /// `<url>/index.txt`: plain text.
+    pub txt: bool,
+}
+
+/// One version of versioned docs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    /// Folder name under `content/_versions/` (`v1`).
+    pub id: String,
+    /// Display label (`1.x`).
+    pub label: String,
+    /// URL prefix without trailing slash (`/v1`, or empty for the latest at the root).
+    pub url_prefix: String,
+    /// True for the version marked latest.
+    pub latest: bool,
+}

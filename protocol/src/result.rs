@@ -1,0 +1,156 @@
+//! What a worker sends back for a batch: [`ShardResult`].
+//!
+//! Rendered HTML never crosses the pipe: the worker writes its outputs into the output
+//! directory and returns their paths and content hashes, plus the small per-page facts the
+//! merge needs (title, headings, anchors, outgoing links, a summary for search and feeds).
+
+use crate::ids::{BatchId, PageId};
+use serde::{Deserialize, Serialize};
+
+/// The result of rendering one batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardResult {
+    /// The batch this answers.
+    pub batch: BatchId,
+    /// One result per page of the batch, in batch order.
+    pub pages: Vec<PageResult>,
+    /// Peak resident set size of the worker so far, in bytes (0 when unknown).
+    pub worker_peak_rss: u64,
+}
+
+/// The result of rendering one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageResult {
+    /// The page.
+    pub id: PageId,
+    /// Wall time spent rendering it, in microseconds.
+    pub elapsed_micros: u64,
+    /// What was written, or why nothing was.
+    pub outcome: Result<RenderedPage, PageError>,
+}
+
+/// A successfully rendered page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RenderedPage {
+    /// Final title (for autodoc pages, the module name).
+    pub title: String,
+    /// Files written, relative to the output directory, in a fixed order.
+    pub outputs: Vec<OutputFile>,
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
+    /// Every element id in the page body that a `#fragment` may target.
+    pub anchors: Vec<String>,
+    /// Internal outgoing links, site-absolute (`/guide/install/#setup`), in document order.
+    pub links: Vec<String>,
+    /// Relative `.md` links and cross-references the page resolved through the nav tree, and
+    /// what they resolved to; the cache re-renders the page when one resolves differently.
+    pub link_deps: Vec<LinkDep>,
+    /// Plain-text excerpt for the search index and feeds (at most ~300 characters).
+    pub summary: String,
+    /// Number of words of plain text.
+    pub word_count: u32,
+    /// Problems that did not stop the page (an unknown code language, a broken relative
+    /// link, ...).
+    pub warnings: Vec<PageWarning>,
+}
+
+/// One file a worker wrote.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OutputFile {
+    /// Path relative to the output directory, `/`-separated (`guide/install/index.html`).
+    pub path: String,
+    /// xxh3-128 of the content.
+    pub hash: u128,
+    /// Length in bytes.
+    pub len: u64,
+}
+
+/// A heading of a rendered page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Plain text.
+    pub text: String,
+    /// Element id (the `#fragment`).
+    pub id: String,
+}
+
+/// A resolved relative link or cross-reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct LinkDep {
+    /// What the page asked for: a site-relative source path (`content/guide/install.md`) or
+    /// a dotted Python name.
+    pub target: String,
+    /// The URL it resolved to, `None` when it did not resolve.
+    pub url: Option<String>,
+}
+
+/// A problem that did not stop a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageWarning {
+    /// Site-relative file the problem is in.
+    pub file: Option<String>,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// Why a page was not rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageError {
+    /// Site-relative file at fault (the page's source, or the template).
+    pub file: Option<String>,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// Class of failure.
+    pub kind: PageErrorKind,
+    /// What went wrong, lower case, no final period.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+/// Class of a [`PageError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PageErrorKind {
+    /// Front matter that does not parse or has a field of the wrong type.
+    FrontMatter,
+    /// A source file that is not valid UTF-8.
+    Encoding,
+    /// A Python module that does not parse.
+    Python,
+    /// A template that does not parse or fails while rendering.
+    Template,
+    /// The page names a template that does not exist.
+    MissingTemplate,
+    /// Two pages claim the same URL, or a slug/url is invalid.
+    Url,
+    /// Reading a source or writing an output failed.
+    Io,
+    /// The worker process died while rendering the page.
+    WorkerCrashed,
+    /// The page took longer than `--page-timeout`.
+    Timeout,
+    /// A bug in ssg-coord (a caught panic).
+    Internal,
+}
+
+impl PageErrorKind {
+    /// Short lower-case name for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageErrorKind::FrontMatter => "front matter",
+            PageErrorKind::Encoding => "encoding",
+            PageErrorKind::Python => "python",
+            PageErrorKind::Template => "template",
+            PageErrorKind::MissingTemplate => "missing template",
+            PageErrorKind::Url => "url",
+            PageErrorKind::Io => "io",
+            PageErrorKind::WorkerCrashed => "worker crashed",
+            PageErrorKind::Timeout => "timeout",
+            PageErrorKind::Internal => "internal error",
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Writing output files: atomically (temp file + rename, so a reader such as the dev server
+//! never sees a half-written page) and confined to the output directory.
+
+use protocol::OutputFile;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// Content hash used for outputs and fingerprints (xxh3-128).
+pub fn content_hash(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// Joins `rel` (a `/`-separated path) to `out_dir`, refusing anything that could escape it:
+/// absolute paths, `..`, empty segments from `//` and NUL bytes.
+pub fn output_path(out_dir: &Path, rel: &str) -> io::Result<PathBuf> {
+    let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write `{rel}`: {why}"));
+    if rel.is_empty() || rel.contains('\0') || rel.contains('\\') {
+        return Err(invalid("not a relative output path"));
+    }
+    let mut path = out_dir.to_path_buf();
+    for component in Path::new(rel).components() {
+        match component {
+            Component::Normal(part) => path.push(part),
+            _ => return Err(invalid("it would leave the output directory")),
+        }
+    }
+    Ok(path)
+}
+
+/// Writes `bytes` to `out_dir/rel` atomically: the data goes to a temporary file beside the
+/// target, which is then renamed over it. Parent directories are created. If the target
+/// already holds exactly these bytes it is left untouched (its mtime too), which keeps
+/// incremental builds and file watchers quiet.
+pub fn write_output(out_dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<OutputFile> {
+    let path = output_path(out_dir, rel)?;
+    let hash = content_hash(bytes);
+    let output = OutputFile { path: rel.to_string(), hash, len: bytes.len() as u64 };
+    if let Ok(existing) = std::fs::metadata(&path)
+        && existing.len() == bytes.len() as u64
+        && std::fs::read(&path).is_ok_and(|old| content_hash(&old) == hash)
+    {
+        return Ok(output);
+    }
+    let parent = path.parent().unwrap_or(out_dir);
+    std::fs::create_dir_all(parent)?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        drop(file);
+        std::fs::rename(&temp, &path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map(|()| output).map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_cannot_escape() {
+        let out = Path::new("/out");
+        assert_eq!(output_path(out, "a/b/index.html").unwrap(), Path::new("/out/a/b/index.html"));
+        for bad in ["../x", "/etc/passwd", "a/../../x", "", "a\\..\\b", "a/./b/../c"] {
+            assert!(output_path(out, bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn write_is_atomic_and_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write_output(dir.path(), "x/index.html", b"hello").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("x/index.html")).unwrap(), b"hello");
+        let again = write_output(dir.path(), "x/index.html", b"hello").unwrap();
+        assert_eq!(first, again);
+        write_output(dir.path(), "x/index.html", b"changed").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("x/index.html")).unwrap(), b"changed");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("x")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "temp files left behind");
+    }
+}
