@@ -40,8 +40,8 @@ pub use page::{
     PageMeta, Paginator, SiteMeta, VersionInfo,
 };
 pub use result::{
-    Heading, LinkDep, OutputFile, PageError, PageErrorKind, PageResult, PageWarning, RenderedPage,
-    ShardResult,
+    Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,
+    RenderedPage, ShardResult,
 };
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is

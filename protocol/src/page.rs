@@ -214,6 +214,12 @@ pub struct SiteMeta {
     pub taxonomies: Vec<String>,
     /// Versions of versioned docs, empty when the site is not versioned.
     pub versions: Vec<VersionInfo>,
+    /// Content directory relative to the site root (`content`). Relative links in markdown
+    /// resolve against the source file's folder, and folders map to URLs below it.
+    pub content_dir: String,
+    /// Whether the site-wide search index (`/index.json`) is written; it then takes the
+    /// place of the home page's own `index.json`.
+    pub search_index: bool,
     /// `ssg-coord <version>`, for the generator meta tag.
     pub generator: String,
 }

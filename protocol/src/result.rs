@@ -40,8 +40,8 @@ pub struct RenderedPage {
     pub headings: Vec<Heading>,
     /// Every element id in the page body that a `#fragment` may target.
     pub anchors: Vec<String>,
-    /// Internal outgoing links, site-absolute (`/guide/install/#setup`), in document order.
-    pub links: Vec<String>,
+    /// Internal outgoing links, in document order.
+    pub links: Vec<OutgoingLink>,
     /// Relative `.md` links and cross-references the page resolved through the nav tree, and
     /// what they resolved to; the cache re-renders the page when one resolves differently.
     pub link_deps: Vec<LinkDep>,
@@ -74,6 +74,16 @@ pub struct Heading {
     pub text: String,
     /// Element id (the `#fragment`).
     pub id: String,
+}
+
+/// An internal link found in a page body.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OutgoingLink {
+    /// Site-absolute target without the base path, with its fragment if any
+    /// (`/guide/install/#setup`); a fragment-only link is resolved against the page itself.
+    pub target: String,
+    /// 1-based line in the page's source file, when known.
+    pub line: Option<u32>,
 }
 
 /// A resolved relative link or cross-reference.

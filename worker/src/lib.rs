@@ -4,19 +4,54 @@
 //! [`protocol::PageData`] and a [`RenderContext`] (built once per worker from
 //! [`protocol::WorkerSetup`]), writes each page's outputs into the output directory and
 //! returns a [`protocol::ShardResult`]. The coordinator calls it inline (`--no-shard`), from a
-//! thread pool, or in worker processes through [`serve`]'s stdio loop.
+//! thread pool, or in worker processes through [`serve_stdio`].
 //!
+//! - `render`: the per-page pipeline (body → template → outputs), panics caught per page.
 //! - `markdown`: comrak with GFM extensions, alerts, MyST/Docusaurus admonitions, heading
-//!   ids, link rewriting, plain text extraction.
+//!   ids, plain text extraction; `page_links`: link rewriting and recording.
 //! - `highlight`: syntect with CSS classes, cached by content hash.
 //! - `autodoc`: Ruff's Python parser → `ModuleDoc` → HTML; never imports user code.
-//! - `templates`: built-in theme + user overrides (minijinja), the template context.
-//! - `render`: the per-page pipeline; `outputs`: writing HTML/JSON/TXT atomically.
+//! - `templates`: built-in theme + user overrides (minijinja); `views` builds the template
+//!   context from a page.
+//! - `outputs`: atomic, confined writes of output files.
+//! - `serve`: the worker process's stdio loop; `fault`: test-only fault injection.
 #![deny(missing_docs)]
 
 mod autodoc;
+mod fault;
 mod highlight;
 mod markdown;
+mod page_links;
+mod peak_rss;
+mod render;
+mod serve;
 mod templates;
+mod text;
+mod views;
 
 pub mod outputs;
+
+pub use peak_rss::bytes as peak_rss_bytes;
+pub use render::{RenderContext, base_path, output_stem, render_batch, render_one};
+pub use serve::{ServeError, die_with_parent, serve_stdio};
+pub use templates::builtin_templates;
+pub use text::decode_utf8;
+
+/// Theme assets to write into the output directory, as (relative path, bytes): the theme's
+/// own files, the syntax highlighting stylesheet and the autodoc stylesheet.
+pub fn theme_assets() -> Vec<(String, Vec<u8>)> {
+    let mut assets: Vec<(String, Vec<u8>)> = templates::theme_assets()
+        .into_iter()
+        .map(|(path, bytes)| (path.to_string(), bytes.into_owned()))
+        .collect();
+    assets.push((
+        "assets/highlight.css".to_string(),
+        highlight::highlight_css().into_bytes(),
+    ));
+    assets.push((
+        "assets/autodoc.css".to_string(),
+        include_bytes!("../theme/static/autodoc.css").to_vec(),
+    ));
+    assets.sort();
+    assets
+}

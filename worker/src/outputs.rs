@@ -13,7 +13,12 @@ pub fn content_hash(bytes: &[u8]) -> u128 {
 /// Joins `rel` (a `/`-separated path) to `out_dir`, refusing anything that could escape it:
 /// absolute paths, `..`, empty segments from `//` and NUL bytes.
 pub fn output_path(out_dir: &Path, rel: &str) -> io::Result<PathBuf> {
-    let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write `{rel}`: {why}"));
+    let invalid = |why: &str| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write `{rel}`: {why}"),
+        )
+    };
     if rel.is_empty() || rel.contains('\0') || rel.contains('\\') {
         return Err(invalid("not a relative output path"));
     }
@@ -34,7 +39,11 @@ pub fn output_path(out_dir: &Path, rel: &str) -> io::Result<PathBuf> {
 pub fn write_output(out_dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<OutputFile> {
     let path = output_path(out_dir, rel)?;
     let hash = content_hash(bytes);
-    let output = OutputFile { path: rel.to_string(), hash, len: bytes.len() as u64 };
+    let output = OutputFile {
+        path: rel.to_string(),
+        hash,
+        len: bytes.len() as u64,
+    };
     if let Ok(existing) = std::fs::metadata(&path)
         && existing.len() == bytes.len() as u64
         && std::fs::read(&path).is_ok_and(|old| content_hash(&old) == hash)
@@ -43,7 +52,10 @@ pub fn write_output(out_dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<Outpu
     }
     let parent = path.parent().unwrap_or(out_dir);
     std::fs::create_dir_all(parent)?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
@@ -54,7 +66,9 @@ pub fn write_output(out_dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<Outpu
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
-    result.map(|()| output).map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+    result
+        .map(|()| output)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
 }
 
 #[cfg(test)]
@@ -64,8 +78,18 @@ mod tests {
     #[test]
     fn output_paths_cannot_escape() {
         let out = Path::new("/out");
-        assert_eq!(output_path(out, "a/b/index.html").unwrap(), Path::new("/out/a/b/index.html"));
-        for bad in ["../x", "/etc/passwd", "a/../../x", "", "a\\..\\b", "a/./b/../c"] {
+        assert_eq!(
+            output_path(out, "a/b/index.html").unwrap(),
+            Path::new("/out/a/b/index.html")
+        );
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../x",
+            "",
+            "a\\..\\b",
+            "a/./b/../c",
+        ] {
             assert!(output_path(out, bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -74,11 +98,17 @@ mod tests {
     fn write_is_atomic_and_idempotent() {
         let dir = tempfile::tempdir().unwrap();
         let first = write_output(dir.path(), "x/index.html", b"hello").unwrap();
-        assert_eq!(std::fs::read(dir.path().join("x/index.html")).unwrap(), b"hello");
+        assert_eq!(
+            std::fs::read(dir.path().join("x/index.html")).unwrap(),
+            b"hello"
+        );
         let again = write_output(dir.path(), "x/index.html", b"hello").unwrap();
         assert_eq!(first, again);
         write_output(dir.path(), "x/index.html", b"changed").unwrap();
-        assert_eq!(std::fs::read(dir.path().join("x/index.html")).unwrap(), b"changed");
+        assert_eq!(
+            std::fs::read(dir.path().join("x/index.html")).unwrap(),
+            b"changed"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("x")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temp files left behind");
     }

@@ -1,4 +1,143 @@
-//! Discovery: reading the site folder (config, content, front matter, Python modules,
-//! templates, static files) without rendering anything.
+//! Discovery: reading the site folder without rendering anything.
+//!
+//! [`Site::load`] reads `ssg.toml`, walks the content directory (front matter only, bodies
+//! are re-read when their page is dispatched), lists the modules of each autodoc package
+//! from paths, reads user templates and lists static files. A page that cannot be read
+//! (invalid UTF-8, broken front matter) becomes a [`PageFailure`]; the rest of the site
+//! goes on.
 
 pub mod front_matter;
+mod python;
+mod walk;
+
+use crate::config::{Config, ConfigError};
+use crate::diagnostics::{Diagnostic, PageFailure};
+use front_matter::FrontMatter;
+use protocol::TemplateSource;
+use std::path::{Path, PathBuf};
+
+pub use python::PythonModule;
+pub use walk::read_body;
+
+/// Everything the build knows about a site before planning.
+#[derive(Debug)]
+pub struct Site {
+    /// Absolute site root.
+    pub root: PathBuf,
+    /// `ssg.toml`.
+    pub config: Config,
+    /// Hash of the raw `ssg.toml` bytes (0 without one), part of every page fingerprint.
+    pub config_hash: u128,
+    /// Markdown pages, sorted by source path.
+    pub pages: Vec<SourcePage>,
+    /// Python modules of all autodoc packages, sorted by package then module name.
+    pub modules: Vec<PythonModule>,
+    /// User templates, sorted by name.
+    pub templates: Vec<TemplateSource>,
+    /// Files copied as they are: `static/` and non-markdown files under the content
+    /// directory, sorted by output path.
+    pub assets: Vec<AssetFile>,
+    /// Pages that could not be read.
+    pub failures: Vec<PageFailure>,
+    /// Site-level errors that are not a page's (an unreadable template).
+    pub errors: Vec<Diagnostic>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A markdown file and its front matter.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    /// Path relative to the site root, `/`-separated (`content/guide/install.md`).
+    pub rel_path: String,
+    /// Path relative to the content directory (`guide/install.md`).
+    pub content_path: String,
+    /// Parsed front matter.
+    pub front_matter: FrontMatter,
+    /// The body's first `# heading`, for pages whose front matter has no title.
+    pub heading_title: Option<String>,
+    /// Byte offset of the body in the decoded file, for re-reading it at dispatch.
+    pub body_offset: usize,
+    /// 1-based line on which the body starts.
+    pub body_first_line: u32,
+    /// Hash of the raw file bytes.
+    pub hash: u128,
+    /// Size of the file in bytes (expensive pages are scheduled first).
+    pub len: u64,
+}
+
+impl SourcePage {
+    /// True for `_index.md`, a section's own page.
+    pub fn is_section_index(&self) -> bool {
+        self.content_path == "_index.md" || self.content_path.ends_with("/_index.md")
+    }
+}
+
+/// A file copied into the output as it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AssetFile {
+    /// Path relative to the output directory.
+    pub output_path: String,
+    /// Absolute source path.
+    pub source: PathBuf,
+}
+
+/// Why a site could not be loaded at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// `ssg.toml` is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The site folder itself is unusable.
+    #[error("{path}: {message}")]
+    Site {
+        /// The folder or file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Site {
+    /// Loads the site rooted at `root`.
+    pub fn load(root: &Path, include_drafts: bool) -> Result<Site, LoadError> {
+        let root = std::fs::canonicalize(root).map_err(|e| LoadError::Site {
+            path: root.display().to_string(),
+            message: format!("cannot open site folder: {e}"),
+        })?;
+        if !root.is_dir() {
+            return Err(LoadError::Site {
+                path: root.display().to_string(),
+                message: "not a folder; pass the folder that holds ssg.toml and content/".into(),
+            });
+        }
+        let config = Config::load(&root)?;
+        let config_hash = std::fs::read(root.join("ssg.toml"))
+            .map(|b| worker::outputs::content_hash(&b))
+            .unwrap_or(0);
+        let mut site = Site {
+            root,
+            config,
+            config_hash,
+            pages: Vec::new(),
+            modules: Vec::new(),
+            templates: Vec::new(),
+            assets: Vec::new(),
+            failures: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        walk::content(&mut site, include_drafts);
+        walk::templates(&mut site);
+        walk::static_files(&mut site);
+        python::discover(&mut site)?;
+        site.assets.sort();
+        site.assets.dedup_by(|a, b| a.output_path == b.output_path);
+        Ok(site)
+    }
+
+    /// Content directory relative to the site root, `/`-separated, no trailing slash.
+    pub fn content_dir(&self) -> String {
+        self.config.build.content_dir.trim_matches('/').to_string()
+    }
+}

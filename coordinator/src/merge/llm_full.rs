@@ -21,7 +21,12 @@ pub struct LlmPage {
 
 /// Writes `llm-full.txt`: a header naming the site, then per page (sorted by URL) a
 /// `# <title>` line, a `URL: <absolute url>` line, a blank line and the page's text.
-pub fn write_llm_full(out_dir: &Path, site_title: &str, base_url: &str, pages: &[LlmPage]) -> io::Result<OutputFile> {
+pub fn write_llm_full(
+    out_dir: &Path,
+    site_title: &str,
+    base_url: &str,
+    pages: &[LlmPage],
+) -> io::Result<OutputFile> {
     let _ = (out_dir, site_title, base_url, pages);
     todo!()
 }

@@ -37,7 +37,11 @@ pub const FEED_ITEMS: usize = 20;
 
 /// Writes `rss.xml` with the [`FEED_ITEMS`] newest items (date descending, then URL), in a
 /// deterministic order whatever the input order.
-pub fn write_rss(out_dir: &Path, channel: &FeedChannel<'_>, items: &[FeedItem]) -> io::Result<OutputFile> {
+pub fn write_rss(
+    out_dir: &Path,
+    channel: &FeedChannel<'_>,
+    items: &[FeedItem],
+) -> io::Result<OutputFile> {
     let _ = (out_dir, channel, items);
     todo!()
 }

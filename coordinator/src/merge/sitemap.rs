@@ -17,7 +17,11 @@ pub struct SitemapEntry {
 
 /// Writes `sitemap.xml` (and `sitemap-N.xml` files past 50,000 URLs) into `out_dir`.
 /// Entries are written sorted by URL whatever their input order. Returns the files written.
-pub fn write_sitemap(out_dir: &Path, base_url: &str, entries: &[SitemapEntry]) -> io::Result<Vec<OutputFile>> {
+pub fn write_sitemap(
+    out_dir: &Path,
+    base_url: &str,
+    entries: &[SitemapEntry],
+) -> io::Result<Vec<OutputFile>> {
     let _ = (out_dir, base_url, entries);
     todo!()
 }

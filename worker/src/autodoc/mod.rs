@@ -28,7 +28,11 @@ pub struct AutodocError {
 pub struct ModuleDoc {}
 
 /// Parses `source` (the module `module`) and extracts its documentation.
-pub fn document_module(source: &str, module: &str, options: AutodocOptions) -> Result<ModuleDoc, AutodocError> {
+pub fn document_module(
+    source: &str,
+    module: &str,
+    options: AutodocOptions,
+) -> Result<ModuleDoc, AutodocError> {
     let _ = (source, module, options);
     todo!()
 }
@@ -57,7 +61,11 @@ pub struct AutodocHtml {
 }
 
 /// Renders a module page. `markdown` turns a docstring fragment into HTML.
-pub fn render_module(doc: &ModuleDoc, info: &ModulePageInfo<'_>, markdown: &dyn Fn(&str) -> String) -> AutodocHtml {
+pub fn render_module(
+    doc: &ModuleDoc,
+    info: &ModulePageInfo<'_>,
+    markdown: &dyn Fn(&str) -> String,
+) -> AutodocHtml {
     let _ = (doc, info, markdown);
     todo!()
 }

@@ -54,7 +54,12 @@ impl MarkdownRenderer {
     }
 
     /// Renders `text`, whose first line is line `first_line` of its source file.
-    pub fn render(&self, text: &str, first_line: u32, links: &mut dyn LinkRewriter) -> RenderedMarkdown {
+    pub fn render(
+        &self,
+        text: &str,
+        first_line: u32,
+        links: &mut dyn LinkRewriter,
+    ) -> RenderedMarkdown {
         let _ = (text, first_line, links);
         todo!()
     }

@@ -1,0 +1,126 @@
+//! Listing the modules of each `[[autodoc.python]]` package from paths alone. Sources are
+//! hashed here (for fingerprints) but parsed only by workers; nothing is imported.
+
+use super::walk::relative;
+use super::{LoadError, Site};
+use crate::config::ConfigError;
+use walkdir::WalkDir;
+
+/// One Python module to document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonModule {
+    /// Index of its package in `config.autodoc_python`.
+    pub package: usize,
+    /// Dotted module name (`mypkg.sub.mod`; a package's `__init__.py` is `mypkg.sub`).
+    pub name: String,
+    /// Source file relative to the site root.
+    pub rel_path: String,
+    /// True for `__init__.py`.
+    pub is_package: bool,
+    /// Hash of the source bytes.
+    pub hash: u128,
+    /// Size of the source in bytes (expensive pages are scheduled first).
+    pub len: u64,
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Fills `site.modules` from the configured packages.
+pub(super) fn discover(site: &mut Site) -> Result<(), LoadError> {
+    for (package_idx, package) in site.config.autodoc_python.iter().enumerate() {
+        let package_dir = site.root.join(&package.path);
+        if !package_dir.is_dir() {
+            return Err(LoadError::Config(ConfigError {
+                file: site.root.join("ssg.toml"),
+                line: None,
+                message: format!(
+                    "autodoc package `{}`: folder `{}` does not exist",
+                    package.name, package.path
+                ),
+                hint: Some("set `path` to the package folder, relative to the site root".into()),
+            }));
+        }
+        let walker = WalkDir::new(&package_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(name.starts_with('.') || name == "__pycache__")
+            });
+        for entry in walker.flatten() {
+            if !entry.file_type().is_file()
+                || entry.path().extension().is_none_or(|ext| ext != "py")
+            {
+                continue;
+            }
+            let (Some(rel_to_package), Some(rel_path)) = (
+                relative(entry.path(), &package_dir),
+                relative(entry.path(), &site.root),
+            ) else {
+                continue;
+            };
+            let mut parts: Vec<&str> = rel_to_package.trim_end_matches(".py").split('/').collect();
+            let is_package = parts.last() == Some(&"__init__");
+            if is_package {
+                parts.pop();
+            }
+            // Files that cannot be imported (`my-script.py`) are not modules.
+            if !parts.iter().all(|p| is_identifier(p)) {
+                continue;
+            }
+            let private = parts
+                .iter()
+                .any(|p| p.starts_with('_') && !(p.starts_with("__") && p.ends_with("__")));
+            if private && !package.include_private {
+                continue;
+            }
+            let name = std::iter::once(package.name.as_str())
+                .chain(parts.iter().copied())
+                .collect::<Vec<_>>()
+                .join(".");
+            let bytes = match std::fs::read(entry.path()) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    site.warnings.push(crate::diagnostics::Diagnostic::in_file(
+                        rel_path,
+                        format!("cannot read: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            site.modules.push(PythonModule {
+                package: package_idx,
+                name,
+                rel_path,
+                is_package,
+                hash: worker::outputs::content_hash(&bytes),
+                len: bytes.len() as u64,
+            });
+        }
+    }
+    site.modules
+        .sort_by(|a, b| (a.package, &a.name).cmp(&(b.package, &b.name)));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_identifier;
+
+    #[test]
+    fn identifiers() {
+        for (name, ok) in [
+            ("mod", true),
+            ("_private", true),
+            ("my-script", false),
+            ("2fa", false),
+            ("ünï", true),
+        ] {
+            assert_eq!(is_identifier(name), ok, "{name}");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Walking the content, template and static folders, in sorted order so discovery is
+//! deterministic.
+
+use super::front_matter;
+use super::{AssetFile, Site, SourcePage};
+use crate::diagnostics::{Diagnostic, PageFailure};
+use protocol::{PageError, PageErrorKind, PageId, PageKind, TemplateSource};
+use std::path::Path;
+use walkdir::{DirEntry, WalkDir};
+
+/// Hidden files and folders (`.git`, `.DS_Store`) are never part of a site.
+fn is_hidden(entry: &DirEntry) -> bool {
+    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
+}
+
+/// `/`-separated path of `path` relative to `base`.
+pub(super) fn relative(path: &Path, base: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+fn sorted_files(dir: &Path) -> impl Iterator<Item = walkdir::Result<DirEntry>> {
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e))
+        .filter(|e| e.as_ref().map_or(true, |e| e.file_type().is_file()))
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+}
+
+/// Markdown pages and content assets.
+pub(super) fn content(site: &mut Site, include_drafts: bool) {
+    let content_dir_name = site.content_dir();
+    let content_dir = site.root.join(&content_dir_name);
+    if !content_dir.is_dir() {
+        site.warnings.push(
+            Diagnostic::in_file(
+                content_dir_name.clone(),
+                "content folder does not exist; only generated pages are built",
+            )
+            .with_hint("create it and add markdown files, or set build.content_dir in ssg.toml"),
+        );
+        return;
+    }
+    for entry in sorted_files(&content_dir) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                site.warnings.push(Diagnostic::in_file(
+                    content_dir_name.clone(),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let (Some(rel_path), Some(content_path)) =
+            (relative(path, &site.root), relative(path, &content_dir))
+        else {
+            site.warnings.push(Diagnostic::in_file(
+                path.display().to_string(),
+                "skipped: file name is not valid UTF-8",
+            ));
+            continue;
+        };
+        if !is_markdown(path) {
+            site.assets.push(AssetFile {
+                output_path: content_path,
+                source: path.to_path_buf(),
+            });
+            continue;
+        }
+        match read_page(path, rel_path.clone(), content_path) {
+            Ok(page) if page.front_matter.draft && !include_drafts => {}
+            Ok(page) => site.pages.push(page),
+            Err(error) => site.failures.push(PageFailure {
+                id: PageId::content(&rel_path),
+                kind: PageKind::Content,
+                error,
+            }),
+        }
+    }
+    if site.pages.is_empty() && site.failures.is_empty() {
+        site.warnings.push(
+            Diagnostic::in_file(
+                content_dir_name,
+                "content folder has no markdown pages; only generated pages are built",
+            )
+            .with_hint("add .md files under it"),
+        );
+    }
+}
+
+fn read_page(path: &Path, rel_path: String, content_path: String) -> Result<SourcePage, PageError> {
+    let bytes = std::fs::read(path).map_err(|e| PageError {
+        file: Some(rel_path.clone()),
+        line: None,
+        kind: PageErrorKind::Io,
+        message: format!("cannot read: {e}"),
+        hint: None,
+    })?;
+    let text = worker::decode_utf8(&bytes).map_err(|(line, message)| PageError {
+        file: Some(rel_path.clone()),
+        line: Some(line),
+        kind: PageErrorKind::Encoding,
+        message,
+        hint: Some("save the file as UTF-8".into()),
+    })?;
+    let parsed = front_matter::parse(text).map_err(|e| PageError {
+        file: Some(rel_path.clone()),
+        line: e.line,
+        kind: PageErrorKind::FrontMatter,
+        message: e.message,
+        hint: e.hint,
+    })?;
+    let body_offset = parsed.body.as_ptr() as usize - text.as_ptr() as usize;
+    let heading_title = match parsed.front_matter.title {
+        Some(_) => None,
+        None => front_matter::first_heading(parsed.body),
+    };
+    Ok(SourcePage {
+        rel_path,
+        content_path,
+        heading_title,
+        body_offset,
+        body_first_line: parsed.body_first_line,
+        front_matter: parsed.front_matter,
+        hash: worker::outputs::content_hash(&bytes),
+        len: bytes.len() as u64,
+    })
+}
+
+/// Re-reads a page's body for dispatch. If the file changed since discovery, it is parsed
+/// again so the page renders what is on disk now.
+pub fn read_body(root: &Path, page: &SourcePage) -> Result<(String, u32), PageError> {
+    let path = root.join(&page.rel_path);
+    let fail = |kind, message: String| PageError {
+        file: Some(page.rel_path.clone()),
+        line: None,
+        kind,
+        message,
+        hint: None,
+    };
+    let bytes =
+        std::fs::read(&path).map_err(|e| fail(PageErrorKind::Io, format!("cannot read: {e}")))?;
+    let text = worker::decode_utf8(&bytes).map_err(|(_, m)| fail(PageErrorKind::Encoding, m))?;
+    if worker::outputs::content_hash(&bytes) == page.hash
+        && let Some(body) = text.get(page.body_offset..)
+    {
+        return Ok((body.to_string(), page.body_first_line));
+    }
+    let parsed =
+        front_matter::parse(text).map_err(|e| fail(PageErrorKind::FrontMatter, e.message))?;
+    Ok((parsed.body.to_string(), parsed.body_first_line))
+}
+
+/// User templates from `templates/`.
+pub(super) fn templates(site: &mut Site) {
+    let dir = site.root.join("templates");
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in sorted_files(&dir).flatten() {
+        let Some(name) = relative(entry.path(), &dir) else {
+            continue;
+        };
+        let path = format!("templates/{name}");
+        match std::fs::read(entry.path()).map(String::from_utf8) {
+            Ok(Ok(source)) => site.templates.push(TemplateSource { name, path, source }),
+            Ok(Err(_)) => site.errors.push(
+                Diagnostic::in_file(path, "template is not valid UTF-8")
+                    .with_hint("save it as UTF-8"),
+            ),
+            Err(e) => site.errors.push(Diagnostic::in_file(
+                path,
+                format!("cannot read template: {e}"),
+            )),
+        }
+    }
+}
+
+/// Files under `static/`, copied to the same path in the output.
+pub(super) fn static_files(site: &mut Site) {
+    let dir = site.root.join("static");
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in sorted_files(&dir).flatten() {
+        if let Some(output_path) = relative(entry.path(), &dir) {
+            site.assets.push(AssetFile {
+                output_path,
+                source: entry.path().to_path_buf(),
+            });
+        }
+    }
+}

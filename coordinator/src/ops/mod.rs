@@ -1,0 +1,3 @@
+//! One orchestration per subcommand.
+
+pub mod build;

@@ -1,0 +1,72 @@
+//! Turning a planned page into the [`PageData`] a worker renders. Markdown bodies are read
+//! from disk here, at dispatch, so the coordinator never holds the site's sources in memory.
+
+use super::{BuildPlan, Origin};
+use crate::discover::{Site, read_body};
+use protocol::{NavLink, PageBody, PageData, PageError};
+
+/// The worker's view of plan page `index`.
+pub fn page_data(plan: &BuildPlan, site: &Site, index: usize) -> Result<PageData, PageError> {
+    let page = &plan.pages[index];
+    let (source_path, body) = match &page.origin {
+        Origin::Content(i) => {
+            let source = &site.pages[*i];
+            let (text, first_line) = read_body(&site.root, source)?;
+            (
+                Some(source.rel_path.clone()),
+                PageBody::Markdown { text, first_line },
+            )
+        }
+        Origin::Module(i) => {
+            let module = &site.modules[*i];
+            let package = &site.config.autodoc_python[module.package];
+            (
+                Some(module.rel_path.clone()),
+                PageBody::Python {
+                    file: module.rel_path.clone(),
+                    module: module.name.clone(),
+                    is_package: module.is_package,
+                    submodules: if module.is_package {
+                        submodules(plan, page.nav.section)
+                    } else {
+                        Vec::new()
+                    },
+                    include_private: package.include_private,
+                },
+            )
+        }
+        Origin::Listing | Origin::NotFound => (None, PageBody::Empty),
+        Origin::Redirect { to } => (None, PageBody::Redirect { to: to.clone() }),
+    };
+    Ok(PageData {
+        id: page.id.clone(),
+        kind: page.kind,
+        url: page.url.clone(),
+        source_path,
+        template: page.template.clone(),
+        meta: page.meta.clone(),
+        body,
+        listing: page.listing.clone(),
+        nav: page.nav,
+    })
+}
+
+/// Direct submodules and subpackages of a package section, in name order.
+fn submodules(plan: &BuildPlan, section: protocol::NavSectionIdx) -> Vec<NavLink> {
+    let tree = &plan.nav;
+    let section = tree.section(section);
+    let mut links: Vec<NavLink> = section
+        .subsections
+        .iter()
+        .map(|&s| NavLink {
+            title: tree.section(s).title.clone(),
+            url: tree.section(s).url.clone(),
+        })
+        .chain(section.pages.iter().map(|&p| NavLink {
+            title: tree.page(p).title.clone(),
+            url: tree.page(p).url.clone(),
+        }))
+        .collect();
+    links.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.url.cmp(&b.url)));
+    links
+}

@@ -1,0 +1,381 @@
+//! Planning: from a discovered [`Site`] to a [`BuildPlan`]: every page with its URL,
+//! template, metadata and nav position, the nav tree, the generated pages and the failures
+//! found on the way (invalid or clashing URLs).
+//!
+//! Planning reads front matter and paths only, never page bodies, and its output depends on
+//! the inputs alone: pages are claimed in a fixed order (content by source path, then
+//! modules, then generated pages), so when two pages want one URL the same one always wins.
+//! The plan is built once, then only read.
+
+mod dispatch;
+mod generated;
+pub mod nav;
+pub mod urls;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, PageFailure};
+use crate::discover::Site;
+use nav::{NavEntry, Placement};
+use protocol::{
+    Listing, NavPosition, NavTree, OutputFormats, PageError, PageErrorKind, PageId, PageKind,
+    PageMeta, SiteMeta,
+};
+use std::collections::BTreeMap;
+
+pub use dispatch::page_data;
+
+/// What to render and how everything fits together.
+#[derive(Debug)]
+pub struct BuildPlan {
+    /// Site-wide settings sent to workers.
+    pub site: SiteMeta,
+    /// The navigation tree.
+    pub nav: NavTree,
+    /// Every page to render: content pages by source path, then modules, then generated.
+    pub pages: Vec<PlannedPage>,
+    /// Pages that cannot be built (besides those discovery already rejected).
+    pub failures: Vec<PageFailure>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One page to render.
+#[derive(Debug, Clone)]
+pub struct PlannedPage {
+    /// Stable id.
+    pub id: PageId,
+    /// Kind.
+    pub kind: PageKind,
+    /// URL path.
+    pub url: String,
+    /// Template name.
+    pub template: String,
+    /// Metadata sent to the worker.
+    pub meta: PageMeta,
+    /// Where its content comes from.
+    pub origin: Origin,
+    /// For listing pages: what they list.
+    pub listing: Option<Listing>,
+    /// Nav position.
+    pub nav: NavPosition,
+    /// Title of the top-level section the page is in (empty at the root), for search.
+    pub top_section: String,
+}
+
+/// Where a planned page's content comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `site.pages[index]`.
+    Content(usize),
+    /// `site.modules[index]`.
+    Module(usize),
+    /// A listing page (section, taxonomy).
+    Listing,
+    /// The 404 page.
+    NotFound,
+    /// An alias redirecting to `to`.
+    Redirect {
+        /// Target URL path.
+        to: String,
+    },
+}
+
+impl PlannedPage {
+    /// Relative cost, to schedule expensive pages first: source size, with autodoc pages
+    /// weighted up because parsing and extracting Python costs more per byte than markdown.
+    pub fn cost(&self, site: &Site) -> u64 {
+        match self.origin {
+            Origin::Content(i) => site.pages[i].len,
+            Origin::Module(i) => site.modules[i].len * 4,
+            _ => 512,
+        }
+    }
+
+    /// Whether the page belongs in the sitemap.
+    pub fn in_sitemap(&self) -> bool {
+        !matches!(self.origin, Origin::NotFound | Origin::Redirect { .. })
+    }
+
+    /// Whether the page is indexed for search and `llm-full.txt`.
+    pub fn is_document(&self) -> bool {
+        matches!(self.origin, Origin::Content(_) | Origin::Module(_))
+    }
+}
+
+/// Options that change the plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {}
+
+/// Claims URLs in a fixed order; the first claimant of a URL keeps it.
+#[derive(Default)]
+struct UrlClaims {
+    owners: BTreeMap<String, PageId>,
+}
+
+impl UrlClaims {
+    fn claim(&mut self, url: &str, id: &PageId) -> Result<(), PageId> {
+        match self.owners.get(url) {
+            Some(owner) => Err(owner.clone()),
+            None => {
+                self.owners.insert(url.to_string(), id.clone());
+                Ok(())
+            }
+        }
+    }
+}
+
+fn url_error(file: &str, message: String, hint: &str) -> PageError {
+    PageError {
+        file: Some(file.to_string()),
+        line: None,
+        kind: PageErrorKind::Url,
+        message,
+        hint: Some(hint.to_string()),
+    }
+}
+
+/// Site-wide settings every worker receives.
+pub fn site_meta(config: &Config, content_dir: &str) -> SiteMeta {
+    let mut taxonomies = Vec::new();
+    if config.taxonomies.tags {
+        taxonomies.push("tags".to_string());
+    }
+    if config.taxonomies.categories {
+        taxonomies.push("categories".to_string());
+    }
+    SiteMeta {
+        title: config.title.clone(),
+        base_url: config.base_url.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        outputs: OutputFormats {
+            html: config.outputs.html,
+            json: config.outputs.json,
+            txt: config.outputs.txt,
+        },
+        taxonomies,
+        versions: Vec::new(),
+        generator: format!("ssg-coord {}", env!("CARGO_PKG_VERSION")),
+        content_dir: content_dir.to_string(),
+        search_index: config.outputs.search_index,
+    }
+}
+
+impl BuildPlan {
+    /// Plans the build of `site`.
+    pub fn new(site: &Site, _options: PlanOptions) -> BuildPlan {
+        let content_dir = site.content_dir();
+        let mut claims = UrlClaims::default();
+        let mut failures = Vec::new();
+        let mut warnings = Vec::new();
+        let mut pages: Vec<PlannedPage> = Vec::new();
+        let mut entries: Vec<NavEntry> = Vec::new();
+
+        for (index, source) in site.pages.iter().enumerate() {
+            let id = PageId::content(&source.rel_path);
+            let url = match urls::content_url(source) {
+                Ok(url) => url,
+                Err(message) => {
+                    let error = url_error(
+                        &source.rel_path,
+                        message,
+                        "fix `slug`/`url` in the front matter",
+                    );
+                    failures.push(PageFailure {
+                        id,
+                        kind: PageKind::Content,
+                        error,
+                    });
+                    continue;
+                }
+            };
+            if let Err(owner) = claims.claim(&url, &id) {
+                let error = url_error(
+                    &source.rel_path,
+                    format!("url `{url}` is already used by `{owner}`"),
+                    "give one of the pages another `slug` or `url`, or rename the file",
+                );
+                failures.push(PageFailure {
+                    id,
+                    kind: PageKind::Content,
+                    error,
+                });
+                continue;
+            }
+            let front_matter = &source.front_matter;
+            let dir = source
+                .content_path
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir)
+                .to_string();
+            let stem_title = || {
+                let stem = source
+                    .content_path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&source.content_path);
+                let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+                if matches!(stem, "_index" | "index") {
+                    dir.rsplit('/')
+                        .next()
+                        .filter(|d| !d.is_empty())
+                        .unwrap_or(&site.config.title)
+                        .to_string()
+                } else {
+                    stem.to_string()
+                }
+            };
+            let title = front_matter
+                .title
+                .clone()
+                .or_else(|| source.heading_title.clone())
+                .unwrap_or_else(stem_title);
+            let is_index = source.is_section_index();
+            let template = front_matter.template.clone().unwrap_or_else(|| {
+                if is_index {
+                    "section.html"
+                } else {
+                    "page.html"
+                }
+                .to_string()
+            });
+            let meta = PageMeta {
+                title: title.clone(),
+                description: front_matter.description.clone(),
+                date: front_matter.date.clone(),
+                draft: front_matter.draft,
+                weight: front_matter.weight,
+                tags: dedup_terms(&front_matter.tags),
+                categories: dedup_terms(&front_matter.categories),
+                toc: front_matter.toc.unwrap_or(true),
+                params_json: serde_json::to_string(&front_matter.params).unwrap_or_default(),
+                version: None,
+            };
+            entries.push(NavEntry {
+                title,
+                url: url.clone(),
+                source: Some(source.rel_path.clone()),
+                kind: PageKind::Content,
+                weight: front_matter.weight,
+                placement: if is_index {
+                    Placement::ContentIndex { dir }
+                } else {
+                    Placement::ContentPage { dir }
+                },
+            });
+            pages.push(PlannedPage {
+                id,
+                kind: PageKind::Content,
+                url,
+                template,
+                meta,
+                origin: Origin::Content(index),
+                listing: None,
+                nav: NavPosition {
+                    section: protocol::NavSectionIdx(0),
+                    page: None,
+                },
+                top_section: String::new(),
+            });
+        }
+
+        for (index, module) in site.modules.iter().enumerate() {
+            let package = &site.config.autodoc_python[module.package];
+            let id = PageId::autodoc(&module.name);
+            let url = urls::module_url(&package.url, &module.name);
+            if let Err(owner) = claims.claim(&url, &id) {
+                let error = url_error(
+                    &module.rel_path,
+                    format!(
+                        "url `{url}` of module `{}` is already used by `{owner}`",
+                        module.name
+                    ),
+                    "move the content page, or give the package another `url` in ssg.toml",
+                );
+                failures.push(PageFailure {
+                    id,
+                    kind: PageKind::Autodoc,
+                    error,
+                });
+                continue;
+            }
+            let short = module
+                .name
+                .rsplit('.')
+                .next()
+                .unwrap_or(&module.name)
+                .to_string();
+            entries.push(NavEntry {
+                title: short,
+                url: url.clone(),
+                source: Some(module.rel_path.clone()),
+                kind: PageKind::Autodoc,
+                weight: 0,
+                placement: Placement::Module {
+                    prefix: package.url.clone(),
+                    name: module.name.clone(),
+                    is_package: module.is_package,
+                },
+            });
+            pages.push(PlannedPage {
+                id,
+                kind: PageKind::Autodoc,
+                url,
+                template: "autodoc.html".into(),
+                meta: PageMeta {
+                    title: module.name.clone(),
+                    toc: true,
+                    ..PageMeta::default()
+                },
+                origin: Origin::Module(index),
+                listing: None,
+                nav: NavPosition {
+                    section: protocol::NavSectionIdx(0),
+                    page: None,
+                },
+                top_section: String::new(),
+            });
+        }
+
+        let built = nav::build(&site.config.title, &entries);
+        for (page, position) in pages.iter_mut().zip(&built.positions) {
+            page.nav = *position;
+            page.top_section = top_section_title(&built.tree, *position);
+        }
+        let mut plan = BuildPlan {
+            site: site_meta(&site.config, &content_dir),
+            nav: built.tree,
+            pages,
+            failures,
+            warnings: Vec::new(),
+        };
+        generated::add_generated_pages(
+            &mut plan,
+            site,
+            &built.page_of_entry,
+            &mut claims,
+            &mut warnings,
+        );
+        plan.warnings = warnings;
+        plan
+    }
+}
+
+/// Title of the top-level section containing `position` (empty at the root).
+fn top_section_title(tree: &NavTree, position: NavPosition) -> String {
+    let chain = tree.section_chain(position.section);
+    chain
+        .get(1)
+        .map(|&s| tree.section(s).title.clone())
+        .unwrap_or_default()
+}
+
+/// Terms in front matter order, without repeats of the same slug.
+fn dedup_terms(terms: &[String]) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    terms
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty() && seen.insert(protocol::slug::slugify(t)))
+        .collect()
+}

@@ -1,0 +1,416 @@
+//! Building the [`NavTree`] from paths and front matter only.
+//!
+//! Content folders become sections (`_index.md` gives a section its page, title and weight);
+//! each autodoc package becomes a section under its URL prefix, with the package's
+//! `__init__` module as its page and subpackages as subsections. Sections and pages are
+//! ordered by weight, then title, then URL, so the order never depends on discovery.
+
+use super::urls::{folder_url, module_url, url_segment};
+use protocol::{NavPage, NavPageIdx, NavPosition, NavSection, NavSectionIdx, NavTree, PageKind};
+use std::collections::HashMap;
+
+/// Where a page goes in the tree.
+#[derive(Debug, Clone)]
+pub enum Placement {
+    /// A markdown page in content folder `dir` (`guide/advanced`, `` for the root).
+    ContentPage {
+        /// Its folder relative to the content directory.
+        dir: String,
+    },
+    /// The `_index.md` of content folder `dir`.
+    ContentIndex {
+        /// The folder it is the page of.
+        dir: String,
+    },
+    /// A Python module.
+    Module {
+        /// URL prefix of its package (`/api/`).
+        prefix: String,
+        /// Dotted module name.
+        name: String,
+        /// True for a package's `__init__`.
+        is_package: bool,
+    },
+}
+
+/// One page to place.
+#[derive(Debug, Clone)]
+pub struct NavEntry {
+    /// Title shown in navigation.
+    pub title: String,
+    /// URL path.
+    pub url: String,
+    /// Site-relative source path.
+    pub source: Option<String>,
+    /// Page kind.
+    pub kind: PageKind,
+    /// Ordering weight.
+    pub weight: i64,
+    /// Where it goes.
+    pub placement: Placement,
+}
+
+/// The tree and where each entry landed.
+#[derive(Debug)]
+pub struct BuiltNav {
+    /// The tree.
+    pub tree: NavTree,
+    /// Position of each entry, in input order.
+    pub positions: Vec<NavPosition>,
+    /// Nav page index of each entry, in input order.
+    pub page_of_entry: Vec<NavPageIdx>,
+}
+
+struct Builder {
+    tree: NavTree,
+    keys: HashMap<String, NavSectionIdx>,
+    weights: Vec<i64>,
+    page_weights: Vec<i64>,
+}
+
+/// "getting_started" → "Getting started".
+fn humanize(name: &str) -> String {
+    let spaced = name.replace(['-', '_'], " ");
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => name.to_string(),
+    }
+}
+
+impl Builder {
+    fn new(site_title: &str) -> Builder {
+        let root = NavSection {
+            title: site_title.to_string(),
+            url: "/".into(),
+            parent: None,
+            subsections: Vec::new(),
+            pages: Vec::new(),
+            index_page: None,
+            version: None,
+        };
+        let mut keys = HashMap::new();
+        keys.insert("c:".to_string(), NavSectionIdx(0));
+        Builder {
+            tree: NavTree {
+                sections: vec![root],
+                pages: Vec::new(),
+                roots: vec![NavSectionIdx(0)],
+            },
+            keys,
+            weights: vec![0],
+            page_weights: Vec::new(),
+        }
+    }
+
+    fn add_section(
+        &mut self,
+        key: String,
+        parent: NavSectionIdx,
+        title: String,
+        url: String,
+    ) -> NavSectionIdx {
+        let idx = NavSectionIdx(self.tree.sections.len() as u32);
+        self.tree.sections.push(NavSection {
+            title,
+            url,
+            parent: Some(parent),
+            subsections: Vec::new(),
+            pages: Vec::new(),
+            index_page: None,
+            version: None,
+        });
+        self.tree.sections[parent.0 as usize].subsections.push(idx);
+        self.weights.push(0);
+        self.keys.insert(key, idx);
+        idx
+    }
+
+    fn content_section(&mut self, dir: &str) -> NavSectionIdx {
+        if let Some(&idx) = self.keys.get(&format!("c:{dir}")) {
+            return idx;
+        }
+        let (parent_dir, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let parent = self.content_section(parent_dir);
+        let segments: Vec<String> = dir.split('/').map(url_segment).collect();
+        self.add_section(
+            format!("c:{dir}"),
+            parent,
+            humanize(name),
+            folder_url(&segments),
+        )
+    }
+
+    fn api_section(&mut self, prefix: &str) -> NavSectionIdx {
+        if prefix == "/" {
+            return NavSectionIdx(0);
+        }
+        if let Some(&idx) = self.keys.get(&format!("api:{prefix}")) {
+            return idx;
+        }
+        // A content section at the same URL (content/api/_index.md) hosts the packages.
+        if let Some(found) = self.tree.sections.iter().position(|s| s.url == prefix) {
+            let idx = NavSectionIdx(found as u32);
+            self.keys.insert(format!("api:{prefix}"), idx);
+            return idx;
+        }
+        self.add_section(
+            format!("api:{prefix}"),
+            NavSectionIdx(0),
+            "API reference".into(),
+            prefix.to_string(),
+        )
+    }
+
+    fn package_section(&mut self, prefix: &str, package: &str) -> NavSectionIdx {
+        let key = format!("py:{prefix}|{package}");
+        if let Some(&idx) = self.keys.get(&key) {
+            return idx;
+        }
+        let parent = match package.rsplit_once('.') {
+            Some((parent, _)) => self.package_section(prefix, parent),
+            None => self.api_section(prefix),
+        };
+        let short = package.rsplit('.').next().unwrap_or(package).to_string();
+        self.add_section(key, parent, short, module_url(prefix, package))
+    }
+
+    fn push_page(&mut self, entry: &NavEntry, section: NavSectionIdx) -> NavPageIdx {
+        let idx = NavPageIdx(self.tree.pages.len() as u32);
+        self.tree.pages.push(NavPage {
+            title: entry.title.clone(),
+            url: entry.url.clone(),
+            source: entry.source.clone(),
+            section,
+            kind: entry.kind,
+            version_key: None,
+        });
+        self.page_weights.push(entry.weight);
+        idx
+    }
+
+    fn place(&mut self, entry: &NavEntry) -> (NavPosition, NavPageIdx) {
+        match &entry.placement {
+            Placement::ContentPage { dir } => {
+                let section = self.content_section(dir);
+                let page = self.push_page(entry, section);
+                self.tree.sections[section.0 as usize].pages.push(page);
+                (
+                    NavPosition {
+                        section,
+                        page: Some(page),
+                    },
+                    page,
+                )
+            }
+            Placement::ContentIndex { dir } => {
+                let section = self.content_section(dir);
+                let page = self.push_page(entry, section);
+                let target = &mut self.tree.sections[section.0 as usize];
+                target.index_page = Some(page);
+                target.url = entry.url.clone();
+                if !dir.is_empty() {
+                    target.title = entry.title.clone();
+                }
+                self.weights[section.0 as usize] = entry.weight;
+                (
+                    NavPosition {
+                        section,
+                        page: Some(page),
+                    },
+                    page,
+                )
+            }
+            Placement::Module {
+                prefix,
+                name,
+                is_package,
+            } => {
+                if *is_package {
+                    let section = self.package_section(prefix, name);
+                    let page = self.push_page(entry, section);
+                    self.tree.sections[section.0 as usize].index_page = Some(page);
+                    (
+                        NavPosition {
+                            section,
+                            page: Some(page),
+                        },
+                        page,
+                    )
+                } else {
+                    let section = match name.rsplit_once('.') {
+                        Some((package, _)) => self.package_section(prefix, package),
+                        None => self.api_section(prefix),
+                    };
+                    let page = self.push_page(entry, section);
+                    self.tree.sections[section.0 as usize].pages.push(page);
+                    (
+                        NavPosition {
+                            section,
+                            page: Some(page),
+                        },
+                        page,
+                    )
+                }
+            }
+        }
+    }
+
+    fn sort(&mut self) {
+        let tree = &mut self.tree;
+        let page_keys: Vec<(i64, String, String)> = tree
+            .pages
+            .iter()
+            .zip(&self.page_weights)
+            .map(|(p, &w)| (w, p.title.to_lowercase(), p.url.clone()))
+            .collect();
+        let section_keys: Vec<(i64, String, String)> = tree
+            .sections
+            .iter()
+            .zip(&self.weights)
+            .map(|(s, &w)| (w, s.title.to_lowercase(), s.url.clone()))
+            .collect();
+        for section in &mut tree.sections {
+            section
+                .pages
+                .sort_by(|a, b| page_keys[a.0 as usize].cmp(&page_keys[b.0 as usize]));
+            section
+                .subsections
+                .sort_by(|a, b| section_keys[a.0 as usize].cmp(&section_keys[b.0 as usize]));
+        }
+    }
+}
+
+/// Builds the tree. Entries must already have unique URLs.
+pub fn build(site_title: &str, entries: &[NavEntry]) -> BuiltNav {
+    let mut builder = Builder::new(site_title);
+    // Content first so that an autodoc prefix can attach to a content section at its URL.
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| matches!(entries[i].placement, Placement::Module { .. }));
+    let mut positions = vec![
+        NavPosition {
+            section: NavSectionIdx(0),
+            page: None
+        };
+        entries.len()
+    ];
+    let mut page_of_entry = vec![NavPageIdx(0); entries.len()];
+    for i in order {
+        let (position, page) = builder.place(&entries[i]);
+        positions[i] = position;
+        page_of_entry[i] = page;
+    }
+    builder.sort();
+    BuiltNav {
+        tree: builder.tree,
+        positions,
+        page_of_entry,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(title: &str, url: &str, weight: i64, dir: &str, index: bool) -> NavEntry {
+        NavEntry {
+            title: title.into(),
+            url: url.into(),
+            source: None,
+            kind: PageKind::Content,
+            weight,
+            placement: if index {
+                Placement::ContentIndex { dir: dir.into() }
+            } else {
+                Placement::ContentPage { dir: dir.into() }
+            },
+        }
+    }
+
+    fn module(name: &str, is_package: bool) -> NavEntry {
+        NavEntry {
+            title: name.rsplit('.').next().unwrap_or(name).into(),
+            url: module_url("/api/", name),
+            source: None,
+            kind: PageKind::Autodoc,
+            weight: 0,
+            placement: Placement::Module {
+                prefix: "/api/".into(),
+                name: name.into(),
+                is_package,
+            },
+        }
+    }
+
+    fn titles(tree: &NavTree, section: NavSectionIdx) -> (Vec<String>, Vec<String>) {
+        let s = tree.section(section);
+        (
+            s.subsections
+                .iter()
+                .map(|&i| tree.section(i).title.clone())
+                .collect(),
+            s.pages
+                .iter()
+                .map(|&i| tree.page(i).title.clone())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn orders_by_weight_then_title() {
+        let entries = vec![
+            content("Zeta", "/guide/zeta/", 0, "guide", false),
+            content("Alpha", "/guide/alpha/", 0, "guide", false),
+            content("First", "/guide/first/", -5, "guide", false),
+            content("Guide", "/guide/", 2, "guide", true),
+            content("Tutorial", "/tutorial/", 1, "tutorial", true),
+            content("Deep", "/guide/advanced/deep/", 0, "guide/advanced", false),
+        ];
+        let built = build("Site", &entries);
+        let (subsections, pages) = titles(&built.tree, NavSectionIdx(0));
+        assert_eq!(subsections, ["Tutorial", "Guide"]);
+        assert!(pages.is_empty());
+        let guide = built.positions[0].section;
+        let (subsections, pages) = titles(&built.tree, guide);
+        assert_eq!(subsections, ["Advanced"]);
+        assert_eq!(pages, ["First", "Alpha", "Zeta"]);
+        assert_eq!(
+            built.tree.section(guide).index_page,
+            Some(built.page_of_entry[3])
+        );
+    }
+
+    #[test]
+    fn packages_become_sections_under_the_api_prefix() {
+        let entries = vec![
+            module("pkg", true),
+            module("pkg.core", false),
+            module("pkg.sub", true),
+            module("pkg.sub.leaf", false),
+            content("Home", "/", 0, "", true),
+        ];
+        let built = build("Site", &entries);
+        let tree = &built.tree;
+        let (root_subsections, _) = titles(tree, NavSectionIdx(0));
+        assert_eq!(root_subsections, ["API reference"]);
+        let pkg = built.positions[0].section;
+        assert_eq!(tree.section(pkg).url, "/api/pkg/");
+        let (subs, pages) = titles(tree, pkg);
+        assert_eq!(subs, ["sub"]);
+        assert_eq!(pages, ["core"]);
+        assert_eq!(
+            tree.section(built.positions[3].section).url,
+            "/api/pkg/sub/"
+        );
+        assert_eq!(
+            tree.section(NavSectionIdx(0)).index_page,
+            Some(built.page_of_entry[4])
+        );
+    }
+
+    #[test]
+    fn humanizes_folder_names() {
+        assert_eq!(humanize("getting_started"), "Getting started");
+        assert_eq!(humanize("api-v2"), "Api v2");
+    }
+}

@@ -1,0 +1,75 @@
+//! Executors: who renders the planned pages. Every executor calls the same
+//! `worker::render_one`; only the transport differs.
+//!
+//! - [`Executor::Inline`] (`--no-shard`): one thread, in the coordinator. The reference
+//!   output and the easiest to debug.
+//! - [`Executor::Threads`] (default for small sites): a thread pool sharing one
+//!   `RenderContext`.
+//!
+//! Pages are grouped into batches, most expensive first, and idle threads pull the next
+//! batch, so a slow page never leaves a core idle while work remains. Results are returned
+//! sorted by plan index, so nothing downstream can depend on which thread finished first.
+
+mod batches;
+mod threads;
+
+use crate::discover::Site;
+use crate::plan::BuildPlan;
+use crate::progress::Progress;
+use protocol::{PageResult, WorkerSetup};
+
+pub use batches::plan_batches;
+
+/// How pages are rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Executor {
+    /// Sequentially in the coordinator.
+    Inline,
+    /// A pool of threads in the coordinator.
+    Threads {
+        /// Number of threads.
+        threads: usize,
+    },
+}
+
+/// What to render.
+pub struct RenderRequest<'a> {
+    /// The plan.
+    pub plan: &'a BuildPlan,
+    /// The site (for reading bodies at dispatch).
+    pub site: &'a Site,
+    /// Plan indexes of the pages to render.
+    pub pages: Vec<usize>,
+    /// Global setup (templates, nav tree, site settings).
+    pub setup: WorkerSetup,
+    /// Stop scheduling at the first failed page.
+    pub fail_fast: bool,
+}
+
+/// What rendering produced.
+#[derive(Debug, Default)]
+pub struct RenderOutcome {
+    /// (plan index, result), sorted by plan index.
+    pub results: Vec<(usize, PageResult)>,
+    /// Workers (threads or processes) that rendered.
+    pub workers: usize,
+    /// Workers replaced after dying.
+    pub worker_restarts: usize,
+    /// Highest peak RSS reported by a worker, in bytes.
+    pub worker_peak_rss: u64,
+}
+
+/// Renders `request.pages` with `executor`.
+pub fn render(
+    executor: Executor,
+    request: RenderRequest<'_>,
+    progress: &Progress,
+) -> RenderOutcome {
+    let threads = match executor {
+        Executor::Inline => 1,
+        Executor::Threads { threads } => threads.max(1),
+    };
+    let mut outcome = threads::render(request, threads, progress);
+    outcome.results.sort_by_key(|(index, _)| *index);
+    outcome
+}

@@ -1,0 +1,70 @@
+//! The in-process executors: `threads` threads (1 for `--no-shard`) sharing one
+//! `RenderContext`, pulling batches from a shared cursor.
+
+use super::{RenderOutcome, RenderRequest, plan_batches};
+use crate::plan::page_data;
+use crate::progress::Progress;
+use protocol::PageResult;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use worker::{RenderContext, render_one};
+
+pub(super) fn render(
+    request: RenderRequest<'_>,
+    threads: usize,
+    progress: &Progress,
+) -> RenderOutcome {
+    let RenderRequest {
+        plan,
+        site,
+        pages,
+        setup,
+        fail_fast,
+    } = request;
+    let context = RenderContext::new(setup);
+    let batches = plan_batches(plan, site, &pages, threads);
+    let next_batch = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = crossbeam_channel::unbounded::<(usize, PageResult)>();
+    let mut results = Vec::with_capacity(pages.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (context, batches, next_batch, stop) = (&context, &batches, &next_batch, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Some(batch) = batches.get(next_batch.fetch_add(1, Ordering::Relaxed))
+                    else {
+                        break;
+                    };
+                    for &index in batch {
+                        let result = match page_data(plan, site, index) {
+                            Ok(data) => render_one(context, &data),
+                            Err(error) => PageResult {
+                                id: plan.pages[index].id.clone(),
+                                elapsed_micros: 0,
+                                outcome: Err(error),
+                            },
+                        };
+                        if fail_fast && result.outcome.is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        if sender.send((index, result)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (index, result) in receiver {
+            progress.page_done(&plan.pages[index].id);
+            results.push((index, result));
+        }
+    });
+    RenderOutcome {
+        results,
+        workers: threads,
+        worker_restarts: 0, // Threads share the coordinator's memory: its own peak is the honest figure.
+        worker_peak_rss: worker::peak_rss_bytes(),
+    }
+}

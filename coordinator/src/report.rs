@@ -1,0 +1,213 @@
+//! What the user sees at the end of a build: a short human report (stdout, with errors and
+//! warnings on stderr) or one JSON summary on stdout with `--json`.
+
+use crate::diagnostics::Diagnostic;
+use protocol::PageKind;
+use serde::Serialize;
+use std::io::Write;
+
+/// Counts per page kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct KindCounts {
+    /// Markdown pages.
+    pub content: usize,
+    /// Python module pages.
+    pub autodoc: usize,
+    /// Generated pages.
+    pub generated: usize,
+}
+
+impl KindCounts {
+    /// Adds one page of `kind`.
+    pub fn add(&mut self, kind: PageKind) {
+        match kind {
+            PageKind::Content => self.content += 1,
+            PageKind::Autodoc => self.autodoc += 1,
+            PageKind::Generated => self.generated += 1,
+        }
+    }
+
+    /// All kinds together.
+    pub fn total(&self) -> usize {
+        self.content + self.autodoc + self.generated
+    }
+}
+
+/// A diagnostic in the JSON summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonDiagnostic {
+    /// Site-relative file.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+impl From<&Diagnostic> for JsonDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        JsonDiagnostic {
+            file: d.file.clone(),
+            line: d.line,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    }
+}
+
+/// The outcome of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Pages of the site, per kind (including failed ones).
+    pub pages: KindCounts,
+    /// Pages rendered by this build.
+    pub rendered: KindCounts,
+    /// Pages taken from the cache.
+    pub cached: KindCounts,
+    /// Files written into the output directory.
+    pub outputs: usize,
+    /// Errors: failed pages and site-level errors.
+    pub errors: Vec<Diagnostic>,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time of the whole build.
+    pub elapsed_ms: u64,
+    /// The slowest pages: (page id, microseconds).
+    pub slowest: Vec<(String, u64)>,
+    /// Workers used.
+    pub workers: usize,
+    /// Workers replaced after dying.
+    pub worker_restarts: usize,
+    /// Ids of pages that failed.
+    pub failed_pages: Vec<String>,
+    /// Output directory.
+    pub output_dir: String,
+}
+
+#[derive(Serialize)]
+struct JsonSummary<'a> {
+    pages: KindCounts,
+    rendered: KindCounts,
+    cached: KindCounts,
+    outputs: usize,
+    errors: Vec<JsonDiagnostic>,
+    warnings: Vec<JsonDiagnostic>,
+    elapsed_ms: u64,
+    workers: usize,
+    worker_restarts: usize,
+    failed_pages: &'a [String],
+}
+
+impl BuildReport {
+    /// True when nothing failed.
+    pub fn succeeded(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The `--json` summary.
+    pub fn to_json(&self) -> String {
+        let summary = JsonSummary {
+            pages: self.pages,
+            rendered: self.rendered,
+            cached: self.cached,
+            outputs: self.outputs,
+            errors: self.errors.iter().map(JsonDiagnostic::from).collect(),
+            warnings: self.warnings.iter().map(JsonDiagnostic::from).collect(),
+            elapsed_ms: self.elapsed_ms,
+            workers: self.workers,
+            worker_restarts: self.worker_restarts,
+            failed_pages: &self.failed_pages,
+        };
+        serde_json::to_string(&summary).unwrap_or_default()
+    }
+
+    /// Errors and warnings on stderr, in a stable order.
+    pub fn print_diagnostics(&self, err: &mut impl Write) {
+        for warning in &self.warnings {
+            let _ = writeln!(err, "warning: {warning}");
+        }
+        for error in &self.errors {
+            let _ = writeln!(err, "error: {error}");
+        }
+    }
+
+    /// The human summary on stdout.
+    pub fn print_summary(&self, out: &mut impl Write) {
+        let line = |label: &str, counts: KindCounts| {
+            format!(
+                "{label:<10} {:>6} content  {:>6} autodoc  {:>6} generated",
+                counts.content, counts.autodoc, counts.generated
+            )
+        };
+        let _ = writeln!(out, "{}", line("pages", self.pages));
+        let _ = writeln!(out, "{}", line("rendered", self.rendered));
+        if self.cached.total() > 0 {
+            let _ = writeln!(out, "{}", line("cached", self.cached));
+        }
+        if !self.slowest.is_empty() {
+            let _ = writeln!(out, "slowest pages:");
+            for (id, micros) in &self.slowest {
+                let _ = writeln!(out, "  {:>8.1} ms  {id}", *micros as f64 / 1000.0);
+            }
+        }
+        let seconds = self.elapsed_ms as f64 / 1000.0;
+        let rate = if seconds > 0.0 {
+            self.rendered.total() as f64 / seconds
+        } else {
+            0.0
+        };
+        let restarts = match self.worker_restarts {
+            0 => String::new(),
+            n => format!(", {n} worker restart{}", if n == 1 { "" } else { "s" }),
+        };
+        let _ = writeln!(
+            out,
+            "{} {} outputs in {} in {seconds:.2}s ({rate:.0} pages/s, {} worker{}{restarts}); {} error{}, {} warning{}",
+            if self.succeeded() { "built" } else { "FAILED:" },
+            self.outputs,
+            self.output_dir,
+            self.workers,
+            if self.workers == 1 { "" } else { "s" },
+            self.errors.len(),
+            if self.errors.len() == 1 { "" } else { "s" },
+            self.warnings.len(),
+            if self.warnings.len() == 1 { "" } else { "s" },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_summary_has_the_documented_shape() {
+        let mut report = BuildReport::default();
+        report.pages.add(PageKind::Content);
+        report.rendered.add(PageKind::Autodoc);
+        report.errors.push(Diagnostic {
+            file: Some("content/a.md".into()),
+            line: Some(3),
+            message: "broken".into(),
+            hint: None,
+        });
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("valid json");
+        assert_eq!(json["pages"]["content"], 1);
+        assert_eq!(json["rendered"]["autodoc"], 1);
+        assert_eq!(json["cached"]["generated"], 0);
+        assert_eq!(json["errors"][0]["file"], "content/a.md");
+        assert_eq!(json["errors"][0]["line"], 3);
+        for key in [
+            "outputs",
+            "warnings",
+            "elapsed_ms",
+            "workers",
+            "worker_restarts",
+            "failed_pages",
+        ] {
+            assert!(json.get(key).is_some(), "missing {key}");
+        }
+    }
+}

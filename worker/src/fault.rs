@@ -1,0 +1,52 @@
+//! Test-only fault injection: makes the worker misbehave on one named page, so tests can
+//! prove that a crashing, hanging or runaway worker costs a retry and never the build.
+//!
+//! Active only in debug builds (the integration tests run the debug binary); a release
+//! build compiles [`inject`] to nothing. `SSG_COORD_FAULT=<mode>:<page>` where `<page>` is
+//! the page's source path or id and `<mode>` is one of:
+//! - `abort`: the process aborts (SIGABRT), as a crash in native code would;
+//! - `hang`: the page never finishes (caught by `--page-timeout`);
+//! - `oom`: allocates and touches memory without bound (caught by the memory ceiling);
+//! - `panic`: a Rust panic (caught per page, the worker survives);
+//! - `exit`: the process exits with status 3 (its pipe closes mid-batch).
+
+use protocol::PageData;
+
+/// Misbehaves as `SSG_COORD_FAULT` asks if `page` is the named page; otherwise does nothing.
+#[cfg(debug_assertions)]
+pub fn inject(page: &PageData) {
+    use std::sync::LazyLock;
+    static FAULT: LazyLock<Option<(String, String)>> = LazyLock::new(|| {
+        let spec = std::env::var("SSG_COORD_FAULT").ok()?;
+        let (mode, target) = spec.split_once(':')?;
+        Some((mode.to_string(), target.to_string()))
+    });
+    let Some((mode, target)) = FAULT.as_ref() else {
+        return;
+    };
+    if page.id.as_str() != target && page.source_path.as_deref() != Some(target.as_str()) {
+        return;
+    }
+    match mode.as_str() {
+        "abort" => std::process::abort(),
+        "hang" => loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        },
+        "oom" => {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                // Touch every page so the memory is resident, not just reserved.
+                hoard.push(vec![1u8; 64 * 1024 * 1024]);
+                std::hint::black_box(&hoard);
+            }
+        }
+        "panic" => panic!("injected panic on {target}"),
+        "exit" => std::process::exit(3),
+        _ => {}
+    }
+}
+
+/// Release builds carry no fault switch.
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub fn inject(_page: &PageData) {}

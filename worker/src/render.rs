@@ -1,0 +1,473 @@
+//! The per-page pipeline shared by every executor: body (markdown or autodoc) → template →
+//! outputs (HTML, JSON, TXT) written into the output directory → [`RenderedPage`].
+//!
+//! [`RenderContext`] holds everything built once per worker (templates, markdown renderer
+//! and highlighter, nav-tree lookups). [`render_batch`] renders pages one at a time, each
+//! inside `catch_unwind`, so a bug triggered by one page becomes that page's error rather
+//! than the end of the worker.
+
+use crate::autodoc::{self, AutodocOptions, ModulePageInfo};
+use crate::markdown::{KeepLinks, MarkdownRenderer};
+use crate::outputs::write_output;
+use crate::page_links::PageLinkRewriter;
+use crate::templates::Templates;
+use crate::templates::context::PageContext;
+use crate::{fault, peak_rss, views};
+use protocol::{
+    Batch, Heading, NavLink, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody, PageData,
+    PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage, ShardResult,
+    SiteMeta, WorkerSetup,
+};
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Longest summary kept for search entries and feeds, in characters.
+const SUMMARY_CHARS: usize = 300;
+
+/// Everything a worker builds once and reuses for every page. `Sync`: thread executors
+/// share one.
+pub struct RenderContext {
+    pub(crate) site: SiteMeta,
+    pub(crate) nav: NavTree,
+    /// Path part of `base_url` without trailing slash (`` or `/docs`).
+    pub(crate) base_path: String,
+    pub(crate) site_root: PathBuf,
+    pub(crate) output_dir: PathBuf,
+    pub(crate) templates: Templates,
+    pub(crate) markdown: MarkdownRenderer,
+    /// (version, site-relative source path) → page, for relative `.md` links.
+    pub(crate) pages_by_source: HashMap<(Option<u16>, String), NavPageIdx>,
+    /// (version, version key) → page, for the version switcher.
+    pub(crate) pages_by_version_key: HashMap<(u16, String), NavPageIdx>,
+}
+
+impl RenderContext {
+    /// Builds the context from the setup message. Never fails: a user template that does not
+    /// parse becomes an error of the pages that use it.
+    pub fn new(setup: WorkerSetup) -> RenderContext {
+        let WorkerSetup {
+            site,
+            nav,
+            templates,
+            site_root,
+            output_dir,
+            worker_id: _,
+        } = setup;
+        let mut pages_by_source = HashMap::new();
+        for (idx, page) in nav.pages.iter().enumerate() {
+            if let Some(source) = &page.source {
+                let version = nav.section(page.section).version;
+                pages_by_source.insert((version, source.clone()), NavPageIdx(idx as u32));
+            }
+        }
+        let pages_by_version_key = nav.version_index();
+        RenderContext {
+            base_path: base_path(&site.base_url),
+            site,
+            nav,
+            site_root: PathBuf::from(site_root),
+            output_dir: PathBuf::from(output_dir),
+            templates: Templates::new(&templates),
+            markdown: MarkdownRenderer::new(),
+            pages_by_source,
+            pages_by_version_key,
+        }
+    }
+
+    /// Site path → href: prefixes the base path.
+    pub(crate) fn href(&self, url: &str) -> String {
+        format!("{}{url}", self.base_path)
+    }
+}
+
+/// Path part of a base URL, without trailing slash: `https://x.org/docs/` → `/docs`,
+/// `https://x.org/` → ``, `/` → ``.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = match base_url.find("://") {
+        Some(at) => {
+            let rest = &base_url[at + 3..];
+            rest.find('/').map_or("", |slash| &rest[slash..])
+        }
+        None => base_url,
+    };
+    after_scheme.trim_end_matches('/').to_string()
+}
+
+/// Renders every page of `batch`, calling `on_page_start` with each page's index before
+/// rendering it (worker processes report it to the coordinator, which names the page if the
+/// worker dies).
+pub fn render_batch(
+    context: &RenderContext,
+    batch: &Batch,
+    on_page_start: &mut dyn FnMut(u32),
+) -> ShardResult {
+    let pages = batch
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| {
+            on_page_start(index as u32);
+            render_one(context, page)
+        })
+        .collect();
+    ShardResult {
+        batch: batch.id,
+        pages,
+        worker_peak_rss: peak_rss::bytes(),
+    }
+}
+
+/// Renders one page, turning a panic into an internal error of that page.
+pub fn render_one(context: &RenderContext, page: &PageData) -> PageResult {
+    let started = Instant::now();
+    fault::inject(page);
+    let outcome =
+        catch_unwind(AssertUnwindSafe(|| render_page(context, page))).unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(PageError {
+                file: page.source_path.clone(),
+                line: None,
+                kind: PageErrorKind::Internal,
+                message: format!("internal error while rendering: {message}"),
+                hint: Some(
+                    "this is a bug in ssg-coord; please report it with the page that triggers it"
+                        .into(),
+                ),
+            })
+        });
+    PageResult {
+        id: page.id.clone(),
+        elapsed_micros: started.elapsed().as_micros() as u64,
+        outcome,
+    }
+}
+
+/// The body of a page, rendered, before the template.
+#[derive(Default)]
+pub(crate) struct RenderedBody {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub anchors: Vec<String>,
+    pub links: Vec<OutgoingLink>,
+    pub link_deps: Vec<protocol::LinkDep>,
+    pub plain_text: String,
+    pub has_leading_h1: bool,
+    pub warnings: Vec<PageWarning>,
+}
+
+fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage, PageError> {
+    if !context.templates.exists(&page.template) {
+        return Err(PageError {
+            file: page.source_path.clone(),
+            line: None,
+            kind: PageErrorKind::MissingTemplate,
+            message: format!("template `{}` does not exist", page.template),
+            hint: Some(format!(
+                "add templates/{} to the site, or pick a built-in template (page.html, section.html, autodoc.html)",
+                page.template
+            )),
+        });
+    }
+    let body = render_body(context, page)?;
+    let slice = context.nav.slice(page.nav, &|version, key| {
+        context
+            .pages_by_version_key
+            .get(&(version, key.to_string()))
+            .copied()
+    });
+    let page_context: PageContext<'_> = views::page_context(context, page, &body, &slice);
+    let html = context
+        .templates
+        .render(
+            &page.template,
+            &minijinja::Value::from(minijinja::value::Serde(&page_context)),
+        )
+        .map_err(|e| PageError {
+            file: Some(e.file.clone()),
+            line: e.line,
+            kind: if e.missing {
+                PageErrorKind::MissingTemplate
+            } else {
+                PageErrorKind::Template
+            },
+            message: format!(
+                "{} (rendering {})",
+                e.message,
+                page.source_path.as_deref().unwrap_or(&page.url)
+            ),
+            hint: Some(if e.missing {
+                "add the template to templates/ or fix the name that refers to it".into()
+            } else {
+                "fix the template at the line shown".into()
+            }),
+        })?;
+
+    let outputs = write_outputs(context, page, &body, &html).map_err(|e| PageError {
+        file: page.source_path.clone(),
+        line: None,
+        kind: PageErrorKind::Io,
+        message: e.to_string(),
+        hint: Some("check that the output directory is writable and the disk is not full".into()),
+    })?;
+
+    let word_count = body.plain_text.split_whitespace().count() as u32;
+    Ok(RenderedPage {
+        title: page.meta.title.clone(),
+        outputs,
+        summary: summary(page.meta.description.as_deref(), &body.plain_text),
+        word_count,
+        headings: body.headings,
+        anchors: body.anchors,
+        links: body.links,
+        link_deps: body.link_deps,
+        warnings: body.warnings,
+    })
+}
+
+fn render_body(context: &RenderContext, page: &PageData) -> Result<RenderedBody, PageError> {
+    match &page.body {
+        PageBody::Markdown { text, first_line } => {
+            let mut rewriter = PageLinkRewriter::new(context, page);
+            let rendered = context.markdown.render(text, *first_line, &mut rewriter);
+            let (links, link_deps, mut warnings) = rewriter.finish();
+            warnings.extend(
+                rendered
+                    .warnings
+                    .into_iter()
+                    .map(|(line, message)| PageWarning {
+                        file: page.source_path.clone(),
+                        line: Some(line),
+                        message,
+                    }),
+            );
+            Ok(RenderedBody {
+                html: rendered.html,
+                headings: rendered.headings,
+                anchors: rendered.anchors,
+                links,
+                link_deps,
+                plain_text: rendered.plain_text,
+                has_leading_h1: rendered.has_leading_h1,
+                warnings,
+            })
+        }
+        PageBody::Python {
+            file,
+            module,
+            is_package,
+            submodules,
+            include_private,
+        } => render_python(
+            context,
+            file,
+            module,
+            *is_package,
+            submodules,
+            *include_private,
+        ),
+        PageBody::Redirect { .. } | PageBody::Empty => Ok(RenderedBody::default()),
+    }
+}
+
+fn render_python(
+    context: &RenderContext,
+    file: &str,
+    module: &str,
+    is_package: bool,
+    submodules: &[NavLink],
+    include_private: bool,
+) -> Result<RenderedBody, PageError> {
+    let path = context.site_root.join(file);
+    let io_error = |e: std::io::Error| PageError {
+        file: Some(file.to_string()),
+        line: None,
+        kind: PageErrorKind::Io,
+        message: format!("cannot read python module: {e}"),
+        hint: None,
+    };
+    let bytes = std::fs::read(&path).map_err(io_error)?;
+    let source = crate::text::decode_utf8(&bytes).map_err(|(line, message)| PageError {
+        file: Some(file.to_string()),
+        line: Some(line),
+        kind: PageErrorKind::Encoding,
+        message,
+        hint: Some("save the file as UTF-8".into()),
+    })?;
+    let doc = autodoc::document_module(source, module, AutodocOptions { include_private })
+        .map_err(|e| PageError {
+            file: Some(file.to_string()),
+            line: Some(e.line),
+            kind: PageErrorKind::Python,
+            message: format!("python syntax error at column {}: {}", e.column, e.message),
+            hint: Some(
+                "fix the syntax error; the module is parsed statically and never imported".into(),
+            ),
+        })?;
+    let submodule_links: Vec<NavLink> = submodules
+        .iter()
+        .map(|l| NavLink {
+            title: l.title.clone(),
+            url: context.href(&l.url),
+        })
+        .collect();
+    let info = ModulePageInfo {
+        source_file: file,
+        is_package,
+        submodules: &submodule_links,
+    };
+    let markdown = |text: &str| context.markdown.render(text, 1, &mut KeepLinks).html;
+    let rendered = autodoc::render_module(&doc, &info, &markdown);
+    let links = submodules
+        .iter()
+        .map(|l| OutgoingLink {
+            target: l.url.clone(),
+            line: None,
+        })
+        .collect();
+    Ok(RenderedBody {
+        html: rendered.html,
+        headings: rendered.headings,
+        anchors: rendered.anchors,
+        links,
+        link_deps: Vec::new(),
+        plain_text: rendered.plain_text,
+        has_leading_h1: false,
+        warnings: Vec::new(),
+    })
+}
+
+/// Output files of a page URL: `/x/y/` → `x/y/index.{html,json,txt}`; `/404.html` →
+/// `404.html` only.
+pub fn output_stem(url: &str) -> Option<String> {
+    url.ends_with('/')
+        .then(|| url.trim_start_matches('/').to_string())
+}
+
+fn write_outputs(
+    context: &RenderContext,
+    page: &PageData,
+    body: &RenderedBody,
+    html: &str,
+) -> std::io::Result<Vec<OutputFile>> {
+    let out = &context.output_dir;
+    let Some(stem) = output_stem(&page.url) else {
+        // A single-file page such as /404.html has only its HTML.
+        return Ok(vec![write_output(
+            out,
+            page.url.trim_start_matches('/'),
+            html.as_bytes(),
+        )?]);
+    };
+    let mut outputs = Vec::with_capacity(3);
+    let formats = context.site.outputs;
+    let is_redirect = matches!(page.body, PageBody::Redirect { .. });
+    if formats.html || is_redirect {
+        outputs.push(write_output(
+            out,
+            &format!("{stem}index.html"),
+            html.as_bytes(),
+        )?);
+    }
+    if is_redirect {
+        return Ok(outputs);
+    }
+    // The home page's index.json is the site-wide search index when that is written.
+    let home_json_is_search_index = stem.is_empty() && context.site.search_index;
+    if formats.json && !home_json_is_search_index {
+        let json = views::page_json(page, body);
+        outputs.push(write_output(out, &format!("{stem}index.json"), &json)?);
+    }
+    if formats.txt {
+        outputs.push(write_output(
+            out,
+            &format!("{stem}index.txt"),
+            body_text(page, body).as_bytes(),
+        )?);
+    }
+    Ok(outputs)
+}
+
+/// Plain text of a page for `index.txt`: the body text, or for listing pages one line per
+/// entry.
+fn body_text(page: &PageData, body: &RenderedBody) -> String {
+    let mut text = body.plain_text.trim_end().to_string();
+    if let Some(listing) = &page.listing {
+        for entry in listing.subsections.iter().chain(&listing.entries) {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&entry.title);
+            if let Some(description) = &entry.description {
+                text.push_str(" — ");
+                text.push_str(description);
+            }
+        }
+    }
+    text.push('\n');
+    text
+}
+
+/// The description when there is one, else the start of the text cut at a word boundary.
+fn summary(description: Option<&str>, plain_text: &str) -> String {
+    if let Some(description) = description.filter(|d| !d.trim().is_empty()) {
+        return description.trim().to_string();
+    }
+    let mut summary = String::new();
+    for word in plain_text.split_whitespace() {
+        if summary.chars().count() + word.chars().count() + 1 > SUMMARY_CHARS {
+            summary.push('…');
+            break;
+        }
+        if !summary.is_empty() {
+            summary.push(' ');
+        }
+        summary.push_str(word);
+    }
+    summary
+}
+
+/// Used by `views` to name the kind in templates and JSON.
+pub(crate) fn kind_name(kind: PageKind) -> &'static str {
+    kind.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        for (url, expected) in [
+            ("/", ""),
+            ("https://example.org/", ""),
+            ("https://example.org", ""),
+            ("https://example.org/docs/", "/docs"),
+            ("/docs/", "/docs"),
+        ] {
+            assert_eq!(base_path(url), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn summaries_cut_at_word_boundaries() {
+        assert_eq!(summary(Some(" Given. "), "ignored"), "Given.");
+        assert_eq!(summary(None, "a  b\nc"), "a b c");
+        let long = "word ".repeat(200);
+        let cut = summary(None, &long);
+        assert!(cut.chars().count() <= SUMMARY_CHARS + 1);
+        assert!(cut.ends_with("word…"));
+    }
+
+    #[test]
+    fn output_stems() {
+        assert_eq!(output_stem("/"), Some(String::new()));
+        assert_eq!(output_stem("/a/b/"), Some("a/b/".to_string()));
+        assert_eq!(output_stem("/404.html"), None);
+    }
+}

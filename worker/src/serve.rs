@@ -1,0 +1,105 @@
+//! The worker process's main loop: frames in on stdin, frames out on stdout.
+//!
+//! stdout carries frames only (logs go to stderr), so nothing else may print to it. The loop
+//! ends on `Shutdown` or when stdin reaches end of file, which is how a worker notices that
+//! its coordinator is gone. On Linux the worker also asks the kernel to kill it when the
+//! coordinator dies ([`die_with_parent`]), which covers a worker stuck inside a page.
+
+use crate::render::{RenderContext, render_batch};
+use protocol::{
+    FrameError, FromWorker, Handshake, PROTOCOL_VERSION, ToWorker, read_frame, write_frame,
+};
+use std::io::{self, BufReader, BufWriter, Write};
+
+/// Why the worker loop stopped abnormally.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Reading or writing a frame failed.
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+    /// The coordinator sent something out of order.
+    #[error("protocol error: {0}")]
+    Protocol(String),
+}
+
+/// Serves the coordinator over this process's stdin/stdout until `Shutdown` or end of input.
+pub fn serve_stdio() -> Result<(), ServeError> {
+    let mut input = BufReader::with_capacity(1 << 16, io::stdin().lock());
+    let mut output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    send(
+        &mut output,
+        &FromWorker::Hello(Handshake {
+            protocol_version: PROTOCOL_VERSION,
+            worker_pid: std::process::id(),
+        }),
+    )?;
+
+    let setup = match read_frame::<_, ToWorker>(&mut input)? {
+        Some(ToWorker::Setup(setup)) => setup,
+        Some(ToWorker::Shutdown) | None => return Ok(()),
+        Some(ToWorker::Batch(_)) => return Err(ServeError::Protocol("batch before setup".into())),
+    };
+    let worker_id = setup.worker_id;
+    let context = RenderContext::new(*setup);
+    tracing::debug!(worker = worker_id, "ready");
+    send(&mut output, &FromWorker::Ready)?;
+
+    loop {
+        match read_frame::<_, ToWorker>(&mut input)? {
+            Some(ToWorker::Batch(batch)) => {
+                let mut progress_error = None;
+                let result = render_batch(&context, &batch, &mut |index| {
+                    if progress_error.is_none()
+                        && let Err(e) = send(
+                            &mut output,
+                            &FromWorker::PageStarted {
+                                batch: batch.id,
+                                index,
+                            },
+                        )
+                    {
+                        progress_error = Some(e);
+                    }
+                });
+                if let Some(e) = progress_error {
+                    return Err(e);
+                }
+                send(&mut output, &FromWorker::BatchDone(result))?;
+            }
+            Some(ToWorker::Shutdown) | None => return Ok(()),
+            Some(ToWorker::Setup(_)) => return Err(ServeError::Protocol("second setup".into())),
+        }
+    }
+}
+
+fn send(output: &mut impl Write, message: &FromWorker) -> Result<(), ServeError> {
+    write_frame(output, message)?;
+    output.flush().map_err(FrameError::Io)?;
+    Ok(())
+}
+
+/// Asks the kernel to SIGKILL this process when `parent_pid` (the coordinator) exits, and
+/// exits at once if it already has. Linux only; elsewhere the closed stdin ends the worker
+/// at its next read.
+pub fn die_with_parent(parent_pid: u32) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and has no memory effects.
+        unsafe {
+            libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            );
+        }
+        // The parent may have died before prctl took effect: then we were re-parented.
+        // SAFETY: getppid has no preconditions.
+        if unsafe { libc::getppid() } as u32 != parent_pid {
+            std::process::exit(0);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = parent_pid;
+}
