@@ -1,0 +1,5 @@
+"""Private helpers: hidden unless include_private is set."""
+
+
+def _secret() -> None:
+    pass
