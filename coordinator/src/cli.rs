@@ -1,10 +1,11 @@
 //! Command-line flags (clap) and their validation into the options the operations take.
 //! Nothing below this module sees clap.
 
-use crate::ops::build::BuildOptions;
-use crate::pool::Executor;
+use crate::ops::build::{BuildOptions, ExecutorChoice};
+use crate::pool::ProcessOptions;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A static-site generator for documentation sites, sharded across worker processes.
 #[derive(Debug, Parser)]
@@ -23,6 +24,20 @@ pub struct Cli {
 pub enum Command {
     /// Build a site into its output directory.
     Build(BuildArgs),
+    /// Internal: serve a coordinator as a worker process over stdin/stdout.
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+/// `ssg-coord worker` (started by the coordinator, not by users).
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The coordinator's pid; the worker dies with it.
+    #[arg(long)]
+    pub parent_pid: u32,
+    /// The worker's slot in the pool, for logs.
+    #[arg(long)]
+    pub worker_id: u32,
 }
 
 /// `ssg-coord build`.
@@ -50,8 +65,27 @@ pub struct BuildArgs {
     #[arg(long)]
     pub json: bool,
     /// Render sequentially in this process (the reference output; for debugging).
-    #[arg(long)]
+    #[arg(long, group = "mode")]
     pub no_shard: bool,
+    /// Render with a thread pool in this process (the default below 2,000 pages).
+    #[arg(long, group = "mode")]
+    pub threads: bool,
+    /// Render in worker processes (the default from 2,000 pages): memory-isolated and
+    /// crash-resilient.
+    #[arg(long, group = "mode")]
+    pub process_parallel: bool,
+    /// Most worker processes to run [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_processes: Option<u32>,
+    /// Memory budget and ceiling of one worker process, in MiB: sizes the pool, and a worker
+    /// above it is recycled (or killed mid-page and the page retried) [default: measured
+    /// budget, 2048 MiB ceiling].
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub worker_memory: Option<u64>,
+    /// Seconds one page may take in a worker process before the worker is replaced and the
+    /// page retried.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub page_timeout: f64,
 }
 
 /// How the end of a build is reported.
@@ -67,7 +101,13 @@ pub enum ReportMode {
 
 impl BuildArgs {
     /// Validated options and the report mode.
-    pub fn into_options(self) -> (BuildOptions, ReportMode) {
+    pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
+        if !(self.page_timeout.is_finite() && self.page_timeout > 0.0) {
+            return Err(format!(
+                "--page-timeout must be a positive number of seconds, not {}",
+                self.page_timeout
+            ));
+        }
         let mode = if self.json {
             ReportMode::Json
         } else if self.quiet {
@@ -75,11 +115,22 @@ impl BuildArgs {
         } else {
             ReportMode::Human
         };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let processes = ProcessOptions {
+            max_processes: self.max_processes.map_or(cores, |n| n as usize),
+            worker_memory: self.worker_memory.map(|mb| mb * 1024 * 1024),
+            page_timeout: Duration::from_secs_f64(self.page_timeout),
+        };
         let executor = if self.no_shard {
-            Executor::Inline
+            ExecutorChoice::Inline
+        } else if self.threads {
+            ExecutorChoice::Threads(cores)
+        } else if self.process_parallel {
+            ExecutorChoice::Processes(processes)
         } else {
-            Executor::Threads {
-                threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ExecutorChoice::Auto {
+                threads: cores,
+                processes,
             }
         };
         let options = BuildOptions {
@@ -91,7 +142,7 @@ impl BuildArgs {
             executor,
             progress: mode == ReportMode::Human,
         };
-        (options, mode)
+        Ok((options, mode))
     }
 }
 
@@ -103,16 +154,25 @@ mod tests {
         Cli::try_parse_from(std::iter::once("ssg-coord").chain(args.iter().copied()))
     }
 
+    fn build_args(args: &[&str]) -> BuildArgs {
+        match parse(args) {
+            Ok(Cli {
+                command: Command::Build(build),
+                ..
+            }) => build,
+            other => panic!("{args:?} should parse as build: {other:?}"),
+        }
+    }
+
+    fn executor(args: &[&str]) -> ExecutorChoice {
+        build_args(args).into_options().expect("valid").0.executor
+    }
+
     #[test]
     fn build_flags() {
-        let Ok(Cli {
-            command: Command::Build(args),
-            ..
-        }) = parse(&["build", "site", "--out", "o", "--strict", "--json"])
-        else {
-            panic!("build should parse");
-        };
-        let (options, mode) = args.into_options();
+        let (options, mode) = build_args(&["build", "site", "--out", "o", "--strict", "--json"])
+            .into_options()
+            .expect("valid");
         assert_eq!(options.site_dir, PathBuf::from("site"));
         assert_eq!(options.out_dir, Some(PathBuf::from("o")));
         assert!(options.strict && !options.drafts && !options.fail_fast);
@@ -121,19 +181,48 @@ mod tests {
     }
 
     #[test]
-    fn no_shard_is_inline() {
-        let Ok(Cli {
-            command: Command::Build(args),
-            ..
-        }) = parse(&["build", "--no-shard"])
-        else {
-            panic!("build should parse");
+    fn mode_flags_pick_the_executor() {
+        assert_eq!(executor(&["build", "--no-shard"]), ExecutorChoice::Inline);
+        assert!(matches!(
+            executor(&["build", "--threads"]),
+            ExecutorChoice::Threads(_)
+        ));
+        let ExecutorChoice::Processes(options) = executor(&[
+            "build",
+            "--process-parallel",
+            "--max-processes",
+            "3",
+            "--worker-memory",
+            "300",
+            "--page-timeout",
+            "2.5",
+        ]) else {
+            panic!("processes expected");
         };
-        assert_eq!(args.into_options().0.executor, Executor::Inline);
+        assert_eq!(options.max_processes, 3);
+        assert_eq!(options.worker_memory, Some(300 * 1024 * 1024));
+        assert_eq!(options.page_timeout, Duration::from_millis(2500));
+        assert!(matches!(executor(&["build"]), ExecutorChoice::Auto { .. }));
     }
 
     #[test]
-    fn unknown_flags_are_usage_errors() {
+    fn mode_flags_exclude_each_other_and_are_validated() {
+        assert!(parse(&["build", "--no-shard", "--process-parallel"]).is_err());
+        assert!(parse(&["build", "--max-processes", "0"]).is_err());
         assert!(parse(&["build", "--nope"]).is_err());
+        assert!(
+            build_args(&["build", "--page-timeout", "0"])
+                .into_options()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_worker_subcommand_is_hidden() {
+        let help = <Cli as clap::CommandFactory>::command()
+            .render_help()
+            .to_string();
+        assert!(!help.lines().any(|line| line.trim_start().starts_with("worker")), "{help}");
+        assert!(parse(&["worker", "--parent-pid", "1", "--worker-id", "0"]).is_ok());
     }
 }

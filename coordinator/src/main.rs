@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod diagnostics;
 mod discover;
+mod logging;
 mod merge;
 mod ops;
 mod plan;
@@ -17,21 +18,18 @@ use cli::{Cli, Command, ReportMode};
 use std::io::Write;
 use std::process::ExitCode;
 
-fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .without_time()
-        .try_init();
+/// Worker mode: serve the coordinator over stdin/stdout until it says stop or goes away.
+fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
+    logging::init_worker();
+    worker::die_with_parent(args.parent_pid);
+    let _span = tracing::info_span!("worker", id = args.worker_id).entered();
+    match worker::serve_stdio() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -46,10 +44,17 @@ fn main() -> ExitCode {
             };
         }
     };
-    init_logging(cli.verbose);
     match cli.command {
+        Command::Worker(args) => run_worker(&args),
         Command::Build(args) => {
-            let (options, mode) = args.into_options();
+            logging::init(cli.verbose);
+            let (options, mode) = match args.into_options() {
+                Ok(parsed) => parsed,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
             match ops::build::build(&options) {
                 Ok(report) => {
                     let mut stdout = std::io::stdout().lock();

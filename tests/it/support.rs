@@ -161,3 +161,116 @@ pub fn site_from(files: &[(&str, &str)]) -> tempfile::TempDir {
 pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// Pids of the live child processes of `parent` (from `/proc/*/stat`).
+pub fn children_of(parent: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return children;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The command name is in parentheses and may contain spaces: parse after the last ')'.
+        let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+            continue;
+        };
+        let mut fields = after.split_whitespace();
+        let state = fields.next();
+        let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(parent) && state != Some("Z") {
+            children.push(pid);
+        }
+    }
+    children.sort_unstable();
+    children
+}
+
+/// True while `pid` is a running (not zombie) process.
+pub fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(')')
+                .map(|(_, rest)| rest.split_whitespace().next() != Some("Z"))
+        })
+        .unwrap_or(false)
+}
+
+/// Waits up to `limit` for every pid in `pids` to be gone; returns those still running.
+pub fn wait_gone(pids: &[u32], limit: std::time::Duration) -> Vec<u32> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let alive: Vec<u32> = pids.iter().copied().filter(|&p| is_running(p)).collect();
+        if alive.is_empty() || std::time::Instant::now() > deadline {
+            return alive;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A generated site (see `scripts/gen-site`).
+pub fn generated_site(pages: usize, sections: usize, modules: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = gen_site::SiteSpec {
+        pages,
+        sections,
+        modules,
+        seed: 7,
+    };
+    gen_site::generate(&spec, dir.path()).expect("generate site");
+    dir
+}
+
+/// `ssg-coord build <site> --out <out> --json <extra>` started in the background with
+/// extra environment variables.
+pub fn spawn_build(
+    site: &Path,
+    out: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Child {
+    let mut command = Command::new(binary());
+    command
+        .arg("build")
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .arg("--json")
+        .args(extra);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn ssg-coord")
+}
+
+/// Waits for a background build and parses its summary.
+pub fn finish_build(child: std::process::Child) -> Run {
+    let output = child.wait_with_output().expect("wait for ssg-coord");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json = serde_json::from_str(stdout.trim()).unwrap_or(serde_json::Value::Null);
+    Run { output, json }
+}
+
+/// Runs a build with extra environment variables.
+pub fn build_with_env(site: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
+    let run = finish_build(spawn_build(site, out, extra, env));
+    assert!(
+        !run.json.is_null(),
+        "no JSON summary; stderr:\n{}",
+        run.stderr()
+    );
+    run
+}

@@ -8,7 +8,9 @@
 //! - `hang`: the page never finishes (caught by `--page-timeout`);
 //! - `oom`: allocates and touches memory without bound (caught by the memory ceiling);
 //! - `panic`: a Rust panic (caught per page, the worker survives);
-//! - `exit`: the process exits with status 3 (its pipe closes mid-batch).
+//! - `exit`: the process exits with status 3 (its pipe closes mid-batch);
+//! - `delay`: the page takes 20 ms longer (with `<page>` = `*`, every page does), so tests
+//!   can reliably act while a build is running.
 
 use protocol::PageData;
 
@@ -24,7 +26,11 @@ pub fn inject(page: &PageData) {
     let Some((mode, target)) = FAULT.as_ref() else {
         return;
     };
-    if page.id.as_str() != target && page.source_path.as_deref() != Some(target.as_str()) {
+    let every_page = target == "*";
+    if !every_page
+        && page.id.as_str() != target
+        && page.source_path.as_deref() != Some(target.as_str())
+    {
         return;
     }
     match mode.as_str() {
@@ -42,6 +48,7 @@ pub fn inject(page: &PageData) {
         }
         "panic" => panic!("injected panic on {target}"),
         "exit" => std::process::exit(3),
+        "delay" => std::thread::sleep(std::time::Duration::from_millis(20)),
         _ => {}
     }
 }

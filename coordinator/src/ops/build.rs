@@ -4,7 +4,7 @@ use crate::diagnostics::{Diagnostic, PageFailure};
 use crate::discover::{LoadError, Site};
 use crate::merge::{self, MergedPage};
 use crate::plan::{BuildPlan, PlanOptions};
-use crate::pool::{self, Executor, RenderRequest};
+use crate::pool::{self, Executor, ProcessOptions, RenderRequest};
 use crate::progress::Progress;
 use crate::report::BuildReport;
 use protocol::WorkerSetup;
@@ -28,9 +28,45 @@ pub struct BuildOptions {
     /// Stop at the first failed page.
     pub fail_fast: bool,
     /// Who renders.
-    pub executor: Executor,
+    pub executor: ExecutorChoice,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+}
+
+/// The executor asked for on the command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ExecutorChoice {
+    /// `--no-shard`.
+    Inline,
+    /// `--threads`, with this many threads.
+    Threads(usize),
+    /// `--process-parallel`.
+    Processes(ProcessOptions),
+    /// Neither: threads below [`pool::AUTO_PROCESS_THRESHOLD`] pages, processes from it.
+    Auto {
+        /// Threads for small sites.
+        threads: usize,
+        /// Process settings for large ones.
+        processes: ProcessOptions,
+    },
+}
+
+impl ExecutorChoice {
+    /// The executor for a build of `pages` pages.
+    pub fn resolve(self, pages: usize) -> Executor {
+        match self {
+            ExecutorChoice::Inline => Executor::Inline,
+            ExecutorChoice::Threads(threads) => Executor::Threads { threads },
+            ExecutorChoice::Processes(options) => Executor::Processes(options),
+            ExecutorChoice::Auto { threads, processes } => {
+                if pages >= pool::AUTO_PROCESS_THRESHOLD {
+                    Executor::Processes(processes)
+                } else {
+                    Executor::Threads { threads }
+                }
+            }
+        }
+    }
 }
 
 /// Why a build could not even start (exit code 2).
@@ -88,7 +124,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         setup,
         fail_fast: options.fail_fast,
     };
-    let outcome = pool::render(options.executor, request, &progress);
+    let executor = options.executor.resolve(request.pages.len());
+    tracing::info!("rendering {} pages with {executor:?}", request.pages.len());
+    let outcome = pool::render(executor, request, &progress);
     progress.finish();
     report.workers = outcome.workers;
     report.worker_restarts = outcome.worker_restarts;

@@ -5,12 +5,18 @@
 //!   output and the easiest to debug.
 //! - [`Executor::Threads`] (default for small sites): a thread pool sharing one
 //!   `RenderContext`.
+//! - [`Executor::Processes`] (`--process-parallel`, default for large sites): worker
+//!   processes fed over pipes by the supervisor (`supervisor.rs`, `process.rs`), sized by
+//!   `sizing.rs`, surviving crashes, hangs and runaway memory.
 //!
 //! Pages are grouped into batches, most expensive first, and idle threads pull the next
 //! batch, so a slow page never leaves a core idle while work remains. Results are returned
 //! sorted by plan index, so nothing downstream can depend on which thread finished first.
 
 mod batches;
+mod process;
+mod sizing;
+mod supervisor;
 mod threads;
 
 use crate::discover::Site;
@@ -19,6 +25,13 @@ use crate::progress::Progress;
 use protocol::{PageResult, WorkerSetup};
 
 pub use batches::plan_batches;
+pub use process::WORKER_LOG_ENV;
+pub use supervisor::ProcessOptions;
+
+/// Page count from which the default executor is worker processes rather than threads.
+/// Below it, starting processes (each loads syntaxes and templates and receives the nav
+/// tree) costs more than the isolation is worth; see the benchmark notes in the README.
+pub const AUTO_PROCESS_THRESHOLD: usize = 2_000;
 
 /// How pages are rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +43,8 @@ pub enum Executor {
         /// Number of threads.
         threads: usize,
     },
+    /// Worker processes.
+    Processes(ProcessOptions),
 }
 
 /// What to render.
@@ -65,11 +80,11 @@ pub fn render(
     request: RenderRequest<'_>,
     progress: &Progress,
 ) -> RenderOutcome {
-    let threads = match executor {
-        Executor::Inline => 1,
-        Executor::Threads { threads } => threads.max(1),
+    let mut outcome = match executor {
+        Executor::Inline => threads::render(request, 1, progress),
+        Executor::Threads { threads } => threads::render(request, threads.max(1), progress),
+        Executor::Processes(options) => supervisor::render(request, options, progress),
     };
-    let mut outcome = threads::render(request, threads, progress);
     outcome.results.sort_by_key(|(index, _)| *index);
     outcome
 }

@@ -1,0 +1,653 @@
+//! The process executor's supervisor: starts workers, feeds them batches, and survives
+//! them.
+//!
+//! It runs on the calling thread (workers ask the kernel to kill them when the thread that
+//! started them dies, so that thread must live for the whole build) and reacts to
+//! [`WorkerEvent`]s from the per-worker reader threads, waking up every [`TICK`] to check
+//! page timeouts and worker memory.
+//!
+//! A worker that dies (any signal, a non-zero exit, its pipe closing, a page over
+//! `--page-timeout`, memory over the ceiling) is replaced and its batch is split around the
+//! page it was rendering (workers report each page as they start it): the pages before and
+//! after are retried as they were, the page itself alone. A page that brings down a worker
+//! twice is reported as failed with the reason and the build goes on.
+
+use super::process::{ExitReason, WorkerEvent, WorkerEventKind, WorkerProcess};
+use super::sizing::{self, SizingInput};
+use super::{RenderOutcome, RenderRequest, plan_batches};
+use crate::plan::page_data;
+use crate::progress::Progress;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use protocol::{
+    Batch, BatchId, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult, ShardId,
+    ToWorker, write_frame,
+};
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+/// How often the supervisor checks timeouts and memory when no event arrives.
+const TICK: Duration = Duration::from_millis(50);
+/// How long a worker may take to exit after its pipe closes or it is told to stop.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+/// Crashes of one page after which it is reported as failed.
+const CRASHES_TO_ISOLATE: u32 = 2;
+/// Consecutive worker deaths before any page was rendered after which the pool gives up
+/// (the worker binary itself is broken, not a page).
+const MAX_STARTUP_FAILURES: u32 = 5;
+
+/// Settings of the process executor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessOptions {
+    /// `--max-processes`.
+    pub max_processes: usize,
+    /// `--worker-memory` in bytes: the sizing budget and the ceiling of one worker.
+    pub worker_memory: Option<u64>,
+    /// `--page-timeout`.
+    pub page_timeout: Duration,
+}
+
+/// Pages to send together, and how they got here.
+#[derive(Debug, Clone)]
+struct PendingBatch {
+    /// Plan indexes.
+    pages: Vec<usize>,
+}
+
+/// A batch a worker is rendering.
+#[derive(Debug)]
+struct InFlight {
+    id: BatchId,
+    /// Plan indexes, in the order sent.
+    pages: Vec<usize>,
+    /// Index (into `pages`) of the page being rendered, once the worker says.
+    current: Option<usize>,
+    /// When the current page (or the batch) started, for the timeout.
+    since: Instant,
+}
+
+enum SlotState {
+    /// Started; waiting for its handshake and readiness.
+    Starting,
+    /// Waiting for a batch.
+    Idle,
+    /// Rendering.
+    Busy(InFlight),
+    /// No process (the pool shrank, or there is nothing left to do).
+    Empty,
+}
+
+struct Slot {
+    process: Option<WorkerProcess>,
+    generation: u64,
+    state: SlotState,
+}
+
+struct Supervisor<'a> {
+    request: &'a RenderRequest<'a>,
+    options: ProcessOptions,
+    progress: &'a Progress,
+    log_filter: String,
+    setup_frame: Vec<u8>,
+    events_tx: Sender<WorkerEvent>,
+    events: Receiver<WorkerEvent>,
+    slots: Vec<Slot>,
+    queue: VecDeque<PendingBatch>,
+    results: Vec<(usize, PageResult)>,
+    crashes: HashMap<usize, u32>,
+    next_batch_id: u64,
+    restarts: usize,
+    startup_failures: u32,
+    peak_rss: u64,
+    ceiling: u64,
+    stop_scheduling: bool,
+    fatal: Option<String>,
+}
+
+/// Renders with worker processes.
+pub(super) fn render(
+    request: RenderRequest<'_>,
+    options: ProcessOptions,
+    progress: &Progress,
+) -> RenderOutcome {
+    let per_worker = options
+        .worker_memory
+        .unwrap_or(sizing::INITIAL_WORKER_BUDGET);
+    let decision = sizing::decide(SizingInput {
+        max_processes: options.max_processes,
+        cores: sizing::available_cores(),
+        available_memory: sizing::available_memory(),
+        per_worker,
+    });
+    tracing::info!("{decision}");
+    let workers = decision.workers.min(request.pages.len().max(1));
+    let batches = plan_batches(request.plan, request.site, &request.pages, workers);
+    let mut setup = request.setup.clone();
+    setup.worker_id = 0;
+    let mut setup_frame = Vec::new();
+    if let Err(e) = write_frame(&mut setup_frame, &ToWorker::Setup(Box::new(setup))) {
+        return failed_everything(
+            &request,
+            &format!("cannot encode the worker setup: {e}"),
+            workers,
+        );
+    }
+    let (events_tx, events) = crossbeam_channel::unbounded();
+    let mut supervisor = Supervisor {
+        request: &request,
+        options,
+        progress,
+        log_filter: crate::logging::worker_filter(),
+        setup_frame,
+        events_tx,
+        events,
+        slots: Vec::new(),
+        queue: batches
+            .into_iter()
+            .map(|pages| PendingBatch { pages })
+            .collect(),
+        results: Vec::with_capacity(request.pages.len()),
+        crashes: HashMap::new(),
+        next_batch_id: 0,
+        restarts: 0,
+        startup_failures: 0,
+        peak_rss: 0,
+        ceiling: options
+            .worker_memory
+            .unwrap_or(sizing::DEFAULT_WORKER_CEILING),
+        stop_scheduling: false,
+        fatal: None,
+    };
+    for slot in 0..workers {
+        supervisor.slots.push(Slot {
+            process: None,
+            generation: 0,
+            state: SlotState::Empty,
+        });
+        supervisor.start_worker(slot);
+    }
+    supervisor.run();
+    supervisor.finish()
+}
+
+/// When the pool cannot work at all, every page fails with the reason instead of the build
+/// hanging or panicking.
+fn failed_everything(request: &RenderRequest<'_>, message: &str, workers: usize) -> RenderOutcome {
+    let results = request
+        .pages
+        .iter()
+        .map(|&index| {
+            (
+                index,
+                PageResult {
+                    id: request.plan.pages[index].id.clone(),
+                    elapsed_micros: 0,
+                    outcome: Err(PageError {
+                        file: None,
+                        line: None,
+                        kind: PageErrorKind::WorkerCrashed,
+                        message: message.to_string(),
+                        hint: Some("run with --no-shard to render in one process".into()),
+                    }),
+                },
+            )
+        })
+        .collect();
+    RenderOutcome {
+        results,
+        workers,
+        worker_restarts: 0,
+        worker_peak_rss: 0,
+    }
+}
+
+impl Supervisor<'_> {
+    fn page_name(&self, index: usize) -> String {
+        let page = &self.request.plan.pages[index];
+        match self.request.plan.pages[index].origin {
+            crate::plan::Origin::Content(i) => self.request.site.pages[i].rel_path.clone(),
+            crate::plan::Origin::Module(i) => self.request.site.modules[i].rel_path.clone(),
+            _ => page.id.to_string(),
+        }
+    }
+
+    fn start_worker(&mut self, slot: usize) {
+        let generation = self.slots[slot].generation + 1;
+        self.slots[slot].generation = generation;
+        match WorkerProcess::spawn(slot, generation, &self.log_filter, self.events_tx.clone()) {
+            Ok(process) => {
+                tracing::debug!(worker = slot, pid = process.pid, "worker started");
+                self.progress
+                    .worker_line(slot, &format!("starting (pid {})", process.pid));
+                self.slots[slot].process = Some(process);
+                self.slots[slot].state = SlotState::Starting;
+            }
+            Err(e) => {
+                self.slots[slot].state = SlotState::Empty;
+                self.fatal = Some(format!("cannot start a worker process: {e}"));
+            }
+        }
+    }
+
+    fn busy_slots(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| matches!(s.state, SlotState::Busy(_) | SlotState::Starting))
+            .count()
+    }
+
+    fn work_left(&self) -> bool {
+        (!self.queue.is_empty() && !self.stop_scheduling && self.fatal.is_none())
+            || self
+                .slots
+                .iter()
+                .any(|s| matches!(s.state, SlotState::Busy(_)))
+    }
+
+    fn run(&mut self) {
+        while self.work_left() {
+            self.dispatch();
+            if !self.work_left() {
+                break;
+            }
+            if self.busy_slots() == 0
+                && self
+                    .slots
+                    .iter()
+                    .all(|s| matches!(s.state, SlotState::Empty))
+            {
+                // Every worker is gone and none could be started.
+                break;
+            }
+            match self.events.recv_timeout(TICK) {
+                Ok(event) => self.handle(event),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            self.watchdog();
+        }
+        if !self.queue.is_empty() && !self.stop_scheduling {
+            let message = self
+                .fatal
+                .clone()
+                .unwrap_or_else(|| "no worker process was left to render the page".into());
+            self.fail_queued(&message);
+        }
+    }
+
+    /// Sends the next batches to idle workers.
+    fn dispatch(&mut self) {
+        for slot in 0..self.slots.len() {
+            if !matches!(self.slots[slot].state, SlotState::Idle)
+                || self.stop_scheduling
+                || self.fatal.is_some()
+            {
+                continue;
+            }
+            let Some(batch) = self.queue.pop_front() else {
+                break;
+            };
+            self.send_batch(slot, batch);
+        }
+    }
+
+    fn send_batch(&mut self, slot: usize, batch: PendingBatch) {
+        let mut pages = Vec::with_capacity(batch.pages.len());
+        let mut sent = Vec::with_capacity(batch.pages.len());
+        for &index in &batch.pages {
+            match page_data(self.request.plan, self.request.site, index) {
+                Ok(data) => {
+                    pages.push(data);
+                    sent.push(index);
+                }
+                Err(error) => self.record(
+                    index,
+                    PageResult {
+                        id: self.request.plan.pages[index].id.clone(),
+                        elapsed_micros: 0,
+                        outcome: Err(error),
+                    },
+                ),
+            }
+        }
+        if pages.is_empty() {
+            return;
+        }
+        self.next_batch_id += 1;
+        let id = BatchId(self.next_batch_id);
+        let message = ToWorker::Batch(Batch {
+            id,
+            shard: ShardId("pages".into()),
+            pages,
+        });
+        let Some(process) = self.slots[slot].process.as_mut() else {
+            self.queue.push_front(PendingBatch { pages: sent });
+            return;
+        };
+        // A failed write means the worker is dying; its Closed event requeues the batch.
+        let _ = process.send(&message);
+        self.slots[slot].state = SlotState::Busy(InFlight {
+            id,
+            pages: sent,
+            current: None,
+            since: Instant::now(),
+        });
+    }
+
+    fn record(&mut self, index: usize, result: PageResult) {
+        if result.outcome.is_err() && self.request.fail_fast {
+            self.stop_scheduling = true;
+        }
+        self.progress.page_done(&result.id);
+        self.results.push((index, result));
+    }
+
+    fn handle(&mut self, event: WorkerEvent) {
+        let WorkerEvent {
+            slot,
+            generation,
+            kind,
+        } = event;
+        if self
+            .slots
+            .get(slot)
+            .is_none_or(|s| s.generation != generation)
+        {
+            return; // An event from a process this slot has already replaced.
+        }
+        match kind {
+            WorkerEventKind::Message(FromWorker::Hello(hello)) => {
+                if hello.protocol_version != PROTOCOL_VERSION {
+                    self.fatal = Some(
+                        protocol::FrameError::VersionMismatch {
+                            ours: PROTOCOL_VERSION,
+                            theirs: hello.protocol_version,
+                        }
+                        .to_string(),
+                    );
+                    return;
+                }
+                let frame = std::mem::take(&mut self.setup_frame);
+                if let Some(process) = self.slots[slot].process.as_mut() {
+                    let _ = process.send_bytes(&frame);
+                }
+                self.setup_frame = frame;
+            }
+            WorkerEventKind::Message(FromWorker::Ready) => {
+                self.startup_failures = 0;
+                self.slots[slot].state = SlotState::Idle;
+                self.progress.worker_line(slot, "idle");
+            }
+            WorkerEventKind::Message(FromWorker::SetupFailed { message }) => {
+                self.fatal = Some(format!("worker setup failed: {message}"));
+            }
+            WorkerEventKind::Message(FromWorker::PageStarted { batch, index }) => {
+                let page = match &mut self.slots[slot].state {
+                    SlotState::Busy(in_flight) if in_flight.id == batch => {
+                        in_flight.current = Some(index as usize);
+                        in_flight.since = Instant::now();
+                        in_flight.pages.get(index as usize).copied()
+                    }
+                    _ => None,
+                };
+                if let Some(page) = page {
+                    let name = self.page_name(page);
+                    self.progress.worker_line(slot, &name);
+                }
+            }
+            WorkerEventKind::Message(FromWorker::BatchDone(result)) => {
+                self.batch_done(slot, result)
+            }
+            WorkerEventKind::Closed(read_error) => self.worker_died(slot, read_error),
+        }
+    }
+
+    fn batch_done(&mut self, slot: usize, result: protocol::ShardResult) {
+        let SlotState::Busy(in_flight) =
+            std::mem::replace(&mut self.slots[slot].state, SlotState::Idle)
+        else {
+            return;
+        };
+        self.peak_rss = self.peak_rss.max(result.worker_peak_rss);
+        for (position, page_result) in result.pages.into_iter().enumerate() {
+            match in_flight.pages.get(position) {
+                Some(&index) if self.request.plan.pages[index].id == page_result.id => {
+                    self.record(index, page_result)
+                }
+                _ => tracing::warn!(
+                    worker = slot,
+                    "worker answered a page it was not sent: {}",
+                    page_result.id
+                ),
+            }
+        }
+        self.progress.worker_line(slot, "idle");
+        self.resize_from_measurements(slot);
+        if !matches!(self.slots[slot].state, SlotState::Idle) {
+            return;
+        }
+        // Recycle a worker that has grown past its ceiling, between batches.
+        let rss = self.slots[slot]
+            .process
+            .as_ref()
+            .and_then(WorkerProcess::rss)
+            .unwrap_or(0);
+        if rss > self.ceiling {
+            tracing::info!(
+                worker = slot,
+                "recycling worker: resident {} over its ceiling",
+                sizing::human_bytes(rss)
+            );
+            if let Some(process) = self.slots[slot].process.take() {
+                process.shutdown(EXIT_GRACE);
+            }
+            if !self.queue.is_empty() {
+                self.start_worker(slot);
+            } else {
+                self.slots[slot].state = SlotState::Empty;
+            }
+        }
+    }
+
+    /// Re-decides the pool size with the real peak RSS workers report (unless
+    /// `--worker-memory` fixed the budget): retires this idle worker if the pool is now too
+    /// big for the available memory, or starts more if it can grow.
+    fn resize_from_measurements(&mut self, slot: usize) {
+        if self.options.worker_memory.is_some() || self.peak_rss == 0 {
+            return;
+        }
+        // Headroom: pages differ, and highlight caches grow as a worker renders.
+        let per_worker = (self.peak_rss + self.peak_rss / 2).max(32 * 1024 * 1024);
+        let decision = sizing::decide(SizingInput {
+            max_processes: self.options.max_processes,
+            cores: sizing::available_cores(),
+            available_memory: sizing::available_memory()
+                + self.live_workers() as u64 * self.peak_rss,
+            per_worker,
+        });
+        let live = self.live_workers();
+        if decision.workers < live {
+            tracing::info!("shrinking the pool, measured {decision}");
+            if let Some(process) = self.slots[slot].process.take() {
+                process.shutdown(EXIT_GRACE);
+            }
+            self.slots[slot].state = SlotState::Empty;
+        } else if decision.workers > live && self.queue.len() > live {
+            tracing::info!("growing the pool, measured {decision}");
+            for _ in live..decision.workers {
+                let new_slot = self.slots.len();
+                self.slots.push(Slot {
+                    process: None,
+                    generation: 0,
+                    state: SlotState::Empty,
+                });
+                self.start_worker(new_slot);
+            }
+        }
+    }
+
+    fn live_workers(&self) -> usize {
+        self.slots.iter().filter(|s| s.process.is_some()).count()
+    }
+
+    fn worker_died(&mut self, slot: usize, read_error: Option<protocol::FrameError>) {
+        let state = std::mem::replace(&mut self.slots[slot].state, SlotState::Empty);
+        let reason = match self.slots[slot].process.as_mut() {
+            Some(process) => process.exit_reason(EXIT_GRACE),
+            None => ExitReason::Unknown,
+        };
+        self.slots[slot].process = None;
+        if let Some(error) = &read_error {
+            tracing::debug!(worker = slot, "worker pipe: {error}");
+        }
+        tracing::warn!(worker = slot, "{reason}; replacing it");
+        match state {
+            SlotState::Busy(in_flight) => {
+                self.startup_failures = 0;
+                self.requeue_after_crash(in_flight, &reason);
+            }
+            SlotState::Starting => {
+                self.startup_failures += 1;
+                if self.startup_failures >= MAX_STARTUP_FAILURES {
+                    self.fatal = Some(format!(
+                        "worker processes keep dying before rendering anything ({reason})"
+                    ));
+                }
+            }
+            SlotState::Idle | SlotState::Empty => {}
+        }
+        if self.fatal.is_none()
+            && (!self.queue.is_empty() || self.any_busy())
+            && !self.stop_scheduling
+        {
+            self.restarts += 1;
+            self.start_worker(slot);
+        }
+    }
+
+    fn any_busy(&self) -> bool {
+        self.slots
+            .iter()
+            .any(|s| matches!(s.state, SlotState::Busy(_)))
+    }
+
+    /// Splits a crashed batch around the page being rendered: the others are retried as
+    /// they were, the page alone; a page that crashed twice fails with the reason.
+    fn requeue_after_crash(&mut self, in_flight: InFlight, reason: &ExitReason) {
+        let InFlight { pages, current, .. } = in_flight;
+        let culprit_at = match (current, pages.len()) {
+            (Some(at), _) => at,
+            (None, 1) => 0,
+            (None, _) => {
+                // Died before starting any page: split in halves until the culprit is alone.
+                let (left, right) = pages.split_at(pages.len() / 2);
+                self.queue.push_front(PendingBatch {
+                    pages: right.to_vec(),
+                });
+                self.queue.push_front(PendingBatch {
+                    pages: left.to_vec(),
+                });
+                return;
+            }
+        };
+        let culprit = pages[culprit_at];
+        if culprit_at + 1 < pages.len() {
+            self.queue.push_front(PendingBatch {
+                pages: pages[culprit_at + 1..].to_vec(),
+            });
+        }
+        let crashes = self.crashes.entry(culprit).or_insert(0);
+        *crashes += 1;
+        if *crashes >= CRASHES_TO_ISOLATE {
+            let name = self.page_name(culprit);
+            let kind = match reason {
+                ExitReason::Timeout(_) => PageErrorKind::Timeout,
+                _ => PageErrorKind::WorkerCrashed,
+            };
+            let error = PageError {
+                file: Some(name.clone()),
+                line: None,
+                kind,
+                message: format!("{reason} while rendering {name} (twice; the page was isolated and skipped)"),
+                hint: Some("the rest of the site was built; run `ssg-coord build --no-shard` to debug this page".into()),
+            };
+            let id = self.request.plan.pages[culprit].id.clone();
+            self.record(
+                culprit,
+                PageResult {
+                    id,
+                    elapsed_micros: 0,
+                    outcome: Err(error),
+                },
+            );
+        } else {
+            self.queue.push_front(PendingBatch {
+                pages: vec![culprit],
+            });
+        }
+        if culprit_at > 0 {
+            self.queue.push_front(PendingBatch {
+                pages: pages[..culprit_at].to_vec(),
+            });
+        }
+    }
+
+    /// Kills workers whose page ran past the timeout or whose memory passed the ceiling.
+    fn watchdog(&mut self) {
+        let timeout = self.options.page_timeout;
+        let ceiling = self.ceiling;
+        for slot in &mut self.slots {
+            let SlotState::Busy(in_flight) = &slot.state else {
+                continue;
+            };
+            let Some(process) = slot.process.as_mut() else {
+                continue;
+            };
+            if process.kill_reason.is_some() {
+                continue;
+            }
+            if in_flight.since.elapsed() > timeout {
+                process.kill(ExitReason::Timeout(timeout));
+            } else if let Some(rss) = process.rss().filter(|&rss| rss > ceiling) {
+                process.kill(ExitReason::Memory { rss, ceiling });
+            }
+        }
+    }
+
+    fn fail_queued(&mut self, message: &str) {
+        while let Some(batch) = self.queue.pop_front() {
+            for index in batch.pages {
+                let error = PageError {
+                    file: None,
+                    line: None,
+                    kind: PageErrorKind::WorkerCrashed,
+                    message: message.to_string(),
+                    hint: Some("run with --no-shard to render in one process".into()),
+                };
+                let id = self.request.plan.pages[index].id.clone();
+                self.record(
+                    index,
+                    PageResult {
+                        id,
+                        elapsed_micros: 0,
+                        outcome: Err(error),
+                    },
+                );
+            }
+        }
+    }
+
+    fn finish(mut self) -> RenderOutcome {
+        let workers = self.slots.len();
+        for slot in &mut self.slots {
+            if let Some(process) = slot.process.take() {
+                process.shutdown(EXIT_GRACE);
+            }
+        }
+        RenderOutcome {
+            results: std::mem::take(&mut self.results),
+            workers,
+            worker_restarts: self.restarts,
+            worker_peak_rss: self.peak_rss,
+        }
+    }
+}
