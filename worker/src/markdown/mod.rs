@@ -22,6 +22,9 @@ mod format;
 mod links;
 mod text;
 
+#[cfg(test)]
+mod tests;
+
 use comrak::nodes::{AstNode, NodeHtmlBlock, NodeValue};
 use comrak::{Arena, Options};
 use protocol::Heading;
