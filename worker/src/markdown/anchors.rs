@@ -1,10 +1,12 @@
-//! Fragment targets of a page: heading ids (GitHub-style, unique within the page), footnote
+//! Fragment targets of a page: heading ids (GitHub-style, unique within the page, or an
+//! explicit `{#id}`), footnote
 //! ids as comrak writes them, and `id` attributes found in raw HTML.
 //!
 //! The coordinator validates `page#fragment` links against this list, so it must hold every
 //! id the HTML really has. Raw HTML is scanned by hand (one pass, no regex per call) because
 //! MDN and Kubernetes pages put explicit anchors in raw HTML (`<a id="…">`, `<div id="…">`).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use comrak::Anchorizer;
@@ -12,23 +14,68 @@ use comrak::nodes::{AstNode, NodeValue};
 use protocol::Heading;
 
 /// Headings in document order, each with its unique id.
-pub(super) fn headings<'a>(root: &'a AstNode<'a>) -> Vec<Heading> {
+///
+/// A heading ending in `{#custom-id}` (Hugo, Docusaurus, kramdown and Pandoc all accept it;
+/// Kubernetes pages link to such ids) gets that id verbatim, and the suffix is removed from
+/// the AST so it is not rendered.
+pub(super) fn assign_heading_ids<'a>(root: &'a AstNode<'a>) -> Vec<Heading> {
     let mut anchorizer = Anchorizer::new();
-    let mut headings = Vec::new();
-    for node in root.descendants() {
+    // Collected first: removing a `{#id}` node while `descendants` runs would panic.
+    let heading_nodes: Vec<_> = root
+        .descendants()
+        .filter(|node| matches!(node.data().value, NodeValue::Heading(_)))
+        .collect();
+    let mut headings = Vec::with_capacity(heading_nodes.len());
+    for node in heading_nodes {
         let level = match node.data().value {
             NodeValue::Heading(heading) => heading.level,
             _ => continue,
         };
+        let explicit_id = take_explicit_id(node);
         let text = collapse_whitespace(&node.collect_text());
-        // A heading with nothing to slug (`## ***`) still needs an id to link to.
-        let has_slug_chars = text
-            .chars()
-            .any(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_');
-        let id = anchorizer.anchorize(if has_slug_chars { &text } else { "section" });
+        let id = match explicit_id {
+            Some(id) => {
+                // Reserve it, so a later heading with the same text gets a suffix.
+                anchorizer.anchorize(&id);
+                id
+            }
+            None => {
+                // A heading with nothing to slug (`## ***`) still needs an id to link to.
+                let has_slug_chars = text
+                    .chars()
+                    .any(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_');
+                anchorizer.anchorize(if has_slug_chars { &text } else { "section" })
+            }
+        };
         headings.push(Heading { level, text, id });
     }
     headings
+}
+
+/// Removes a trailing `{#id}` from the heading's last text node and returns the id.
+fn take_explicit_id<'a>(heading: &'a AstNode<'a>) -> Option<String> {
+    let last = heading.last_child()?;
+    let mut ast = last.data_mut();
+    let NodeValue::Text(literal) = &mut ast.value else {
+        return None;
+    };
+    let trimmed = literal.trim_end();
+    let open = trimmed.strip_suffix('}')?.rfind("{#")?;
+    let id = &trimmed[open + 2..trimmed.len() - 1];
+    if id.is_empty()
+        || id.contains(|ch: char| ch.is_whitespace() || ch == '{' || ch == '"' || ch == '<')
+    {
+        return None;
+    }
+    let id = id.to_string();
+    let kept = trimmed[..open].trim_end().to_string();
+    if kept.is_empty() {
+        drop(ast);
+        last.detach();
+    } else {
+        *literal = Cow::Owned(kept);
+    }
+    Some(id)
 }
 
 fn collapse_whitespace(text: &str) -> String {

@@ -27,7 +27,7 @@ struct FormatState<'r> {
 }
 
 /// Writes the document under `root` as an HTML fragment. `headings` are the headings of
-/// the document in order, as `anchors::headings` returned them.
+/// the document in order, as `anchors::assign_heading_ids` returned them.
 pub(super) fn write_html<'a>(
     root: &'a AstNode<'a>,
     options: &comrak::Options<'_>,

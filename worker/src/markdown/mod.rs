@@ -128,7 +128,7 @@ impl MarkdownRenderer {
         warnings.sort();
 
         let links = links::rewrite_links(root, &source_line, links);
-        let headings = anchors::headings(root);
+        let headings = anchors::assign_heading_ids(root);
         let anchors = anchors::anchors(root, &headings);
         let plain_text = text::plain_text(root);
         let has_leading_h1 = has_leading_h1(root);

@@ -237,6 +237,34 @@ fn heading_ids_are_unique_and_listed() {
 }
 
 #[test]
+fn explicit_heading_ids() {
+    let rendered = render(
+        "## Using subPath {#using-subpath}\n\n## Using subPath\n\n### host_permissions {#host_permissions}\n\n\
+         ## {#only-id}\n\n## Not {an id}\n\n## `code {#x}`\n",
+    );
+    let headings: Vec<(&str, &str)> = rendered
+        .headings
+        .iter()
+        .map(|heading| (heading.text.as_str(), heading.id.as_str()))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            ("Using subPath", "using-subpath"),
+            ("Using subPath", "using-subpath-1"),
+            ("host_permissions", "host_permissions"),
+            ("", "only-id"),
+            ("Not {an id}", "not-an-id"),
+            ("code {#x}", "code-x"),
+        ]
+    );
+    assert!(rendered.html.starts_with(
+        "<h2 id=\"using-subpath\">Using subPath<a class=\"heading-anchor\" href=\"#using-subpath\""
+    ));
+    assert!(!rendered.html.contains("{#using-subpath}"));
+}
+
+#[test]
 fn anchors_cover_headings_footnotes_and_raw_html() {
     let rendered = render(
         "## Usage\n\n<a id=\"legacy\"></a>\n\nText[^1] and <span id=\"inline\">x</span>[^1].\n\n[^1]: Note.\n",
@@ -458,6 +486,76 @@ fn deep_nesting_does_not_overflow() {
     for markdown in cases {
         let rendered = render(&markdown);
         assert!(!rendered.html.is_empty());
+    }
+}
+
+#[test]
+fn generated_hostile_documents_never_panic() {
+    // Fragments that exercise every pass, glued in pseudo-random order (a fixed LCG, so
+    // a failure is reproducible).
+    const FRAGMENTS: &[&str] = &[
+        ":::",
+        "::::",
+        ":::note",
+        ":::{tip} T: x",
+        ":::warning[",
+        "```",
+        "```js",
+        "~~~",
+        "    ",
+        "\n",
+        "\r\n",
+        "\n\n",
+        "- ",
+        "  - : ",
+        "> ",
+        "> [!NOTE]",
+        "# ",
+        "## x {#",
+        "}",
+        "{#id}",
+        "[^1]",
+        "[^1]: ",
+        "| a |",
+        "|---|",
+        "<div id=\"",
+        "<!--",
+        "-->",
+        "<script>",
+        "[l](",
+        ")",
+        "![i](",
+        "*",
+        "_",
+        "{{",
+        "{%",
+        "\u{fdd0}",
+        "\u{feff}",
+        "é",
+        "\t",
+        ":class: x",
+        "---",
+        "\\",
+        "&amp;",
+        "<",
+        ">",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..1500 {
+        let mut markdown = String::new();
+        for _ in 0..40 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            markdown.push_str(FRAGMENTS[(state >> 33) as usize % FRAGMENTS.len()]);
+        }
+        let rendered = renderer().render(&markdown, 3, &mut KeepLinks);
+        for (line, _) in &rendered.warnings {
+            assert!(
+                *line >= 3,
+                "warning line {line} before the text starts:\n{markdown:?}"
+            );
+        }
     }
 }
 
