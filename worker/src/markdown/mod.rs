@@ -23,6 +23,8 @@ mod links;
 mod text;
 
 #[cfg(test)]
+mod robustness_tests;
+#[cfg(test)]
 mod tests;
 
 use comrak::nodes::{AstNode, NodeHtmlBlock, NodeValue};
