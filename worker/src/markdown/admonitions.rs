@@ -414,6 +414,27 @@ mod tests {
         assert_eq!(parse_info("   "), None);
     }
 
+    #[test]
+    fn every_documented_kind_has_a_title() {
+        let kinds = [
+            ("note", "Note"),
+            ("tip", "Tip"),
+            ("hint", "Hint"),
+            ("important", "Important"),
+            ("warning", "Warning"),
+            ("caution", "Caution"),
+            ("danger", "Danger"),
+            ("attention", "Attention"),
+            ("error", "Error"),
+            ("info", "Info"),
+            ("seealso", "See also"),
+            ("unknown", "Unknown"),
+        ];
+        for (kind, title) in kinds {
+            assert_eq!(default_title(kind), title);
+        }
+    }
+
     fn check_prepared(input: &str, expected: &str, expected_warning_lines: &[usize]) {
         let prepared = prepare_source(input);
         assert_eq!(prepared.text.replace(COLON_STAND_IN, "¤"), expected);

@@ -6,7 +6,8 @@
 //!    HTML kept, GitHub alerts and `:::` fences;
 //! 3. `deflists` turns MDN's `- : definition` lists into description lists;
 //! 4. `links` sends every destination through the page's [`LinkRewriter`];
-//! 5. `anchors` computes heading ids and every fragment target; `text` the plain text;
+//! 5. `anchors` computes heading ids (GitHub-style slugs, or an explicit `{#id}`) and every
+//!    fragment target; `text` the plain text;
 //! 6. `format` writes HTML with our heading, admonition and code block markup, code through
 //!    the shared [`Highlighter`].
 //!
