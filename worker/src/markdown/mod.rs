@@ -1,9 +1,37 @@
-//! Markdown to HTML with comrak.
+//! Markdown to HTML with comrak, for documentation sites.
 //!
-//! OWNER: markdown helper. This file is the interface; the implementation replaces the
-//! `todo!()`s.
+//! [`MarkdownRenderer::render`] parses once and runs these passes over the AST:
+//! 1. `admonitions::prepare_source` fixes fence lines comrak would misread (line-preserving);
+//! 2. comrak parses with GFM (tables, footnotes, strikethrough, task lists, autolinks), raw
+//!    HTML kept, GitHub alerts and `:::` fences;
+//! 3. `deflists` turns MDN's `- : definition` lists into description lists;
+//! 4. `links` sends every destination through the page's [`LinkRewriter`];
+//! 5. `anchors` computes heading ids (GitHub-style slugs, or an explicit `{#id}`) and every
+//!    fragment target; `text` the plain text;
+//! 6. `format` writes HTML with our heading, admonition and code block markup, code through
+//!    the shared [`Highlighter`].
+//!
+//! Template-looking text (`{{`, `{%`, Hugo shortcodes, MDN macros) is ordinary text here and
+//! comes out literally. Every pass iterates (no recursion over the tree), so deeply nested
+//! input cannot overflow the stack.
 
+mod admonitions;
+mod anchors;
+mod deflists;
+mod format;
+mod links;
+mod text;
+
+#[cfg(test)]
+mod robustness_tests;
+#[cfg(test)]
+mod tests;
+
+use comrak::nodes::{AstNode, NodeHtmlBlock, NodeValue};
+use comrak::{Arena, Options};
 use protocol::Heading;
+
+use crate::highlight::Highlighter;
 
 /// Rewrites link destinations while rendering (relative `.md` links to page URLs, the site's
 /// base path). Implemented by the render pipeline, which knows the nav tree.
@@ -32,25 +60,43 @@ pub struct RenderedMarkdown {
     pub headings: Vec<Heading>,
     /// Every id a `#fragment` may target: headings, footnotes, explicit ids in raw HTML.
     pub anchors: Vec<String>,
-    /// Final hrefs of links and images as written into the HTML, in document order.
+    /// Final hrefs of links and images as written into the HTML, in document order (before
+    /// HTML escaping and percent-encoding).
     pub links: Vec<String>,
     /// Plain text: blocks separated by blank lines, code blocks kept, markup removed.
     pub plain_text: String,
     /// True when the document's first block is a level-1 heading (the template then does
     /// not repeat the title).
     pub has_leading_h1: bool,
-    /// Problems that did not stop rendering: (1-based source line, message).
+    /// Problems that did not stop rendering: (1-based source line, message), sorted by line.
     pub warnings: Vec<(u32, String)>,
 }
 
 /// Markdown renderer: comrak options and the highlighter, built once per worker and shared
-/// by all threads.
-pub struct MarkdownRenderer {}
+/// by all threads (`Send + Sync`).
+pub struct MarkdownRenderer {
+    options: Options<'static>,
+    highlighter: Highlighter,
+}
 
 impl MarkdownRenderer {
     /// Builds the renderer (loads syntax definitions once).
     pub fn new() -> MarkdownRenderer {
-        todo!()
+        let mut options = Options::default();
+        options.extension.strikethrough = true;
+        options.extension.table = true;
+        options.extension.autolink = true;
+        options.extension.tasklist = true;
+        options.extension.footnotes = true;
+        options.extension.alerts = true;
+        options.extension.block_directive = true;
+        // Docs need raw HTML: MDN pages are full of it, and the content is the site's own.
+        options.render.r#unsafe = true;
+        options.render.tasklist_classes = true;
+        MarkdownRenderer {
+            options,
+            highlighter: Highlighter::new(),
+        }
     }
 
     /// Renders `text`, whose first line is line `first_line` of its source file.
@@ -60,13 +106,79 @@ impl MarkdownRenderer {
         first_line: u32,
         links: &mut dyn LinkRewriter,
     ) -> RenderedMarkdown {
-        let _ = (text, first_line, links);
-        todo!()
+        let source_line = |line: usize| -> u32 {
+            let offset = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
+            first_line.max(1).saturating_add(offset)
+        };
+
+        let prepared = admonitions::prepare_source(text);
+        let arena = Arena::new();
+        let root = comrak::parse_document(&arena, &prepared.text, &self.options);
+        if prepared.has_stand_ins {
+            admonitions::restore_colons(root);
+        }
+        deflists::convert_definition_lists(&arena, root);
+
+        let mut warnings: Vec<(u32, String)> = prepared
+            .warnings
+            .iter()
+            .map(|(line, message)| (source_line(*line), message.clone()))
+            .collect();
+        for (line, message) in admonitions::fence_problems(root, &prepared.text) {
+            warnings.push((source_line(line), message));
+        }
+        warnings.sort();
+
+        let links = links::rewrite_links(root, &source_line, links);
+        let headings = anchors::assign_heading_ids(root);
+        let anchors = anchors::anchors(root, &headings);
+        let plain_text = text::plain_text(root);
+        let has_leading_h1 = has_leading_h1(root);
+
+        let mut html = String::with_capacity(text.len() + text.len() / 2);
+        if format::write_html(root, &self.options, &self.highlighter, &headings, &mut html).is_err()
+        {
+            // Writing into a String cannot fail; a formatter error would be a bug of ours.
+            warnings.push((
+                first_line,
+                "internal error while writing HTML; please report it".to_string(),
+            ));
+        }
+
+        RenderedMarkdown {
+            html,
+            headings,
+            anchors,
+            links,
+            plain_text,
+            has_leading_h1,
+            warnings,
+        }
     }
 }
 
 impl Default for MarkdownRenderer {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// True when the first block, ignoring HTML comments (Kubernetes pages start with
+/// `<!-- overview -->`), is a level-1 heading.
+fn has_leading_h1<'a>(root: &'a AstNode<'a>) -> bool {
+    root.children()
+        .find(|block| !is_html_comment(block))
+        .is_some_and(
+            |block| matches!(block.data().value, NodeValue::Heading(heading) if heading.level == 1),
+        )
+}
+
+fn is_html_comment<'a>(block: &'a AstNode<'a>) -> bool {
+    match &block.data().value {
+        NodeValue::HtmlBlock(NodeHtmlBlock { literal, .. }) => {
+            let literal = literal.trim();
+            literal.starts_with("<!--") && literal.ends_with("-->")
+        }
+        _ => false,
     }
 }
