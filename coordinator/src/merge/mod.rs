@@ -5,3 +5,4 @@ pub mod llm_full;
 pub mod rss;
 pub mod search;
 pub mod sitemap;
+mod xml;
