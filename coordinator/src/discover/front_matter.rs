@@ -488,6 +488,25 @@ mod tests {
         assert_eq!(n_files, 55);
     }
 
+    /// Cutting a real file anywhere in its first bytes (mid-delimiter, mid-comment,
+    /// mid-YAML) gives a result or an error, never a panic.
+    #[test]
+    fn truncated_samples_never_panic() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/samples/markdown");
+        for name in [
+            "kubernetes/docs_reference_kubernetes-api_config-and-storage-resources_persistent-volume-claim-v1.md",
+            "kubernetes/docs_reference_setup-tools_kubeadm_generated_kubeadm_certs_certificate-key.md",
+            "react-native/website_versioned_docs_version-0.81_actionsheetios.md",
+            "mdn/web_api_interventionreportbody_message.md",
+        ] {
+            let source = std::fs::read_to_string(format!("{root}/{name}")).unwrap();
+            for (end, _) in source.char_indices().take(700) {
+                let _ = parse(&source[..end]);
+                let _ = first_heading(&source[..end]);
+            }
+        }
+    }
+
     #[test]
     fn samples_quirks() {
         let sample = |name: &str| {
