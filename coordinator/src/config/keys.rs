@@ -1,4 +1,4 @@
-//! Where a key of `ssg.toml` is and what it should have been.
+//! Where a key of `ssg.toml` is, what it should have been, and how to say so.
 //!
 //! serde tells us *which* keys were ignored (through `serde_ignored`) and *where* a type error
 //! happened (a byte span); the user wants a line and the table the key lives in. This module
@@ -198,6 +198,97 @@ pub(super) fn line_of(text: &str, offset: usize) -> u32 {
         .filter(|&&byte| byte == b'\n')
         .count();
     u32::try_from(newlines + 1).unwrap_or(u32::MAX)
+}
+
+/// Message and hint for a key the configuration does not know.
+pub(super) fn describe_unknown_key(path: &[Segment], n_unknown: usize) -> (String, Option<String>) {
+    let key = match path.last() {
+        Some(Segment::Key(key)) => key.as_str(),
+        _ => "?",
+    };
+    let table = table_label(path);
+    let valid = valid_keys(path);
+    let mut message = format!("unknown key `{key}`");
+    if let Some(table) = &table {
+        message.push_str(&format!(" in {table}"));
+    }
+    let suggestion = closest(key, valid);
+    if let Some(suggestion) = suggestion {
+        message.push_str(&format!(" (did you mean `{suggestion}`?)"));
+    }
+    let mut hints = Vec::new();
+    if suggestion.is_none() && !valid.is_empty() {
+        let where_ = table.as_deref().unwrap_or("the top level");
+        hints.push(format!("valid keys in {where_}: {}", valid.join(", ")));
+    }
+    match n_unknown {
+        0 | 1 => {}
+        2 => hints.push("1 more unknown key follows".to_string()),
+        n => hints.push(format!("{} more unknown keys follow", n - 1)),
+    }
+    (message, (!hints.is_empty()).then(|| hints.join("; ")))
+}
+
+/// Rewrites serde's type error (`invalid type: integer `5`, expected a string`) to name the
+/// key and the table, in words a site author uses.
+pub(super) fn describe_type_error(
+    serde_message: &str,
+    path: &[Segment],
+) -> (String, Option<String>) {
+    let serde_message = serde_message.trim_end();
+    let key = path.iter().rev().find_map(|segment| match segment {
+        Segment::Key(key) => Some(key.as_str()),
+        Segment::Index(_) => None,
+    });
+    if let Some(field) = serde_message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        // The span of a missing field is the table that lacks it; `path` ends inside it.
+        let mut table_path = path.to_vec();
+        table_path.push(Segment::Key(field.to_string()));
+        let table = table_label(&table_path).unwrap_or_else(|| "the top level".to_string());
+        let hint = if table == "[[autodoc.python]]" {
+            "every [[autodoc.python]] entry needs `name` (the import name, `mypkg`) and `path` (the package folder, `src/mypkg`)".to_string()
+        } else {
+            format!("add `{field} = ...` to {table}")
+        };
+        return (format!("missing key `{field}` in {table}"), Some(hint));
+    }
+    let friendly = match serde_message.strip_prefix("invalid type: ") {
+        Some(rest) => match rest.split_once(", expected ") {
+            Some((found, expected)) => {
+                let found = match found {
+                    "map" => "a table",
+                    "sequence" => "an array",
+                    other => other,
+                };
+                format!("expected {}, found {found}", friendly_type(expected))
+            }
+            None => serde_message.to_string(),
+        },
+        None => serde_message.to_string(),
+    };
+    let message = match key {
+        Some(key) => match table_label(path) {
+            Some(table) => format!("`{key}` in {table}: {friendly}"),
+            None => format!("`{key}`: {friendly}"),
+        },
+        None => friendly,
+    };
+    (message, None)
+}
+
+/// serde's name of an expected type, as a site author would say it.
+fn friendly_type(expected: &str) -> String {
+    if expected.starts_with("struct ") {
+        return "a table".to_string();
+    }
+    match expected {
+        "i64" | "u32" | "u64" | "i32" => "an integer".to_string(),
+        "a sequence" => "an array".to_string(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
