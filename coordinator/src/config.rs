@@ -1,12 +1,21 @@
 //! `ssg.toml`: loading, defaults and validation.
 //!
-//! OWNER: config/front-matter helper. This file is the interface; the implementation
-//! replaces the `todo!()`s.
+//! Every key is optional; a site without `ssg.toml` builds with [`Config::default`].
+//! The file is read through private `Raw*` types (the only place serde touches the
+//! configuration), then validated into [`Config`], whose values are normalised
+//! (`base_url` and autodoc URLs end with `/`) so that nothing downstream re-checks them.
 //!
-//! Unknown keys are an error naming the key and suggesting the closest valid one:
-//! ``ssg.toml:3: unknown key `titel` (did you mean `title`?)``. A site without `ssg.toml`
-//! builds with defaults.
+//! Every error names the line: invalid TOML and type errors through the parser's spans,
+//! unknown keys through `serde_ignored` and the spanned document (see `keys`), which also
+//! suggests the closest valid key of the same table:
+//! ``ssg.toml:3: unknown key `titel` (did you mean `title`?)``.
+// Used by ops::build once integrated.
 
+mod keys;
+mod raw;
+
+use keys::Segment;
+use raw::RawConfig;
 use std::path::{Path, PathBuf};
 
 /// The site configuration.
@@ -96,10 +105,447 @@ pub struct ConfigError {
     pub hint: Option<String>,
 }
 
+/// The file name of the configuration, in the site root.
+pub const CONFIG_FILE: &str = "ssg.toml";
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            title: "Documentation".to_string(),
+            base_url: "/".to_string(),
+            description: None,
+            language: "en".to_string(),
+            build: BuildConfig::default(),
+            autodoc_python: Vec::new(),
+            taxonomies: TaxonomiesConfig::default(),
+            outputs: OutputsConfig::default(),
+        }
+    }
+}
+
+impl Default for BuildConfig {
+    fn default() -> BuildConfig {
+        BuildConfig {
+            content_dir: "content".to_string(),
+            output_dir: "public".to_string(),
+            paginate: 10,
+        }
+    }
+}
+
+impl Default for TaxonomiesConfig {
+    fn default() -> TaxonomiesConfig {
+        TaxonomiesConfig {
+            tags: true,
+            categories: true,
+        }
+    }
+}
+
+impl Default for OutputsConfig {
+    fn default() -> OutputsConfig {
+        OutputsConfig {
+            html: true,
+            json: true,
+            txt: true,
+            sitemap: true,
+            search_index: true,
+            rss: true,
+            llm_full: true,
+        }
+    }
+}
+
 impl Config {
     /// Loads `<site_root>/ssg.toml`, or the defaults when the file does not exist.
     pub fn load(site_root: &Path) -> Result<Config, ConfigError> {
-        let _ = site_root;
-        todo!()
+        let file = site_root.join(CONFIG_FILE);
+        match std::fs::read(&file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Config::from_toml_str(&text, &file),
+                Err(error) => Err(ConfigError {
+                    line: Some(line_of_utf8_error(error.as_bytes(), error.utf8_error())),
+                    message: "the file is not valid UTF-8".to_string(),
+                    hint: Some("save ssg.toml as UTF-8".to_string()),
+                    file,
+                }),
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(error) => Err(ConfigError {
+                file,
+                line: None,
+                message: format!("cannot read the configuration: {error}"),
+                hint: None,
+            }),
+        }
+    }
+
+    /// Parses the text of a configuration file; `file` is only used to name it in errors.
+    pub fn from_toml_str(text: &str, file: &Path) -> Result<Config, ConfigError> {
+        // A BOM is not TOML, but editors on Windows add one; it takes no line, so spans
+        // past it still give the right line numbers.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let error_at = |offset: Option<usize>, message: String, hint: Option<String>| ConfigError {
+            file: file.to_path_buf(),
+            line: offset.map(|offset| keys::line_of(text, offset)),
+            message,
+            hint,
+        };
+
+        let document = toml::de::DeTable::parse(text).map_err(|error| {
+            error_at(
+                error.span().map(|span| span.start),
+                format!("invalid TOML: {}", error.message().trim_end()),
+                Some("see https://toml.io for the syntax; strings need quotes".to_string()),
+            )
+        })?;
+        let mut unknown: Vec<Vec<Segment>> = Vec::new();
+        let deserializer = toml::de::Deserializer::from(document.clone());
+        let raw: RawConfig = serde_ignored::deserialize(deserializer, |path| {
+            unknown.push(keys::segments_of(&path));
+        })
+        .map_err(|error| {
+            let offset = error.span().map(|span| span.start);
+            let path = offset
+                .map(|offset| keys::path_at(document.get_ref(), offset))
+                .unwrap_or_default();
+            let (message, hint) = keys::describe_type_error(error.message(), &path);
+            error_at(offset, message, hint)
+        })?;
+
+        let mut located: Vec<(Option<usize>, Vec<Segment>)> = unknown
+            .into_iter()
+            .map(|path| {
+                (
+                    keys::key_span(document.get_ref(), &path).map(|span| span.start),
+                    path,
+                )
+            })
+            .collect();
+        located.sort_by_key(|(offset, _)| offset.unwrap_or(usize::MAX));
+        if let Some((offset, path)) = located.first() {
+            let (message, hint) = keys::describe_unknown_key(path, located.len());
+            return Err(error_at(*offset, message, hint));
+        }
+
+        raw.validate()
+            .map_err(|invalid| error_at(Some(invalid.offset), invalid.message, invalid.hint))
+    }
+}
+
+/// 1-based line of the first invalid UTF-8 byte.
+fn line_of_utf8_error(bytes: &[u8], error: std::str::Utf8Error) -> u32 {
+    let valid = &bytes[..error.valid_up_to()];
+    let newlines = valid.iter().filter(|&&byte| byte == b'\n').count();
+    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a snippet of `ssg.toml` should give: the defaults changed by a function, or the
+    /// full error text (`ssg.toml:LINE: message`, then the hint line if any).
+    enum Expected {
+        Config(fn(&mut Config)),
+        Error(&'static str),
+    }
+
+    fn check(toml: &str, expected: Expected) {
+        let actual = Config::from_toml_str(toml, Path::new("ssg.toml"));
+        match expected {
+            Expected::Config(change) => {
+                let mut config = Config::default();
+                change(&mut config);
+                assert_eq!(actual, Ok(config), "for:\n{toml}");
+            }
+            Expected::Error(text) => match actual {
+                Err(error) => assert_eq!(error.to_string(), text, "for:\n{toml}"),
+                Ok(config) => panic!("expected an error for:\n{toml}\ngot {config:#?}"),
+            },
+        }
+    }
+
+    #[test]
+    fn valid_configs() {
+        use Expected::Config;
+        let cases: Vec<(&str, Expected)> = vec![
+            ("", Config(|_| {})),
+            ("# only a comment\n", Config(|_| {})),
+            ("\u{feff}title = 'X'\n", Config(|c| c.title = "X".into())),
+            (
+                "title = 'Guide'\ndescription = 'All of it'\nlanguage = 'pt-BR'\n",
+                Config(|c| {
+                    c.title = "Guide".into();
+                    c.description = Some("All of it".into());
+                    c.language = "pt-BR".into();
+                }),
+            ),
+            (
+                "base_url = 'https://example.org'",
+                Config(|c| c.base_url = "https://example.org/".into()),
+            ),
+            (
+                "base_url = 'https://example.org/docs/'",
+                Config(|c| c.base_url = "https://example.org/docs/".into()),
+            ),
+            (
+                "base_url = 'http://localhost:1111/x'",
+                Config(|c| c.base_url = "http://localhost:1111/x/".into()),
+            ),
+            (
+                "base_url = '/docs'",
+                Config(|c| c.base_url = "/docs/".into()),
+            ),
+            (
+                "[build]\ncontent_dir = 'docs/'\noutput_dir = '../dist'\npaginate = 25\n",
+                Config(|c| {
+                    c.build.content_dir = "docs".into();
+                    c.build.output_dir = "../dist".into();
+                    c.build.paginate = 25;
+                }),
+            ),
+            ("build.paginate = 1", Config(|c| c.build.paginate = 1)),
+            (
+                "[[autodoc.python]]\nname = 'mypkg'\npath = './src/mypkg/'\n",
+                Config(|c| {
+                    c.autodoc_python = vec![PythonPackageConfig {
+                        name: "mypkg".into(),
+                        path: "src/mypkg".into(),
+                        url: "/api/".into(),
+                        include_private: false,
+                    }]
+                }),
+            ),
+            (
+                "[[autodoc.python]]\nname = 'a.b_c'\npath = 'x/../lib/a'\nurl = 'reference'\ninclude_private = true\n\
+                 [[autodoc.python]]\nname = 'cli'\npath = 'cli'\nurl = '/'\n",
+                Config(|c| {
+                    c.autodoc_python = vec![
+                        PythonPackageConfig {
+                            name: "a.b_c".into(),
+                            path: "lib/a".into(),
+                            url: "/reference/".into(),
+                            include_private: true,
+                        },
+                        PythonPackageConfig {
+                            name: "cli".into(),
+                            path: "cli".into(),
+                            url: "/".into(),
+                            include_private: false,
+                        },
+                    ]
+                }),
+            ),
+            (
+                "[taxonomies]\ntags = false\n[outputs]\nrss = false\nsearch_index = false\n",
+                Config(|c| {
+                    c.taxonomies.tags = false;
+                    c.outputs.rss = false;
+                    c.outputs.search_index = false;
+                }),
+            ),
+            (
+                "[outputs]\ntxt = false\nllm_full = false\n",
+                Config(|c| {
+                    c.outputs.txt = false;
+                    c.outputs.llm_full = false;
+                }),
+            ),
+        ];
+        for (toml, expected) in cases {
+            check(toml, expected);
+        }
+    }
+
+    #[test]
+    fn invalid_configs() {
+        use Expected::Error;
+        let cases: &[(&str, &str)] = &[
+            (
+                "title = 'x'\n\ntitel = 'y'\n",
+                "ssg.toml:3: unknown key `titel` (did you mean `title`?)",
+            ),
+            (
+                "title = 'x'\n\n[build]\npaginate = 3\n\n\noutptu_dir = 'out'\n",
+                "ssg.toml:7: unknown key `outptu_dir` in [build] (did you mean `output_dir`?)",
+            ),
+            (
+                "theme = 'dark'\n",
+                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs",
+            ),
+            (
+                "[biuld]\npaginate = 3\n",
+                "ssg.toml:1: unknown key `biuld` (did you mean `build`?)",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'a'\npath = 'a'\n[[autodoc.python]]\nname = 'b'\npath = 'b'\nincude_private = true\n",
+                "ssg.toml:7: unknown key `incude_private` in [[autodoc.python]] (did you mean `include_private`?)",
+            ),
+            (
+                "[outputs]\nrss = true\nfeed = true\n",
+                "ssg.toml:3: unknown key `feed` in [outputs]\n  hint: valid keys in [outputs]: html, json, txt, sitemap, search_index, rss, llm_full",
+            ),
+            (
+                "zzz = 1\nttle = 'x'\n",
+                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs; 1 more unknown key follows",
+            ),
+            (
+                "title = 5\n",
+                "ssg.toml:1: `title`: expected a string, found integer `5`",
+            ),
+            (
+                "[build]\npaginate = 'ten'\n",
+                "ssg.toml:2: `paginate` in [build]: expected an integer, found string \"ten\"",
+            ),
+            (
+                "[outputs]\nhtml = 'yes'\n",
+                "ssg.toml:2: `html` in [outputs]: expected a boolean, found string \"yes\"",
+            ),
+            (
+                "build = 3\n",
+                "ssg.toml:1: `build`: expected a table, found integer `3`",
+            ),
+            (
+                "[autodoc.python]\nname = 'x'\n",
+                "ssg.toml:1: `python` in [autodoc]: expected an array, found a table",
+            ),
+            (
+                "\n[[autodoc.python]]\npath = 'src'\n",
+                "ssg.toml:2: missing key `name` in [[autodoc.python]]\n  hint: every [[autodoc.python]] entry needs `name` (the import name, `mypkg`) and `path` (the package folder, `src/mypkg`)",
+            ),
+            (
+                "title = \n",
+                "ssg.toml:1: invalid TOML: string values must be quoted, expected literal string\n  hint: see https://toml.io for the syntax; strings need quotes",
+            ),
+            (
+                "title = 'a'\ntitle = 'b'\n",
+                "ssg.toml:2: invalid TOML: duplicate key\n  hint: see https://toml.io for the syntax; strings need quotes",
+            ),
+            (
+                "base_url = 'example.org'\n",
+                "ssg.toml:1: invalid `base_url` `example.org`\n  hint: use an absolute URL such as `https://example.org/docs/`, or a path such as `/docs/`",
+            ),
+            (
+                "base_url = 'ftp://example.org/'\n",
+                "ssg.toml:1: invalid `base_url` `ftp://example.org/`\n  hint: use an absolute URL such as `https://example.org/docs/`, or a path such as `/docs/`",
+            ),
+            (
+                "base_url = 'https://'\n",
+                "ssg.toml:1: invalid `base_url` `https://`\n  hint: use an absolute URL such as `https://example.org/docs/`, or a path such as `/docs/`",
+            ),
+            (
+                "language = 'en us'\n",
+                "ssg.toml:1: invalid `language` `en us`\n  hint: use a language tag such as `en` or `pt-BR`",
+            ),
+            (
+                "[build]\npaginate = 0\n",
+                "ssg.toml:2: `paginate` in [build] must be at least 1, not 0\n  hint: it is the number of entries per listing page, such as 10",
+            ),
+            (
+                "[build]\ncontent_dir = 'docs'\noutput_dir = 'docs/'\n",
+                "ssg.toml:3: `output_dir` in [build] cannot be `docs`: the build would overwrite the site's sources\n  hint: use a folder of its own, such as `public`",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'my-pkg'\npath = 'src'\n",
+                "ssg.toml:2: `name` in [[autodoc.python]] must be a Python import name, not `my-pkg`\n  hint: use the dotted name you would import, such as `mypkg` or `mypkg.sub`",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'src/../../pkg'\n",
+                "ssg.toml:3: `path` in [[autodoc.python]] must stay inside the site, but `src/../../pkg` leaves it through `..`\n  hint: give the package folder relative to the site root, such as `src/mypkg`",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = '/usr/lib/pkg'\n",
+                "ssg.toml:3: `path` in [[autodoc.python]] must stay inside the site, but `/usr/lib/pkg` is absolute\n  hint: give the package folder relative to the site root, such as `src/mypkg`",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nurl = 'https://x.org/api'\n",
+                "ssg.toml:4: `url` in [[autodoc.python]] must be a URL path, not `https://x.org/api`\n  hint: use a path such as `/api/`",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\n[[autodoc.python]]\nname = 'pkg'\npath = 'b'\n",
+                "ssg.toml:5: package `pkg` is listed twice in [[autodoc.python]]\n  hint: remove one of the two entries",
+            ),
+            (
+                "[outputs]\ntxt = false\n",
+                "ssg.toml:2: `llm_full` in [outputs] needs `txt`: llm-full.txt is built from the per-page text files\n  hint: set `txt = true`, or add `llm_full = false` to [outputs]",
+            ),
+            (
+                "[outputs]\ntxt = false\nllm_full = true\n",
+                "ssg.toml:3: `llm_full` in [outputs] needs `txt`: llm-full.txt is built from the per-page text files\n  hint: set `txt = true`, or add `llm_full = false` to [outputs]",
+            ),
+        ];
+        for (toml, text) in cases {
+            check(toml, Error(text));
+        }
+    }
+
+    /// The key lists used for suggestions must be exactly the keys serde accepts, or a valid
+    /// key would be reported as unknown (or a suggestion would name a key that is refused).
+    #[test]
+    fn key_lists_match_the_accepted_keys() {
+        let value_for = |key: &str| match key {
+            "build" | "autodoc" | "taxonomies" | "outputs" => "{}",
+            "base_url" => "'/'",
+            "paginate" => "3",
+            "url" => "'/x/'",
+            "include_private" | "tags" | "categories" => "true",
+            table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
+            _ => "'x'",
+        };
+        let tables: [(&str, &[&str]); 5] = [
+            ("", keys::TOP_KEYS),
+            ("[build]\n", keys::BUILD_KEYS),
+            ("[taxonomies]\n", keys::TAXONOMIES_KEYS),
+            ("[outputs]\n", keys::OUTPUTS_KEYS),
+            (
+                "[[autodoc.python]]\nname = 'p'\npath = 'p'\n",
+                keys::PYTHON_KEYS,
+            ),
+        ];
+        for (header, keys) in tables {
+            for key in keys
+                .iter()
+                .filter(|key| !header.contains(&format!("{key} =")))
+            {
+                let toml = format!("{header}{key} = {}\n", value_for(key));
+                if let Err(error) = Config::from_toml_str(&toml, Path::new("ssg.toml")) {
+                    panic!("valid key refused:\n{toml}\n{error}");
+                }
+            }
+        }
+        assert_eq!(
+            Config::from_toml_str("autodoc.python = []", Path::new("ssg.toml")),
+            Ok(Config::default())
+        );
+    }
+
+    #[test]
+    fn missing_file_gives_defaults_and_errors_name_the_file() {
+        let site = tempfile::tempdir().unwrap();
+        assert_eq!(Config::load(site.path()), Ok(Config::default()));
+        std::fs::write(
+            site.path().join("ssg.toml"),
+            "title = 'Site'\n[build]\npagenate = 3\n",
+        )
+        .unwrap();
+        let error = Config::load(site.path()).unwrap_err();
+        assert_eq!(error.file, site.path().join("ssg.toml"));
+        assert_eq!(error.line, Some(3));
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("{}:3: ", site.path().join("ssg.toml").display()))
+        );
+        std::fs::write(
+            site.path().join("ssg.toml"),
+            b"title = 'a'\ndescription = '\xff'\n",
+        )
+        .unwrap();
+        let error = Config::load(site.path()).unwrap_err();
+        assert_eq!(
+            (error.line, error.message.as_str()),
+            (Some(2), "the file is not valid UTF-8")
+        );
     }
 }

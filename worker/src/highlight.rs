@@ -15,7 +15,6 @@
 //!
 //! [`highlight_css`] writes the stylesheet for exactly the classes emitted here: every span
 //! class carries the `hl-` prefix, so theme rules never clash with a site's own classes.
-#![allow(dead_code)] // used by render.rs once integrated
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};

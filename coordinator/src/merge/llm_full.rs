@@ -2,11 +2,33 @@
 //! streaming the per-page `index.txt` files, so the coordinator never holds the site's text
 //! in memory.
 //!
-//! OWNER: config/front-matter helper. Interface; the implementation replaces the `todo!()`.
+//! The format, which the file's header also states for its readers:
+//!
+//! ```text
+//! # <site title>
+//!
+//! > The plain text of every page of <base_url>, sorted by URL.
+//! > Each page starts with a `# <title>` line and a `URL: <absolute url>` line.
+//!
+//! # <page title>
+//! URL: <absolute url>
+//!
+//! <the page's index.txt, ending with a newline>
+//!
+//! # <next page title>
+//! …
+//! ```
+//!
+//! The file is written to a temporary file and renamed into place, and hashed as it is
+//! written; like `worker::outputs::write_output`, an unchanged file is left untouched.
+// Used by ops::build once integrated.
 
+use super::xml::absolute_url;
 use protocol::OutputFile;
-use std::io;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
+use xxhash_rust::xxh3::Xxh3;
 
 /// One page of `llm-full.txt`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +41,282 @@ pub struct LlmPage {
     pub txt_path: String,
 }
 
+/// Name of the output, relative to the output directory.
+pub const LLM_FULL_PATH: &str = "llm-full.txt";
+
 /// Writes `llm-full.txt`: a header naming the site, then per page (sorted by URL) a
 /// `# <title>` line, a `URL: <absolute url>` line, a blank line and the page's text.
+///
+/// A page's text file that is missing or unreadable is an error naming it (and the page);
+/// no partial `llm-full.txt` is left behind.
 pub fn write_llm_full(
     out_dir: &Path,
     site_title: &str,
     base_url: &str,
     pages: &[LlmPage],
 ) -> io::Result<OutputFile> {
-    let _ = (out_dir, site_title, base_url, pages);
-    todo!()
+    let mut sorted: Vec<&LlmPage> = pages.iter().collect();
+    sorted.sort_by(|a, b| (&a.url, &a.title, &a.txt_path).cmp(&(&b.url, &b.title, &b.txt_path)));
+
+    let target = worker::outputs::output_path(out_dir, LLM_FULL_PATH)?;
+    std::fs::create_dir_all(out_dir).map_err(|error| with_path(error, "cannot create", out_dir))?;
+    let temp = out_dir.join(format!(".{LLM_FULL_PATH}.{}.tmp", std::process::id()));
+    let written = File::create(&temp)
+        .map_err(|error| with_path(error, "cannot create", &temp))
+        .and_then(|file| {
+            let mut writer = HashingWriter::new(BufWriter::new(file));
+            write_pages(&mut writer, out_dir, site_title, base_url, &sorted)?;
+            writer.finish()
+        });
+    let (hash, len) = match written {
+        Ok(done) => done,
+        Err(error) => {
+            let _ = std::fs::remove_file(&temp);
+            return Err(error);
+        }
+    };
+    let output = OutputFile {
+        path: LLM_FULL_PATH.to_string(),
+        hash,
+        len,
+    };
+
+    // Leave an identical file (and its mtime) alone, as write_output does for every output.
+    let unchanged = std::fs::metadata(&target).is_ok_and(|existing| existing.len() == len)
+        && hash_file(&target).is_ok_and(|existing| existing == hash);
+    if unchanged {
+        let _ = std::fs::remove_file(&temp);
+        return Ok(output);
+    }
+    if let Err(error) = std::fs::rename(&temp, &target) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(with_path(error, "cannot write", &target));
+    }
+    Ok(output)
+}
+
+fn write_pages(
+    writer: &mut HashingWriter<BufWriter<File>>,
+    out_dir: &Path,
+    site_title: &str,
+    base_url: &str,
+    pages: &[&LlmPage],
+) -> io::Result<()> {
+    write!(
+        writer,
+        "# {}\n\n> The plain text of every page of {base_url}, sorted by URL.\n\
+         > Each page starts with a `# <title>` line and a `URL: <absolute url>` line.\n",
+        one_line(site_title),
+    )?;
+    for page in pages {
+        let path = worker::outputs::output_path(out_dir, &page.txt_path)?;
+        let mut text = File::open(&path).map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!(
+                    "cannot read {} (the text of page {}): {error}",
+                    path.display(),
+                    page.url
+                ),
+            )
+        })?;
+        write!(
+            writer,
+            "\n# {}\nURL: {}\n\n",
+            one_line(&page.title),
+            absolute_url(base_url, &page.url)
+        )?;
+        io::copy(&mut text, writer).map_err(|error| with_path(error, "cannot copy", &path))?;
+        // Each page ends with a newline so the next page's `# ` starts a line.
+        if writer.last_byte.is_some_and(|byte| byte != b'\n') {
+            writer.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// A title on one line: a newline in it would break the framing.
+fn one_line(text: &str) -> String {
+    text.split(['\n', '\r'])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn with_path(error: io::Error, what: &str, path: &Path) -> io::Error {
+    io::Error::new(error.kind(), format!("{what} {}: {error}", path.display()))
+}
+
+/// xxh3-128 of a file, read in pieces.
+fn hash_file(path: &Path) -> io::Result<u128> {
+    let mut file = File::open(path)?;
+    let mut hasher = Xxh3::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n_read = file.read(&mut buffer)?;
+        if n_read == 0 {
+            return Ok(hasher.digest128());
+        }
+        hasher.update(&buffer[..n_read]);
+    }
+}
+
+/// A writer that hashes (xxh3-128, as `worker::outputs::content_hash`) and counts what
+/// passes through, and remembers the last byte.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Xxh3,
+    len: u64,
+    last_byte: Option<u8>,
+}
+
+impl<W: Write> HashingWriter<W> {
+    fn new(inner: W) -> HashingWriter<W> {
+        HashingWriter {
+            inner,
+            hasher: Xxh3::new(),
+            len: 0,
+            last_byte: None,
+        }
+    }
+
+    /// Flushes and returns the hash and length of everything written.
+    fn finish(mut self) -> io::Result<(u128, u64)> {
+        self.inner.flush()?;
+        Ok((self.hasher.digest128(), self.len))
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n_written = self.inner.write(buf)?;
+        let written = &buf[..n_written];
+        self.hasher.update(written);
+        self.len += n_written as u64;
+        if let Some(last) = written.last() {
+            self.last_byte = Some(*last);
+        }
+        Ok(n_written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(title: &str, url: &str, txt_path: &str) -> LlmPage {
+        LlmPage {
+            title: title.to_string(),
+            url: url.to_string(),
+            txt_path: txt_path.to_string(),
+        }
+    }
+
+    /// An output directory holding the per-page text files.
+    fn site() -> (tempfile::TempDir, Vec<LlmPage>) {
+        let out = tempfile::tempdir().unwrap();
+        for (rel, text) in [
+            ("index.txt", "Welcome.\n"),
+            (
+                "guide/install/index.txt",
+                "Run the installer.\nThen restart.",
+            ),
+            ("api/mypkg/index.txt", ""),
+        ] {
+            let path = out.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let pages = vec![
+            page("Install\nit", "/guide/install/", "guide/install/index.txt"),
+            page("Home", "/", "index.txt"),
+            page("mypkg", "/api/mypkg/", "api/mypkg/index.txt"),
+        ];
+        (out, pages)
+    }
+
+    #[test]
+    fn framing_order_and_hash() {
+        let (out, mut pages) = site();
+        let written =
+            write_llm_full(out.path(), "My Docs", "https://example.org/", &pages).unwrap();
+        let bytes = std::fs::read(out.path().join("llm-full.txt")).unwrap();
+        let expected = "# My Docs
+
+> The plain text of every page of https://example.org/, sorted by URL.
+> Each page starts with a `# <title>` line and a `URL: <absolute url>` line.
+
+# Home
+URL: https://example.org/
+
+Welcome.
+
+# mypkg
+URL: https://example.org/api/mypkg/
+
+
+# Install it
+URL: https://example.org/guide/install/
+
+Run the installer.
+Then restart.
+";
+        assert_eq!(String::from_utf8(bytes.clone()).unwrap(), expected);
+        assert_eq!(
+            written,
+            OutputFile {
+                path: "llm-full.txt".into(),
+                hash: worker::outputs::content_hash(&bytes),
+                len: bytes.len() as u64,
+            }
+        );
+
+        // Any input order gives the same file, and an unchanged file is not replaced (the
+        // rename of a new file would give it a new inode).
+        pages.reverse();
+        let inode = || {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(out.path().join("llm-full.txt"))
+                .unwrap()
+                .ino()
+        };
+        let inode_before = inode();
+        let again = write_llm_full(out.path(), "My Docs", "https://example.org/", &pages).unwrap();
+        assert_eq!(again, written);
+        assert_eq!(inode(), inode_before);
+        let leftovers: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn missing_text_is_an_error_naming_it() {
+        let (out, mut pages) = site();
+        pages.push(page("Gone", "/gone/", "gone/index.txt"));
+        let error = write_llm_full(out.path(), "S", "/", &pages).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::NotFound);
+        let message = error.to_string();
+        assert!(
+            message.contains("gone/index.txt") && message.contains("page /gone/"),
+            "{message}"
+        );
+        assert!(!out.path().join("llm-full.txt").exists());
+        let n_files = std::fs::read_dir(out.path()).unwrap().count();
+        assert_eq!(n_files, 3, "no temporary file left behind");
+    }
+
+    #[test]
+    fn text_paths_cannot_leave_the_output_directory() {
+        let (out, _) = site();
+        let error =
+            write_llm_full(out.path(), "S", "/", &[page("x", "/x/", "../secret.txt")]).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+    }
 }

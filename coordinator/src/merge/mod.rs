@@ -10,6 +10,7 @@ pub mod llm_full;
 pub mod rss;
 pub mod search;
 pub mod sitemap;
+mod xml;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;

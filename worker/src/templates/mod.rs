@@ -12,7 +12,6 @@
 //! Every built-in template is also reachable as `theme/<name>`, so a user template can
 //! extend the one it replaces and override only some blocks.
 // used by render.rs once integrated
-#![allow(dead_code)]
 
 pub mod context;
 mod env;

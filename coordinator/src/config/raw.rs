@@ -1,0 +1,369 @@
+//! `ssg.toml` as written (the private `Raw*` types, the only place serde touches the
+//! configuration) and its validation into [`Config`].
+//!
+//! Values that need checking beyond their type keep their span, so that a bad value is
+//! reported on its own line; validated values are normalised here once (`base_url` and
+//! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
+
+use super::{BuildConfig, Config, OutputsConfig, PythonPackageConfig, TaxonomiesConfig};
+use serde::Deserialize;
+use std::path::{Component, Path};
+use toml::Spanned;
+
+/// A value of the right type that is still unusable, at a byte offset of the file.
+pub(super) struct Invalid {
+    pub(super) offset: usize,
+    pub(super) message: String,
+    pub(super) hint: Option<String>,
+}
+
+impl Invalid {
+    fn at<T>(value: &Spanned<T>, message: String, hint: &str) -> Invalid {
+        Invalid {
+            offset: value.span().start,
+            message,
+            hint: Some(hint.to_string()),
+        }
+    }
+}
+
+/// `ssg.toml` as written. Values that need validation keep their span for the error line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct RawConfig {
+    title: Option<String>,
+    base_url: Option<Spanned<String>>,
+    description: Option<String>,
+    language: Option<Spanned<String>>,
+    build: RawBuild,
+    autodoc: RawAutodoc,
+    taxonomies: RawTaxonomies,
+    outputs: RawOutputs,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawBuild {
+    content_dir: Option<Spanned<String>>,
+    output_dir: Option<Spanned<String>>,
+    paginate: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawAutodoc {
+    python: Vec<RawPythonPackage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPythonPackage {
+    name: Spanned<String>,
+    path: Spanned<String>,
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    include_private: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawTaxonomies {
+    tags: Option<bool>,
+    categories: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawOutputs {
+    html: Option<bool>,
+    json: Option<bool>,
+    txt: Option<Spanned<bool>>,
+    sitemap: Option<bool>,
+    search_index: Option<bool>,
+    rss: Option<bool>,
+    llm_full: Option<Spanned<bool>>,
+}
+
+impl RawConfig {
+    pub(super) fn validate(self) -> Result<Config, Invalid> {
+        let defaults = Config::default();
+        let base_url = match self.base_url {
+            Some(base_url) => validate_base_url(&base_url)?,
+            None => defaults.base_url,
+        };
+        let language = match self.language {
+            Some(language) => validate_language(&language)?,
+            None => defaults.language,
+        };
+        let mut autodoc_python: Vec<PythonPackageConfig> = Vec::new();
+        for raw in self.autodoc.python {
+            let name_offset = raw.name.span().start;
+            let package = raw.validate()?;
+            if autodoc_python.iter().any(|seen| seen.name == package.name) {
+                return Err(Invalid {
+                    offset: name_offset,
+                    message: format!(
+                        "package `{}` is listed twice in [[autodoc.python]]",
+                        package.name
+                    ),
+                    hint: Some("remove one of the two entries".to_string()),
+                });
+            }
+            autodoc_python.push(package);
+        }
+        Ok(Config {
+            title: self.title.unwrap_or(defaults.title),
+            base_url,
+            description: self.description,
+            language,
+            build: self.build.validate()?,
+            autodoc_python,
+            taxonomies: TaxonomiesConfig {
+                tags: self.taxonomies.tags.unwrap_or(true),
+                categories: self.taxonomies.categories.unwrap_or(true),
+            },
+            outputs: self.outputs.validate()?,
+        })
+    }
+}
+
+impl RawBuild {
+    fn validate(self) -> Result<BuildConfig, Invalid> {
+        let defaults = BuildConfig::default();
+        let content_dir = match self.content_dir {
+            Some(dir) => validate_dir(&dir, "content_dir")?,
+            None => defaults.content_dir,
+        };
+        let output_dir = match self.output_dir {
+            Some(dir) => {
+                let output_dir = validate_dir(&dir, "output_dir")?;
+                // The output folder is cleaned and rewritten by every build; pointing it at
+                // the sources would destroy them.
+                let normalised = output_dir.trim_end_matches('/');
+                if normalised == "." || normalised == content_dir.trim_end_matches('/') {
+                    return Err(Invalid::at(
+                        &dir,
+                        format!(
+                            "`output_dir` in [build] cannot be `{output_dir}`: the build would overwrite the site's sources"
+                        ),
+                        "use a folder of its own, such as `public`",
+                    ));
+                }
+                output_dir
+            }
+            None => defaults.output_dir,
+        };
+        let paginate = match self.paginate {
+            Some(paginate) => match u32::try_from(*paginate.get_ref()) {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(Invalid::at(
+                        &paginate,
+                        format!(
+                            "`paginate` in [build] must be at least 1, not {}",
+                            paginate.get_ref()
+                        ),
+                        "it is the number of entries per listing page, such as 10",
+                    ));
+                }
+            },
+            None => defaults.paginate,
+        };
+        Ok(BuildConfig {
+            content_dir,
+            output_dir,
+            paginate,
+        })
+    }
+}
+
+impl RawPythonPackage {
+    fn validate(self) -> Result<PythonPackageConfig, Invalid> {
+        let name = self.name.get_ref().trim();
+        let is_identifier = |part: &str| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .is_some_and(|first| first == '_' || first.is_alphabetic())
+                && chars.all(|ch| ch == '_' || ch.is_alphanumeric())
+        };
+        if !name.split('.').all(is_identifier) {
+            return Err(Invalid::at(
+                &self.name,
+                format!("`name` in [[autodoc.python]] must be a Python import name, not `{name}`"),
+                "use the dotted name you would import, such as `mypkg` or `mypkg.sub`",
+            ));
+        }
+        let path = validate_relative_path(&self.path)?;
+        let url = match self.url {
+            Some(url) => validate_url_prefix(&url)?,
+            None => "/api/".to_string(),
+        };
+        Ok(PythonPackageConfig {
+            name: name.to_string(),
+            path,
+            url,
+            include_private: self.include_private,
+        })
+    }
+}
+
+impl RawOutputs {
+    fn validate(self) -> Result<OutputsConfig, Invalid> {
+        let txt = self.txt.as_ref().is_none_or(|txt| *txt.get_ref());
+        let llm_full = self
+            .llm_full
+            .as_ref()
+            .is_none_or(|llm_full| *llm_full.get_ref());
+        if llm_full && !txt {
+            // Point at `llm_full` when it is written out, else at the `txt = false` that
+            // turned the default `llm_full` into a contradiction.
+            let offset = match (&self.llm_full, &self.txt) {
+                (Some(llm_full), _) => llm_full.span().start,
+                (None, Some(txt)) => txt.span().start,
+                (None, None) => 0,
+            };
+            return Err(Invalid {
+                offset,
+                message: "`llm_full` in [outputs] needs `txt`: llm-full.txt is built from the per-page text files".to_string(),
+                hint: Some("set `txt = true`, or add `llm_full = false` to [outputs]".to_string()),
+            });
+        }
+        Ok(OutputsConfig {
+            html: self.html.unwrap_or(true),
+            json: self.json.unwrap_or(true),
+            txt,
+            sitemap: self.sitemap.unwrap_or(true),
+            search_index: self.search_index.unwrap_or(true),
+            rss: self.rss.unwrap_or(true),
+            llm_full,
+        })
+    }
+}
+
+/// `base_url`: an absolute http(s) URL or a site-absolute path, normalised to end with `/`
+/// so that joining a page path never doubles or drops a slash.
+fn validate_base_url(base_url: &Spanned<String>) -> Result<String, Invalid> {
+    let value = base_url.get_ref().trim();
+    let hint =
+        "use an absolute URL such as `https://example.org/docs/`, or a path such as `/docs/`";
+    let host_and_path = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let valid = match host_and_path {
+        Some(rest) => !rest.is_empty() && !rest.starts_with('/'),
+        None => value.starts_with('/') && !value.starts_with("//"),
+    };
+    if !valid
+        || value
+            .chars()
+            .any(|ch| ch.is_whitespace() || ch == '?' || ch == '#')
+    {
+        return Err(Invalid::at(
+            base_url,
+            format!("invalid `base_url` `{value}`"),
+            hint,
+        ));
+    }
+    Ok(with_trailing_slash(value))
+}
+
+/// `language`: a language tag (`en`, `pt-BR`), which goes into `<html lang>` and feeds.
+fn validate_language(language: &Spanned<String>) -> Result<String, Invalid> {
+    let value = language.get_ref().trim();
+    let valid = !value.is_empty()
+        && value
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(|ch| ch.is_ascii_alphanumeric()));
+    if !valid {
+        return Err(Invalid::at(
+            language,
+            format!("invalid `language` `{value}`"),
+            "use a language tag such as `en` or `pt-BR`",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// `content_dir` / `output_dir`: any non-empty path (an output folder outside the site is
+/// common in CI), without a trailing slash.
+fn validate_dir(dir: &Spanned<String>, key: &str) -> Result<String, Invalid> {
+    let value = dir.get_ref().trim();
+    if value.is_empty() {
+        return Err(Invalid::at(
+            dir,
+            format!("`{key}` in [build] cannot be empty"),
+            "name a folder relative to the site root",
+        ));
+    }
+    let trimmed = value.trim_end_matches('/');
+    Ok(if trimmed.is_empty() {
+        value.to_string()
+    } else {
+        trimmed.to_string()
+    })
+}
+
+/// An autodoc package `path`: relative to the site root and staying inside it, normalised
+/// to `/`-separated components without `.`.
+fn validate_relative_path(path: &Spanned<String>) -> Result<String, Invalid> {
+    let value = path.get_ref().trim();
+    let outside = |why: &str| {
+        Invalid::at(
+            path,
+            format!("`path` in [[autodoc.python]] must stay inside the site, but `{value}` {why}"),
+            "give the package folder relative to the site root, such as `src/mypkg`",
+        )
+    };
+    if value.is_empty() {
+        return Err(outside("is empty"));
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for component in Path::new(value).components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.pop().is_none() {
+                    return Err(outside("leaves it through `..`"));
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return Err(outside("is absolute")),
+        }
+    }
+    Ok(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// An autodoc `url`: a URL path prefix, normalised to start and end with `/`.
+fn validate_url_prefix(url: &Spanned<String>) -> Result<String, Invalid> {
+    let value = url.get_ref().trim();
+    if value.contains("://")
+        || value
+            .chars()
+            .any(|ch| ch.is_whitespace() || ch == '?' || ch == '#')
+    {
+        return Err(Invalid::at(
+            url,
+            format!("`url` in [[autodoc.python]] must be a URL path, not `{value}`"),
+            "use a path such as `/api/`",
+        ));
+    }
+    let path = value.trim_matches('/');
+    Ok(if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    })
+}
+
+fn with_trailing_slash(value: &str) -> String {
+    if value.ends_with('/') {
+        value.to_string()
+    } else {
+        format!("{value}/")
+    }
+}
