@@ -18,9 +18,11 @@ use protocol::{
     PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage, ShardResult,
     SiteMeta, WorkerSetup,
 };
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::Once;
 use std::time::Instant;
 
 /// Longest summary kept for search entries and feeds, in characters.
