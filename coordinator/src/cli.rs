@@ -222,7 +222,12 @@ mod tests {
         let help = <Cli as clap::CommandFactory>::command()
             .render_help()
             .to_string();
-        assert!(!help.lines().any(|line| line.trim_start().starts_with("worker")), "{help}");
+        assert!(
+            !help
+                .lines()
+                .any(|line| line.trim_start().starts_with("worker")),
+            "{help}"
+        );
         assert!(parse(&["worker", "--parent-pid", "1", "--worker-id", "0"]).is_ok());
     }
 }

@@ -121,28 +121,61 @@ pub fn render_batch(
     }
 }
 
+thread_local! {
+    /// Set while this thread renders a page: a panic is then captured for the page's error
+    /// instead of being printed by the default hook.
+    static RENDERING_PAGE: Cell<bool> = const { Cell::new(false) };
+    static CAPTURED_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that captures panics raised while rendering a page, with
+/// their location, and leaves every other panic to the default hook.
+fn install_panic_capture() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let default_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !RENDERING_PAGE.with(Cell::get) {
+                return default_hook(info);
+            }
+            let payload = info.payload();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            let location = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            CAPTURED_PANIC.with(|c| *c.borrow_mut() = Some(format!("{message}{location}")));
+        }));
+    });
+}
+
 /// Renders one page, turning a panic into an internal error of that page.
 pub fn render_one(context: &RenderContext, page: &PageData) -> PageResult {
     let started = Instant::now();
+    install_panic_capture();
     fault::inject(page);
-    let outcome =
-        catch_unwind(AssertUnwindSafe(|| render_page(context, page))).unwrap_or_else(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            Err(PageError {
-                file: page.source_path.clone(),
-                line: None,
-                kind: PageErrorKind::Internal,
-                message: format!("internal error while rendering: {message}"),
-                hint: Some(
-                    "this is a bug in ssg-coord; please report it with the page that triggers it"
-                        .into(),
-                ),
-            })
-        });
+    RENDERING_PAGE.with(|r| r.set(true));
+    let caught = catch_unwind(AssertUnwindSafe(|| render_page(context, page)));
+    RENDERING_PAGE.with(|r| r.set(false));
+    let outcome = caught.unwrap_or_else(|_| {
+        let message = CAPTURED_PANIC
+            .with(|c| c.borrow_mut().take())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(PageError {
+            file: page.source_path.clone(),
+            line: None,
+            kind: PageErrorKind::Internal,
+            message: format!("internal error while rendering: {message}"),
+            hint: Some(
+                "this is a bug in ssg-coord; please report it with the page that triggers it"
+                    .into(),
+            ),
+        })
+    });
     PageResult {
         id: page.id.clone(),
         elapsed_micros: started.elapsed().as_micros() as u64,

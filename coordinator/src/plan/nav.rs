@@ -393,8 +393,14 @@ mod tests {
         let tree = &built.tree;
         let (root_subsections, _) = titles(tree, NavSectionIdx(0));
         assert_eq!(root_subsections, ["API reference"]);
-        let with_guide = build("Site", &[module("pkg", true), content("Zed", "/zed/", 5, "zed", true)]);
-        assert_eq!(titles(&with_guide.tree, NavSectionIdx(0)).0, ["Zed", "API reference"]);
+        let with_guide = build(
+            "Site",
+            &[module("pkg", true), content("Zed", "/zed/", 5, "zed", true)],
+        );
+        assert_eq!(
+            titles(&with_guide.tree, NavSectionIdx(0)).0,
+            ["Zed", "API reference"]
+        );
         let pkg = built.positions[0].section;
         assert_eq!(tree.section(pkg).url, "/api/pkg/");
         let (subs, pages) = titles(tree, pkg);
