@@ -41,7 +41,7 @@ pub use page::{
 };
 pub use result::{
     Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,
-    RenderedPage, ShardResult,
+    RenderedPage, ShardResult, WarningKind,
 };
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is

@@ -105,6 +105,17 @@ pub struct PageWarning {
     pub line: Option<u32>,
     /// What is wrong and what to do.
     pub message: String,
+    /// What sort of problem it is (`--strict` turns dead links into errors).
+    pub kind: WarningKind,
+}
+
+/// Class of a [`PageWarning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WarningKind {
+    /// A link that leads nowhere.
+    DeadLink,
+    /// Markup that was rendered, but probably not as meant.
+    Markup,
 }
 
 /// Why a page was not rendered.

@@ -11,7 +11,7 @@
 
 use crate::markdown::LinkRewriter;
 use crate::render::RenderContext;
-use protocol::{LinkDep, OutgoingLink, PageData, PageWarning};
+use protocol::{LinkDep, OutgoingLink, PageData, PageWarning, WarningKind};
 
 /// Rewrites and records the links of one page.
 pub(crate) struct PageLinkRewriter<'a> {
@@ -101,6 +101,7 @@ impl<'a> PageLinkRewriter<'a> {
                 });
                 self.warnings.push(PageWarning {
                     file: self.page.source_path.clone(),
+                    kind: WarningKind::DeadLink,
                     line: Some(line),
                     message: format!(
                         "link to `{path}` does not match any page (looked for `{target}`)"

@@ -277,6 +277,7 @@ fn render_body(context: &RenderContext, page: &PageData) -> Result<RenderedBody,
                     .into_iter()
                     .map(|(line, message)| PageWarning {
                         file: page.source_path.clone(),
+                        kind: protocol::WarningKind::Markup,
                         line: Some(line),
                         message,
                     }),

@@ -7,7 +7,7 @@ use crate::plan::{BuildPlan, PlanOptions};
 use crate::pool::{self, Executor, ProcessOptions, RenderRequest};
 use crate::progress::Progress;
 use crate::report::BuildReport;
-use protocol::WorkerSetup;
+use protocol::{WarningKind, WorkerSetup};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
