@@ -1,7 +1,25 @@
 //! Static Python API documentation: Ruff's parser → `ModuleDoc` → HTML fragment.
 //!
-//! OWNER: autodoc helper. This file is the interface; the implementation replaces the
-//! `todo!()`s. User code is never imported or executed.
+//! User code is never imported or executed: a module is parsed once (`parse.rs`), read in
+//! one pass into plain data (`extract.rs`, `class.rs`, `decorators.rs`, `signature.rs`,
+//! `docstring/`; see `model.rs` for the types), and rendered (`render.rs`). All Ruff-specific
+//! code stays behind this module; nothing outside sees an AST.
+//!
+//! The HTML uses stable `autodoc-*` class names, listed in `render.rs` and styled by
+//! `theme/static/autodoc.css`.
+// Used by render.rs once integrated: until the page pipeline calls document_module and
+// render_module, nothing outside the tests does.
+#![allow(dead_code)]
+
+mod class;
+mod decorators;
+pub mod docstring;
+mod extract;
+pub mod model;
+mod parse;
+pub mod signature;
+
+pub use model::ModuleDoc;
 
 use protocol::{Heading, NavLink};
 
@@ -10,6 +28,9 @@ use protocol::{Heading, NavLink};
 pub struct AutodocOptions {
     /// Document `_private` names too.
     pub include_private: bool,
+    /// The source is a package's `__init__.py`: relative imports (`from .x import Y`)
+    /// resolve against the module itself rather than its parent package.
+    pub is_package: bool,
 }
 
 /// A module that does not parse.
@@ -23,14 +44,25 @@ pub struct AutodocError {
     pub message: String,
 }
 
-/// Everything documented about one module.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ModuleDoc {}
+impl std::fmt::Display for AutodocError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
 
-/// Parses `source` (the module `module`) and extracts its documentation.
-pub fn document_module(source: &str, module: &str, options: AutodocOptions) -> Result<ModuleDoc, AutodocError> {
-    let _ = (source, module, options);
-    todo!()
+impl std::error::Error for AutodocError {}
+
+/// Parses `source` (the module `module`, dotted) and extracts its documentation.
+///
+/// Errors with the position of the first syntax error; never panics on bad input.
+pub fn document_module(
+    source: &str,
+    module: &str,
+    options: AutodocOptions,
+) -> Result<ModuleDoc, AutodocError> {
+    let text = parse::SourceText::new(source);
+    let parsed = parse::parse(source, &text)?;
+    Ok(extract::extract(parsed.syntax(), &text, module, options))
 }
 
 /// Where a module page sits, for rendering.
@@ -57,7 +89,12 @@ pub struct AutodocHtml {
 }
 
 /// Renders a module page. `markdown` turns a docstring fragment into HTML.
-pub fn render_module(doc: &ModuleDoc, info: &ModulePageInfo<'_>, markdown: &dyn Fn(&str) -> String) -> AutodocHtml {
+pub fn render_module(
+    doc: &ModuleDoc,
+    info: &ModulePageInfo<'_>,
+    markdown: &dyn Fn(&str) -> String,
+) -> AutodocHtml {
     let _ = (doc, info, markdown);
     todo!()
 }
+
