@@ -17,6 +17,7 @@ pub mod docstring;
 mod extract;
 pub mod model;
 mod parse;
+mod render;
 pub mod signature;
 
 pub use model::ModuleDoc;
@@ -89,12 +90,14 @@ pub struct AutodocHtml {
 }
 
 /// Renders a module page. `markdown` turns a docstring fragment into HTML.
+/// Every piece of user text is escaped; only the closure's output is written as HTML.
 pub fn render_module(
     doc: &ModuleDoc,
     info: &ModulePageInfo<'_>,
     markdown: &dyn Fn(&str) -> String,
 ) -> AutodocHtml {
-    let _ = (doc, info, markdown);
-    todo!()
+    render::render_module(doc, info, markdown)
 }
 
+#[cfg(test)]
+mod tests;
