@@ -173,6 +173,8 @@ pub(crate) struct Scope<'c, 's> {
     entries: Vec<Entry>,
     /// Name → index in `entries`, for first-definition-wins and folding.
     names: HashMap<String, usize>,
+    /// Position of each `__all__` name (module scopes only), for privacy and order.
+    all_positions: HashMap<&'c str, usize>,
     members: Members,
 }
 
@@ -182,12 +184,21 @@ impl<'c, 's> Scope<'c, 's> {
         kind: ScopeKind<'c>,
         prefix: String,
     ) -> Scope<'c, 's> {
+        let all_positions = match kind {
+            ScopeKind::Module { all: Some(all), .. } => all
+                .iter()
+                .enumerate()
+                .map(|(position, name)| (name.as_str(), position))
+                .collect(),
+            _ => HashMap::new(),
+        };
         Scope {
             context,
             kind,
             prefix,
             entries: Vec::new(),
             names: HashMap::new(),
+            all_positions,
             members: Members::default(),
         }
     }
@@ -208,7 +219,7 @@ impl<'c, 's> Scope<'c, 's> {
     }
 
     fn in_all(&self, name: &str) -> bool {
-        matches!(self.kind, ScopeKind::Module { all: Some(all), .. } if all.iter().any(|exported| exported == name))
+        self.all_positions.contains_key(name)
     }
 
     /// Privacy: `__all__` lists what a module shows; otherwise `_names` are hidden unless
@@ -660,12 +671,10 @@ impl<'c, 's> Scope<'c, 's> {
 
     /// Groups the entries; a module with `__all__` is ordered by it.
     pub(crate) fn finish(mut self) -> Members {
-        if let ScopeKind::Module { all: Some(all), .. } = self.kind {
-            self.entries.sort_by_key(|entry| {
-                all.iter()
-                    .position(|exported| exported == entry.name())
-                    .unwrap_or(usize::MAX)
-            });
+        if !self.all_positions.is_empty() {
+            let positions = &self.all_positions;
+            self.entries
+                .sort_by_key(|entry| positions.get(entry.name()).copied().unwrap_or(usize::MAX));
         }
         for entry in self.entries {
             match entry {
@@ -740,10 +749,15 @@ fn resolve_relative(module: &str, is_package: bool, level: u32, target: Option<&
 
 /// `__all__` from list/tuple literals: `__all__ = [...]`, `__all__: list[str] = [...]`,
 /// `__all__ += [...]`, `__all__.extend([...])`, `__all__.append("x")`, and `+` of those.
+/// Names keep their first position when listed twice.
 fn collect_all(body: &[Stmt], source: &SourceText<'_>) -> Option<Vec<String>> {
     let mut all: Option<Vec<String>> = None;
     collect_all_into(body, source, &mut all);
-    all
+    let mut seen = HashSet::new();
+    all.map(|mut names| {
+        names.retain(|name| seen.insert(name.clone()));
+        names
+    })
 }
 
 fn collect_all_into(body: &[Stmt], source: &SourceText<'_>, all: &mut Option<Vec<String>>) {
@@ -789,32 +803,31 @@ fn collect_all_into(body: &[Stmt], source: &SourceText<'_>, all: &mut Option<Vec
     }
 }
 
-/// Appends the string literals of a literal list, tuple or `a + b` of them.
+/// Appends the string literals of a literal list, tuple or `a + b` of them. Iterative, so
+/// a long `+` chain cannot exhaust the stack.
 fn string_literals(expression: &Expr, names: &mut Vec<String>) {
-    let elements = match expression {
-        Expr::List(list) => &list.elts,
-        Expr::Tuple(tuple) => &tuple.elts,
-        Expr::StringLiteral(literal) => {
-            push_unique(names, literal.value.to_str());
-            return;
+    let mut pending = vec![expression];
+    while let Some(expression) = pending.pop() {
+        let elements = match expression {
+            Expr::List(list) => &list.elts,
+            Expr::Tuple(tuple) => &tuple.elts,
+            Expr::StringLiteral(literal) => {
+                names.push(literal.value.to_str().to_owned());
+                continue;
+            }
+            Expr::BinOp(operation) if operation.op == ast::Operator::Add => {
+                // Right first, so the left operand is popped (and listed) first.
+                pending.push(&operation.right);
+                pending.push(&operation.left);
+                continue;
+            }
+            _ => continue,
+        };
+        for element in elements {
+            if let Expr::StringLiteral(literal) = element {
+                names.push(literal.value.to_str().to_owned());
+            }
         }
-        Expr::BinOp(operation) if operation.op == ast::Operator::Add => {
-            string_literals(&operation.left, names);
-            string_literals(&operation.right, names);
-            return;
-        }
-        _ => return,
-    };
-    for element in elements {
-        if let Expr::StringLiteral(literal) = element {
-            push_unique(names, literal.value.to_str());
-        }
-    }
-}
-
-fn push_unique(names: &mut Vec<String>, name: &str) {
-    if !names.iter().any(|existing| existing == name) {
-        names.push(name.to_owned());
     }
 }
 

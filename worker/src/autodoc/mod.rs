@@ -55,12 +55,24 @@ impl std::error::Error for AutodocError {}
 
 /// Parses `source` (the module `module`, dotted) and extracts its documentation.
 ///
-/// Errors with the position of the first syntax error; never panics on bad input.
+/// A name ending in `.__init__` is read as the package itself (`mypkg.__init__` documents
+/// `mypkg`, with `is_package` set). Errors with the position of the first syntax error;
+/// never panics on bad input.
 pub fn document_module(
     source: &str,
     module: &str,
     options: AutodocOptions,
 ) -> Result<ModuleDoc, AutodocError> {
+    let (module, options) = match module.strip_suffix(".__init__") {
+        Some(package) => (
+            package,
+            AutodocOptions {
+                is_package: true,
+                ..options
+            },
+        ),
+        None => (module, options),
+    };
     let text = parse::SourceText::new(source);
     let parsed = parse::parse(source, &text)?;
     Ok(extract::extract(parsed.syntax(), &text, module, options))

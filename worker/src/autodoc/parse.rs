@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::{ModModule, PythonVersion};
 use ruff_python_parser::{Mode, ParseOptions, Parsed, parse_unchecked};
 use ruff_source_file::LineIndex;
@@ -36,6 +37,7 @@ pub(crate) fn parse(
             message: error.error.to_string(),
         });
     }
+    check_nesting(parsed.tokens(), text)?;
     match parsed.try_into_module() {
         Some(module) => Ok(module),
         // Module mode always yields a module; this arm only keeps the code panic-free.
@@ -45,6 +47,40 @@ pub(crate) fn parse(
             message: "source did not parse as a module".to_owned(),
         }),
     }
+}
+
+/// CPython refuses more than 100 levels of indentation, so no importable module nests
+/// deeper; the extractor and renderer recurse per nested class and rely on this bound.
+const MAX_INDENT_LEVELS: usize = 100;
+
+/// Rejects nesting Python itself would reject ("too many levels of indentation"), found
+/// by counting indent tokens rather than walking the tree.
+fn check_nesting(
+    tokens: &[ruff_python_ast::token::Token],
+    text: &SourceText<'_>,
+) -> Result<(), AutodocError> {
+    let mut depth = 0usize;
+    for token in tokens {
+        match token.kind() {
+            TokenKind::Indent => {
+                depth += 1;
+                if depth > MAX_INDENT_LEVELS {
+                    let (line, column) = text.line_column(token.start());
+                    let message = format!(
+                        "too many levels of indentation (Python allows {MAX_INDENT_LEVELS})"
+                    );
+                    return Err(AutodocError {
+                        line,
+                        column,
+                        message,
+                    });
+                }
+            }
+            TokenKind::Dedent => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The module's source with its line index.

@@ -35,6 +35,39 @@ fn syntax_errors_report_line_and_column() {
 }
 
 #[test]
+fn nesting_deeper_than_python_allows_is_an_error() {
+    // CPython refuses more than 100 indentation levels; 100 nested classes are fine.
+    let nested = |depth: usize| {
+        let mut source = String::new();
+        for level in 0..depth {
+            source.push_str(&format!("{}class C{level}:\n", " ".repeat(level)));
+        }
+        source.push_str(&format!("{}pass\n", " ".repeat(depth)));
+        source
+    };
+    let doc = document_module(&nested(100), "m", AutodocOptions::default());
+    assert!(doc.is_ok(), "{doc:?}");
+    check_error(&nested(101), 102, 1, "too many levels of indentation");
+}
+
+#[test]
+fn long_all_concatenations_do_not_recurse() {
+    let terms: Vec<String> = (0..20_000).map(|index| format!("['n{index}']")).collect();
+    let source = format!("__all__ = {}\n", terms.join(" + "));
+    let doc = document_module(&source, "m", AutodocOptions::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+    let all = doc.all.unwrap_or_default();
+    assert_eq!(
+        (
+            all.len(),
+            all.first().map(String::as_str),
+            all.last().map(String::as_str)
+        ),
+        (20_000, Some("n0"), Some("n19999"))
+    );
+}
+
+#[test]
 fn modern_syntax_parses() {
     let cases = [
         "try:\n    pass\nexcept ValueError, TypeError:\n    pass",

@@ -9,8 +9,16 @@ use std::borrow::Cow;
 
 use super::{dedent, indent_of, is_blank};
 
+/// Admonitions nest at most this deep; deeper ones stay text, so a hostile docstring
+/// cannot recurse without bound.
+const MAX_DIRECTIVE_DEPTH: usize = 8;
+
 /// Rewrites docstring lines into markdown.
 pub(super) fn to_markdown(lines: &[&str]) -> String {
+    to_markdown_nested(lines, 0)
+}
+
+fn to_markdown_nested(lines: &[&str], depth: usize) -> String {
     let mut out = String::new();
     let mut index = 0;
     while index < lines.len() {
@@ -48,7 +56,7 @@ pub(super) fn to_markdown(lines: &[&str]) -> String {
             && !name.contains(char::is_whitespace)
         {
             let (block, end) = indented_block(lines, index + 1, indent);
-            if directive(&mut out, name.trim(), argument.trim(), &block) {
+            if directive(&mut out, name.trim(), argument.trim(), &block, depth) {
                 index = end;
                 continue;
             }
@@ -151,7 +159,8 @@ fn indented_block<'a>(lines: &[&'a str], start: usize, indent: usize) -> (Vec<&'
 }
 
 /// Writes a directive's markdown. Returns false for directives left as text.
-fn directive(out: &mut String, name: &str, argument: &str, block: &[&str]) -> bool {
+fn directive(out: &mut String, name: &str, argument: &str, block: &[&str], depth: usize) -> bool {
+    let quotes = depth < MAX_DIRECTIVE_DEPTH;
     match name {
         "code-block" | "code" | "sourcecode" | "doctest" | "testcode" => {
             let language = if argument.is_empty() || matches!(name, "doctest" | "testcode") {
@@ -168,7 +177,9 @@ fn directive(out: &mut String, name: &str, argument: &str, block: &[&str]) -> bo
             true
         }
         "note" | "tip" | "hint" | "important" | "warning" | "attention" | "caution" | "danger"
-        | "error" => {
+        | "error"
+            if quotes =>
+        {
             let alert = match name {
                 "note" => "NOTE",
                 "tip" | "hint" => "TIP",
@@ -181,11 +192,13 @@ fn directive(out: &mut String, name: &str, argument: &str, block: &[&str]) -> bo
                 content.push(argument);
             }
             content.extend(block.iter().copied());
-            push_quote(out, &format!("[!{alert}]"), &content);
+            push_quote(out, &format!("[!{alert}]"), &content, depth);
             true
         }
         "seealso" | "todo" | "deprecated" | "versionadded" | "versionchanged"
-        | "versionremoved" => {
+        | "versionremoved"
+            if quotes =>
+        {
             let title = match name {
                 "seealso" => "See also".to_owned(),
                 "todo" => "Todo".to_owned(),
@@ -199,7 +212,7 @@ fn directive(out: &mut String, name: &str, argument: &str, block: &[&str]) -> bo
                 content.push(argument);
             }
             content.extend(block.iter().copied());
-            push_quote(out, &format!("**{}:**", title.trim_end()), &content);
+            push_quote(out, &format!("**{}:**", title.trim_end()), &content, depth);
             true
         }
         _ => false,
@@ -207,12 +220,12 @@ fn directive(out: &mut String, name: &str, argument: &str, block: &[&str]) -> bo
 }
 
 /// A blockquote whose first line is `first` and whose body is `content` as markdown.
-fn push_quote(out: &mut String, first: &str, content: &[&str]) {
+fn push_quote(out: &mut String, first: &str, content: &[&str], depth: usize) {
     if !out.is_empty() && !out.ends_with("\n\n") {
         out.push('\n');
     }
     push_line(out, &format!("> {first}"));
-    for line in to_markdown(content).lines() {
+    for line in to_markdown_nested(content, depth + 1).lines() {
         if line.is_empty() {
             push_line(out, ">");
         } else {
@@ -254,10 +267,14 @@ fn rewrite_roles<'a>(text: &'a str, quote: &str) -> Cow<'a, str> {
     while let Some(tick) = rest.find(":`") {
         // The role name runs back from the `:` before the backtick to its opening `:`.
         let before = &rest[..tick];
-        let role_start = before.rfind(|character: char| {
-            !(character.is_ascii_alphanumeric() || matches!(character, ':' | '_' | '-' | '+' | '.'))
-        });
-        let role_start = role_start.map_or(0, |index| index + 1);
+        let role_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, character)| {
+                !(character.is_ascii_alphanumeric()
+                    || matches!(character, ':' | '_' | '-' | '+' | '.'))
+            })
+            .map_or(0, |(index, character)| index + character.len_utf8());
         let role = &before[role_start..];
         let Some(close) = rest[tick + 2..].find('`') else {
             break;

@@ -329,7 +329,7 @@ pub fn cleandoc(raw: &str) -> String {
     let mut cleaned: Vec<&str> = Vec::with_capacity(rest.len() + 1);
     cleaned.push(first);
     for line in rest {
-        cleaned.push(line.get(margin..).unwrap_or("").trim_end());
+        cleaned.push(drop_indent(line, margin).trim_end());
     }
     let start = cleaned
         .iter()
@@ -371,6 +371,19 @@ fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
+/// `line` without up to `margin` bytes of leading whitespace, never splitting a character
+/// (a line may be indented with non-ASCII whitespace where others use spaces).
+fn drop_indent(line: &str, margin: usize) -> &str {
+    let mut cut = 0;
+    for (index, character) in line.char_indices() {
+        if index >= margin || !character.is_whitespace() {
+            break;
+        }
+        cut = index + character.len_utf8();
+    }
+    &line[cut..]
+}
+
 fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }
@@ -392,10 +405,7 @@ fn dedent<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         .map(|line| indent_of(line))
         .min()
         .unwrap_or(0);
-    lines
-        .iter()
-        .map(|line| line.get(margin..).unwrap_or(""))
-        .collect()
+    lines.iter().map(|line| drop_indent(line, margin)).collect()
 }
 
 /// Splits dedented field-list content into entries: a line at indentation 0 starts an entry,

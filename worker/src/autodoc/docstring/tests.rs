@@ -42,6 +42,8 @@ fn cleandoc_matches_python() {
         ),
         ("\tTabbed\n\tline", "Tabbed\nline"),
         ("", ""),
+        // Non-ASCII indentation is dropped by characters, never cut in half.
+        ("Title\n    a\n   \u{3000}b", "Title\na\nb"),
     ];
     for (raw, expected) in cases {
         assert_eq!(cleandoc(raw), expected, "cleandoc({raw:?})");
@@ -331,4 +333,17 @@ fn types_fill_from_signature() {
     // The docstring's own type wins over the annotation.
     assert_eq!(types, [Some("int"), Some("str"), Some("Any")]);
     assert_eq!(docstring.returns[0].ty.as_deref(), Some("bool"));
+}
+
+#[test]
+fn nested_admonitions_stop_at_a_depth() {
+    let mut raw = String::new();
+    for level in 0..20 {
+        raw.push_str(&format!("{}.. note::\n", "   ".repeat(level)));
+    }
+    raw.push_str(&format!("{}Deep.", "   ".repeat(20)));
+    let lines: Vec<&str> = raw.lines().collect();
+    let markdown = blocks::to_markdown(&lines);
+    assert_eq!(markdown.matches("[!NOTE]").count(), 8, "{markdown}");
+    assert!(markdown.contains("Deep."));
 }

@@ -127,6 +127,18 @@ fn all_selects_and_orders_names_and_lists_reexports() {
     let doc = document("from .core import Client\n__all__ = ('Client',)", options);
     assert_eq!(names(&doc), ["reexport:Client=pkg.mod.core.Client"]);
     assert_eq!(doc.all.as_deref(), Some(&["Client".to_owned()][..]));
+
+    // `pkg.__init__` is the package `pkg`.
+    let doc = document_module(
+        "from .core import Client\n__all__ = ['Client']",
+        "pkg.__init__",
+        AutodocOptions::default(),
+    );
+    let doc = doc.unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        (doc.name.as_str(), names(&doc)),
+        ("pkg", vec!["reexport:Client=pkg.core.Client".to_owned()])
+    );
 }
 
 #[test]
