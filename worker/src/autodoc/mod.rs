@@ -1,9 +1,13 @@
 //! Static Python API documentation: Ruff's parser → `ModuleDoc` → HTML fragment.
 //!
 //! User code is never imported or executed: a module is parsed once (`parse.rs`), read in
-//! one pass into plain data (`extract.rs`, `class.rs`, `decorators.rs`, `signature.rs`,
-//! `docstring/`; see `model.rs` for the types), and rendered (`render.rs`). All Ruff-specific
-//! code stays behind this module; nothing outside sees an AST.
+//! one pass into plain data (`extract.rs` with `extract/{attributes,exports}.rs`, `class.rs`,
+//! `decorators.rs`, `signature.rs`, `docstring/`; see `model.rs` for the types), and rendered
+//! (`render.rs` with `render/{signature,docstring}.rs`). All Ruff-specific code stays behind
+//! this module; nothing outside sees an AST.
+//!
+//! The data types are public (`model`, `signature`, `docstring`) so the page pipeline can
+//! read a [`ModuleDoc`] (for search entries or cross-references) without parsing again.
 //!
 //! The HTML uses stable `autodoc-*` class names, listed in `render.rs` and styled by
 //! `theme/static/autodoc.css`.

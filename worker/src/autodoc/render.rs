@@ -30,15 +30,12 @@ use std::fmt::Write as _;
 
 use protocol::Heading;
 
-use super::docstring::{DocField, Docstring};
+use self::signature::SignatureLine;
 use super::model::{
     AttributeDoc, AttributeKind, ClassDoc, FunctionDoc, FunctionKind, ModuleDoc, PropertyDoc,
 };
-use super::signature::{Signature, SignaturePart, TypeParam, format_type_params};
+use super::signature::format_type_params;
 use super::{AutodocHtml, ModulePageInfo};
-
-/// Signatures longer than this (in characters, on one line) get one parameter per line.
-const SIGNATURE_WRAP_CHARS: usize = 88;
 
 pub(crate) fn render_module(
     doc: &ModuleDoc,
@@ -74,16 +71,6 @@ struct Renderer<'a> {
     module: &'a str,
     info: &'a ModulePageInfo<'a>,
     markdown: &'a dyn Fn(&str) -> String,
-}
-
-/// What a definition's signature block shows.
-struct SignatureLine<'a> {
-    decorators: &'a [String],
-    keyword: &'a str,
-    name: &'a str,
-    type_params: &'a [TypeParam],
-    signature: Option<&'a Signature>,
-    extra_class: &'a str,
 }
 
 impl Renderer<'_> {
@@ -479,267 +466,6 @@ impl Renderer<'_> {
         }
         self.html.push_str("</dl>\n");
     }
-
-    /// A `<pre>` signature block, on one line or one parameter per line when long.
-    fn signature(&mut self, line: &SignatureLine<'_>, returns: Option<&str>) {
-        let type_params = format_type_params(line.type_params);
-        let mut plain = String::new();
-        for decorator in line.decorators {
-            let _ = writeln!(plain, "@{decorator}");
-        }
-        let _ = write!(plain, "{} {}{type_params}", line.keyword, line.name);
-        if let Some(signature) = line.signature {
-            plain.push_str(&signature.format_params());
-        }
-        if let Some(returns) = returns {
-            let _ = write!(plain, " -> {returns}");
-        }
-        let last_line_chars = plain.rsplit('\n').next().unwrap_or("").chars().count();
-        let wrap = last_line_chars > SIGNATURE_WRAP_CHARS
-            && line
-                .signature
-                .is_some_and(|signature| !signature.params.is_empty());
-
-        let _ = write!(
-            self.html,
-            "<pre class=\"autodoc-signature{}\"><code>",
-            line.extra_class
-        );
-        for decorator in line.decorators {
-            let _ = writeln!(
-                self.html,
-                "<span class=\"autodoc-decorator\">@{}</span>",
-                escape(decorator)
-            );
-        }
-        let _ = write!(
-            self.html,
-            "<span class=\"autodoc-keyword\">{}</span> <span class=\"autodoc-name\">{}</span>",
-            line.keyword,
-            escape(line.name)
-        );
-        if !type_params.is_empty() {
-            let _ = write!(
-                self.html,
-                "<span class=\"autodoc-type-params\">{}</span>",
-                escape(&type_params)
-            );
-        }
-        if let Some(signature) = line.signature {
-            self.html.push('(');
-            for (index, part) in signature.parts().enumerate() {
-                if wrap {
-                    self.html.push_str("\n    ");
-                } else if index > 0 {
-                    self.html.push_str(", ");
-                }
-                self.param(part);
-                if wrap {
-                    self.html.push(',');
-                }
-            }
-            if wrap {
-                self.html.push('\n');
-            }
-            self.html.push(')');
-        }
-        if let Some(returns) = returns {
-            let _ = write!(
-                self.html,
-                " -&gt; <span class=\"autodoc-return\">{}</span>",
-                escape(returns)
-            );
-        }
-        self.html.push_str("</code></pre>\n");
-        self.plain.push(plain);
-    }
-
-    fn param(&mut self, part: SignaturePart<'_>) {
-        let param = match part {
-            SignaturePart::Param(param) => param,
-            SignaturePart::PositionalOnlyMarker | SignaturePart::KeywordOnlyMarker => {
-                let _ = write!(
-                    self.html,
-                    "<span class=\"autodoc-param autodoc-param-marker\">{part}</span>"
-                );
-                return;
-            }
-        };
-        let _ = write!(
-            self.html,
-            "<span class=\"autodoc-param\">{}<span class=\"autodoc-param-name\">{}</span>",
-            param.stars(),
-            escape(&param.name)
-        );
-        if let Some(annotation) = &param.annotation {
-            let _ = write!(
-                self.html,
-                ": <span class=\"autodoc-annotation\">{}</span>",
-                escape(annotation)
-            );
-        }
-        if let Some(default) = &param.default {
-            let equals = if param.annotation.is_some() {
-                " = "
-            } else {
-                "="
-            };
-            let _ = write!(
-                self.html,
-                "{equals}<span class=\"autodoc-default\">{}</span>",
-                escape(default)
-            );
-        }
-        self.html.push_str("</span>");
-    }
-
-    fn docstring(&mut self, docstring: &Docstring) {
-        self.docstring_with_signature(docstring, None);
-    }
-
-    /// The docstring's prose, then its field tables and sections. Parameter defaults come
-    /// from `signature`.
-    fn docstring_with_signature(&mut self, docstring: &Docstring, signature: Option<&Signature>) {
-        if !docstring.text.is_empty() {
-            self.plain.push(docstring.text.clone());
-        }
-        let prose = match (docstring.summary.is_empty(), docstring.body.is_empty()) {
-            (true, true) => String::new(),
-            (false, true) => docstring.summary.clone(),
-            (true, false) => docstring.body.clone(),
-            (false, false) => format!("{}\n\n{}", docstring.summary, docstring.body),
-        };
-        if !prose.is_empty() {
-            let html = (self.markdown)(&prose);
-            let _ = writeln!(
-                self.html,
-                "<div class=\"autodoc-docstring\">\n{}\n</div>",
-                html.trim_end()
-            );
-        }
-        if !docstring.params.is_empty() {
-            self.fields_start(
-                "Parameters",
-                "autodoc-params",
-                &["Name", "Type", "Default", "Description"],
-            );
-            for field in &docstring.params {
-                let default = signature
-                    .and_then(|signature| {
-                        signature
-                            .params
-                            .iter()
-                            .find(|param| param.name == field.name.trim_start_matches('*'))
-                    })
-                    .and_then(|param| param.default.as_deref());
-                self.html.push_str("<tr>");
-                self.code_cell(Some(&field.name));
-                self.code_cell(field.ty.as_deref());
-                self.code_cell(default);
-                self.description_cell(field);
-                self.html.push_str("</tr>\n");
-            }
-            self.html.push_str("</tbody>\n</table>\n</div>\n");
-        }
-        self.result_fields("Returns", "autodoc-returns", &docstring.returns);
-        self.result_fields("Yields", "autodoc-yields", &docstring.yields);
-        if !docstring.raises.is_empty() {
-            self.fields_start("Raises", "autodoc-raises", &["Exception", "Description"]);
-            for field in &docstring.raises {
-                self.html.push_str("<tr>");
-                self.code_cell(Some(&field.name));
-                self.description_cell(field);
-                self.html.push_str("</tr>\n");
-            }
-            self.html.push_str("</tbody>\n</table>\n</div>\n");
-        }
-        if !docstring.attributes.is_empty() {
-            self.fields_start(
-                "Attributes",
-                "autodoc-attributes-table",
-                &["Name", "Type", "Description"],
-            );
-            for field in &docstring.attributes {
-                self.html.push_str("<tr>");
-                self.code_cell(Some(&field.name));
-                self.code_cell(field.ty.as_deref());
-                self.description_cell(field);
-                self.html.push_str("</tr>\n");
-            }
-            self.html.push_str("</tbody>\n</table>\n</div>\n");
-        }
-        for section in &docstring.sections {
-            let html = (self.markdown)(&section.body);
-            let _ = writeln!(
-                self.html,
-                "<div class=\"autodoc-section autodoc-section-{}\">\n<p class=\"autodoc-section-title\">{}</p>\n{}\n</div>",
-                section.kind.slug(),
-                escape(&section.title),
-                html.trim_end()
-            );
-        }
-        if !docstring.examples.is_empty() {
-            let html = (self.markdown)(&docstring.examples);
-            let _ = writeln!(
-                self.html,
-                "<div class=\"autodoc-examples\">\n<p class=\"autodoc-section-title\">Examples</p>\n{}\n</div>",
-                html.trim_end()
-            );
-        }
-    }
-
-    /// Returns and yields: a name column only when the docstring names the values.
-    fn result_fields(&mut self, title: &str, class: &str, fields: &[DocField]) {
-        if fields.is_empty() {
-            return;
-        }
-        let named = fields.iter().any(|field| !field.name.is_empty());
-        let columns: &[&str] = if named {
-            &["Name", "Type", "Description"]
-        } else {
-            &["Type", "Description"]
-        };
-        self.fields_start(title, class, columns);
-        for field in fields {
-            self.html.push_str("<tr>");
-            if named {
-                self.code_cell(Some(&field.name));
-            }
-            self.code_cell(field.ty.as_deref());
-            self.description_cell(field);
-            self.html.push_str("</tr>\n");
-        }
-        self.html.push_str("</tbody>\n</table>\n</div>\n");
-    }
-
-    fn fields_start(&mut self, title: &str, class: &str, columns: &[&str]) {
-        let _ = write!(
-            self.html,
-            "<div class=\"autodoc-fields\">\n<p class=\"autodoc-fields-title\">{title}</p>\n<table class=\"{class}\">\n<thead><tr>"
-        );
-        for column in columns {
-            let _ = write!(self.html, "<th>{column}</th>");
-        }
-        self.html.push_str("</tr></thead>\n<tbody>\n");
-    }
-
-    fn code_cell(&mut self, text: Option<&str>) {
-        match text.filter(|text| !text.is_empty()) {
-            Some(text) => {
-                let _ = write!(self.html, "<td><code>{}</code></td>", escape(text));
-            }
-            None => self.html.push_str("<td></td>"),
-        }
-    }
-
-    fn description_cell(&mut self, field: &DocField) {
-        if field.description.is_empty() {
-            self.html.push_str("<td></td>");
-        } else {
-            let html = (self.markdown)(&field.description);
-            let _ = write!(self.html, "<td>{}</td>", html.trim());
-        }
-    }
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -760,6 +486,9 @@ pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     }
     Cow::Owned(out)
 }
+
+mod docstring;
+mod signature;
 
 #[cfg(test)]
 mod tests;
