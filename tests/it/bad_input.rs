@@ -228,11 +228,13 @@ fn dead_links_warn_and_strict_makes_them_errors() {
     let strict_out = tempfile::tempdir().expect("temp dir");
     let strict = build(site.path(), strict_out.path(), &["--strict"]);
     assert_eq!(strict.code(), 1);
-    assert!(
-        strict.errors().iter().any(|e| e.contains("/nowhere/")),
-        "{:#?}",
-        strict.errors()
-    );
+    let errors = strict.errors();
+    for dead in ["/nowhere/", "#nope", "missing.md"] {
+        assert!(
+            errors.iter().any(|e| e.contains(dead)),
+            "--strict: {dead} is not an error: {errors:#?}"
+        );
+    }
 }
 
 #[test]

@@ -335,16 +335,23 @@ fn render_python(
         message,
         hint: Some("save the file as UTF-8".into()),
     })?;
-    let doc = autodoc::document_module(source, module, AutodocOptions { include_private })
-        .map_err(|e| PageError {
-            file: Some(file.to_string()),
-            line: Some(e.line),
-            kind: PageErrorKind::Python,
-            message: format!("python syntax error at column {}: {}", e.column, e.message),
-            hint: Some(
-                "fix the syntax error; the module is parsed statically and never imported".into(),
-            ),
-        })?;
+    let doc = autodoc::document_module(
+        source,
+        module,
+        AutodocOptions {
+            include_private,
+            is_package,
+        },
+    )
+    .map_err(|e| PageError {
+        file: Some(file.to_string()),
+        line: Some(e.line),
+        kind: PageErrorKind::Python,
+        message: format!("python syntax error at column {}: {}", e.column, e.message),
+        hint: Some(
+            "fix the syntax error; the module is parsed statically and never imported".into(),
+        ),
+    })?;
     let submodule_links: Vec<NavLink> = submodules
         .iter()
         .map(|l| NavLink {

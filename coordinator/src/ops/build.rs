@@ -141,9 +141,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             Ok(rendered) => {
                 report.rendered.add(planned.kind);
                 report.outputs += rendered.outputs.len();
-                report
-                    .warnings
-                    .extend(rendered.warnings.iter().map(Diagnostic::from));
+                for warning in &rendered.warnings {
+                    if options.strict && warning.kind == WarningKind::DeadLink {
+                        report.errors.push(Diagnostic::from(warning));
+                    } else {
+                        report.warnings.push(Diagnostic::from(warning));
+                    }
+                }
+
                 merged.push(MergedPage {
                     index: *index,
                     rendered,

@@ -1,7 +1,29 @@
 //! Static Python API documentation: Ruff's parser → `ModuleDoc` → HTML fragment.
 //!
-//! OWNER: autodoc helper. This file is the interface; the implementation replaces the
-//! `todo!()`s. User code is never imported or executed.
+//! User code is never imported or executed: a module is parsed once (`parse.rs`), read in
+//! one pass into plain data (`extract.rs` with `extract/{attributes,exports}.rs`, `class.rs`,
+//! `decorators.rs`, `signature.rs`, `docstring/`; see `model.rs` for the types), and rendered
+//! (`render.rs` with `render/{signature,docstring}.rs`). All Ruff-specific code stays behind
+//! this module; nothing outside sees an AST.
+//!
+//! The data types are public (`model`, `signature`, `docstring`) so the page pipeline can
+//! read a [`ModuleDoc`] (for search entries or cross-references) without parsing again.
+//!
+//! The HTML uses stable `autodoc-*` class names, listed in `render.rs` and styled by
+//! `theme/static/autodoc.css`.
+// Used by render.rs once integrated: until the page pipeline calls document_module and
+// render_module, nothing outside the tests does.
+
+mod class;
+mod decorators;
+pub mod docstring;
+mod extract;
+pub mod model;
+mod parse;
+mod render;
+pub mod signature;
+
+pub use model::ModuleDoc;
 
 use protocol::{Heading, NavLink};
 
@@ -10,6 +32,9 @@ use protocol::{Heading, NavLink};
 pub struct AutodocOptions {
     /// Document `_private` names too.
     pub include_private: bool,
+    /// The source is a package's `__init__.py`: relative imports (`from .x import Y`)
+    /// resolve against the module itself rather than its parent package.
+    pub is_package: bool,
 }
 
 /// A module that does not parse.
@@ -23,18 +48,37 @@ pub struct AutodocError {
     pub message: String,
 }
 
-/// Everything documented about one module.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ModuleDoc {}
+impl std::fmt::Display for AutodocError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
 
-/// Parses `source` (the module `module`) and extracts its documentation.
+impl std::error::Error for AutodocError {}
+
+/// Parses `source` (the module `module`, dotted) and extracts its documentation.
+///
+/// A name ending in `.__init__` is read as the package itself (`mypkg.__init__` documents
+/// `mypkg`, with `is_package` set). Errors with the position of the first syntax error;
+/// never panics on bad input.
 pub fn document_module(
     source: &str,
     module: &str,
     options: AutodocOptions,
 ) -> Result<ModuleDoc, AutodocError> {
-    let _ = (source, module, options);
-    todo!()
+    let (module, options) = match module.strip_suffix(".__init__") {
+        Some(package) => (
+            package,
+            AutodocOptions {
+                is_package: true,
+                ..options
+            },
+        ),
+        None => (module, options),
+    };
+    let text = parse::SourceText::new(source);
+    let parsed = parse::parse(source, &text)?;
+    Ok(extract::extract(parsed.syntax(), &text, module, options))
 }
 
 /// Where a module page sits, for rendering.
@@ -61,11 +105,14 @@ pub struct AutodocHtml {
 }
 
 /// Renders a module page. `markdown` turns a docstring fragment into HTML.
+/// Every piece of user text is escaped; only the closure's output is written as HTML.
 pub fn render_module(
     doc: &ModuleDoc,
     info: &ModulePageInfo<'_>,
     markdown: &dyn Fn(&str) -> String,
 ) -> AutodocHtml {
-    let _ = (doc, info, markdown);
-    todo!()
+    render::render_module(doc, info, markdown)
 }
+
+#[cfg(test)]
+mod tests;
