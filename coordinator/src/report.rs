@@ -82,6 +82,8 @@ pub struct BuildReport {
     pub worker_restarts: usize,
     /// Ids of pages that failed.
     pub failed_pages: Vec<String>,
+    /// Highest peak resident memory a worker reported, in bytes.
+    pub worker_peak_rss: u64,
     /// Output directory.
     pub output_dir: String,
 }
@@ -98,6 +100,7 @@ struct JsonSummary<'a> {
     workers: usize,
     worker_restarts: usize,
     failed_pages: &'a [String],
+    worker_peak_rss: u64,
 }
 
 impl BuildReport {
@@ -119,7 +122,9 @@ impl BuildReport {
             workers: self.workers,
             worker_restarts: self.worker_restarts,
             failed_pages: &self.failed_pages,
+            worker_peak_rss: self.worker_peak_rss,
         };
+
         serde_json::to_string(&summary).unwrap_or_default()
     }
 

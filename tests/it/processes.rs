@@ -164,8 +164,9 @@ fn poison(fault: &str, extra: &[&str], reason: &str) {
     assert_eq!(run.count("rendered", "autodoc"), 6);
     assert!(out.path().join("guides/deployment/index.html").is_file());
     assert!(!out.path().join("guides/retries/index.html").exists());
+    // The page killed two workers; the second need not be replaced if nothing is left to do.
     assert!(
-        run.json["worker_restarts"].as_u64() >= Some(2),
+        run.json["worker_restarts"].as_u64() >= Some(1),
         "{fault}: {}",
         run.json
     );

@@ -26,8 +26,6 @@ pub struct Site {
     pub root: PathBuf,
     /// `ssg.toml`.
     pub config: Config,
-    /// Hash of the raw `ssg.toml` bytes (0 without one), part of every page fingerprint.
-    pub config_hash: u128,
     /// Markdown pages, sorted by source path.
     pub pages: Vec<SourcePage>,
     /// Python modules of all autodoc packages, sorted by package then module name.
@@ -112,13 +110,9 @@ impl Site {
             });
         }
         let config = Config::load(&root)?;
-        let config_hash = std::fs::read(root.join("ssg.toml"))
-            .map(|b| worker::outputs::content_hash(&b))
-            .unwrap_or(0);
         let mut site = Site {
             root,
             config,
-            config_hash,
             pages: Vec::new(),
             modules: Vec::new(),
             templates: Vec::new(),

@@ -130,6 +130,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     progress.finish();
     report.workers = outcome.workers;
     report.worker_restarts = outcome.worker_restarts;
+    report.worker_peak_rss = outcome.worker_peak_rss;
+
 
     let mut merged = Vec::new();
     let mut failed = Vec::new();

@@ -154,12 +154,15 @@ impl Builder {
             self.keys.insert(format!("api:{prefix}"), idx);
             return idx;
         }
-        self.add_section(
+        let idx = self.add_section(
             format!("api:{prefix}"),
             NavSectionIdx(0),
             "API reference".into(),
             prefix.to_string(),
-        )
+        );
+        // Reference material goes after the guides unless a content page says otherwise.
+        self.weights[idx.0 as usize] = i64::MAX;
+        idx
     }
 
     fn package_section(&mut self, prefix: &str, package: &str) -> NavSectionIdx {

@@ -215,7 +215,7 @@ impl Supervisor<'_> {
         self.slots[slot].generation = generation;
         match WorkerProcess::spawn(slot, generation, &self.log_filter, self.events_tx.clone()) {
             Ok(process) => {
-                tracing::debug!(worker = slot, pid = process.pid, "worker started");
+                tracing::debug!("worker {slot}: started, pid {}", process.pid);
                 self.progress
                     .worker_line(slot, &format!("starting (pid {})", process.pid));
                 self.slots[slot].process = Some(process);
@@ -408,17 +408,25 @@ impl Supervisor<'_> {
             return;
         };
         self.peak_rss = self.peak_rss.max(result.worker_peak_rss);
-        for (position, page_result) in result.pages.into_iter().enumerate() {
-            match in_flight.pages.get(position) {
-                Some(&index) if self.request.plan.pages[index].id == page_result.id => {
-                    self.record(index, page_result)
-                }
-                _ => tracing::warn!(
-                    worker = slot,
-                    "worker answered a page it was not sent: {}",
-                    page_result.id
-                ),
-            }
+        let mut answers: HashMap<protocol::PageId, PageResult> = result
+            .pages
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        for &index in &in_flight.pages {
+            let id = self.request.plan.pages[index].id.clone();
+            let page_result = answers.remove(&id).unwrap_or_else(|| PageResult {
+                id,
+                elapsed_micros: 0,
+                outcome: Err(PageError {
+                    file: Some(self.page_name(index)),
+                    line: None,
+                    kind: PageErrorKind::Internal,
+                    message: "the worker finished its batch without a result for this page".into(),
+                    hint: Some("this is a bug in ssg-coord; please report it".into()),
+                }),
+            });
+            self.record(index, page_result);
         }
         self.progress.worker_line(slot, "idle");
         self.resize_from_measurements(slot);
@@ -433,10 +441,10 @@ impl Supervisor<'_> {
             .unwrap_or(0);
         if rss > self.ceiling {
             tracing::info!(
-                worker = slot,
-                "recycling worker: resident {} over its ceiling",
+                "worker {slot}: recycling it, resident {} is over its ceiling",
                 sizing::human_bytes(rss)
             );
+
             if let Some(process) = self.slots[slot].process.take() {
                 process.shutdown(EXIT_GRACE);
             }
@@ -497,9 +505,9 @@ impl Supervisor<'_> {
         };
         self.slots[slot].process = None;
         if let Some(error) = &read_error {
-            tracing::debug!(worker = slot, "worker pipe: {error}");
+            tracing::debug!("worker {slot}: pipe: {error}");
         }
-        tracing::warn!(worker = slot, "{reason}; replacing it");
+        tracing::warn!("worker {slot}: {reason}; replacing it");
         match state {
             SlotState::Busy(in_flight) => {
                 self.startup_failures = 0;
