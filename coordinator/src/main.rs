@@ -1,20 +1,9 @@
 //! `ssg-coord`: parse the command line, run the subcommand, map the outcome to an exit code
 //! (0 success, 1 a page failed, 2 a usage or configuration error).
 
-mod cli;
-mod config;
-mod diagnostics;
-mod discover;
-mod logging;
-mod merge;
-mod ops;
-mod plan;
-mod pool;
-mod progress;
-mod report;
-
 use clap::Parser;
-use cli::{Cli, Command, ReportMode};
+use coordinator::cli::{self, Cli, Command, ReportMode};
+use coordinator::{logging, ops};
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -17,19 +17,19 @@
 //! - `serve`: the worker process's stdio loop; `fault`: test-only fault injection.
 #![deny(missing_docs)]
 
-mod autodoc;
 mod fault;
-mod highlight;
-mod markdown;
 mod page_links;
 mod peak_rss;
 mod render;
 mod serve;
-mod templates;
 mod text;
 mod views;
 
+pub mod autodoc;
+pub mod highlight;
+pub mod markdown;
 pub mod outputs;
+pub mod templates;
 
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{RenderContext, base_path, output_stem, render_batch, render_one};

@@ -132,7 +132,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     report.worker_restarts = outcome.worker_restarts;
     report.worker_peak_rss = outcome.worker_peak_rss;
 
-
     let mut merged = Vec::new();
     let mut failed = Vec::new();
     let mut timings = Vec::new();

@@ -1,0 +1,19 @@
+//! The ssg-coord coordinator: everything between the command line and the output tree.
+//!
+//! A build runs [`ops::build`]: [`discover`] reads the site (config, front matter, module
+//! paths), [`plan`] decides every page (URL, template, nav position, listing), [`pool`]
+//! renders them (inline, threads or worker processes, all through `worker::render_one`),
+//! [`merge`] writes the site-wide files and checks links, and [`report`] tells the user.
+//! `main.rs` only parses flags ([`cli`]) and maps the outcome to an exit code.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod logging;
+pub mod merge;
+pub mod ops;
+pub mod plan;
+pub mod pool;
+pub mod progress;
+pub mod report;
