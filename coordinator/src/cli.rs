@@ -2,6 +2,7 @@
 //! Nothing below this module sees clap.
 
 use crate::ops::build::{BuildOptions, ExecutorChoice};
+use crate::plan::partition::ShardStrategy;
 use crate::pool::ProcessOptions;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -24,12 +25,26 @@ pub struct Cli {
 pub enum Command {
     /// Build a site into its output directory.
     Build(BuildArgs),
+    /// Remove a site's build cache (.ssg-cache) and output directory.
+    Clean(CleanArgs),
     /// Internal: serve a coordinator as a worker process over stdin/stdout.
     #[command(hide = true)]
     Worker(WorkerArgs),
 }
 
+/// `ssg-coord clean`.
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// The site folder.
+    #[arg(default_value = ".")]
+    pub site_dir: PathBuf,
+    /// The output directory to remove instead of build.output_dir.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
 /// `ssg-coord worker` (started by the coordinator, not by users).
+
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
     /// The coordinator's pid; the worker dies with it.
@@ -64,9 +79,22 @@ pub struct BuildArgs {
     /// Print one JSON summary on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Render sequentially in this process (the reference output; for debugging).
+    /// Render sequentially in this process, all pages in one shard (the reference output;
+    /// for debugging).
     #[arg(long, group = "mode")]
     pub no_shard: bool,
+    /// Shard pages by kind: autodoc, content, generated.
+    #[arg(long, conflicts_with = "no_shard")]
+    pub shard_autodoc: bool,
+    /// Shard pages by doc version.
+    #[arg(long, conflicts_with = "no_shard")]
+    pub shard_versions: bool,
+    /// Shard pages by top-level section (very large sections are split by a stable hash).
+    #[arg(long, conflicts_with = "no_shard")]
+    pub shard_sections: bool,
+    /// Ignore the build cache and render every page (a fresh cache is still written).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Render with a thread pool in this process (the default below 2,000 pages).
     #[arg(long, group = "mode")]
     pub threads: bool,
@@ -141,6 +169,13 @@ impl BuildArgs {
             fail_fast: self.fail_fast,
             executor,
             progress: mode == ReportMode::Human,
+            shards: ShardStrategy {
+                single: self.no_shard,
+                by_kind: self.shard_autodoc,
+                by_version: self.shard_versions,
+                by_section: self.shard_sections,
+            },
+            use_cache: !self.no_cache,
         };
         Ok((options, mode))
     }

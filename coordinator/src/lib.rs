@@ -6,6 +6,7 @@
 //! [`merge`] writes the site-wide files and checks links, and [`report`] tells the user.
 //! `main.rs` only parses flags ([`cli`]) and maps the outcome to an exit code.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;

@@ -35,6 +35,22 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Worker(args) => run_worker(&args),
+        Command::Clean(args) => {
+            logging::init(cli.verbose);
+            match ops::clean::clean(&args.site_dir, args.out.as_deref()) {
+                Ok(cleaned) => {
+                    for removed in [cleaned.cache, cleaned.output].into_iter().flatten() {
+                        println!("removed {}", removed.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+
         Command::Build(args) => {
             logging::init(cli.verbose);
             let (options, mode) = match args.into_options() {

@@ -33,6 +33,25 @@ impl KindCounts {
     }
 }
 
+/// One shard in the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ShardReport {
+    /// Shard id.
+    pub id: String,
+    /// Pages in the shard.
+    pub pages: usize,
+    /// Pages taken from the cache.
+    pub cached: usize,
+    /// Pages rendered by this build.
+    pub rendered: usize,
+    /// Time spent rendering them (summed over workers), in microseconds.
+    #[serde(skip)]
+    pub render_micros: u64,
+}
+
+/// Most shards the human report lists (the slowest first).
+const SHARDS_SHOWN: usize = 12;
+
 /// A diagnostic in the JSON summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonDiagnostic {
@@ -84,6 +103,8 @@ pub struct BuildReport {
     pub failed_pages: Vec<String>,
     /// Highest peak resident memory a worker reported, in bytes.
     pub worker_peak_rss: u64,
+    /// Shards with their page counts, cache hits and render time, sorted by id.
+    pub shards: Vec<ShardReport>,
     /// Output directory.
     pub output_dir: String,
 }
@@ -101,6 +122,16 @@ struct JsonSummary<'a> {
     worker_restarts: usize,
     failed_pages: &'a [String],
     worker_peak_rss: u64,
+    shards: Vec<JsonShard<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonShard<'a> {
+    id: &'a str,
+    pages: usize,
+    cached: usize,
+    rendered: usize,
+    render_ms: u64,
 }
 
 impl BuildReport {
@@ -123,6 +154,17 @@ impl BuildReport {
             worker_restarts: self.worker_restarts,
             failed_pages: &self.failed_pages,
             worker_peak_rss: self.worker_peak_rss,
+            shards: self
+                .shards
+                .iter()
+                .map(|s| JsonShard {
+                    id: &s.id,
+                    pages: s.pages,
+                    cached: s.cached,
+                    rendered: s.rendered,
+                    render_ms: s.render_micros / 1000,
+                })
+                .collect(),
         };
 
         serde_json::to_string(&summary).unwrap_or_default()
@@ -150,6 +192,28 @@ impl BuildReport {
         let _ = writeln!(out, "{}", line("rendered", self.rendered));
         if self.cached.total() > 0 {
             let _ = writeln!(out, "{}", line("cached", self.cached));
+        }
+        if self.shards.len() > 1 {
+            let mut by_time: Vec<&ShardReport> = self.shards.iter().collect();
+            by_time.sort_by(|a, b| {
+                b.render_micros
+                    .cmp(&a.render_micros)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            let _ = writeln!(out, "shards ({}, slowest first):", self.shards.len());
+            for shard in by_time.iter().take(SHARDS_SHOWN) {
+                let _ = writeln!(
+                    out,
+                    "  {:<28} {:>6} pages {:>6} cached {:>9.1} ms",
+                    shard.id,
+                    shard.pages,
+                    shard.cached,
+                    shard.render_micros as f64 / 1000.0
+                );
+            }
+            if self.shards.len() > SHARDS_SHOWN {
+                let _ = writeln!(out, "  … {} more", self.shards.len() - SHARDS_SHOWN);
+            }
         }
         if !self.slowest.is_empty() {
             let _ = writeln!(out, "slowest pages:");

@@ -6,6 +6,7 @@
 mod bad_input;
 mod build_example;
 mod determinism;
+mod incremental;
 mod processes;
 mod samples;
 mod support;

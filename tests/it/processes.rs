@@ -116,7 +116,9 @@ fn poison(fault: &str, extra: &[&str], reason: &str) {
     let env = [("SSG_COORD_FAULT", fault)];
     let mut args = vec!["--process-parallel", "--max-processes", "2"];
     args.extend_from_slice(extra);
-    let child = spawn_build(&example_site(), out.path(), &args, &env);
+    let site = example_site();
+    let child = spawn_build(&site, out.path(), &args, &env);
+
     let coordinator = child.id();
     let mut seen_workers = Vec::new();
     let run = {

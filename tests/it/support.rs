@@ -17,9 +17,45 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// `examples/docs`.
-pub fn example_site() -> PathBuf {
-    workspace().join("examples/docs")
+/// A site copied into a temporary folder (builds write `.ssg-cache/` into the site, so tests
+/// never build the repository's own folders in place). Derefs to the site's path.
+pub struct TempSite {
+    dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TempSite {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Copies every file under `from` into a new temporary folder.
+pub fn copy_site(from: &Path) -> TempSite {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("walk site");
+        let rel = entry.path().strip_prefix(from).expect("under the site");
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if matches!(first.as_deref(), Some("public") | Some(".ssg-cache")) {
+            continue;
+        }
+        let target = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy site file");
+        }
+    }
+    TempSite { dir }
+}
+
+/// A fresh copy of `examples/docs`.
+pub fn example_site() -> TempSite {
+    copy_site(&workspace().join("examples/docs"))
 }
 
 /// `../shared/samples`, beside the checkout.

@@ -1,13 +1,19 @@
 //! `ssg-coord build`: discover → plan → render → merge → report.
 
-use crate::diagnostics::{Diagnostic, PageFailure};
+use crate::cache::{
+    self, CACHE_DIR, CacheStore, CachedPage, NextCache, PreviousBuild, StaleReason, check_fresh,
+};
+use crate::diagnostics::Diagnostic;
 use crate::discover::{LoadError, Site};
 use crate::merge::{self, MergedPage};
+use crate::plan::fingerprint::{FingerprintBase, binary_identity, page_fingerprint};
+use crate::plan::partition::ShardStrategy;
 use crate::plan::{BuildPlan, PlanOptions};
-use crate::pool::{self, Executor, ProcessOptions, RenderRequest};
+use crate::pool::{self, Executor, ProcessOptions, RenderOutcome, RenderRequest};
 use crate::progress::Progress;
-use crate::report::BuildReport;
-use protocol::{WarningKind, WorkerSetup};
+use crate::report::{BuildReport, ShardReport};
+use protocol::{ShardId, WarningKind, WorkerSetup};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -31,6 +37,11 @@ pub struct BuildOptions {
     pub executor: ExecutorChoice,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// How pages are grouped into shards.
+    pub shards: ShardStrategy,
+    /// Reuse what the previous build rendered (`--no-cache` turns this off; a fresh cache is
+    /// written either way).
+    pub use_cache: bool,
 }
 
 /// The executor asked for on the command line.
@@ -85,14 +96,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let site = Site::load(&options.site_dir, options.drafts)?;
     let out_dir = output_dir(&site, options.out_dir.as_deref())?;
-    let plan = BuildPlan::new(&site, PlanOptions::default());
+    let plan = BuildPlan::new(
+        &site,
+        PlanOptions {
+            shards: options.shards,
+        },
+    );
 
     let mut report = BuildReport {
         output_dir: out_dir.display().to_string(),
         ..BuildReport::default()
     };
-    let failures: Vec<&PageFailure> = site.failures.iter().chain(&plan.failures).collect();
-    for failure in &failures {
+    for failure in site.failures.iter().chain(&plan.failures) {
         report.pages.add(failure.kind);
         report.errors.push(Diagnostic::from(&failure.error));
         report.failed_pages.push(failure.id.to_string());
@@ -107,6 +122,47 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Ok(finish(report, started));
     }
 
+    // What the previous build left, and which pages it already rendered.
+    let store = match CacheStore::open(&site.root) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            report.warnings.push(
+                Diagnostic::in_file(CACHE_DIR, format!("cannot use the build cache: {e}"))
+                    .with_hint("the site builds in full without it"),
+            );
+            None
+        }
+    };
+    let previous = match (&store, options.use_cache) {
+        (Some(store), true) => PreviousBuild::load(store, &mut report.warnings),
+        _ => PreviousBuild::default(),
+    };
+    let fingerprints = fingerprint_all(&site, &plan);
+    let mut stale = Vec::new();
+    let mut fresh_from_cache: Vec<(usize, &CachedPage)> = Vec::new();
+    for (index, page) in plan.pages.iter().enumerate() {
+        let cached = previous
+            .get(&page.id)
+            .ok_or(StaleReason::NotCached)
+            .and_then(|cached| {
+                check_fresh(
+                    cached,
+                    fingerprints[index],
+                    &plan,
+                    page.meta.version,
+                    &out_dir,
+                )
+                .map(|()| cached)
+            });
+        match cached {
+            Ok(cached) => fresh_from_cache.push((index, cached)),
+            Err(reason) => {
+                tracing::debug!("{}: rendering ({reason:?})", page.id);
+                stale.push(index);
+            }
+        }
+    }
+
     let setup = WorkerSetup {
         worker_id: 0,
         site_root: site.root.display().to_string(),
@@ -115,82 +171,206 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         nav: plan.nav.clone(),
         templates: site.templates.clone(),
     };
-    let pages: Vec<usize> = (0..plan.pages.len()).collect();
-    let progress = Progress::new(options.progress, pages.len());
-    let request = RenderRequest {
-        plan: &plan,
-        site: &site,
-        pages,
-        setup,
-        fail_fast: options.fail_fast,
+    let progress = Progress::new(options.progress, stale.len());
+    let executor = options.executor.resolve(stale.len());
+    tracing::info!(
+        "{} pages: {} cached, rendering {} with {executor:?}",
+        plan.pages.len(),
+        fresh_from_cache.len(),
+        stale.len()
+    );
+    let outcome = if stale.is_empty() {
+        RenderOutcome::default()
+    } else {
+        let request = RenderRequest {
+            plan: &plan,
+            site: &site,
+            pages: stale,
+            setup,
+            fail_fast: options.fail_fast,
+        };
+        pool::render(executor, request, &progress)
     };
-    let executor = options.executor.resolve(request.pages.len());
-    tracing::info!("rendering {} pages with {executor:?}", request.pages.len());
-    let outcome = pool::render(executor, request, &progress);
     progress.finish();
     report.workers = outcome.workers;
     report.worker_restarts = outcome.worker_restarts;
     report.worker_peak_rss = outcome.worker_peak_rss;
 
-    let mut merged = Vec::new();
+    let mut shards = ShardStats::default();
+    let mut merged = Vec::with_capacity(plan.pages.len());
     let mut failed = Vec::new();
+    let mut next_cache = NextCache::default();
     let mut timings = Vec::new();
+    for &(index, cached) in &fresh_from_cache {
+        let planned = &plan.pages[index];
+        report.cached.add(planned.kind);
+        shards.add(&plan.shards[index], Counted::Cached);
+        report_warnings(&mut report, &cached.result.warnings, options.strict);
+        merged.push(MergedPage {
+            index,
+            rendered: &cached.result,
+        });
+        next_cache.insert(
+            plan.shards[index].clone(),
+            planned.id.clone(),
+            cached.clone(),
+        );
+    }
     for (index, result) in &outcome.results {
-        let planned = &plan.pages[*index];
+        let (index, planned) = (*index, &plan.pages[*index]);
         timings.push((result.elapsed_micros, planned.id.to_string()));
+        shards.add(
+            &plan.shards[index],
+            Counted::Rendered(result.elapsed_micros),
+        );
         match &result.outcome {
             Ok(rendered) => {
                 report.rendered.add(planned.kind);
-                report.outputs += rendered.outputs.len();
-                for warning in &rendered.warnings {
-                    if options.strict && warning.kind == WarningKind::DeadLink {
-                        report.errors.push(Diagnostic::from(warning));
-                    } else {
-                        report.warnings.push(Diagnostic::from(warning));
-                    }
-                }
-
-                merged.push(MergedPage {
-                    index: *index,
-                    rendered,
-                });
+                report_warnings(&mut report, &rendered.warnings, options.strict);
+                merged.push(MergedPage { index, rendered });
+                let entry = CachedPage::new(fingerprints[index], rendered.clone(), &out_dir);
+                next_cache.insert(plan.shards[index].clone(), planned.id.clone(), entry);
             }
             Err(error) => {
                 report.errors.push(Diagnostic::from(error));
                 report.failed_pages.push(planned.id.to_string());
-                failed.push(*index);
+                failed.push(index);
+                // Keep the last good version of the page, published and cached.
+                if let Some(previous_entry) = previous.get(&planned.id) {
+                    next_cache.insert(
+                        plan.shards[index].clone(),
+                        planned.id.clone(),
+                        previous_entry.clone(),
+                    );
+                }
             }
         }
     }
+    merged.sort_by_key(|page| page.index);
+    report.outputs = merged.iter().map(|page| page.rendered.outputs.len()).sum();
     timings.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     report.slowest = timings
         .into_iter()
         .take(SLOWEST_PAGES)
         .map(|(micros, id)| (id, micros))
         .collect();
+    report.shards = shards.into_report();
 
-    if options.fail_fast && !report.errors.is_empty() {
-        return Ok(finish(report, started));
-    }
-    match merge::merge(&site, &plan, &merged, &failed, &out_dir) {
-        Ok(merge_outcome) => {
-            report.outputs += merge_outcome.outputs.len();
-            if options.strict {
-                report.errors.extend(merge_outcome.link_problems);
-            } else {
-                report.warnings.extend(merge_outcome.link_problems);
+    let stopped_early = options.fail_fast && !report.errors.is_empty();
+    let mut site_outputs = Vec::new();
+    if !stopped_early {
+        match merge::merge(&site, &plan, &merged, &failed, &out_dir) {
+            Ok(merge_outcome) => {
+                report.outputs += merge_outcome.outputs.len();
+                site_outputs = merge_outcome.outputs;
+                if options.strict {
+                    report.errors.extend(merge_outcome.link_problems);
+                } else {
+                    report.warnings.extend(merge_outcome.link_problems);
+                }
             }
+            Err(e) => report.errors.push(Diagnostic {
+                file: None,
+                line: None,
+                message: format!("writing site-wide files failed: {e}"),
+                hint: Some(
+                    "check that the output directory is writable and the disk is not full".into(),
+                ),
+            }),
         }
-        Err(e) => report.errors.push(Diagnostic {
-            file: None,
-            line: None,
-            message: format!("writing site-wide files failed: {e}"),
-            hint: Some(
-                "check that the output directory is writable and the disk is not full".into(),
-            ),
-        }),
+        let current: HashSet<&str> = next_cache
+            .outputs()
+            .chain(site_outputs.iter().map(|o| o.path.as_str()))
+            .collect();
+        let removed =
+            cache::remove_stale_outputs(&out_dir, &previous.outputs_in(&out_dir), &current);
+        if removed > 0 {
+            tracing::info!("removed {removed} stale output files");
+        }
+    }
+    // Written even after --fail-fast: the pages rendered so far replaced their outputs, and
+    // the cache must describe what is on disk.
+    if let Some(store) = &store
+        && let Err(e) = next_cache.write(store, &previous, &out_dir, site_outputs)
+    {
+        report.warnings.push(Diagnostic::in_file(
+            CACHE_DIR,
+            format!("cannot write the build cache: {e}"),
+        ));
     }
     Ok(finish(report, started))
+}
+
+/// Fingerprints of every planned page, computed on all cores.
+fn fingerprint_all(site: &Site, plan: &BuildPlan) -> Vec<u128> {
+    let config = std::fs::read(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let base = FingerprintBase::new(binary_identity(), &config, plan, &site.templates);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = plan.pages.len().div_ceil(threads).max(1);
+    let indexes: Vec<usize> = (0..plan.pages.len()).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = indexes
+            .chunks(chunk)
+            .map(|part| {
+                let base = &base;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|&index| page_fingerprint(base, plan, site, index))
+                        .collect::<Vec<u128>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn report_warnings(report: &mut BuildReport, warnings: &[protocol::PageWarning], strict: bool) {
+    for warning in warnings {
+        if strict && warning.kind == WarningKind::DeadLink {
+            report.errors.push(Diagnostic::from(warning));
+        } else {
+            report.warnings.push(Diagnostic::from(warning));
+        }
+    }
+}
+
+/// How a page of a shard was obtained.
+enum Counted {
+    Cached,
+    Rendered(u64),
+}
+
+/// Per-shard counts for the report.
+#[derive(Default)]
+struct ShardStats {
+    shards: BTreeMap<ShardId, ShardReport>,
+}
+
+impl ShardStats {
+    fn add(&mut self, shard: &ShardId, counted: Counted) {
+        let entry = self
+            .shards
+            .entry(shard.clone())
+            .or_insert_with(|| ShardReport {
+                id: shard.0.clone(),
+                ..ShardReport::default()
+            });
+        entry.pages += 1;
+        match counted {
+            Counted::Cached => entry.cached += 1,
+            Counted::Rendered(micros) => {
+                entry.rendered += 1;
+                entry.render_micros += micros;
+            }
+        }
+    }
+
+    fn into_report(self) -> Vec<ShardReport> {
+        self.shards.into_values().collect()
+    }
 }
 
 fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
@@ -207,7 +387,7 @@ fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
 /// (relative to the site). It must not be the site itself, contain it, or lie inside the
 /// content, template or static folders, since a build writes and (with the cache) deletes
 /// files there.
-fn output_dir(site: &Site, out: Option<&Path>) -> Result<PathBuf, BuildError> {
+pub(crate) fn output_dir(site: &Site, out: Option<&Path>) -> Result<PathBuf, BuildError> {
     let requested = match out {
         Some(path) => std::env::current_dir()
             .map(|cwd| cwd.join(path))

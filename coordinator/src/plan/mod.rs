@@ -8,8 +8,10 @@
 //! The plan is built once, then only read.
 
 mod dispatch;
+pub mod fingerprint;
 mod generated;
 pub mod nav;
+pub mod partition;
 pub mod urls;
 
 use crate::config::Config;
@@ -18,9 +20,9 @@ use crate::discover::Site;
 use nav::{NavEntry, Placement};
 use protocol::{
     Listing, NavPosition, NavTree, OutputFormats, PageError, PageErrorKind, PageId, PageKind,
-    PageMeta, SiteMeta,
+    PageMeta, ShardId, SiteMeta,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use dispatch::page_data;
 
@@ -37,6 +39,12 @@ pub struct BuildPlan {
     pub failures: Vec<PageFailure>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// The shard of each page, in plan order.
+    pub shards: Vec<ShardId>,
+    /// (version, version key) → page, for the version switcher in nav slices.
+    pub version_index: fingerprint::VersionIndex,
+    /// (version, site-relative source path) → URL, to check the links a page resolved.
+    pub urls_by_source: HashMap<(Option<u16>, String), String>,
 }
 
 /// One page to render.
@@ -104,7 +112,10 @@ impl PlannedPage {
 
 /// Options that change the plan.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct PlanOptions {}
+pub struct PlanOptions {
+    /// How pages are grouped into shards.
+    pub shards: partition::ShardStrategy,
+}
 
 /// Claims URLs in a fixed order; the first claimant of a URL keeps it.
 #[derive(Default)]
@@ -163,7 +174,7 @@ pub fn site_meta(config: &Config, content_dir: &str) -> SiteMeta {
 
 impl BuildPlan {
     /// Plans the build of `site`.
-    pub fn new(site: &Site, _options: PlanOptions) -> BuildPlan {
+    pub fn new(site: &Site, options: PlanOptions) -> BuildPlan {
         let content_dir = site.content_dir();
         let mut claims = UrlClaims::default();
         let mut failures = Vec::new();
@@ -348,6 +359,9 @@ impl BuildPlan {
             pages,
             failures,
             warnings: Vec::new(),
+            shards: Vec::new(),
+            version_index: HashMap::new(),
+            urls_by_source: HashMap::new(),
         };
         generated::add_generated_pages(
             &mut plan,
@@ -357,7 +371,31 @@ impl BuildPlan {
             &mut warnings,
         );
         plan.warnings = warnings;
+        plan.version_index = plan.nav.version_index();
+        for page in &plan.nav.pages {
+            if let Some(source) = &page.source {
+                let version = plan.nav.section(page.section).version;
+                plan.urls_by_source
+                    .insert((version, source.clone()), page.url.clone());
+            }
+        }
+        let versions: Vec<(String, String)> = plan
+            .site
+            .versions
+            .iter()
+            .map(|v| (v.id.clone(), v.url_prefix.clone()))
+            .collect();
+        plan.shards = partition::assign(&plan.pages, &versions, options.shards);
         plan
+    }
+
+    /// Where a relative `.md` link to `target` (a site-relative source path) from a page of
+    /// `version` leads now: the same lookup the worker makes.
+    pub fn resolve_source(&self, version: Option<u16>, target: &str) -> Option<&str> {
+        self.urls_by_source
+            .get(&(version, target.to_string()))
+            .or_else(|| self.urls_by_source.get(&(None, target.to_string())))
+            .map(String::as_str)
     }
 }
 

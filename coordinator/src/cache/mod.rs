@@ -1,0 +1,372 @@
+//! The shard cache: what the previous build rendered, so this build renders only what
+//! changed.
+//!
+//! # Overview
+//!
+//! For every page, the cache keeps its fingerprint (see `plan::fingerprint`) and the
+//! `RenderedPage` its worker reported: output paths and hashes, headings, anchors, links,
+//! summary. That is everything the merge needs, so sitemap, search index, feeds and the link
+//! check run over cached and fresh pages alike, without re-rendering anything.
+//!
+//! A cached page is reused only when all of these hold (else [`StaleReason`] says why):
+//! - its fingerprint is unchanged (source, templates, config, nav slice, binary);
+//! - every relative `.md` link it resolved still resolves to the same URL;
+//! - every output file it wrote is still in the output directory with the same size.
+//!
+//! # On disk
+//!
+//! `<site>/.ssg-cache/` holds one file per shard (the unit of caching) listing its pages,
+//! and `manifest.bin`, which names the shard files and lists the site-wide outputs. Files
+//! are versioned and checksummed (`format.rs`) and written atomically, the manifest last
+//! (`store.rs`). A cache that cannot be read — corrupt, truncated, from another version —
+//! is ignored with one warning and rebuilt. A page that fails keeps its previous entry and
+//! outputs, so the last good page stays published.
+//!
+//! Outputs the previous build wrote that this build did not (a deleted page, a tag nobody
+//! uses any more) are removed, so no stale file is left in the output directory.
+
+mod format;
+mod store;
+
+use crate::diagnostics::Diagnostic;
+use crate::plan::BuildPlan;
+use protocol::{OutputFile, PageId, RenderedPage, ShardId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+pub use store::{CACHE_DIR, CacheStore, remove};
+
+/// One page as the cache remembers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedPage {
+    /// The fingerprint it was rendered with.
+    pub fingerprint: u128,
+    /// What its worker reported.
+    pub result: RenderedPage,
+    /// Modification time of each output when the cache was written (nanoseconds since the
+    /// epoch), parallel to `result.outputs`: an output rewritten since (by an interrupted
+    /// build, or by hand) no longer matches, so the page is rendered again.
+    pub output_mtimes: Vec<u128>,
+}
+
+/// Modification time of a file in nanoseconds since the epoch (0 when unknown).
+pub fn mtime_nanos(metadata: &std::fs::Metadata) -> u128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+impl CachedPage {
+    /// An entry for a page just rendered: stats its outputs for their modification times.
+    pub fn new(fingerprint: u128, result: RenderedPage, out_dir: &Path) -> CachedPage {
+        let output_mtimes = result
+            .outputs
+            .iter()
+            .map(|o| std::fs::metadata(out_dir.join(&o.path)).map_or(0, |m| mtime_nanos(&m)))
+            .collect();
+        CachedPage {
+            fingerprint,
+            result,
+            output_mtimes,
+        }
+    }
+}
+
+/// A shard's cache file.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ShardFile {
+    /// Pages sorted by id.
+    pages: Vec<(PageId, CachedPage)>,
+}
+
+/// `manifest.bin`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    /// `ssg-coord <version>` that wrote it (for humans; fingerprints decide reuse).
+    generator: String,
+    /// The output directory the cached outputs are in.
+    out_dir: String,
+    /// Shard files.
+    shards: Vec<ShardEntry>,
+    /// Site-wide outputs (sitemap, search index, assets, static files).
+    site_outputs: Vec<OutputFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ShardEntry {
+    shard: ShardId,
+    file: String,
+    checksum: u128,
+}
+
+/// What the previous build left.
+#[derive(Debug, Default)]
+pub struct PreviousBuild {
+    pages: HashMap<PageId, CachedPage>,
+    out_dir: Option<String>,
+    site_outputs: Vec<OutputFile>,
+    shard_checksums: HashMap<ShardId, u128>,
+}
+
+/// Why a page must be rendered again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaleReason {
+    /// The cache has no entry for it.
+    NotCached,
+    /// Its source, templates, config, nav slice or the binary changed.
+    InputsChanged,
+    /// A page it links to moved.
+    LinkTargetMoved {
+        /// The link's target source path.
+        target: String,
+    },
+    /// One of its output files is gone or was rewritten since.
+    OutputChanged {
+        /// The output path.
+        path: String,
+    },
+}
+
+impl PreviousBuild {
+    /// Reads the cache. Any problem discards the whole previous build with one warning.
+    pub fn load(store: &CacheStore, warnings: &mut Vec<Diagnostic>) -> PreviousBuild {
+        match Self::try_load(store) {
+            Ok(previous) => previous,
+            Err(problem) => {
+                warnings.push(
+                    Diagnostic::in_file(
+                        CACHE_DIR,
+                        format!("the build cache is unusable and was ignored: {problem}"),
+                    )
+                    .with_hint(
+                        "nothing to do: this build renders everything and writes a fresh cache",
+                    ),
+                );
+                PreviousBuild::default()
+            }
+        }
+    }
+
+    fn try_load(store: &CacheStore) -> Result<PreviousBuild, store::ReadError> {
+        let Some(manifest) = store.read_manifest::<Manifest>()? else {
+            return Ok(PreviousBuild::default());
+        };
+        let mut previous = PreviousBuild {
+            pages: HashMap::new(),
+            out_dir: Some(manifest.out_dir),
+            site_outputs: manifest.site_outputs,
+            shard_checksums: HashMap::new(),
+        };
+        for entry in manifest.shards {
+            let shard: ShardFile =
+                store
+                    .read_shard(&entry.file)?
+                    .ok_or_else(|| store::ReadError::Io {
+                        path: entry.file.clone(),
+                        source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                    })?;
+            previous.pages.extend(shard.pages);
+            previous.shard_checksums.insert(entry.shard, entry.checksum);
+        }
+        Ok(previous)
+    }
+
+    /// The cached entry of a page.
+    pub fn get(&self, id: &PageId) -> Option<&CachedPage> {
+        self.pages.get(id)
+    }
+
+    /// Every output the previous build wrote into `out_dir` (nothing when it wrote elsewhere).
+    pub fn outputs_in(&self, out_dir: &Path) -> Vec<&str> {
+        if self.out_dir.as_deref() != Some(&out_dir.display().to_string()) {
+            return Vec::new();
+        }
+        self.pages
+            .values()
+            .flat_map(|page| page.result.outputs.iter())
+            .chain(&self.site_outputs)
+            .map(|o| o.path.as_str())
+            .collect()
+    }
+
+    /// True when there was a usable previous build.
+    pub fn exists(&self) -> bool {
+        self.out_dir.is_some()
+    }
+}
+
+/// Whether a cached page can be reused as it is.
+pub fn check_fresh(
+    cached: &CachedPage,
+    fingerprint: u128,
+    plan: &BuildPlan,
+    version: Option<u16>,
+    out_dir: &Path,
+) -> Result<(), StaleReason> {
+    if cached.fingerprint != fingerprint {
+        return Err(StaleReason::InputsChanged);
+    }
+    for dep in &cached.result.link_deps {
+        if plan.resolve_source(version, &dep.target) != dep.url.as_deref() {
+            return Err(StaleReason::LinkTargetMoved {
+                target: dep.target.clone(),
+            });
+        }
+    }
+    for (position, output) in cached.result.outputs.iter().enumerate() {
+        let recorded = cached.output_mtimes.get(position).copied();
+        let intact = std::fs::metadata(out_dir.join(&output.path))
+            .is_ok_and(|m| m.len() == output.len && Some(mtime_nanos(&m)) == recorded);
+        if !intact {
+            return Err(StaleReason::OutputChanged {
+                path: output.path.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The cache this build will leave.
+#[derive(Debug, Default)]
+pub struct NextCache {
+    shards: BTreeMap<ShardId, Vec<(PageId, CachedPage)>>,
+}
+
+impl NextCache {
+    /// Records a page's entry.
+    pub fn insert(&mut self, shard: ShardId, id: PageId, page: CachedPage) {
+        self.shards.entry(shard).or_default().push((id, page));
+    }
+
+    /// Every output path the entries name.
+    pub fn outputs(&self) -> impl Iterator<Item = &str> {
+        self.shards
+            .values()
+            .flatten()
+            .flat_map(|(_, p)| p.result.outputs.iter())
+            .map(|o| o.path.as_str())
+    }
+
+    /// Writes shard files whose content changed, then the manifest, then drops shard files
+    /// nothing names any more.
+    pub fn write(
+        self,
+        store: &CacheStore,
+        previous: &PreviousBuild,
+        out_dir: &Path,
+        site_outputs: Vec<OutputFile>,
+    ) -> std::io::Result<()> {
+        let mut entries = Vec::with_capacity(self.shards.len());
+        for (shard, mut pages) in self.shards {
+            pages.sort_by(|a, b| a.0.cmp(&b.0));
+            let encoded = format::encode(&ShardFile { pages });
+            let checksum = format::checksum_of(&encoded);
+            let file = store::shard_file(&shard);
+            if previous.shard_checksums.get(&shard) != Some(&checksum) {
+                store.write_shard(&file, &encoded)?;
+            }
+            entries.push(ShardEntry {
+                shard,
+                file,
+                checksum,
+            });
+        }
+        let manifest = Manifest {
+            generator: format!("ssg-coord {}", env!("CARGO_PKG_VERSION")),
+            out_dir: out_dir.display().to_string(),
+            shards: entries,
+            site_outputs,
+        };
+        store.write_manifest(&manifest)?;
+        let keep: Vec<&str> = manifest.shards.iter().map(|e| e.file.as_str()).collect();
+        store.remove_shards_except(&keep)
+    }
+}
+
+/// Deletes outputs the previous build wrote and this one did not, and then folders left
+/// empty by that. Returns how many files were removed.
+pub fn remove_stale_outputs(out_dir: &Path, previous: &[&str], current: &HashSet<&str>) -> usize {
+    let mut removed = 0;
+    let mut folders = std::collections::BTreeSet::new();
+    for path in previous {
+        if current.contains(path) {
+            continue;
+        }
+        let Ok(full) = worker::outputs::output_path(out_dir, path) else {
+            continue;
+        };
+        if std::fs::remove_file(&full).is_ok() {
+            removed += 1;
+            let mut folder = full.parent();
+            while let Some(dir) = folder.filter(|d| d.starts_with(out_dir) && *d != out_dir) {
+                folders.insert(dir.to_path_buf());
+                folder = dir.parent();
+            }
+        }
+    }
+    // Deepest first, so a parent is tried after its children; non-empty folders stay.
+    for folder in folders.iter().rev() {
+        let _ = std::fs::remove_dir(folder);
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_outputs_and_empty_folders_are_removed() {
+        let out = tempfile::tempdir().unwrap();
+        for path in ["a/index.html", "a/b/index.html", "keep/index.html"] {
+            worker::outputs::write_output(out.path(), path, b"x").unwrap();
+        }
+        let current: HashSet<&str> = ["keep/index.html", "a/index.html"].into_iter().collect();
+        let removed = remove_stale_outputs(
+            out.path(),
+            &["a/index.html", "a/b/index.html", "keep/index.html", "../x"],
+            &current,
+        );
+        assert_eq!(removed, 1);
+        assert!(!out.path().join("a/b").exists());
+        assert!(out.path().join("a/index.html").exists());
+    }
+
+    #[test]
+    fn a_written_cache_reads_back_and_a_damaged_one_is_ignored_with_one_warning() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let store = CacheStore::open(site.path()).unwrap();
+        let mut next = NextCache::default();
+        let page = CachedPage {
+            fingerprint: 7,
+            result: RenderedPage {
+                title: "A".into(),
+                ..Default::default()
+            },
+            output_mtimes: Vec::new(),
+        };
+        next.insert(ShardId("s".into()), PageId("p".into()), page.clone());
+        next.write(&store, &PreviousBuild::default(), &out, Vec::new())
+            .unwrap();
+
+        let mut warnings = Vec::new();
+        let previous = PreviousBuild::load(&store, &mut warnings);
+        assert!(warnings.is_empty());
+        assert_eq!(previous.get(&PageId("p".into())), Some(&page));
+
+        let shard_dir = site.path().join(CACHE_DIR).join("shards");
+        for entry in std::fs::read_dir(&shard_dir).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        }
+        let previous = PreviousBuild::load(&store, &mut warnings);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(!previous.exists());
+        assert!(previous.get(&PageId("p".into())).is_none());
+    }
+}
