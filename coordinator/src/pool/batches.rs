@@ -2,27 +2,39 @@
 
 use crate::discover::Site;
 use crate::plan::BuildPlan;
+use protocol::ShardId;
+use std::collections::BTreeMap;
 
 /// Most pages in one batch: small enough that work spreads evenly at the end of a build.
 const MAX_BATCH_PAGES: usize = 64;
 
-/// Splits `pages` into batches for `workers` workers, most expensive pages first (autodoc
-/// modules and large files), so the long poles start early. About eight batches per worker
-/// keep every worker busy until the end without paying per-batch overhead on tiny batches.
+/// Splits `pages` into batches for `workers` workers. A batch holds pages of one shard
+/// only; within a shard the most expensive pages (autodoc modules, large files) come first,
+/// and batches are ordered by their most expensive page, so the long poles start early.
+/// About eight batches per worker keep every worker busy until the end without paying
+/// per-batch overhead on tiny batches.
 pub fn plan_batches(
     plan: &BuildPlan,
     site: &Site,
     pages: &[usize],
     workers: usize,
 ) -> Vec<Vec<usize>> {
-    let mut ordered: Vec<(u64, usize)> = pages
-        .iter()
-        .map(|&i| (plan.pages[i].cost(site), i))
-        .collect();
-    ordered.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let per_batch = (pages.len() / (workers.max(1) * 8)).clamp(1, MAX_BATCH_PAGES);
-    ordered
-        .chunks(per_batch)
-        .map(|chunk| chunk.iter().map(|&(_, i)| i).collect())
-        .collect()
+    let mut by_shard: BTreeMap<&ShardId, Vec<(u64, usize)>> = BTreeMap::new();
+    for &index in pages {
+        let shard = &plan.shards[index];
+        by_shard
+            .entry(shard)
+            .or_default()
+            .push((plan.pages[index].cost(site), index));
+    }
+    let mut batches: Vec<(u64, Vec<usize>)> = Vec::new();
+    for mut shard_pages in by_shard.into_values() {
+        shard_pages.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for chunk in shard_pages.chunks(per_batch) {
+            batches.push((chunk[0].0, chunk.iter().map(|&(_, i)| i).collect()));
+        }
+    }
+    batches.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    batches.into_iter().map(|(_, batch)| batch).collect()
 }

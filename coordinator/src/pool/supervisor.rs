@@ -19,8 +19,8 @@ use crate::plan::page_data;
 use crate::progress::Progress;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use protocol::{
-    Batch, BatchId, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult, ShardId,
-    ToWorker, write_frame,
+    Batch, BatchId, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult, ToWorker,
+    write_frame,
 };
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -316,9 +316,10 @@ impl Supervisor<'_> {
         let id = BatchId(self.next_batch_id);
         let message = ToWorker::Batch(Batch {
             id,
-            shard: ShardId("pages".into()),
+            shard: self.request.plan.shards[sent[0]].clone(),
             pages,
         });
+
         let Some(process) = self.slots[slot].process.as_mut() else {
             self.queue.push_front(PendingBatch { pages: sent });
             return;
