@@ -37,6 +37,21 @@ pub struct Config {
     pub taxonomies: TaxonomiesConfig,
     /// `[outputs]`.
     pub outputs: OutputsConfig,
+    /// `[versions]`.
+    pub versions: VersionsConfig,
+}
+
+/// `[versions]`: versioned docs live in `content/_versions/<id>/`, and `content/_shared/`
+/// is part of every version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VersionsConfig {
+    /// `latest`: id of the latest version; default: the highest id in natural order
+    /// (`v10` after `v9`).
+    pub latest: Option<String>,
+    /// `latest_at_root`: serve the latest version at `/` (default) or at `/latest/`.
+    pub latest_at_root: bool,
+    /// `[versions.labels]`: display label per version id; default: the id.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// `[build]`.
@@ -119,6 +134,11 @@ impl Default for Config {
             autodoc_python: Vec::new(),
             taxonomies: TaxonomiesConfig::default(),
             outputs: OutputsConfig::default(),
+            versions: VersionsConfig {
+                latest: None,
+                latest_at_root: true,
+                labels: Default::default(),
+            },
         }
     }
 }
@@ -372,7 +392,7 @@ mod tests {
             ),
             (
                 "theme = 'dark'\n",
-                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs",
+                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions",
             ),
             (
                 "[biuld]\npaginate = 3\n",
@@ -388,7 +408,7 @@ mod tests {
             ),
             (
                 "zzz = 1\nttle = 'x'\n",
-                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs; 1 more unknown key follows",
+                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions; 1 more unknown key follows",
             ),
             (
                 "title = 5\n",
@@ -485,7 +505,8 @@ mod tests {
     #[test]
     fn key_lists_match_the_accepted_keys() {
         let value_for = |key: &str| match key {
-            "build" | "autodoc" | "taxonomies" | "outputs" => "{}",
+            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" => "{}",
+            "latest_at_root" => "false",
             "base_url" => "'/'",
             "paginate" => "3",
             "url" => "'/x/'",
@@ -493,11 +514,12 @@ mod tests {
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",
         };
-        let tables: [(&str, &[&str]); 5] = [
+        let tables: [(&str, &[&str]); 6] = [
             ("", keys::TOP_KEYS),
             ("[build]\n", keys::BUILD_KEYS),
             ("[taxonomies]\n", keys::TAXONOMIES_KEYS),
             ("[outputs]\n", keys::OUTPUTS_KEYS),
+            ("[versions]\n", keys::VERSIONS_KEYS),
             (
                 "[[autodoc.python]]\nname = 'p'\npath = 'p'\n",
                 keys::PYTHON_KEYS,

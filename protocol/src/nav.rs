@@ -339,6 +339,13 @@ impl NavTree {
     }
 }
 
+/// The versions to try, in order, when a page of `version` links to a source path: its own
+/// version first, then the latest (where unversioned pages and API docs live), then none.
+/// Workers (rewriting links) and the coordinator (checking cached links) must agree.
+pub fn source_lookup_order(version: Option<u16>) -> [Option<u16>; 3] {
+    [version, Some(0), None]
+}
+
 fn more_item(section: &NavSection, depth: u16, hidden: u32) -> SidebarItem {
     SidebarItem {
         title: format!("{hidden} more"),

@@ -11,3 +11,4 @@ mod processes;
 mod samples;
 mod support;
 mod tidy;
+mod versions;

@@ -47,13 +47,48 @@ impl<'a> PageLinkRewriter<'a> {
         });
     }
 
-    fn source_dir(&self) -> &str {
+    /// The page's source path for resolving links. A `_shared/` page of version `v` reads
+    /// as if it were in `_versions/v/`, so its links reach that version's pages.
+    fn link_source(&self) -> String {
         let source = self.page.source_path.as_deref().unwrap_or("");
-        source.rfind('/').map_or("", |slash| &source[..slash])
+        let shared = format!("{}/_shared/", self.context.site.content_dir);
+        match (source.strip_prefix(&shared), self.version_id()) {
+            (Some(rest), Some(id)) => {
+                format!("{}/_versions/{id}/{rest}", self.context.site.content_dir)
+            }
+            _ => source.to_string(),
+        }
     }
 
-    /// Site path of a content folder: `content/guide` → `/guide/`. `None` outside the
-    /// content directory.
+    fn version_id(&self) -> Option<&str> {
+        let version = self.page.meta.version?;
+        self.context
+            .site
+            .versions
+            .get(version as usize)
+            .map(|v| v.id.as_str())
+    }
+
+    fn source_dir(&self) -> String {
+        let source = self.link_source();
+        source
+            .rfind('/')
+            .map_or(String::new(), |slash| source[..slash].to_string())
+    }
+
+    /// The folder `/x.md` links start from: the page's version folder, or the content
+    /// directory.
+    fn content_root(&self) -> String {
+        let content_dir = &self.context.site.content_dir;
+        let versions = format!("{content_dir}/_versions/");
+        match (self.link_source().starts_with(&versions), self.version_id()) {
+            (true, Some(id)) => format!("{versions}{id}"),
+            _ => content_dir.clone(),
+        }
+    }
+
+    /// Site path of a content folder: `content/guide` → `/guide/`,
+    /// `content/_versions/v1/guide` → `/v1/guide/`. `None` outside the content directory.
     fn folder_url(&self, folder: &str) -> Option<String> {
         let content_dir = self.context.site.content_dir.trim_end_matches('/');
         let rest = if folder == content_dir {
@@ -61,25 +96,32 @@ impl<'a> PageLinkRewriter<'a> {
         } else {
             folder.strip_prefix(content_dir)?.strip_prefix('/')?
         };
+        let (prefix, rest) = match rest.strip_prefix("_versions/") {
+            Some(versioned) => {
+                let (id, inner) = versioned.split_once('/').unwrap_or((versioned, ""));
+                let version = self.context.site.versions.iter().find(|v| v.id == id)?;
+                (version.url_prefix.as_str(), inner)
+            }
+            None => ("", rest),
+        };
         Some(if rest.is_empty() {
-            "/".to_string()
+            format!("{prefix}/")
         } else {
-            format!("/{rest}/")
+            format!("{prefix}/{rest}/")
         })
     }
 
     fn resolve_markdown(&mut self, path: &str, suffix: &str, line: u32) -> Option<String> {
         let version = self.page.meta.version;
         let joined = if let Some(from_root) = path.strip_prefix('/') {
-            normalize(&format!("{}/{from_root}", self.context.site.content_dir))
+            normalize(&format!("{}/{from_root}", self.content_root()))
         } else {
-            normalize(&join(self.source_dir(), path))
+            normalize(&join(&self.source_dir(), path))
         };
         let found = joined.as_ref().and_then(|source| {
-            self.context
-                .pages_by_source
-                .get(&(version, source.clone()))
-                .or_else(|| self.context.pages_by_source.get(&(None, source.clone())))
+            protocol::nav::source_lookup_order(version)
+                .into_iter()
+                .find_map(|v| self.context.pages_by_source.get(&(v, source.clone())))
                 .copied()
         });
         let target = joined.clone().unwrap_or_else(|| path.to_string());
@@ -151,7 +193,7 @@ impl LinkRewriter for PageLinkRewriter<'_> {
                 .then(|| format!("{}{query}{fragment}", self.context.href(&site_path)));
         }
         // Relative to the source file's folder.
-        let joined = normalize(&join(self.source_dir(), &path))?;
+        let joined = normalize(&join(&self.source_dir(), &path))?;
         let trailing = if path.ends_with('/') { "/" } else { "" };
         let folder_url = match joined.rfind('/') {
             Some(slash) => self

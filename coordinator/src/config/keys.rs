@@ -19,7 +19,9 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "autodoc",
     "taxonomies",
     "outputs",
+    "versions",
 ];
+pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];
 pub(super) const BUILD_KEYS: &[&str] = &["content_dir", "output_dir", "paginate"];
 pub(super) const AUTODOC_KEYS: &[&str] = &["python"];
 pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private"];
@@ -172,6 +174,8 @@ pub(super) fn valid_keys(path: &[Segment]) -> &'static [&'static str] {
         ["autodoc", "python"] => PYTHON_KEYS,
         ["taxonomies"] => TAXONOMIES_KEYS,
         ["outputs"] => OUTPUTS_KEYS,
+        ["versions"] => VERSIONS_KEYS,
+
         _ => &[],
     }
 }

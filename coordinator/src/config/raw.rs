@@ -5,7 +5,9 @@
 //! reported on its own line; validated values are normalised here once (`base_url` and
 //! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
 
-use super::{BuildConfig, Config, OutputsConfig, PythonPackageConfig, TaxonomiesConfig};
+use super::{
+    BuildConfig, Config, OutputsConfig, PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
+};
 use serde::Deserialize;
 use std::path::{Component, Path};
 use toml::Spanned;
@@ -39,6 +41,15 @@ pub(super) struct RawConfig {
     autodoc: RawAutodoc,
     taxonomies: RawTaxonomies,
     outputs: RawOutputs,
+    versions: RawVersions,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawVersions {
+    latest: Option<Spanned<String>>,
+    latest_at_root: Option<bool>,
+    labels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -123,6 +134,7 @@ impl RawConfig {
                 categories: self.taxonomies.categories.unwrap_or(true),
             },
             outputs: self.outputs.validate()?,
+            versions: self.versions.validate()?,
         })
     }
 }
@@ -365,5 +377,33 @@ fn with_trailing_slash(value: &str) -> String {
         value.to_string()
     } else {
         format!("{value}/")
+    }
+}
+
+impl RawVersions {
+    fn validate(self) -> Result<VersionsConfig, Invalid> {
+        let valid_id = |id: &str| {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        };
+        if let Some(latest) = &self.latest
+            && !valid_id(latest.get_ref())
+        {
+            return Err(Invalid::at(
+                latest,
+                format!(
+                    "`latest` in [versions] is not a version folder name: {:?}",
+                    latest.get_ref()
+                ),
+                "use the name of a folder under content/_versions/ (letters, digits, `.`, `-`, `_`)",
+            ));
+        }
+        Ok(VersionsConfig {
+            latest: self.latest.map(Spanned::into_inner),
+            latest_at_root: self.latest_at_root.unwrap_or(true),
+            labels: self.labels,
+        })
     }
 }

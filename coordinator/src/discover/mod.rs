@@ -8,6 +8,7 @@
 
 pub mod front_matter;
 mod python;
+pub mod versions;
 mod walk;
 
 use crate::config::{Config, ConfigError};
@@ -41,6 +42,8 @@ pub struct Site {
     pub errors: Vec<Diagnostic>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Versions of versioned docs (latest first), empty when the site has none.
+    pub versions: Vec<protocol::VersionInfo>,
 }
 
 /// A markdown file and its front matter.
@@ -48,8 +51,11 @@ pub struct Site {
 pub struct SourcePage {
     /// Path relative to the site root, `/`-separated (`content/guide/install.md`).
     pub rel_path: String,
-    /// Path relative to the content directory (`guide/install.md`).
+    /// Path relative to its content root (`guide/install.md`): the content directory, or
+    /// for versioned docs `_versions/<id>/` or `_shared/` inside it.
     pub content_path: String,
+    /// Which content root the page is in.
+    pub root: ContentRoot,
     /// Parsed front matter.
     pub front_matter: FrontMatter,
     /// The body's first `# heading`, for pages whose front matter has no title.
@@ -71,7 +77,34 @@ impl SourcePage {
     }
 }
 
+/// The part of the content directory a page comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContentRoot {
+    /// The content directory itself.
+    Main,
+    /// `_versions/<id>/`: one version of versioned docs.
+    Version(String),
+    /// `_shared/`: part of every version.
+    Shared,
+}
+
+impl ContentRoot {
+    /// Splits a content-relative path into its root and the path inside it.
+    pub fn split(content_path: &str) -> Option<(ContentRoot, &str)> {
+        if let Some(rest) = content_path.strip_prefix("_versions/") {
+            let (id, inner) = rest.split_once('/')?;
+            return (!id.is_empty() && !inner.is_empty())
+                .then(|| (ContentRoot::Version(id.to_string()), inner));
+        }
+        if let Some(inner) = content_path.strip_prefix("_shared/") {
+            return (!inner.is_empty()).then_some((ContentRoot::Shared, inner));
+        }
+        Some((ContentRoot::Main, content_path))
+    }
+}
+
 /// A file copied into the output as it is.
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AssetFile {
     /// Path relative to the output directory.
@@ -120,14 +153,81 @@ impl Site {
             failures: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            versions: Vec::new(),
         };
-        walk::content(&mut site, include_drafts);
+        let content_assets = walk::content(&mut site, include_drafts);
+        let mut version_ids: Vec<String> = site
+            .pages
+            .iter()
+            .map(|p| &p.root)
+            .chain(content_assets.iter().map(|(root, _, _)| root))
+            .filter_map(|root| match root {
+                ContentRoot::Version(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        version_ids.sort();
+        version_ids.dedup();
+        site.versions = versions::resolve(&site.config, &site.root, &version_ids)?;
+        if site.versions.is_empty() && site.pages.iter().any(|p| p.root == ContentRoot::Shared) {
+            site.warnings.push(
+                Diagnostic::in_file(
+                    format!("{}/_shared", site.content_dir()),
+                    "skipped: _shared/ is part of every version, and there are no versions",
+                )
+                .with_hint("put versions in _versions/<id>/, or move these pages out of _shared/"),
+            );
+            site.pages.retain(|p| p.root != ContentRoot::Shared);
+        }
+        for (root, inner, source) in content_assets {
+            for output_path in site.output_paths(&root, &inner) {
+                site.assets.push(AssetFile {
+                    output_path,
+                    source: source.clone(),
+                });
+            }
+        }
         walk::templates(&mut site);
         walk::static_files(&mut site);
         python::discover(&mut site)?;
         site.assets.sort();
         site.assets.dedup_by(|a, b| a.output_path == b.output_path);
         Ok(site)
+    }
+
+    /// Where a content file at `inner` in `root` lands in the output: under its version's
+    /// URL prefix, and for `_shared/` once per version.
+    pub fn output_paths(&self, root: &ContentRoot, inner: &str) -> Vec<String> {
+        let with_prefix = |prefix: &str| {
+            let prefix = prefix.trim_matches('/');
+            if prefix.is_empty() {
+                inner.to_string()
+            } else {
+                format!("{prefix}/{inner}")
+            }
+        };
+        match root {
+            ContentRoot::Main => vec![inner.to_string()],
+            ContentRoot::Version(id) => self
+                .versions
+                .iter()
+                .filter(|v| &v.id == id)
+                .map(|v| with_prefix(&v.url_prefix))
+                .collect(),
+            ContentRoot::Shared => self
+                .versions
+                .iter()
+                .map(|v| with_prefix(&v.url_prefix))
+                .collect(),
+        }
+    }
+
+    /// Index in `versions` of a version id.
+    pub fn version_index(&self, id: &str) -> Option<u16> {
+        self.versions
+            .iter()
+            .position(|v| v.id == id)
+            .map(|i| i as u16)
     }
 
     /// Content directory relative to the site root, `/`-separated, no trailing slash.

@@ -2,10 +2,10 @@
 //! deterministic.
 
 use super::front_matter;
-use super::{AssetFile, Site, SourcePage};
+use super::{AssetFile, ContentRoot, Site, SourcePage};
 use crate::diagnostics::{Diagnostic, PageFailure};
 use protocol::{PageError, PageErrorKind, PageId, PageKind, TemplateSource};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use walkdir::{DirEntry, WalkDir};
 
 /// Hidden files and folders (`.git`, `.DS_Store`) are never part of a site.
@@ -34,7 +34,13 @@ fn is_markdown(path: &Path) -> bool {
 }
 
 /// Markdown pages and content assets.
-pub(super) fn content(site: &mut Site, include_drafts: bool) {
+/// Markdown pages into `site.pages`; returns the other files with their content root,
+/// to be placed once the versions are known.
+pub(super) fn content(
+    site: &mut Site,
+    include_drafts: bool,
+) -> Vec<(ContentRoot, String, PathBuf)> {
+    let mut assets = Vec::new();
     let content_dir_name = site.content_dir();
     let content_dir = site.root.join(&content_dir_name);
     if !content_dir.is_dir() {
@@ -45,7 +51,7 @@ pub(super) fn content(site: &mut Site, include_drafts: bool) {
             )
             .with_hint("create it and add markdown files, or set build.content_dir in ssg.toml"),
         );
-        return;
+        return assets;
     }
     for entry in sorted_files(&content_dir) {
         let entry = match entry {
@@ -68,14 +74,22 @@ pub(super) fn content(site: &mut Site, include_drafts: bool) {
             ));
             continue;
         };
+        let Some((root, inner)) = ContentRoot::split(&content_path) else {
+            site.warnings.push(
+                Diagnostic::in_file(
+                    rel_path,
+                    "skipped: a file directly in _versions/ belongs to no version",
+                )
+                .with_hint("move it into _versions/<version>/ or out of _versions/"),
+            );
+            continue;
+        };
+        let inner = inner.to_string();
         if !is_markdown(path) {
-            site.assets.push(AssetFile {
-                output_path: content_path,
-                source: path.to_path_buf(),
-            });
+            assets.push((root, inner, path.to_path_buf()));
             continue;
         }
-        match read_page(path, rel_path.clone(), content_path) {
+        match read_page(path, rel_path.clone(), inner, root) {
             Ok(page) if page.front_matter.draft && !include_drafts => {}
             Ok(page) => site.pages.push(page),
             Err(error) => site.failures.push(PageFailure {
@@ -94,9 +108,15 @@ pub(super) fn content(site: &mut Site, include_drafts: bool) {
             .with_hint("add .md files under it"),
         );
     }
+    assets
 }
 
-fn read_page(path: &Path, rel_path: String, content_path: String) -> Result<SourcePage, PageError> {
+fn read_page(
+    path: &Path,
+    rel_path: String,
+    content_path: String,
+    root: ContentRoot,
+) -> Result<SourcePage, PageError> {
     let bytes = std::fs::read(path).map_err(|e| PageError {
         file: Some(rel_path.clone()),
         line: None,
@@ -126,6 +146,7 @@ fn read_page(path: &Path, rel_path: String, content_path: String) -> Result<Sour
     Ok(SourcePage {
         rel_path,
         content_path,
+        root,
         heading_title,
         body_offset,
         body_first_line: parsed.body_first_line,

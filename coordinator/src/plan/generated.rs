@@ -6,7 +6,7 @@
 
 use super::{BuildPlan, Origin, PlannedPage, UrlClaims, top_section_title, urls};
 use crate::diagnostics::Diagnostic;
-use crate::discover::Site;
+use crate::discover::{ContentRoot, Site};
 use protocol::slug::{slugify, taxonomy_index_url, taxonomy_term_url};
 use protocol::{
     Listing, ListingEntry, ListingKind, NavPageIdx, NavPosition, NavSectionIdx, PageId, PageKind,
@@ -62,6 +62,7 @@ pub(super) fn add_generated_pages(
         }
     }
     add_aliases(plan, site, claims, warnings);
+    add_latest_redirect(plan, site, claims);
 }
 
 fn entry_for(page: &PlannedPage) -> ListingEntry {
@@ -341,9 +342,14 @@ fn add_aliases(
             continue;
         };
         let source = &site.pages[source_idx];
+        // An alias of a versioned page is a path inside its version.
+        let prefix = match (&source.root, page.meta.version) {
+            (ContentRoot::Main, _) | (_, None) => "",
+            (_, Some(v)) => site.versions[v as usize].url_prefix.as_str(),
+        };
         for alias in &source.front_matter.aliases {
             let url = match urls::clean_url_path(alias) {
-                Ok(url) => url,
+                Ok(url) => format!("{prefix}{url}"),
                 Err(why) => {
                     warnings.push(Diagnostic::in_file(
                         source.rel_path.clone(),
@@ -382,6 +388,36 @@ fn add_aliases(
         }
     }
     plan.pages.extend(aliases);
+}
+
+/// With the latest version at `/latest/`, the site root sends readers there (unless a page
+/// of its own lives at `/`).
+fn add_latest_redirect(plan: &mut BuildPlan, site: &Site, claims: &mut UrlClaims) {
+    let Some(latest) = site.versions.first().filter(|v| !v.url_prefix.is_empty()) else {
+        return;
+    };
+    let id = PageId::generated("/");
+    if claims.claim("/", &id).is_ok() {
+        plan.pages.push(PlannedPage {
+            id,
+            kind: PageKind::Generated,
+            url: "/".into(),
+            template: "redirect.html".into(),
+            meta: PageMeta {
+                title: latest.label.clone(),
+                ..PageMeta::default()
+            },
+            origin: Origin::Redirect {
+                to: format!("{}/", latest.url_prefix),
+            },
+            listing: None,
+            nav: NavPosition {
+                section: NavSectionIdx(0),
+                page: None,
+            },
+            top_section: String::new(),
+        });
+    }
 }
 
 #[cfg(test)]

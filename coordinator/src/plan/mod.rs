@@ -16,11 +16,11 @@ pub mod urls;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, PageFailure};
-use crate::discover::Site;
+use crate::discover::{ContentRoot, Site, SourcePage};
 use nav::{NavEntry, Placement};
 use protocol::{
     Listing, NavPosition, NavTree, OutputFormats, PageError, PageErrorKind, PageId, PageKind,
-    PageMeta, ShardId, SiteMeta,
+    PageMeta, ShardId, SiteMeta, VersionInfo,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -146,7 +146,7 @@ fn url_error(file: &str, message: String, hint: &str) -> PageError {
 }
 
 /// Site-wide settings every worker receives.
-pub fn site_meta(config: &Config, content_dir: &str) -> SiteMeta {
+pub fn site_meta(config: &Config, content_dir: &str, versions: &[VersionInfo]) -> SiteMeta {
     let mut taxonomies = Vec::new();
     if config.taxonomies.tags {
         taxonomies.push("tags".to_string());
@@ -165,7 +165,7 @@ pub fn site_meta(config: &Config, content_dir: &str) -> SiteMeta {
             txt: config.outputs.txt,
         },
         taxonomies,
-        versions: Vec::new(),
+        versions: versions.to_vec(),
         generator: format!("ssg-coord {}", env!("CARGO_PKG_VERSION")),
         content_dir: content_dir.to_string(),
         search_index: config.outputs.search_index,
@@ -183,14 +183,32 @@ impl BuildPlan {
         let mut entries: Vec<NavEntry> = Vec::new();
 
         for (index, source) in site.pages.iter().enumerate() {
-            let id = PageId::content(&source.rel_path);
-            let url = match urls::content_url(source) {
-                Ok(url) => url,
-                Err(message) => {
+            for (id, version) in page_instances(site, source) {
+                let prefix = match (&source.root, version) {
+                    (ContentRoot::Main, _) | (_, None) => "",
+                    (_, Some(v)) => site.versions[v as usize].url_prefix.as_str(),
+                };
+                let url = match urls::content_url(source) {
+                    Ok(url) => format!("{prefix}{url}"),
+                    Err(message) => {
+                        let error = url_error(
+                            &source.rel_path,
+                            message,
+                            "fix `slug`/`url` in the front matter",
+                        );
+                        failures.push(PageFailure {
+                            id,
+                            kind: PageKind::Content,
+                            error,
+                        });
+                        continue;
+                    }
+                };
+                if let Err(owner) = claims.claim(&url, &id) {
                     let error = url_error(
                         &source.rel_path,
-                        message,
-                        "fix `slug`/`url` in the front matter",
+                        format!("url `{url}` is already used by `{owner}`"),
+                        "give one of the pages another `slug` or `url`, or rename the file",
                     );
                     failures.push(PageFailure {
                         id,
@@ -199,97 +217,89 @@ impl BuildPlan {
                     });
                     continue;
                 }
-            };
-            if let Err(owner) = claims.claim(&url, &id) {
-                let error = url_error(
-                    &source.rel_path,
-                    format!("url `{url}` is already used by `{owner}`"),
-                    "give one of the pages another `slug` or `url`, or rename the file",
-                );
-                failures.push(PageFailure {
+                let front_matter = &source.front_matter;
+                let dir = source
+                    .content_path
+                    .rsplit_once('/')
+                    .map_or("", |(dir, _)| dir)
+                    .to_string();
+                let stem_title = || {
+                    let stem = source
+                        .content_path
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(&source.content_path);
+                    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+                    if matches!(stem, "_index" | "index") {
+                        dir.rsplit('/')
+                            .next()
+                            .filter(|d| !d.is_empty())
+                            .unwrap_or(&site.config.title)
+                            .to_string()
+                    } else {
+                        stem.to_string()
+                    }
+                };
+                let title = front_matter
+                    .title
+                    .clone()
+                    .or_else(|| source.heading_title.clone())
+                    .unwrap_or_else(stem_title);
+                let is_index = source.is_section_index();
+                let template = front_matter.template.clone().unwrap_or_else(|| {
+                    if is_index {
+                        "section.html"
+                    } else {
+                        "page.html"
+                    }
+                    .to_string()
+                });
+                let meta = PageMeta {
+                    title: title.clone(),
+                    description: front_matter.description.clone(),
+                    date: front_matter.date.clone(),
+                    draft: front_matter.draft,
+                    weight: front_matter.weight,
+                    tags: dedup_terms(&front_matter.tags),
+                    categories: dedup_terms(&front_matter.categories),
+                    toc: front_matter.toc.unwrap_or(true),
+                    params_json: serde_json::to_string(&front_matter.params).unwrap_or_default(),
+                    version,
+                };
+                let versioned = source.root != ContentRoot::Main && version.is_some();
+                entries.push(NavEntry {
+                    title,
+                    url: url.clone(),
+                    source: Some(link_source(site, source, version)),
+                    kind: PageKind::Content,
+                    weight: front_matter.weight,
+                    placement: if is_index {
+                        Placement::ContentIndex { dir }
+                    } else {
+                        Placement::ContentPage { dir }
+                    },
+                    version,
+                    version_key: versioned.then(|| source.content_path.clone()),
+                });
+                pages.push(PlannedPage {
                     id,
                     kind: PageKind::Content,
-                    error,
+                    url,
+                    template,
+                    meta,
+                    origin: Origin::Content(index),
+                    listing: None,
+                    nav: NavPosition {
+                        section: protocol::NavSectionIdx(0),
+                        page: None,
+                    },
+                    top_section: String::new(),
                 });
-                continue;
             }
-            let front_matter = &source.front_matter;
-            let dir = source
-                .content_path
-                .rsplit_once('/')
-                .map_or("", |(dir, _)| dir)
-                .to_string();
-            let stem_title = || {
-                let stem = source
-                    .content_path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&source.content_path);
-                let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
-                if matches!(stem, "_index" | "index") {
-                    dir.rsplit('/')
-                        .next()
-                        .filter(|d| !d.is_empty())
-                        .unwrap_or(&site.config.title)
-                        .to_string()
-                } else {
-                    stem.to_string()
-                }
-            };
-            let title = front_matter
-                .title
-                .clone()
-                .or_else(|| source.heading_title.clone())
-                .unwrap_or_else(stem_title);
-            let is_index = source.is_section_index();
-            let template = front_matter.template.clone().unwrap_or_else(|| {
-                if is_index {
-                    "section.html"
-                } else {
-                    "page.html"
-                }
-                .to_string()
-            });
-            let meta = PageMeta {
-                title: title.clone(),
-                description: front_matter.description.clone(),
-                date: front_matter.date.clone(),
-                draft: front_matter.draft,
-                weight: front_matter.weight,
-                tags: dedup_terms(&front_matter.tags),
-                categories: dedup_terms(&front_matter.categories),
-                toc: front_matter.toc.unwrap_or(true),
-                params_json: serde_json::to_string(&front_matter.params).unwrap_or_default(),
-                version: None,
-            };
-            entries.push(NavEntry {
-                title,
-                url: url.clone(),
-                source: Some(source.rel_path.clone()),
-                kind: PageKind::Content,
-                weight: front_matter.weight,
-                placement: if is_index {
-                    Placement::ContentIndex { dir }
-                } else {
-                    Placement::ContentPage { dir }
-                },
-            });
-            pages.push(PlannedPage {
-                id,
-                kind: PageKind::Content,
-                url,
-                template,
-                meta,
-                origin: Origin::Content(index),
-                listing: None,
-                nav: NavPosition {
-                    section: protocol::NavSectionIdx(0),
-                    page: None,
-                },
-                top_section: String::new(),
-            });
         }
 
+        // API docs are not versioned: they belong to the latest version's tree.
+        let latest_version = (!site.versions.is_empty()).then_some(0u16);
         for (index, module) in site.modules.iter().enumerate() {
             let package = &site.config.autodoc_python[module.package];
             let id = PageId::autodoc(&module.name);
@@ -327,6 +337,8 @@ impl BuildPlan {
                     name: module.name.clone(),
                     is_package: module.is_package,
                 },
+                version: latest_version,
+                version_key: None,
             });
             pages.push(PlannedPage {
                 id,
@@ -336,6 +348,7 @@ impl BuildPlan {
                 meta: PageMeta {
                     title: module.name.clone(),
                     toc: true,
+                    version: latest_version,
                     ..PageMeta::default()
                 },
                 origin: Origin::Module(index),
@@ -348,13 +361,13 @@ impl BuildPlan {
             });
         }
 
-        let built = nav::build(&site.config.title, &entries);
+        let built = nav::build(&site.config.title, &site.versions, &entries);
         for (page, position) in pages.iter_mut().zip(&built.positions) {
             page.nav = *position;
             page.top_section = top_section_title(&built.tree, *position);
         }
         let mut plan = BuildPlan {
-            site: site_meta(&site.config, &content_dir),
+            site: site_meta(&site.config, &content_dir, &site.versions),
             nav: built.tree,
             pages,
             failures,
@@ -392,10 +405,47 @@ impl BuildPlan {
     /// Where a relative `.md` link to `target` (a site-relative source path) from a page of
     /// `version` leads now: the same lookup the worker makes.
     pub fn resolve_source(&self, version: Option<u16>, target: &str) -> Option<&str> {
-        self.urls_by_source
-            .get(&(version, target.to_string()))
-            .or_else(|| self.urls_by_source.get(&(None, target.to_string())))
+        protocol::nav::source_lookup_order(version)
+            .into_iter()
+            .find_map(|v| self.urls_by_source.get(&(v, target.to_string())))
             .map(String::as_str)
+    }
+}
+
+/// The pages a markdown file becomes: one, or for `_shared/` one per version, each with
+/// its id and version. Pages outside `_versions/` belong to the latest version's tree.
+fn page_instances(site: &Site, source: &SourcePage) -> Vec<(PageId, Option<u16>)> {
+    let latest = (!site.versions.is_empty()).then_some(0u16);
+    match &source.root {
+        ContentRoot::Main => vec![(PageId::content(&source.rel_path), latest)],
+        ContentRoot::Version(id) => {
+            vec![(PageId::content(&source.rel_path), site.version_index(id))]
+        }
+        ContentRoot::Shared => site
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(v, info)| {
+                (
+                    PageId(format!("{}@{}", source.rel_path, info.id)),
+                    Some(v as u16),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The source path relative links of a page resolve against. A `_shared/` page is read as
+/// if it were in its version's folder, so `[x](guide.md)` finds that version's guide.
+fn link_source(site: &Site, source: &SourcePage, version: Option<u16>) -> String {
+    match (&source.root, version) {
+        (ContentRoot::Shared, Some(v)) => format!(
+            "{}/_versions/{}/{}",
+            site.content_dir(),
+            site.versions[v as usize].id,
+            source.content_path
+        ),
+        _ => source.rel_path.clone(),
     }
 }
 

@@ -6,7 +6,9 @@
 //! ordered by weight, then title, then URL, so the order never depends on discovery.
 
 use super::urls::{folder_url, module_url, url_segment};
-use protocol::{NavPage, NavPageIdx, NavPosition, NavSection, NavSectionIdx, NavTree, PageKind};
+use protocol::{
+    NavPage, NavPageIdx, NavPosition, NavSection, NavSectionIdx, NavTree, PageKind, VersionInfo,
+};
 use std::collections::HashMap;
 
 /// Where a page goes in the tree.
@@ -48,6 +50,11 @@ pub struct NavEntry {
     pub weight: i64,
     /// Where it goes.
     pub placement: Placement,
+    /// Version of versioned docs the page belongs to (its tree has that version's root).
+    pub version: Option<u16>,
+    /// Path inside its version (`guide/install.md`), to find the same page in other
+    /// versions.
+    pub version_key: Option<String>,
 }
 
 /// The tree and where each entry landed.
@@ -66,6 +73,13 @@ struct Builder {
     keys: HashMap<String, NavSectionIdx>,
     weights: Vec<i64>,
     page_weights: Vec<i64>,
+    /// URL prefix of each version.
+    prefixes: Vec<String>,
+}
+
+/// The part of a section key that names its version.
+fn version_key(version: Option<u16>) -> String {
+    version.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
 /// "getting_started" → "Getting started".
@@ -79,28 +93,49 @@ fn humanize(name: &str) -> String {
 }
 
 impl Builder {
-    fn new(site_title: &str) -> Builder {
-        let root = NavSection {
-            title: site_title.to_string(),
-            url: "/".into(),
-            parent: None,
-            subsections: Vec::new(),
-            pages: Vec::new(),
-            index_page: None,
-            version: None,
+    /// A builder with one root per version (the latest first), or a single root titled
+    /// `site_title` for an unversioned site.
+    fn new(site_title: &str, versions: &[VersionInfo]) -> Builder {
+        let roots: Vec<(String, String, Option<u16>)> = if versions.is_empty() {
+            vec![(site_title.to_string(), "/".to_string(), None)]
+        } else {
+            versions
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    (
+                        v.label.clone(),
+                        format!("{}/", v.url_prefix),
+                        Some(i as u16),
+                    )
+                })
+                .collect()
         };
-        let mut keys = HashMap::new();
-        keys.insert("c:".to_string(), NavSectionIdx(0));
-        Builder {
-            tree: NavTree {
-                sections: vec![root],
-                pages: Vec::new(),
-                roots: vec![NavSectionIdx(0)],
-            },
-            keys,
-            weights: vec![0],
+        let mut builder = Builder {
+            tree: NavTree::default(),
+            keys: HashMap::new(),
+            weights: Vec::new(),
             page_weights: Vec::new(),
+            prefixes: versions.iter().map(|v| v.url_prefix.clone()).collect(),
+        };
+        for (title, url, version) in roots {
+            let idx = NavSectionIdx(builder.tree.sections.len() as u32);
+            builder.tree.sections.push(NavSection {
+                title,
+                url,
+                parent: None,
+                subsections: Vec::new(),
+                pages: Vec::new(),
+                index_page: None,
+                version,
+            });
+            builder.tree.roots.push(idx);
+            builder.weights.push(0);
+            builder
+                .keys
+                .insert(format!("c:{}:", version_key(version)), idx);
         }
+        builder
     }
 
     fn add_section(
@@ -118,7 +153,7 @@ impl Builder {
             subsections: Vec::new(),
             pages: Vec::new(),
             index_page: None,
-            version: None,
+            version: self.tree.sections[parent.0 as usize].version,
         });
         self.tree.sections[parent.0 as usize].subsections.push(idx);
         self.weights.push(0);
@@ -126,18 +161,28 @@ impl Builder {
         idx
     }
 
-    fn content_section(&mut self, dir: &str) -> NavSectionIdx {
-        if let Some(&idx) = self.keys.get(&format!("c:{dir}")) {
+    fn content_section(&mut self, version: Option<u16>, dir: &str) -> NavSectionIdx {
+        let key = format!("c:{}:{dir}", version_key(version));
+        if let Some(&idx) = self.keys.get(&key) {
             return idx;
         }
+        if dir.is_empty() {
+            // A version without a root of its own cannot happen (roots are made up front);
+            // fall back to the first root rather than panic.
+            return NavSectionIdx(0);
+        }
         let (parent_dir, name) = dir.rsplit_once('/').unwrap_or(("", dir));
-        let parent = self.content_section(parent_dir);
+        let parent = self.content_section(version, parent_dir);
         let segments: Vec<String> = dir.split('/').map(url_segment).collect();
+        let prefix = version
+            .and_then(|v| self.prefixes.get(v as usize))
+            .cloned()
+            .unwrap_or_default();
         self.add_section(
-            format!("c:{dir}"),
+            key,
             parent,
             humanize(name),
-            folder_url(&segments),
+            format!("{prefix}{}", folder_url(&segments)),
         )
     }
 
@@ -186,7 +231,7 @@ impl Builder {
             source: entry.source.clone(),
             section,
             kind: entry.kind,
-            version_key: None,
+            version_key: entry.version_key.clone(),
         });
         self.page_weights.push(entry.weight);
         idx
@@ -195,7 +240,7 @@ impl Builder {
     fn place(&mut self, entry: &NavEntry) -> (NavPosition, NavPageIdx) {
         match &entry.placement {
             Placement::ContentPage { dir } => {
-                let section = self.content_section(dir);
+                let section = self.content_section(entry.version, dir);
                 let page = self.push_page(entry, section);
                 self.tree.sections[section.0 as usize].pages.push(page);
                 (
@@ -207,7 +252,7 @@ impl Builder {
                 )
             }
             Placement::ContentIndex { dir } => {
-                let section = self.content_section(dir);
+                let section = self.content_section(entry.version, dir);
                 let page = self.push_page(entry, section);
                 let target = &mut self.tree.sections[section.0 as usize];
                 target.index_page = Some(page);
@@ -285,8 +330,8 @@ impl Builder {
 }
 
 /// Builds the tree. Entries must already have unique URLs.
-pub fn build(site_title: &str, entries: &[NavEntry]) -> BuiltNav {
-    let mut builder = Builder::new(site_title);
+pub fn build(site_title: &str, versions: &[VersionInfo], entries: &[NavEntry]) -> BuiltNav {
+    let mut builder = Builder::new(site_title, versions);
     // Content first so that an autodoc prefix can attach to a content section at its URL.
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by_key(|&i| matches!(entries[i].placement, Placement::Module { .. }));
@@ -327,6 +372,8 @@ mod tests {
             } else {
                 Placement::ContentPage { dir: dir.into() }
             },
+            version: None,
+            version_key: None,
         }
     }
 
@@ -342,6 +389,8 @@ mod tests {
                 name: name.into(),
                 is_package,
             },
+            version: None,
+            version_key: None,
         }
     }
 
@@ -369,7 +418,7 @@ mod tests {
             content("Tutorial", "/tutorial/", 1, "tutorial", true),
             content("Deep", "/guide/advanced/deep/", 0, "guide/advanced", false),
         ];
-        let built = build("Site", &entries);
+        let built = build("Site", &[], &entries);
         let (subsections, pages) = titles(&built.tree, NavSectionIdx(0));
         assert_eq!(subsections, ["Tutorial", "Guide"]);
         assert!(pages.is_empty());
@@ -392,12 +441,13 @@ mod tests {
             module("pkg.sub.leaf", false),
             content("Home", "/", 0, "", true),
         ];
-        let built = build("Site", &entries);
+        let built = build("Site", &[], &entries);
         let tree = &built.tree;
         let (root_subsections, _) = titles(tree, NavSectionIdx(0));
         assert_eq!(root_subsections, ["API reference"]);
         let with_guide = build(
             "Site",
+            &[],
             &[module("pkg", true), content("Zed", "/zed/", 5, "zed", true)],
         );
         assert_eq!(

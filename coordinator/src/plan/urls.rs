@@ -151,6 +151,7 @@ mod tests {
         SourcePage {
             rel_path: format!("content/{content_path}"),
             content_path: content_path.into(),
+            root: crate::discover::ContentRoot::Main,
             front_matter: FrontMatter {
                 slug: slug.map(Into::into),
                 url: url.map(Into::into),
