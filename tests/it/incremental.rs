@@ -346,3 +346,22 @@ fn clean_removes_the_cache_and_the_output() {
         "clean touched the sources"
     );
 }
+
+#[test]
+fn a_no_change_rebuild_repeats_the_warnings_of_the_build_before() {
+    let site = crate::support::site_from(&[
+        ("content/a.md", "# A\n\nA [dead link](/nowhere/).\n"),
+        ("content/b.md", "# B\n"),
+    ]);
+    let out = site.path().join("public");
+    let first = build(site.path(), &out, &[]);
+    assert_eq!(first.code(), 0);
+    assert_eq!(first.warnings().len(), 1, "{:#?}", first.warnings());
+    let again = build(site.path(), &out, &[]);
+    assert_eq!(rendered(&again), (0, 0, 0));
+    assert_eq!(again.warnings(), first.warnings());
+    assert_eq!(again.json["outputs"], first.json["outputs"]);
+    // --strict changes the outcome, so it is not a no-change build.
+    let strict = build(site.path(), &out, &["--strict"]);
+    assert_eq!(strict.code(), 1, "{}", strict.json);
+}

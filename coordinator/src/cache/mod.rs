@@ -26,12 +26,14 @@
 //! uses any more) are removed, so no stale file is left in the output directory.
 
 mod format;
+pub mod inputs;
 mod store;
 
 use crate::diagnostics::Diagnostic;
 use crate::plan::BuildPlan;
 use protocol::{OutputFile, PageId, RenderedPage, ShardId};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -76,7 +78,7 @@ impl CachedPage {
 }
 
 /// A shard's cache file.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct ShardFile {
     /// Pages sorted by id.
     pages: Vec<(PageId, CachedPage)>,
@@ -93,6 +95,115 @@ struct Manifest {
     shards: Vec<ShardEntry>,
     /// Site-wide outputs (sitemap, search index, assets, static files).
     site_outputs: Vec<OutputFile>,
+    /// The executable that wrote this cache and its identity (a hash of its bytes), so an
+    /// unchanged executable is not hashed again.
+    binary: Option<(inputs::ExeStamp, u128)>,
+    /// What lets the next build stop early when nothing changed.
+    fast_path: Option<FastPath>,
+}
+
+/// The record of a build that succeeded: if the next build reads the same inputs (same
+/// signature) and every output below is still in place, it has nothing to do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FastPath {
+    /// [`inputs::input_signature`] of the build.
+    pub signature: u128,
+    /// Every output file with its size and modification time.
+    pub outputs: Vec<(String, u64, u128)>,
+    /// What the build reported, to report again.
+    pub summary: CachedSummary,
+}
+
+/// The parts of a build report a no-change build repeats.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CachedSummary {
+    /// Pages per kind: content, autodoc, generated.
+    pub pages: [usize; 3],
+    /// Output files.
+    pub outputs: usize,
+    /// Shards and their page counts.
+    pub shards: Vec<(String, usize)>,
+    /// Warnings.
+    pub warnings: Vec<CachedWarning>,
+}
+
+/// A warning as the cache keeps it (a `Diagnostic`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedWarning {
+    /// File.
+    pub file: Option<String>,
+    /// Line.
+    pub line: Option<u32>,
+    /// Message.
+    pub message: String,
+    /// Hint.
+    pub hint: Option<String>,
+}
+
+impl From<&Diagnostic> for CachedWarning {
+    fn from(d: &Diagnostic) -> Self {
+        CachedWarning {
+            file: d.file.clone(),
+            line: d.line,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    }
+}
+
+impl From<&CachedWarning> for Diagnostic {
+    fn from(w: &CachedWarning) -> Self {
+        Diagnostic {
+            file: w.file.clone(),
+            line: w.line,
+            message: w.message.clone(),
+            hint: w.hint.clone(),
+        }
+    }
+}
+
+impl FastPath {
+    /// True when every recorded output is still there, unchanged (checked on all cores).
+    pub fn outputs_intact(&self, out_dir: &Path) -> bool {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = self.outputs.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let checks: Vec<_> = self
+                .outputs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter().all(|(path, len, mtime)| {
+                            std::fs::metadata(out_dir.join(path))
+                                .is_ok_and(|m| m.len() == *len && mtime_nanos(&m) == *mtime)
+                        })
+                    })
+                })
+                .collect();
+            checks
+                .into_iter()
+                .all(|check| check.join().unwrap_or(false))
+        })
+    }
+}
+
+/// What the manifest alone tells, without reading the shard files.
+#[derive(Debug, Default)]
+pub struct ManifestSummary {
+    /// The executable stamp and identity recorded.
+    pub binary: Option<(inputs::ExeStamp, u128)>,
+    /// The fast-path record.
+    pub fast_path: Option<FastPath>,
+}
+
+/// Reads just the manifest's summary; `None` when there is no usable manifest (the full
+/// build reports any problem).
+pub fn read_summary(store: &CacheStore) -> Option<ManifestSummary> {
+    let manifest = store.read_manifest::<Manifest>().ok()??;
+    Some(ManifestSummary {
+        binary: manifest.binary,
+        fast_path: manifest.fast_path,
+    })
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -229,16 +340,39 @@ pub fn check_fresh(
     Ok(())
 }
 
-/// The cache this build will leave.
+/// The cache this build will leave. Entries reused from the previous build are borrowed,
+/// not copied: a no-change build of a large site would otherwise clone every page's facts.
 #[derive(Debug, Default)]
-pub struct NextCache {
-    shards: BTreeMap<ShardId, Vec<(PageId, CachedPage)>>,
+pub struct NextCache<'a> {
+    shards: BTreeMap<ShardId, Vec<(PageId, Cow<'a, CachedPage>)>>,
 }
 
-impl NextCache {
+/// A shard file as it is written (the same bytes as [`ShardFile`]).
+#[derive(Serialize)]
+struct ShardFileOut<'p, 'a> {
+    pages: &'p [(PageId, Cow<'a, CachedPage>)],
+}
+
+impl<'a> NextCache<'a> {
     /// Records a page's entry.
-    pub fn insert(&mut self, shard: ShardId, id: PageId, page: CachedPage) {
+    pub fn insert(&mut self, shard: ShardId, id: PageId, page: Cow<'a, CachedPage>) {
         self.shards.entry(shard).or_default().push((id, page));
+    }
+
+    /// Every output of the entries with its size and recorded modification time.
+    pub fn output_records(&self) -> impl Iterator<Item = (String, u64, u128)> + '_ {
+        self.shards.values().flatten().flat_map(|(_, page)| {
+            page.result
+                .outputs
+                .iter()
+                .zip(
+                    page.output_mtimes
+                        .iter()
+                        .copied()
+                        .chain(std::iter::repeat(0)),
+                )
+                .map(|(o, mtime)| (o.path.clone(), o.len, mtime))
+        })
     }
 
     /// Every output path the entries name.
@@ -258,11 +392,13 @@ impl NextCache {
         previous: &PreviousBuild,
         out_dir: &Path,
         site_outputs: Vec<OutputFile>,
+        binary: Option<(inputs::ExeStamp, u128)>,
+        fast_path: Option<FastPath>,
     ) -> std::io::Result<()> {
         let mut entries = Vec::with_capacity(self.shards.len());
         for (shard, mut pages) in self.shards {
             pages.sort_by(|a, b| a.0.cmp(&b.0));
-            let encoded = format::encode(&ShardFile { pages });
+            let encoded = format::encode(&ShardFileOut { pages: &pages });
             let checksum = format::checksum_of(&encoded);
             let file = store::shard_file(&shard);
             if previous.shard_checksums.get(&shard) != Some(&checksum) {
@@ -279,6 +415,8 @@ impl NextCache {
             out_dir: out_dir.display().to_string(),
             shards: entries,
             site_outputs,
+            binary,
+            fast_path,
         };
         store.write_manifest(&manifest)?;
         let keep: Vec<&str> = manifest.shards.iter().map(|e| e.file.as_str()).collect();
@@ -349,9 +487,20 @@ mod tests {
             },
             output_mtimes: Vec::new(),
         };
-        next.insert(ShardId("s".into()), PageId("p".into()), page.clone());
-        next.write(&store, &PreviousBuild::default(), &out, Vec::new())
-            .unwrap();
+        next.insert(
+            ShardId("s".into()),
+            PageId("p".into()),
+            Cow::Owned(page.clone()),
+        );
+        next.write(
+            &store,
+            &PreviousBuild::default(),
+            &out,
+            Vec::new(),
+            None,
+            None,
+        )
+        .unwrap();
 
         let mut warnings = Vec::new();
         let previous = PreviousBuild::load(&store, &mut warnings);

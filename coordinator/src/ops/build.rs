@@ -1,8 +1,10 @@
 //! `ssg-coord build`: discover → plan → render → merge → report.
 
 use crate::cache::{
-    self, CACHE_DIR, CacheStore, CachedPage, NextCache, PreviousBuild, StaleReason, check_fresh,
+    self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, FastPath, NextCache,
+    PreviousBuild, StaleReason, check_fresh, inputs,
 };
+use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::{LoadError, Site};
 use crate::merge::{self, MergedPage};
@@ -11,8 +13,9 @@ use crate::plan::partition::ShardStrategy;
 use crate::plan::{BuildPlan, PlanOptions};
 use crate::pool::{self, Executor, ProcessOptions, RenderOutcome, RenderRequest};
 use crate::progress::Progress;
-use crate::report::{BuildReport, ShardReport};
+use crate::report::{BuildReport, KindCounts, ShardReport};
 use protocol::{ShardId, WarningKind, WorkerSetup};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -94,14 +97,53 @@ pub enum BuildError {
 /// Runs a build. Page failures are in the report; only unusable input is an `Err`.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let site = Site::load(&options.site_dir, options.drafts)?;
-    let out_dir = output_dir(&site, options.out_dir.as_deref())?;
+    let mut phases = Phases::new();
+    let root = std::fs::canonicalize(&options.site_dir).map_err(|e| LoadError::Site {
+        path: options.site_dir.display().to_string(),
+        message: format!("cannot open site folder: {e}"),
+    })?;
+    let config = Config::load(&root).map_err(LoadError::from)?;
+    let out_dir = output_dir(&root, &config, options.out_dir.as_deref())?;
+    let exe = inputs::exe_stamp();
+    let signature = inputs::input_signature(
+        &root,
+        &config,
+        &options_key(options, &out_dir, exe.as_ref()),
+    );
+    let store = match CacheStore::open(&root) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            tracing::warn!(
+                "cannot use the build cache in {}: {e}",
+                root.join(CACHE_DIR).display()
+            );
+            None
+        }
+    };
+    let recorded = match (&store, options.use_cache) {
+        (Some(store), true) => cache::read_summary(store).unwrap_or_default(),
+        _ => cache::ManifestSummary::default(),
+    };
+    if let Some(fast) = recorded
+        .fast_path
+        .as_ref()
+        .filter(|f| f.signature == signature)
+        && fast.outputs_intact(&out_dir)
+    {
+        phases.done("nothing changed");
+        return Ok(finish(unchanged_report(fast, &out_dir), started));
+    }
+    phases.done("check inputs");
+
+    let site = Site::load(&root, options.drafts)?;
+    phases.done("discover");
     let plan = BuildPlan::new(
         &site,
         PlanOptions {
             shards: options.shards,
         },
     );
+    phases.done("plan");
 
     let mut report = BuildReport {
         output_dir: out_dir.display().to_string(),
@@ -123,21 +165,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
 
     // What the previous build left, and which pages it already rendered.
-    let store = match CacheStore::open(&site.root) {
-        Ok(store) => Some(store),
-        Err(e) => {
-            report.warnings.push(
-                Diagnostic::in_file(CACHE_DIR, format!("cannot use the build cache: {e}"))
-                    .with_hint("the site builds in full without it"),
-            );
-            None
-        }
+    if store.is_none() {
+        report.warnings.push(
+            Diagnostic::in_file(CACHE_DIR, "cannot use the build cache")
+                .with_hint("the site builds in full without it; see the log with -v"),
+        );
+    }
+    let binary = match (&exe, recorded.binary) {
+        (Some(stamp), Some((recorded_stamp, id))) if *stamp == recorded_stamp => id,
+        _ => binary_identity(),
     };
     let previous = match (&store, options.use_cache) {
         (Some(store), true) => PreviousBuild::load(store, &mut report.warnings),
         _ => PreviousBuild::default(),
     };
-    let fingerprints = fingerprint_all(&site, &plan);
+    phases.done("read cache");
+    let fingerprints = fingerprint_all(&site, &plan, binary);
+    phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut fresh_from_cache: Vec<(usize, &CachedPage)> = Vec::new();
     for (index, page) in plan.pages.iter().enumerate() {
@@ -191,6 +235,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         };
         pool::render(executor, request, &progress)
     };
+    phases.done("render");
     progress.finish();
     report.workers = outcome.workers;
     report.worker_restarts = outcome.worker_restarts;
@@ -213,7 +258,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         next_cache.insert(
             plan.shards[index].clone(),
             planned.id.clone(),
-            cached.clone(),
+            Cow::Borrowed(cached),
         );
     }
     for (index, result) in &outcome.results {
@@ -229,7 +274,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 report_warnings(&mut report, &rendered.warnings, options.strict);
                 merged.push(MergedPage { index, rendered });
                 let entry = CachedPage::new(fingerprints[index], rendered.clone(), &out_dir);
-                next_cache.insert(plan.shards[index].clone(), planned.id.clone(), entry);
+                next_cache.insert(
+                    plan.shards[index].clone(),
+                    planned.id.clone(),
+                    Cow::Owned(entry),
+                );
             }
             Err(error) => {
                 report.errors.push(Diagnostic::from(error));
@@ -240,7 +289,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                     next_cache.insert(
                         plan.shards[index].clone(),
                         planned.id.clone(),
-                        previous_entry.clone(),
+                        Cow::Borrowed(previous_entry),
                     );
                 }
             }
@@ -259,6 +308,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let stopped_early = options.fail_fast && !report.errors.is_empty();
     let mut site_outputs = Vec::new();
     if !stopped_early {
+        phases.done("collect");
         match merge::merge(&site, &plan, &merged, &failed, &out_dir) {
             Ok(merge_outcome) => {
                 report.outputs += merge_outcome.outputs.len();
@@ -282,6 +332,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .outputs()
             .chain(site_outputs.iter().map(|o| o.path.as_str()))
             .collect();
+        phases.done("merge");
         let removed =
             cache::remove_stale_outputs(&out_dir, &previous.outputs_in(&out_dir), &current);
         if removed > 0 {
@@ -290,21 +341,101 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     // Written even after --fail-fast: the pages rendered so far replaced their outputs, and
     // the cache must describe what is on disk.
+    let fast_path = report.errors.is_empty().then(|| FastPath {
+        signature,
+        outputs: next_cache
+            .output_records()
+            .chain(site_outputs.iter().map(|o| {
+                let mtime =
+                    std::fs::metadata(out_dir.join(&o.path)).map_or(0, |m| cache::mtime_nanos(&m));
+                (o.path.clone(), o.len, mtime)
+            }))
+            .collect(),
+        summary: CachedSummary {
+            pages: [
+                report.pages.content,
+                report.pages.autodoc,
+                report.pages.generated,
+            ],
+            outputs: report.outputs,
+            shards: report
+                .shards
+                .iter()
+                .map(|s| (s.id.clone(), s.pages))
+                .collect(),
+            // Problems of the cache itself belong to this build only.
+            warnings: report
+                .warnings
+                .iter()
+                .filter(|w| w.file.as_deref() != Some(CACHE_DIR))
+                .map(CachedWarning::from)
+                .collect(),
+        },
+    });
+    let binary_record = exe.map(|stamp| (stamp, binary));
     if let Some(store) = &store
-        && let Err(e) = next_cache.write(store, &previous, &out_dir, site_outputs)
+        && let Err(e) = next_cache.write(
+            store,
+            &previous,
+            &out_dir,
+            site_outputs,
+            binary_record,
+            fast_path,
+        )
     {
         report.warnings.push(Diagnostic::in_file(
             CACHE_DIR,
             format!("cannot write the build cache: {e}"),
         ));
     }
+    phases.done("write cache");
     Ok(finish(report, started))
 }
 
+/// The build options that change what a build writes, as bytes for the input signature.
+fn options_key(options: &BuildOptions, out_dir: &Path, exe: Option<&inputs::ExeStamp>) -> Vec<u8> {
+    format!(
+        "drafts={} strict={} shards={:?} out={} exe={exe:?}",
+        options.drafts,
+        options.strict,
+        options.shards,
+        out_dir.display()
+    )
+    .into_bytes()
+}
+
+/// The report of a build that found nothing to do.
+fn unchanged_report(fast: &FastPath, out_dir: &Path) -> BuildReport {
+    let summary = &fast.summary;
+    let pages = KindCounts {
+        content: summary.pages[0],
+        autodoc: summary.pages[1],
+        generated: summary.pages[2],
+    };
+    BuildReport {
+        pages,
+        cached: pages,
+        outputs: summary.outputs,
+        warnings: summary.warnings.iter().map(Diagnostic::from).collect(),
+        shards: summary
+            .shards
+            .iter()
+            .map(|(id, pages)| ShardReport {
+                id: id.clone(),
+                pages: *pages,
+                cached: *pages,
+                ..ShardReport::default()
+            })
+            .collect(),
+        output_dir: out_dir.display().to_string(),
+        ..BuildReport::default()
+    }
+}
+
 /// Fingerprints of every planned page, computed on all cores.
-fn fingerprint_all(site: &Site, plan: &BuildPlan) -> Vec<u128> {
+fn fingerprint_all(site: &Site, plan: &BuildPlan, binary: u128) -> Vec<u128> {
     let config = std::fs::read(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    let base = FingerprintBase::new(binary_identity(), &config, plan, &site.templates);
+    let base = FingerprintBase::new(binary, &config, plan, &site.templates);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = plan.pages.len().div_ceil(threads).max(1);
     let indexes: Vec<usize> = (0..plan.pages.len()).collect();
@@ -373,6 +504,28 @@ impl ShardStats {
     }
 }
 
+/// Wall time of each build phase, logged at `-v`.
+struct Phases {
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            last: Instant::now(),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        let now = Instant::now();
+        tracing::info!(
+            "{phase}: {:.1} ms",
+            (now - self.last).as_secs_f64() * 1000.0
+        );
+        self.last = now;
+    }
+}
+
 fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
     report.errors.sort();
     report.errors.dedup();
@@ -387,12 +540,16 @@ fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
 /// (relative to the site). It must not be the site itself, contain it, or lie inside the
 /// content, template or static folders, since a build writes and (with the cache) deletes
 /// files there.
-pub(crate) fn output_dir(site: &Site, out: Option<&Path>) -> Result<PathBuf, BuildError> {
+pub(crate) fn output_dir(
+    root: &Path,
+    config: &Config,
+    out: Option<&Path>,
+) -> Result<PathBuf, BuildError> {
     let requested = match out {
         Some(path) => std::env::current_dir()
             .map(|cwd| cwd.join(path))
             .unwrap_or_else(|_| path.to_path_buf()),
-        None => site.root.join(&site.config.build.output_dir),
+        None => root.join(&config.build.output_dir),
     };
     std::fs::create_dir_all(&requested).map_err(|e| {
         BuildError::Output(format!(
@@ -407,15 +564,15 @@ pub(crate) fn output_dir(site: &Site, out: Option<&Path>) -> Result<PathBuf, Bui
         ))
     })?;
     let protected = [
-        site.root.clone(),
-        site.root.join(site.content_dir()),
-        site.root.join("templates"),
-        site.root.join("static"),
+        root.to_path_buf(),
+        root.join(config.build.content_dir.trim_matches('/')),
+        root.join("templates"),
+        root.join("static"),
     ];
     for folder in &protected {
         if out_dir == *folder
             || folder.starts_with(&out_dir)
-            || (out_dir.starts_with(folder) && *folder != site.root)
+            || (out_dir.starts_with(folder) && folder != root)
         {
             return Err(BuildError::Output(format!(
                 "{}: refusing to use this output directory: it overlaps the site's sources ({})",

@@ -30,7 +30,7 @@ pub fn clean(site_dir: &Path, out: Option<&Path>) -> Result<Cleaned, BuildError>
         None => site.root.join(&site.config.build.output_dir).exists(),
     };
     if existed {
-        let out_dir = output_dir(&site, out)?;
+        let out_dir = output_dir(&site.root, &site.config, out)?;
         std::fs::remove_dir_all(&out_dir).map_err(|e| {
             BuildError::Output(format!("{}: cannot remove: {e}", out_dir.display()))
         })?;

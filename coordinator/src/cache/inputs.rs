@@ -1,0 +1,107 @@
+//! Cheap checks of what a build reads, so that nothing is recomputed when nothing changed.
+//!
+//! - [`ExeStamp`]: the running executable's path, size, modification time and inode. The
+//!   binary's identity (a hash of its bytes, tens of megabytes) is only recomputed when the
+//!   stamp differs from the one the cache recorded.
+//! - [`input_signature`]: a hash over the path, size and modification time of every file a
+//!   build reads (`ssg.toml`, content, templates, static files, autodoc packages) and the
+//!   options that change the output. Equal signatures mean equal inputs, as for cargo's
+//!   mtime-based freshness: a build whose signature matches the previous one, and whose
+//!   outputs are all still in place, has nothing to do.
+
+use crate::config::Config;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use xxhash_rust::xxh3::Xxh3;
+
+/// What identifies an executable file without reading it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExeStamp {
+    path: String,
+    len: u64,
+    mtime: u128,
+    inode: u64,
+}
+
+/// The running executable's stamp, if it can be read.
+pub fn exe_stamp() -> Option<ExeStamp> {
+    use std::os::unix::fs::MetadataExt;
+    let path = std::env::current_exe().ok()?;
+    let metadata = std::fs::metadata(&path).ok()?;
+    Some(ExeStamp {
+        path: path.display().to_string(),
+        len: metadata.len(),
+        mtime: super::mtime_nanos(&metadata),
+        inode: metadata.ino(),
+    })
+}
+
+/// Folders and files a build of `site_root` reads, relative to it.
+fn input_roots(config: &Config) -> Vec<String> {
+    let mut roots = vec![
+        crate::config::CONFIG_FILE.to_string(),
+        config.build.content_dir.clone(),
+        "templates".to_string(),
+        "static".to_string(),
+    ];
+    roots.extend(config.autodoc_python.iter().map(|p| p.path.clone()));
+    roots
+}
+
+/// Hash of every input file's path, size and modification time, plus `options` (the build
+/// options that change the output). Hidden files are skipped, as discovery skips them.
+pub fn input_signature(site_root: &Path, config: &Config, options: &[u8]) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(options);
+    for root in input_roots(config) {
+        hasher.update(root.as_bytes());
+        hasher.update(&[0]);
+        let walker = walkdir::WalkDir::new(site_root.join(&root))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker.flatten() {
+            let Ok(metadata) = entry.metadata() else {
+                continue;
+            };
+            if !metadata.is_file() {
+                continue;
+            }
+            hasher.update(entry.path().as_os_str().as_encoded_bytes());
+            hasher.update(&metadata.len().to_le_bytes());
+            hasher.update(&super::mtime_nanos(&metadata).to_le_bytes());
+        }
+    }
+    hasher.digest128()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signature_follows_every_input_and_nothing_else() {
+        let site = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = site.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("content/a.md", "# A");
+        write("templates/page.html", "x");
+        let config = Config::default();
+        let first = input_signature(site.path(), &config, b"opts");
+        assert_eq!(first, input_signature(site.path(), &config, b"opts"));
+        assert_ne!(first, input_signature(site.path(), &config, b"other opts"));
+
+        write("public/index.html", "outputs are not inputs");
+        write("content/.hidden", "skipped");
+        assert_eq!(first, input_signature(site.path(), &config, b"opts"));
+
+        write("content/b.md", "# B");
+        let second = input_signature(site.path(), &config, b"opts");
+        assert_ne!(first, second);
+        write("content/b.md", "# B, longer");
+        assert_ne!(second, input_signature(site.path(), &config, b"opts"));
+    }
+}
