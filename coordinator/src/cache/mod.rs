@@ -25,6 +25,7 @@
 //! Outputs the previous build wrote that this build did not (a deleted page, a tag nobody
 //! uses any more) are removed, so no stale file is left in the output directory.
 
+mod discovery;
 mod format;
 pub mod inputs;
 mod store;
@@ -37,6 +38,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+pub use discovery::DiscoveryCache;
 pub use store::{CACHE_DIR, CacheStore, remove};
 
 /// One page as the cache remembers it.

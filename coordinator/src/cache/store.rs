@@ -94,6 +94,16 @@ impl CacheStore {
         self.read(&self.dir.join(SHARDS).join(file))
     }
 
+    /// Another cache file by name (`discovery.bin`), or `None` when it is missing.
+    pub fn read_named<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ReadError> {
+        self.read(&self.dir.join(name))
+    }
+
+    /// Writes another cache file by name, atomically.
+    pub fn write_named<T: Serialize>(&self, name: &str, value: &T) -> io::Result<()> {
+        write_atomic(&self.dir.join(name), &format::encode(value))
+    }
+
     /// Writes an encoded shard file atomically.
     pub fn write_shard(&self, file: &str, encoded: &[u8]) -> io::Result<()> {
         write_atomic(&self.dir.join(SHARDS).join(file), encoded)

@@ -68,6 +68,44 @@ pub struct SourcePage {
     pub hash: u128,
     /// Size of the file in bytes (expensive pages are scheduled first).
     pub len: u64,
+    /// Modification time (nanoseconds since the epoch), to recognise the file unchanged.
+    pub mtime: u128,
+}
+
+/// What discovery learned about a markdown file, which an earlier build may remember.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedPage {
+    /// Parsed front matter.
+    pub front_matter: FrontMatter,
+    /// The body's first `# heading`, when front matter has no title.
+    pub heading_title: Option<String>,
+    /// Byte offset of the body in the decoded file.
+    pub body_offset: usize,
+    /// 1-based line on which the body starts.
+    pub body_first_line: u32,
+    /// Hash of the raw file bytes.
+    pub hash: u128,
+}
+
+/// What an earlier build already learned about files that have not changed since (same
+/// path, size and modification time), so discovery need not read and parse them again.
+pub trait KnownFiles {
+    /// A markdown file's parse.
+    fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage>;
+    /// A Python module's content hash.
+    fn module_hash(&self, rel_path: &str, len: u64, mtime: u128) -> Option<u128>;
+}
+
+/// Nothing is known: every file is read.
+pub struct NothingKnown;
+
+impl KnownFiles for NothingKnown {
+    fn page(&self, _: &str, _: u64, _: u128) -> Option<ParsedPage> {
+        None
+    }
+    fn module_hash(&self, _: &str, _: u64, _: u128) -> Option<u128> {
+        None
+    }
 }
 
 impl SourcePage {
@@ -131,7 +169,11 @@ pub enum LoadError {
 
 impl Site {
     /// Loads the site rooted at `root`.
-    pub fn load(root: &Path, include_drafts: bool) -> Result<Site, LoadError> {
+    pub fn load(
+        root: &Path,
+        include_drafts: bool,
+        known: &dyn KnownFiles,
+    ) -> Result<Site, LoadError> {
         let root = std::fs::canonicalize(root).map_err(|e| LoadError::Site {
             path: root.display().to_string(),
             message: format!("cannot open site folder: {e}"),
@@ -155,7 +197,7 @@ impl Site {
             warnings: Vec::new(),
             versions: Vec::new(),
         };
-        let content_assets = walk::content(&mut site, include_drafts);
+        let content_assets = walk::content(&mut site, include_drafts, known);
         let mut version_ids: Vec<String> = site
             .pages
             .iter()
@@ -189,7 +231,7 @@ impl Site {
         }
         walk::templates(&mut site);
         walk::static_files(&mut site);
-        python::discover(&mut site)?;
+        python::discover(&mut site, known)?;
         site.assets.sort();
         site.assets.dedup_by(|a, b| a.output_path == b.output_path);
         Ok(site)

@@ -2,7 +2,7 @@
 //! hashed here (for fingerprints) but parsed only by workers; nothing is imported.
 
 use super::walk::relative;
-use super::{LoadError, Site};
+use super::{KnownFiles, LoadError, Site};
 use crate::config::ConfigError;
 use walkdir::WalkDir;
 
@@ -21,6 +21,8 @@ pub struct PythonModule {
     pub hash: u128,
     /// Size of the source in bytes (expensive pages are scheduled first).
     pub len: u64,
+    /// Modification time (nanoseconds since the epoch).
+    pub mtime: u128,
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -30,7 +32,7 @@ fn is_identifier(name: &str) -> bool {
 }
 
 /// Fills `site.modules` from the configured packages.
-pub(super) fn discover(site: &mut Site) -> Result<(), LoadError> {
+pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), LoadError> {
     for (package_idx, package) in site.config.autodoc_python.iter().enumerate() {
         let package_dir = site.root.join(&package.path);
         if !package_dir.is_dir() {
@@ -82,23 +84,30 @@ pub(super) fn discover(site: &mut Site) -> Result<(), LoadError> {
                 .chain(parts.iter().copied())
                 .collect::<Vec<_>>()
                 .join(".");
-            let bytes = match std::fs::read(entry.path()) {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    site.warnings.push(crate::diagnostics::Diagnostic::in_file(
-                        rel_path,
-                        format!("cannot read: {e}"),
-                    ));
-                    continue;
-                }
+            let (len, mtime) = entry
+                .metadata()
+                .map_or((0, 0), |m| (m.len(), crate::cache::mtime_nanos(&m)));
+            let hash = match known.module_hash(&rel_path, len, mtime) {
+                Some(hash) => hash,
+                None => match std::fs::read(entry.path()) {
+                    Ok(bytes) => worker::outputs::content_hash(&bytes),
+                    Err(e) => {
+                        site.warnings.push(crate::diagnostics::Diagnostic::in_file(
+                            rel_path,
+                            format!("cannot read: {e}"),
+                        ));
+                        continue;
+                    }
+                },
             };
             site.modules.push(PythonModule {
                 package: package_idx,
                 name,
                 rel_path,
                 is_package,
-                hash: worker::outputs::content_hash(&bytes),
-                len: bytes.len() as u64,
+                hash,
+                len,
+                mtime,
             });
         }
     }

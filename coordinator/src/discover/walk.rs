@@ -2,7 +2,7 @@
 //! deterministic.
 
 use super::front_matter;
-use super::{AssetFile, ContentRoot, Site, SourcePage};
+use super::{AssetFile, ContentRoot, KnownFiles, Site, SourcePage};
 use crate::diagnostics::{Diagnostic, PageFailure};
 use protocol::{PageError, PageErrorKind, PageId, PageKind, TemplateSource};
 use std::path::{Path, PathBuf};
@@ -39,6 +39,7 @@ fn is_markdown(path: &Path) -> bool {
 pub(super) fn content(
     site: &mut Site,
     include_drafts: bool,
+    known: &dyn KnownFiles,
 ) -> Vec<(ContentRoot, String, PathBuf)> {
     let mut assets = Vec::new();
     let content_dir_name = site.content_dir();
@@ -89,7 +90,31 @@ pub(super) fn content(
             assets.push((root, inner, path.to_path_buf()));
             continue;
         }
-        match read_page(path, rel_path.clone(), inner, root) {
+        let stamp = entry
+            .metadata()
+            .ok()
+            .map(|m| (m.len(), crate::cache::mtime_nanos(&m)));
+        let remembered = stamp.and_then(|(len, mtime)| {
+            known
+                .page(&rel_path, len, mtime)
+                .map(|parsed| (parsed, len, mtime))
+        });
+        let page = match remembered {
+            Some((parsed, len, mtime)) => Ok(SourcePage {
+                rel_path: rel_path.clone(),
+                content_path: inner,
+                root,
+                front_matter: parsed.front_matter,
+                heading_title: parsed.heading_title,
+                body_offset: parsed.body_offset,
+                body_first_line: parsed.body_first_line,
+                hash: parsed.hash,
+                len,
+                mtime,
+            }),
+            None => read_page(path, rel_path.clone(), inner, root),
+        };
+        match page {
             Ok(page) if page.front_matter.draft && !include_drafts => {}
             Ok(page) => site.pages.push(page),
             Err(error) => site.failures.push(PageFailure {
@@ -153,6 +178,7 @@ fn read_page(
         front_matter: parsed.front_matter,
         hash: worker::outputs::content_hash(&bytes),
         len: bytes.len() as u64,
+        mtime: std::fs::metadata(path).map_or(0, |m| crate::cache::mtime_nanos(&m)),
     })
 }
 

@@ -1,8 +1,8 @@
 //! `ssg-coord build`: discover → plan → render → merge → report.
 
 use crate::cache::{
-    self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, FastPath, NextCache,
-    PreviousBuild, StaleReason, check_fresh, inputs,
+    self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, DiscoveryCache,
+    FastPath, NextCache, PreviousBuild, StaleReason, check_fresh, inputs,
 };
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -135,7 +135,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     phases.done("check inputs");
 
-    let site = Site::load(&root, options.drafts)?;
+    let known = match (&store, options.use_cache) {
+        (Some(store), true) => DiscoveryCache::read(store),
+        _ => DiscoveryCache::default(),
+    };
+    let site = Site::load(&root, options.drafts, &known)?;
+    drop(known);
     phases.done("discover");
     let plan = BuildPlan::new(
         &site,
@@ -373,6 +378,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
     });
     let binary_record = exe.map(|stamp| (stamp, binary));
+    if let Some(store) = &store
+        && let Err(e) = DiscoveryCache::from_site(&site).write(store)
+    {
+        tracing::warn!("cannot save the discovery cache: {e}");
+    }
     if let Some(store) = &store
         && let Err(e) = next_cache.write(
             store,

@@ -17,7 +17,7 @@ pub struct Cleaned {
 /// The output directory is checked exactly as `build` checks it, so `clean` can never
 /// remove the site's own sources.
 pub fn clean(site_dir: &Path, out: Option<&Path>) -> Result<Cleaned, BuildError> {
-    let site = Site::load(site_dir, false)?;
+    let site = Site::load(site_dir, false, &crate::discover::NothingKnown)?;
     let mut cleaned = Cleaned::default();
     let cache_dir = site.root.join(crate::cache::CACHE_DIR);
     if crate::cache::remove(&site.root)

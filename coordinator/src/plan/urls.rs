@@ -162,6 +162,7 @@ mod tests {
             body_first_line: 1,
             hash: 0,
             len: 0,
+            mtime: 0,
         }
     }
 
