@@ -14,6 +14,7 @@ pub mod discover;
 pub mod logging;
 pub mod merge;
 pub mod ops;
+pub mod parallel;
 pub mod plan;
 pub mod pool;
 pub mod progress;

@@ -167,25 +167,16 @@ impl From<&CachedWarning> for Diagnostic {
 impl FastPath {
     /// True when every recorded output is still there, unchanged (checked on all cores).
     pub fn outputs_intact(&self, out_dir: &Path) -> bool {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = self.outputs.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            let checks: Vec<_> = self
-                .outputs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter().all(|(path, len, mtime)| {
-                            std::fs::metadata(out_dir.join(path))
-                                .is_ok_and(|m| m.len() == *len && mtime_nanos(&m) == *mtime)
-                        })
-                    })
-                })
-                .collect();
-            checks
-                .into_iter()
-                .all(|check| check.join().unwrap_or(false))
-        })
+        let intact = crate::parallel::par_map(
+            self.outputs.len(),
+            |i| {
+                let (path, len, mtime) = &self.outputs[i];
+                std::fs::metadata(out_dir.join(path))
+                    .is_ok_and(|m| m.len() == *len && mtime_nanos(&m) == *mtime)
+            },
+            |_| false,
+        );
+        intact.into_iter().all(|ok| ok)
     }
 }
 

@@ -39,6 +39,21 @@ pub struct LlmPage {
     pub url: String,
     /// The page's `index.txt`, relative to `out_dir`.
     pub txt_path: String,
+    /// Hash of that `index.txt` (from the page's outputs), to recognise an unchanged page.
+    pub text_hash: u128,
+}
+
+/// Where each page's segment sits in the `llm-full.txt` a build wrote, so the next build
+/// can copy unchanged segments from it instead of reading every page's text again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LlmIndex {
+    /// Hash of the header (site title and base URL); segments depend on the base URL.
+    header: u128,
+    /// Hash and length of the whole file.
+    file_hash: u128,
+    file_len: u64,
+    /// In file order: URL, title, text hash, byte offset and length of the segment.
+    segments: Vec<(String, String, u128, u64, u64)>,
 }
 
 /// Name of the output, relative to the output directory.
@@ -55,17 +70,94 @@ pub fn write_llm_full(
     base_url: &str,
     pages: &[LlmPage],
 ) -> io::Result<OutputFile> {
+    write_llm_full_reusing(out_dir, site_title, base_url, pages, None).map(|(output, _)| output)
+}
+
+/// As [`write_llm_full`], reusing what the previous build wrote: when no page changed, the
+/// file is left as it is without being read; otherwise unchanged pages' segments are
+/// copied from the previous file (checked against its hash first) and only changed pages'
+/// text files are read. Returns the index of the file written, for the next build.
+pub fn write_llm_full_reusing(
+    out_dir: &Path,
+    site_title: &str,
+    base_url: &str,
+    pages: &[LlmPage],
+    previous: Option<&LlmIndex>,
+) -> io::Result<(OutputFile, LlmIndex)> {
     let mut sorted: Vec<&LlmPage> = pages.iter().collect();
     sorted.sort_by(|a, b| (&a.url, &a.title, &a.txt_path).cmp(&(&b.url, &b.title, &b.txt_path)));
 
     let target = worker::outputs::output_path(out_dir, LLM_FULL_PATH)?;
+    let header = header_text(site_title, base_url);
+    let header_hash = xxhash_rust::xxh3::xxh3_128(header.as_bytes());
+    let previous = previous.filter(|p| p.header == header_hash);
+    if let Some(previous) = previous
+        && previous.segments.len() == sorted.len()
+        && previous
+            .segments
+            .iter()
+            .zip(&sorted)
+            .all(|(segment, page)| {
+                segment.0 == page.url && segment.1 == page.title && segment.2 == page.text_hash
+            })
+        && std::fs::metadata(&target).is_ok_and(|m| m.len() == previous.file_len)
+    {
+        let output = OutputFile {
+            path: LLM_FULL_PATH.to_string(),
+            hash: previous.file_hash,
+            len: previous.file_len,
+        };
+        return Ok((output, previous.clone()));
+    }
+    // The previous file, only if it is exactly what the index describes.
+    let old = previous.and_then(|p| {
+        let bytes = std::fs::read(&target).ok()?;
+        (bytes.len() as u64 == p.file_len && xxhash_rust::xxh3::xxh3_128(&bytes) == p.file_hash)
+            .then_some((bytes, p))
+    });
+    let reusable: std::collections::HashMap<&str, &(String, String, u128, u64, u64)> = old
+        .as_ref()
+        .map(|(_, p)| p.segments.iter().map(|s| (s.0.as_str(), s)).collect())
+        .unwrap_or_default();
+
     std::fs::create_dir_all(out_dir).map_err(|error| with_path(error, "cannot create", out_dir))?;
     let temp = out_dir.join(format!(".{LLM_FULL_PATH}.{}.tmp", std::process::id()));
+    let mut segments = Vec::with_capacity(sorted.len());
     let written = File::create(&temp)
         .map_err(|error| with_path(error, "cannot create", &temp))
         .and_then(|file| {
             let mut writer = HashingWriter::new(BufWriter::new(file));
-            write_pages(&mut writer, out_dir, site_title, base_url, &sorted)?;
+            writer.write_all(header.as_bytes())?;
+            for page in &sorted {
+                let start = writer.len;
+                let copied = match (reusable.get(page.url.as_str()), &old) {
+                    (Some(&(_, title, text_hash, offset, len)), Some((bytes, _)))
+                        if *title == page.title && *text_hash == page.text_hash =>
+                    {
+                        let range = usize::try_from(*offset)
+                            .ok()
+                            .zip(usize::try_from(offset + len).ok());
+                        match range.and_then(|(from, to)| bytes.get(from..to)) {
+                            Some(segment) => {
+                                writer.write_all(segment)?;
+                                true
+                            }
+                            None => false,
+                        }
+                    }
+                    _ => false,
+                };
+                if !copied {
+                    write_page(&mut writer, out_dir, base_url, page)?;
+                }
+                segments.push((
+                    page.url.clone(),
+                    page.title.clone(),
+                    page.text_hash,
+                    start,
+                    writer.len - start,
+                ));
+            }
             writer.finish()
         });
     let (hash, len) = match written {
@@ -80,57 +172,63 @@ pub fn write_llm_full(
         hash,
         len,
     };
+    let index = LlmIndex {
+        header: header_hash,
+        file_hash: hash,
+        file_len: len,
+        segments,
+    };
 
     // Leave an identical file (and its mtime) alone, as write_output does for every output.
     let unchanged = std::fs::metadata(&target).is_ok_and(|existing| existing.len() == len)
         && hash_file(&target).is_ok_and(|existing| existing == hash);
     if unchanged {
         let _ = std::fs::remove_file(&temp);
-        return Ok(output);
+        return Ok((output, index));
     }
     if let Err(error) = std::fs::rename(&temp, &target) {
         let _ = std::fs::remove_file(&temp);
         return Err(with_path(error, "cannot write", &target));
     }
-    Ok(output)
+    Ok((output, index))
 }
 
-fn write_pages(
-    writer: &mut HashingWriter<BufWriter<File>>,
-    out_dir: &Path,
-    site_title: &str,
-    base_url: &str,
-    pages: &[&LlmPage],
-) -> io::Result<()> {
-    write!(
-        writer,
+fn header_text(site_title: &str, base_url: &str) -> String {
+    format!(
         "# {}\n\n> The plain text of every page of {base_url}, sorted by URL.\n\
          > Each page starts with a `# <title>` line and a `URL: <absolute url>` line.\n",
         one_line(site_title),
+    )
+}
+
+/// One page's segment: a blank line, `# <title>`, `URL: <url>`, a blank line, its text.
+fn write_page(
+    writer: &mut HashingWriter<BufWriter<File>>,
+    out_dir: &Path,
+    base_url: &str,
+    page: &LlmPage,
+) -> io::Result<()> {
+    let path = worker::outputs::output_path(out_dir, &page.txt_path)?;
+    let mut text = File::open(&path).map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!(
+                "cannot read {} (the text of page {}): {error}",
+                path.display(),
+                page.url
+            ),
+        )
+    })?;
+    write!(
+        writer,
+        "\n# {}\nURL: {}\n\n",
+        one_line(&page.title),
+        absolute_url(base_url, &page.url)
     )?;
-    for page in pages {
-        let path = worker::outputs::output_path(out_dir, &page.txt_path)?;
-        let mut text = File::open(&path).map_err(|error| {
-            io::Error::new(
-                error.kind(),
-                format!(
-                    "cannot read {} (the text of page {}): {error}",
-                    path.display(),
-                    page.url
-                ),
-            )
-        })?;
-        write!(
-            writer,
-            "\n# {}\nURL: {}\n\n",
-            one_line(&page.title),
-            absolute_url(base_url, &page.url)
-        )?;
-        io::copy(&mut text, writer).map_err(|error| with_path(error, "cannot copy", &path))?;
-        // Each page ends with a newline so the next page's `# ` starts a line.
-        if writer.last_byte.is_some_and(|byte| byte != b'\n') {
-            writer.write_all(b"\n")?;
-        }
+    io::copy(&mut text, writer).map_err(|error| with_path(error, "cannot copy", &path))?;
+    // Each page ends with a newline so the next page's `# ` starts a line.
+    if writer.last_byte.is_some_and(|byte| byte != b'\n') {
+        writer.write_all(b"\n")?;
     }
     Ok(())
 }
@@ -213,6 +311,7 @@ mod tests {
             title: title.to_string(),
             url: url.to_string(),
             txt_path: txt_path.to_string(),
+            text_hash: 0,
         }
     }
 
@@ -318,5 +417,52 @@ Then restart.
         let error =
             write_llm_full(out.path(), "S", "/", &[page("x", "/x/", "../secret.txt")]).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn reuses_unchanged_segments_and_matches_a_full_write() {
+        let (out, mut pages) = site();
+        for page in &mut pages {
+            let text = std::fs::read(out.path().join(&page.txt_path)).unwrap();
+            page.text_hash = worker::outputs::content_hash(&text);
+        }
+        let (first, index) =
+            write_llm_full_reusing(out.path(), "Docs", "https://x.org/", &pages, None).unwrap();
+        let target = out.path().join(LLM_FULL_PATH);
+        let mtime = std::fs::metadata(&target).unwrap().modified().unwrap();
+
+        // Nothing changed: the file is not even rewritten.
+        let (again, same_index) =
+            write_llm_full_reusing(out.path(), "Docs", "https://x.org/", &pages, Some(&index))
+                .unwrap();
+        assert_eq!((again, &same_index), (first.clone(), &index));
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().modified().unwrap(),
+            mtime
+        );
+
+        // One page's text changes: the result equals a full write of the new inputs.
+        std::fs::write(out.path().join("index.txt"), "Welcome back.\n").unwrap();
+        pages[1].text_hash = worker::outputs::content_hash(b"Welcome back.\n");
+        let (reused, _) =
+            write_llm_full_reusing(out.path(), "Docs", "https://x.org/", &pages, Some(&index))
+                .unwrap();
+        let reused_bytes = std::fs::read(&target).unwrap();
+        std::fs::remove_file(&target).unwrap();
+        let full = write_llm_full(out.path(), "Docs", "https://x.org/", &pages).unwrap();
+        assert_eq!(reused, full);
+        assert_eq!(reused_bytes, std::fs::read(&target).unwrap());
+        assert!(
+            String::from_utf8(reused_bytes)
+                .unwrap()
+                .contains("Welcome back.")
+        );
+
+        // A damaged previous file is not trusted.
+        std::fs::write(&target, b"tampered").unwrap();
+        let (after_damage, _) =
+            write_llm_full_reusing(out.path(), "Docs", "https://x.org/", &pages, Some(&index))
+                .unwrap();
+        assert_eq!(after_damage, full);
     }
 }

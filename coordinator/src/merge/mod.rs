@@ -36,6 +36,8 @@ pub struct MergeOutcome {
     pub outputs: Vec<OutputFile>,
     /// Dead links and missing anchors.
     pub link_problems: Vec<Diagnostic>,
+    /// Where each page sits in `llm-full.txt`, for the next build to reuse.
+    pub llm_index: Option<llm_full::LlmIndex>,
 }
 
 /// Writes the site-wide artifacts and checks links.
@@ -45,6 +47,7 @@ pub fn merge(
     pages: &[MergedPage<'_>],
     failed: &[usize],
     out_dir: &Path,
+    previous_llm: Option<&llm_full::LlmIndex>,
 ) -> io::Result<MergeOutcome> {
     let config = &site.config;
     let mut outcome = MergeOutcome::default();
@@ -67,9 +70,9 @@ pub fn merge(
             &bytes,
         )?);
     }
-    outcome
-        .outputs
-        .extend(write_artifacts(config, plan, pages, out_dir)?);
+    let (artifacts, llm_index) = write_artifacts(config, plan, pages, out_dir, previous_llm)?;
+    outcome.outputs.extend(artifacts);
+    outcome.llm_index = llm_index;
 
     let mut targets = LinkTargets::default();
     for page in pages {
@@ -107,8 +110,10 @@ fn write_artifacts(
     plan: &BuildPlan,
     pages: &[MergedPage<'_>],
     out_dir: &Path,
-) -> io::Result<Vec<OutputFile>> {
+    previous_llm: Option<&llm_full::LlmIndex>,
+) -> io::Result<(Vec<OutputFile>, Option<llm_full::LlmIndex>)> {
     let mut outputs = Vec::new();
+    let mut llm_index = None;
     let planned = |page: &MergedPage<'_>| &plan.pages[page.index];
 
     if config.outputs.sitemap && config.outputs.html {
@@ -186,15 +191,19 @@ fn write_artifacts(
                     title: p.rendered.title.clone(),
                     url: planned(p).url.clone(),
                     txt_path: txt.path.clone(),
+                    text_hash: txt.hash,
                 })
             })
             .collect();
-        outputs.push(llm_full::write_llm_full(
+        let (output, index) = llm_full::write_llm_full_reusing(
             out_dir,
             &config.title,
             &config.base_url,
             &llm_pages,
-        )?);
+            previous_llm,
+        )?;
+        outputs.push(output);
+        llm_index = Some(index);
     }
-    Ok(outputs)
+    Ok((outputs, llm_index))
 }

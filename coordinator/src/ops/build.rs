@@ -7,7 +7,9 @@ use crate::cache::{
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::{LoadError, Site};
+use crate::merge::llm_full::LlmIndex;
 use crate::merge::{self, MergedPage};
+use crate::parallel::par_map;
 use crate::plan::fingerprint::{FingerprintBase, binary_identity, page_fingerprint};
 use crate::plan::partition::ShardStrategy;
 use crate::plan::{BuildPlan, PlanOptions};
@@ -19,6 +21,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// Cache file holding where each page sits in `llm-full.txt`.
+const LLM_INDEX: &str = "llm-full.bin";
 
 /// How many of the slowest pages the report lists.
 const SLOWEST_PAGES: usize = 5;
@@ -189,20 +194,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut fresh_from_cache: Vec<(usize, &CachedPage)> = Vec::new();
-    for (index, page) in plan.pages.iter().enumerate() {
-        let cached = previous
-            .get(&page.id)
-            .ok_or(StaleReason::NotCached)
-            .and_then(|cached| {
-                check_fresh(
-                    cached,
-                    fingerprints[index],
-                    &plan,
-                    page.meta.version,
-                    &out_dir,
-                )
-                .map(|()| cached)
-            });
+    for (index, cached) in classify(&previous, &plan, &fingerprints, &out_dir)
+        .into_iter()
+        .enumerate()
+    {
+        let page = &plan.pages[index];
         match cached {
             Ok(cached) => fresh_from_cache.push((index, cached)),
             Err(reason) => {
@@ -314,8 +310,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut site_outputs = Vec::new();
     if !stopped_early {
         phases.done("collect");
-        match merge::merge(&site, &plan, &merged, &failed, &out_dir) {
+        let previous_llm: Option<LlmIndex> = match (&store, options.use_cache) {
+            (Some(store), true) => store.read_named(LLM_INDEX).ok().flatten(),
+            _ => None,
+        };
+        match merge::merge(
+            &site,
+            &plan,
+            &merged,
+            &failed,
+            &out_dir,
+            previous_llm.as_ref(),
+        ) {
             Ok(merge_outcome) => {
+                if let (Some(store), Some(index)) = (&store, &merge_outcome.llm_index)
+                    && let Err(e) = store.write_named(LLM_INDEX, index)
+                {
+                    tracing::warn!("cannot save the llm-full.txt index: {e}");
+                }
                 report.outputs += merge_outcome.outputs.len();
                 site_outputs = merge_outcome.outputs;
                 if options.strict {
@@ -442,30 +454,42 @@ fn unchanged_report(fast: &FastPath, out_dir: &Path) -> BuildReport {
     }
 }
 
-/// Fingerprints of every planned page, computed on all cores.
+/// For every planned page, its reusable cache entry or why it must be rendered (the checks
+/// stat every output file, so they run on all cores).
+fn classify<'c>(
+    previous: &'c PreviousBuild,
+    plan: &BuildPlan,
+    fingerprints: &[u128],
+    out_dir: &Path,
+) -> Vec<Result<&'c CachedPage, StaleReason>> {
+    par_map(
+        plan.pages.len(),
+        |index| {
+            let page = &plan.pages[index];
+            let cached = previous.get(&page.id).ok_or(StaleReason::NotCached)?;
+            check_fresh(
+                cached,
+                fingerprints[index],
+                plan,
+                page.meta.version,
+                out_dir,
+            )?;
+            Ok(cached)
+        },
+        |_| Err(StaleReason::NotCached),
+    )
+}
+
+/// Fingerprints of every planned page, computed on all cores. A page whose fingerprint
+/// could not be computed gets 0, which no cache entry has, so it is rendered.
 fn fingerprint_all(site: &Site, plan: &BuildPlan, binary: u128) -> Vec<u128> {
     let config = std::fs::read(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
     let base = FingerprintBase::new(binary, &config, plan, &site.templates);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = plan.pages.len().div_ceil(threads).max(1);
-    let indexes: Vec<usize> = (0..plan.pages.len()).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = indexes
-            .chunks(chunk)
-            .map(|part| {
-                let base = &base;
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|&index| page_fingerprint(base, plan, site, index))
-                        .collect::<Vec<u128>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_default())
-            .collect()
-    })
+    par_map(
+        plan.pages.len(),
+        |index| page_fingerprint(&base, plan, site, index),
+        |_| 0,
+    )
 }
 
 fn report_warnings(report: &mut BuildReport, warnings: &[protocol::PageWarning], strict: bool) {

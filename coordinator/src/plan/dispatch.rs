@@ -7,36 +7,11 @@ use protocol::{NavLink, PageBody, PageData, PageError};
 
 /// The worker's view of plan page `index`.
 pub fn page_data(plan: &BuildPlan, site: &Site, index: usize) -> Result<PageData, PageError> {
-    build(plan, site, index, true).map(|(data, _)| data)
-}
-
-/// Plan page `index` as [`page_data`] gives it, but without reading the markdown body (its
-/// text is left empty), and the hash of its source file: what a fingerprint needs.
-pub fn page_shell(plan: &BuildPlan, site: &Site, index: usize) -> (PageData, u128) {
-    match build(plan, site, index, false) {
-        Ok(shell) => shell,
-        // Unreachable: nothing is read from disk without the body.
-        Err(_) => unreachable!("page_shell reads nothing"),
-    }
-}
-
-fn build(
-    plan: &BuildPlan,
-    site: &Site,
-    index: usize,
-    with_body: bool,
-) -> Result<(PageData, u128), PageError> {
     let page = &plan.pages[index];
-    let mut source_hash = 0;
     let (source_path, body) = match &page.origin {
         Origin::Content(i) => {
             let source = &site.pages[*i];
-            source_hash = source.hash;
-            let (text, first_line) = if with_body {
-                read_body(&site.root, source)?
-            } else {
-                (String::new(), source.body_first_line)
-            };
+            let (text, first_line) = read_body(&site.root, source)?;
             (
                 Some(source.rel_path.clone()),
                 PageBody::Markdown { text, first_line },
@@ -44,7 +19,6 @@ fn build(
         }
         Origin::Module(i) => {
             let module = &site.modules[*i];
-            source_hash = module.hash;
             let package = &site.config.autodoc_python[module.package];
             (
                 Some(module.rel_path.clone()),
@@ -64,7 +38,7 @@ fn build(
         Origin::Listing | Origin::NotFound => (None, PageBody::Empty),
         Origin::Redirect { to } => (None, PageBody::Redirect { to: to.clone() }),
     };
-    let data = PageData {
+    Ok(PageData {
         id: page.id.clone(),
         kind: page.kind,
         url: page.url.clone(),
@@ -74,12 +48,11 @@ fn build(
         body,
         listing: page.listing.clone(),
         nav: page.nav,
-    };
-    Ok((data, source_hash))
+    })
 }
 
 /// Direct submodules and subpackages of a package section, in name order.
-fn submodules(plan: &BuildPlan, section: protocol::NavSectionIdx) -> Vec<NavLink> {
+pub(super) fn submodules(plan: &BuildPlan, section: protocol::NavSectionIdx) -> Vec<NavLink> {
     let tree = &plan.nav;
     let section = tree.section(section);
     let mut links: Vec<NavLink> = section

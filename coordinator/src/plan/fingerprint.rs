@@ -12,7 +12,7 @@
 //! What a page resolves while rendering (relative `.md` links) is not known before
 //! rendering; the worker reports it as `LinkDep`s and the cache checks them separately.
 
-use super::{BuildPlan, dispatch};
+use super::{BuildPlan, Origin, dispatch};
 use crate::discover::Site;
 use protocol::{NavPageIdx, TemplateSource};
 use std::collections::{BTreeSet, HashMap};
@@ -176,30 +176,85 @@ impl FingerprintBase {
 }
 
 /// The fingerprint of plan page `index`.
+///
+/// Hashes by reference what the page's `PageData` would hold, except its body text (the
+/// source file's hash stands for it) and its raw nav position (nav indexes shift whenever a
+/// page is added anywhere; what the page shows of the tree is its slice, hashed instead).
 pub fn page_fingerprint(
     base: &FingerprintBase,
     plan: &BuildPlan,
     site: &Site,
     index: usize,
 ) -> u128 {
-    let (mut shell, source_hash) = dispatch::page_shell(plan, site, index);
-    let position = shell.nav;
-    // Nav indexes shift whenever a page is added anywhere; what the page shows of the tree
-    // is its slice, hashed below, so the raw position stays out of the fingerprint.
-    shell.nav = protocol::NavPosition {
-        section: protocol::NavSectionIdx(0),
-        page: None,
-    };
+    let page = &plan.pages[index];
     let mut hasher = Xxh3::new();
     hasher.update(&base.global.to_le_bytes());
-    hasher.update(&source_hash.to_le_bytes());
-    hasher.update(&base.templates.hash(&shell.template).to_le_bytes());
-    hasher.update(&postcard::to_stdvec(&shell).unwrap_or_default());
-    let slice = plan.nav.slice(position, &|version, key| {
+    hasher.update(&base.templates.hash(&page.template).to_le_bytes());
+    feed(
+        &mut hasher,
+        &(
+            &page.id,
+            page.kind,
+            &page.url,
+            &page.template,
+            &page.meta,
+            &page.listing,
+        ),
+    );
+    match &page.origin {
+        Origin::Content(i) => {
+            let source = &site.pages[*i];
+            feed(
+                &mut hasher,
+                &(0u8, &source.rel_path, source.body_first_line, source.hash),
+            );
+        }
+        Origin::Module(i) => {
+            let module = &site.modules[*i];
+            let include_private = site.config.autodoc_python[module.package].include_private;
+            let submodules = if module.is_package {
+                dispatch::submodules(plan, page.nav.section)
+            } else {
+                Vec::new()
+            };
+            feed(
+                &mut hasher,
+                &(
+                    1u8,
+                    &module.rel_path,
+                    &module.name,
+                    module.is_package,
+                    &submodules,
+                    include_private,
+                    module.hash,
+                ),
+            );
+        }
+        Origin::Listing => feed(&mut hasher, &2u8),
+        Origin::NotFound => feed(&mut hasher, &3u8),
+        Origin::Redirect { to } => feed(&mut hasher, &(4u8, to)),
+    }
+    let slice = plan.nav.slice(page.nav, &|version, key| {
         plan.version_index.get(&(version, key.to_string())).copied()
     });
-    hasher.update(&postcard::to_stdvec(&slice).unwrap_or_default());
+    feed(&mut hasher, &slice);
     hasher.digest128()
+}
+
+/// Feeds a value's postcard encoding to the hasher without building the bytes first.
+fn feed<T: serde::Serialize + ?Sized>(hasher: &mut Xxh3, value: &T) {
+    struct Feed<'h>(&'h mut Xxh3);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Encoding plain data into a sink that never fails cannot fail.
+    let _ = postcard::to_io(value, Feed(hasher));
 }
 
 /// Lookup used by nav slices for the version switcher.
