@@ -8,6 +8,8 @@
 //!                             ◀──       Batch(Batch)                repeatedly
 //!   PageStarted (per page)    ──▶       (progress; names the page if the worker dies)
 //!   BatchDone(ShardResult)    ──▶
+//!                             ◀──       Setup(WorkerSetup)          again for each new build of
+//!   Ready                     ──▶                                   a persistent pool (dev server)
 //!                             ◀──       Shutdown                    or the pipe closes
 //! ```
 //!
@@ -23,7 +25,8 @@ use serde::{Deserialize, Serialize};
 /// Messages the coordinator sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// Everything global, once per worker.
+    /// Everything global: first message of a worker, and again whenever a persistent pool
+    /// starts another build.
     Setup(Box<WorkerSetup>),
     /// Pages to render.
     Batch(Batch),

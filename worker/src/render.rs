@@ -49,6 +49,17 @@ impl RenderContext {
     /// Builds the context from the setup message. Never fails: a user template that does not
     /// parse becomes an error of the pages that use it.
     pub fn new(setup: WorkerSetup) -> RenderContext {
+        Self::with_markdown(setup, MarkdownRenderer::new())
+    }
+
+    /// A context for a new setup that keeps this one's markdown renderer, whose syntax
+    /// definitions and highlight cache stay warm (a dev server re-sets its workers on every
+    /// rebuild).
+    pub fn renew(self, setup: WorkerSetup) -> RenderContext {
+        Self::with_markdown(setup, self.markdown)
+    }
+
+    fn with_markdown(setup: WorkerSetup, markdown: MarkdownRenderer) -> RenderContext {
         let WorkerSetup {
             site,
             nav,
@@ -72,7 +83,7 @@ impl RenderContext {
             site_root: PathBuf::from(site_root),
             output_dir: PathBuf::from(output_dir),
             templates: Templates::new(&templates),
-            markdown: MarkdownRenderer::new(),
+            markdown,
             pages_by_source,
             pages_by_version_key,
         }

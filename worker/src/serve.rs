@@ -39,9 +39,8 @@ pub fn serve_stdio() -> Result<(), ServeError> {
         Some(ToWorker::Shutdown) | None => return Ok(()),
         Some(ToWorker::Batch(_)) => return Err(ServeError::Protocol("batch before setup".into())),
     };
-    let worker_id = setup.worker_id;
-    let context = RenderContext::new(*setup);
-    tracing::debug!(worker = worker_id, "ready");
+    let mut context = RenderContext::new(*setup);
+    tracing::debug!("ready");
     send(&mut output, &FromWorker::Ready)?;
 
     loop {
@@ -67,7 +66,12 @@ pub fn serve_stdio() -> Result<(), ServeError> {
                 send(&mut output, &FromWorker::BatchDone(result))?;
             }
             Some(ToWorker::Shutdown) | None => return Ok(()),
-            Some(ToWorker::Setup(_)) => return Err(ServeError::Protocol("second setup".into())),
+            // A new build (a dev server's rebuild): new nav tree, templates and settings,
+            // with the markdown renderer kept warm.
+            Some(ToWorker::Setup(setup)) => {
+                context = context.renew(*setup);
+                send(&mut output, &FromWorker::Ready)?;
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::parallel::par_map;
 use crate::plan::fingerprint::{FingerprintBase, binary_identity, page_fingerprint};
 use crate::plan::partition::ShardStrategy;
 use crate::plan::{BuildPlan, PlanOptions};
-use crate::pool::{self, Executor, ProcessOptions, RenderOutcome, RenderRequest};
+use crate::pool::{self, Executor, ProcessOptions, ProcessPool, RenderOutcome, RenderRequest};
 use crate::progress::Progress;
 use crate::report::{BuildReport, KindCounts, ShardReport};
 use protocol::{ShardId, WarningKind, WorkerSetup};
@@ -101,6 +101,21 @@ pub enum BuildError {
 
 /// Runs a build. Page failures are in the report; only unusable input is an `Err`.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_in(options, &mut BuildSession::default())
+}
+
+/// What outlives one build: the worker processes of a dev server, kept warm between
+/// rebuilds. Dropping the session stops them.
+#[derive(Default)]
+pub struct BuildSession {
+    pool: Option<ProcessPool>,
+}
+
+/// Runs a build within `session`, reusing its worker processes.
+pub fn build_in(
+    options: &BuildOptions,
+    session: &mut BuildSession,
+) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut phases = Phases::new();
     let root = std::fs::canonicalize(&options.site_dir).map_err(|e| LoadError::Site {
@@ -234,7 +249,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             setup,
             fail_fast: options.fail_fast,
         };
-        pool::render(executor, request, &progress)
+        pool::render_keeping(executor, request, &progress, &mut session.pool)
     };
     phases.done("render");
     progress.finish();

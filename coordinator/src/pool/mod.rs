@@ -26,7 +26,7 @@ use protocol::{PageResult, WorkerSetup};
 
 pub use batches::plan_batches;
 pub use process::WORKER_LOG_ENV;
-pub use supervisor::ProcessOptions;
+pub use supervisor::{ProcessOptions, ProcessPool};
 
 /// Page count from which the default executor is worker processes rather than threads.
 /// Below it, starting processes (each loads syntaxes and templates and receives the nav
@@ -80,10 +80,24 @@ pub fn render(
     request: RenderRequest<'_>,
     progress: &Progress,
 ) -> RenderOutcome {
+    render_keeping(executor, request, progress, &mut None)
+}
+
+/// As [`render`], but worker processes are taken from `pool` (started there on first use)
+/// and stay alive in it after the build, for the next one.
+pub fn render_keeping(
+    executor: Executor,
+    request: RenderRequest<'_>,
+    progress: &Progress,
+    pool: &mut Option<ProcessPool>,
+) -> RenderOutcome {
     let mut outcome = match executor {
         Executor::Inline => threads::render(request, 1, progress),
         Executor::Threads { threads } => threads::render(request, threads.max(1), progress),
-        Executor::Processes(options) => supervisor::render(request, options, progress),
+        Executor::Processes(options) => {
+            let pool = pool.get_or_insert_with(|| ProcessPool::new(options));
+            pool.render(request, progress)
+        }
     };
     outcome.results.sort_by_key(|(index, _)| *index);
     outcome

@@ -82,91 +82,126 @@ struct Slot {
     state: SlotState,
 }
 
-struct Supervisor<'a> {
-    request: &'a RenderRequest<'a>,
+/// Worker processes that outlive a build: a dev server keeps one across rebuilds, so
+/// workers keep their syntax definitions and highlight caches warm. Dropping the pool stops
+/// every worker.
+pub struct ProcessPool {
     options: ProcessOptions,
-    progress: &'a Progress,
     log_filter: String,
-    setup_frame: Vec<u8>,
     events_tx: Sender<WorkerEvent>,
     events: Receiver<WorkerEvent>,
     slots: Vec<Slot>,
+    peak_rss: u64,
+    ceiling: u64,
+}
+
+/// One build's use of a [`ProcessPool`].
+struct Supervisor<'a> {
+    pool: &'a mut ProcessPool,
+    request: &'a RenderRequest<'a>,
+    progress: &'a Progress,
+    setup_frame: Vec<u8>,
     queue: VecDeque<PendingBatch>,
     results: Vec<(usize, PageResult)>,
     crashes: HashMap<usize, u32>,
     next_batch_id: u64,
     restarts: usize,
     startup_failures: u32,
-    peak_rss: u64,
-    ceiling: u64,
     stop_scheduling: bool,
     fatal: Option<String>,
 }
 
-/// Renders with worker processes.
-pub(super) fn render(
-    request: RenderRequest<'_>,
-    options: ProcessOptions,
-    progress: &Progress,
-) -> RenderOutcome {
-    let per_worker = options
-        .worker_memory
-        .unwrap_or(sizing::INITIAL_WORKER_BUDGET);
-    let decision = sizing::decide(SizingInput {
-        max_processes: options.max_processes,
-        cores: sizing::available_cores(),
-        available_memory: sizing::available_memory(),
-        per_worker,
-    });
-    tracing::info!("{decision}");
-    let workers = decision.workers.min(request.pages.len().max(1));
-    let batches = plan_batches(request.plan, request.site, &request.pages, workers);
-    let mut setup = request.setup.clone();
-    setup.worker_id = 0;
-    let mut setup_frame = Vec::new();
-    if let Err(e) = write_frame(&mut setup_frame, &ToWorker::Setup(Box::new(setup))) {
-        return failed_everything(
-            &request,
-            &format!("cannot encode the worker setup: {e}"),
-            workers,
-        );
+impl ProcessPool {
+    /// A pool that starts its workers with its first build.
+    pub fn new(options: ProcessOptions) -> ProcessPool {
+        let (events_tx, events) = crossbeam_channel::unbounded();
+        ProcessPool {
+            options,
+            log_filter: crate::logging::worker_filter(),
+            events_tx,
+            events,
+            slots: Vec::new(),
+            peak_rss: 0,
+            ceiling: options
+                .worker_memory
+                .unwrap_or(sizing::DEFAULT_WORKER_CEILING),
+        }
     }
-    let (events_tx, events) = crossbeam_channel::unbounded();
-    let mut supervisor = Supervisor {
-        request: &request,
-        options,
-        progress,
-        log_filter: crate::logging::worker_filter(),
-        setup_frame,
-        events_tx,
-        events,
-        slots: Vec::new(),
-        queue: batches
-            .into_iter()
-            .map(|pages| PendingBatch { pages })
-            .collect(),
-        results: Vec::with_capacity(request.pages.len()),
-        crashes: HashMap::new(),
-        next_batch_id: 0,
-        restarts: 0,
-        startup_failures: 0,
-        peak_rss: 0,
-        ceiling: options
-            .worker_memory
-            .unwrap_or(sizing::DEFAULT_WORKER_CEILING),
-        stop_scheduling: false,
-        fatal: None,
-    };
-    for slot in 0..workers {
-        supervisor.slots.push(Slot {
-            process: None,
-            generation: 0,
-            state: SlotState::Empty,
-        });
-        supervisor.start_worker(slot);
+
+    /// Renders `request.pages`; workers started by an earlier build are reused and sent the
+    /// new setup.
+    pub fn render(&mut self, request: RenderRequest<'_>, progress: &Progress) -> RenderOutcome {
+        let mut setup = request.setup.clone();
+        setup.worker_id = 0;
+        let mut setup_frame = Vec::new();
+        if let Err(e) = write_frame(&mut setup_frame, &ToWorker::Setup(Box::new(setup))) {
+            let workers = self.slots.len();
+            return failed_everything(
+                &request,
+                &format!("cannot encode the worker setup: {e}"),
+                workers,
+            );
+        }
+        let first_build = self.slots.is_empty();
+        let workers = if first_build {
+            let per_worker = self
+                .options
+                .worker_memory
+                .unwrap_or(sizing::INITIAL_WORKER_BUDGET);
+            let decision = sizing::decide(SizingInput {
+                max_processes: self.options.max_processes,
+                cores: sizing::available_cores(),
+                available_memory: sizing::available_memory(),
+                per_worker,
+            });
+            tracing::info!("{decision}");
+            decision.workers.min(request.pages.len().max(1))
+        } else {
+            self.slots.len()
+        };
+        let batches = plan_batches(request.plan, request.site, &request.pages, workers);
+        let mut supervisor = Supervisor {
+            pool: self,
+            request: &request,
+            progress,
+            setup_frame,
+            queue: batches
+                .into_iter()
+                .map(|pages| PendingBatch { pages })
+                .collect(),
+            results: Vec::with_capacity(request.pages.len()),
+            crashes: HashMap::new(),
+            next_batch_id: 0,
+            restarts: 0,
+            startup_failures: 0,
+            stop_scheduling: false,
+            fatal: None,
+        };
+        if first_build {
+            for slot in 0..workers {
+                supervisor.pool.slots.push(Slot {
+                    process: None,
+                    generation: 0,
+                    state: SlotState::Empty,
+                });
+                supervisor.start_worker(slot);
+            }
+        } else {
+            supervisor.resume_workers();
+        }
+        supervisor.run();
+        supervisor.finish()
     }
-    supervisor.run();
-    supervisor.finish()
+}
+
+impl Drop for ProcessPool {
+    fn drop(&mut self) {
+        for slot in &mut self.slots {
+            if let Some(process) = slot.process.take() {
+                process.shutdown(EXIT_GRACE);
+            }
+        }
+    }
 }
 
 /// When the pool cannot work at all, every page fails with the reason instead of the build
@@ -210,26 +245,56 @@ impl Supervisor<'_> {
         }
     }
 
+    /// Brings the workers of an earlier build into this one: idle workers get the new setup
+    /// (and answer `Ready`); slots left empty get a new worker.
+    fn resume_workers(&mut self) {
+        for slot in 0..self.pool.slots.len() {
+            let live = self.pool.slots[slot].process.is_some();
+            match (&self.pool.slots[slot].state, live) {
+                (SlotState::Idle, true) => {
+                    let frame = std::mem::take(&mut self.setup_frame);
+                    let sent = self.pool.slots[slot]
+                        .process
+                        .as_mut()
+                        .map(|p| p.send_bytes(&frame));
+                    self.setup_frame = frame;
+                    // A failed write means the worker died; its Closed event replaces it.
+                    if let Some(Ok(())) = sent {
+                        self.pool.slots[slot].state = SlotState::Starting;
+                    }
+                }
+                (_, false) => self.start_worker(slot),
+                _ => {}
+            }
+        }
+    }
+
     fn start_worker(&mut self, slot: usize) {
-        let generation = self.slots[slot].generation + 1;
-        self.slots[slot].generation = generation;
-        match WorkerProcess::spawn(slot, generation, &self.log_filter, self.events_tx.clone()) {
+        let generation = self.pool.slots[slot].generation + 1;
+        self.pool.slots[slot].generation = generation;
+        match WorkerProcess::spawn(
+            slot,
+            generation,
+            &self.pool.log_filter,
+            self.pool.events_tx.clone(),
+        ) {
             Ok(process) => {
                 tracing::debug!("worker {slot}: started, pid {}", process.pid);
                 self.progress
                     .worker_line(slot, &format!("starting (pid {})", process.pid));
-                self.slots[slot].process = Some(process);
-                self.slots[slot].state = SlotState::Starting;
+                self.pool.slots[slot].process = Some(process);
+                self.pool.slots[slot].state = SlotState::Starting;
             }
             Err(e) => {
-                self.slots[slot].state = SlotState::Empty;
+                self.pool.slots[slot].state = SlotState::Empty;
                 self.fatal = Some(format!("cannot start a worker process: {e}"));
             }
         }
     }
 
     fn busy_slots(&self) -> usize {
-        self.slots
+        self.pool
+            .slots
             .iter()
             .filter(|s| matches!(s.state, SlotState::Busy(_) | SlotState::Starting))
             .count()
@@ -238,6 +303,7 @@ impl Supervisor<'_> {
     fn work_left(&self) -> bool {
         (!self.queue.is_empty() && !self.stop_scheduling && self.fatal.is_none())
             || self
+                .pool
                 .slots
                 .iter()
                 .any(|s| matches!(s.state, SlotState::Busy(_)))
@@ -251,6 +317,7 @@ impl Supervisor<'_> {
             }
             if self.busy_slots() == 0
                 && self
+                    .pool
                     .slots
                     .iter()
                     .all(|s| matches!(s.state, SlotState::Empty))
@@ -258,7 +325,7 @@ impl Supervisor<'_> {
                 // Every worker is gone and none could be started.
                 break;
             }
-            match self.events.recv_timeout(TICK) {
+            match self.pool.events.recv_timeout(TICK) {
                 Ok(event) => self.handle(event),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -276,8 +343,8 @@ impl Supervisor<'_> {
 
     /// Sends the next batches to idle workers.
     fn dispatch(&mut self) {
-        for slot in 0..self.slots.len() {
-            if !matches!(self.slots[slot].state, SlotState::Idle)
+        for slot in 0..self.pool.slots.len() {
+            if !matches!(self.pool.slots[slot].state, SlotState::Idle)
                 || self.stop_scheduling
                 || self.fatal.is_some()
             {
@@ -320,13 +387,13 @@ impl Supervisor<'_> {
             pages,
         });
 
-        let Some(process) = self.slots[slot].process.as_mut() else {
+        let Some(process) = self.pool.slots[slot].process.as_mut() else {
             self.queue.push_front(PendingBatch { pages: sent });
             return;
         };
         // A failed write means the worker is dying; its Closed event requeues the batch.
         let _ = process.send(&message);
-        self.slots[slot].state = SlotState::Busy(InFlight {
+        self.pool.slots[slot].state = SlotState::Busy(InFlight {
             id,
             pages: sent,
             current: None,
@@ -349,6 +416,7 @@ impl Supervisor<'_> {
             kind,
         } = event;
         if self
+            .pool
             .slots
             .get(slot)
             .is_none_or(|s| s.generation != generation)
@@ -368,21 +436,21 @@ impl Supervisor<'_> {
                     return;
                 }
                 let frame = std::mem::take(&mut self.setup_frame);
-                if let Some(process) = self.slots[slot].process.as_mut() {
+                if let Some(process) = self.pool.slots[slot].process.as_mut() {
                     let _ = process.send_bytes(&frame);
                 }
                 self.setup_frame = frame;
             }
             WorkerEventKind::Message(FromWorker::Ready) => {
                 self.startup_failures = 0;
-                self.slots[slot].state = SlotState::Idle;
+                self.pool.slots[slot].state = SlotState::Idle;
                 self.progress.worker_line(slot, "idle");
             }
             WorkerEventKind::Message(FromWorker::SetupFailed { message }) => {
                 self.fatal = Some(format!("worker setup failed: {message}"));
             }
             WorkerEventKind::Message(FromWorker::PageStarted { batch, index }) => {
-                let page = match &mut self.slots[slot].state {
+                let page = match &mut self.pool.slots[slot].state {
                     SlotState::Busy(in_flight) if in_flight.id == batch => {
                         in_flight.current = Some(index as usize);
                         in_flight.since = Instant::now();
@@ -404,11 +472,11 @@ impl Supervisor<'_> {
 
     fn batch_done(&mut self, slot: usize, result: protocol::ShardResult) {
         let SlotState::Busy(in_flight) =
-            std::mem::replace(&mut self.slots[slot].state, SlotState::Idle)
+            std::mem::replace(&mut self.pool.slots[slot].state, SlotState::Idle)
         else {
             return;
         };
-        self.peak_rss = self.peak_rss.max(result.worker_peak_rss);
+        self.pool.peak_rss = self.pool.peak_rss.max(result.worker_peak_rss);
         let mut answers: HashMap<protocol::PageId, PageResult> = result
             .pages
             .into_iter()
@@ -431,28 +499,28 @@ impl Supervisor<'_> {
         }
         self.progress.worker_line(slot, "idle");
         self.resize_from_measurements(slot);
-        if !matches!(self.slots[slot].state, SlotState::Idle) {
+        if !matches!(self.pool.slots[slot].state, SlotState::Idle) {
             return;
         }
         // Recycle a worker that has grown past its ceiling, between batches.
-        let rss = self.slots[slot]
+        let rss = self.pool.slots[slot]
             .process
             .as_ref()
             .and_then(WorkerProcess::rss)
             .unwrap_or(0);
-        if rss > self.ceiling {
+        if rss > self.pool.ceiling {
             tracing::info!(
                 "worker {slot}: recycling it, resident {} is over its ceiling",
                 sizing::human_bytes(rss)
             );
 
-            if let Some(process) = self.slots[slot].process.take() {
+            if let Some(process) = self.pool.slots[slot].process.take() {
                 process.shutdown(EXIT_GRACE);
             }
             if !self.queue.is_empty() {
                 self.start_worker(slot);
             } else {
-                self.slots[slot].state = SlotState::Empty;
+                self.pool.slots[slot].state = SlotState::Empty;
             }
         }
     }
@@ -461,30 +529,30 @@ impl Supervisor<'_> {
     /// `--worker-memory` fixed the budget): retires this idle worker if the pool is now too
     /// big for the available memory, or starts more if it can grow.
     fn resize_from_measurements(&mut self, slot: usize) {
-        if self.options.worker_memory.is_some() || self.peak_rss == 0 {
+        if self.pool.options.worker_memory.is_some() || self.pool.peak_rss == 0 {
             return;
         }
         // Headroom: pages differ, and highlight caches grow as a worker renders.
-        let per_worker = (self.peak_rss + self.peak_rss / 2).max(32 * 1024 * 1024);
+        let per_worker = (self.pool.peak_rss + self.pool.peak_rss / 2).max(32 * 1024 * 1024);
         let decision = sizing::decide(SizingInput {
-            max_processes: self.options.max_processes,
+            max_processes: self.pool.options.max_processes,
             cores: sizing::available_cores(),
             available_memory: sizing::available_memory()
-                + self.live_workers() as u64 * self.peak_rss,
+                + self.live_workers() as u64 * self.pool.peak_rss,
             per_worker,
         });
         let live = self.live_workers();
         if decision.workers < live {
             tracing::info!("shrinking the pool, measured {decision}");
-            if let Some(process) = self.slots[slot].process.take() {
+            if let Some(process) = self.pool.slots[slot].process.take() {
                 process.shutdown(EXIT_GRACE);
             }
-            self.slots[slot].state = SlotState::Empty;
+            self.pool.slots[slot].state = SlotState::Empty;
         } else if decision.workers > live && self.queue.len() > live {
             tracing::info!("growing the pool, measured {decision}");
             for _ in live..decision.workers {
-                let new_slot = self.slots.len();
-                self.slots.push(Slot {
+                let new_slot = self.pool.slots.len();
+                self.pool.slots.push(Slot {
                     process: None,
                     generation: 0,
                     state: SlotState::Empty,
@@ -495,16 +563,20 @@ impl Supervisor<'_> {
     }
 
     fn live_workers(&self) -> usize {
-        self.slots.iter().filter(|s| s.process.is_some()).count()
+        self.pool
+            .slots
+            .iter()
+            .filter(|s| s.process.is_some())
+            .count()
     }
 
     fn worker_died(&mut self, slot: usize, read_error: Option<protocol::FrameError>) {
-        let state = std::mem::replace(&mut self.slots[slot].state, SlotState::Empty);
-        let reason = match self.slots[slot].process.as_mut() {
+        let state = std::mem::replace(&mut self.pool.slots[slot].state, SlotState::Empty);
+        let reason = match self.pool.slots[slot].process.as_mut() {
             Some(process) => process.exit_reason(EXIT_GRACE),
             None => ExitReason::Unknown,
         };
-        self.slots[slot].process = None;
+        self.pool.slots[slot].process = None;
         if let Some(error) = &read_error {
             tracing::debug!("worker {slot}: pipe: {error}");
         }
@@ -534,7 +606,8 @@ impl Supervisor<'_> {
     }
 
     fn any_busy(&self) -> bool {
-        self.slots
+        self.pool
+            .slots
             .iter()
             .any(|s| matches!(s.state, SlotState::Busy(_)))
     }
@@ -602,9 +675,9 @@ impl Supervisor<'_> {
 
     /// Kills workers whose page ran past the timeout or whose memory passed the ceiling.
     fn watchdog(&mut self) {
-        let timeout = self.options.page_timeout;
-        let ceiling = self.ceiling;
-        for slot in &mut self.slots {
+        let timeout = self.pool.options.page_timeout;
+        let ceiling = self.pool.ceiling;
+        for slot in &mut self.pool.slots {
             let SlotState::Busy(in_flight) = &slot.state else {
                 continue;
             };
@@ -645,18 +718,14 @@ impl Supervisor<'_> {
         }
     }
 
+    /// Ends this build; the workers stay, idle, for the next one (or until the pool drops).
     fn finish(mut self) -> RenderOutcome {
-        let workers = self.slots.len();
-        for slot in &mut self.slots {
-            if let Some(process) = slot.process.take() {
-                process.shutdown(EXIT_GRACE);
-            }
-        }
+        let workers = self.pool.slots.len();
         RenderOutcome {
             results: std::mem::take(&mut self.results),
             workers,
             worker_restarts: self.restarts,
-            worker_peak_rss: self.peak_rss,
+            worker_peak_rss: self.pool.peak_rss,
         }
     }
 }
