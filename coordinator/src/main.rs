@@ -35,6 +35,23 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Worker(args) => run_worker(&args),
+        Command::Serve(args) => {
+            logging::init(cli.verbose);
+            let options = match args.into_options() {
+                Ok(options) => options,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            match ops::serve::serve(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Build(args) => {
             logging::init(cli.verbose);
             let (options, mode) = match args.into_options() {

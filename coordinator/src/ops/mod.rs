@@ -1,3 +1,4 @@
 //! One orchestration per subcommand.
 
 pub mod build;
+pub mod serve;
