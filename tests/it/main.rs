@@ -8,5 +8,6 @@ mod build_example;
 mod determinism;
 mod processes;
 mod samples;
+mod serve;
 mod support;
 mod tidy;

@@ -100,7 +100,15 @@ impl FullRebuild {
 impl Rebuild for FullRebuild {
     fn rebuild(&mut self, _changes: &ChangeSet) -> Result<RebuildOutcome, BuildError> {
         let report = build(&self.options)?;
+        let started = Instant::now();
         let changed = self.snapshot.update(Path::new(&report.output_dir));
+        tracing::debug!(
+            "build {} ms, output comparison {} ms ({} files, {} changed)",
+            report.elapsed_ms,
+            started.elapsed().as_millis(),
+            self.snapshot.len(),
+            changed.len()
+        );
         Ok(RebuildOutcome { report, changed })
     }
 }
@@ -145,7 +153,7 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
         change_sender,
     )?;
     let server = HttpServer::start(options.address, served.clone(), Arc::clone(&events))?;
-    console::serving(&server.url(), watcher.watched());
+    console::serving(&server.url(), server.address(), watcher.watched());
     if options.open {
         open_browser(&server.url());
     }

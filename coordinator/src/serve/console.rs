@@ -14,10 +14,18 @@ pub fn first_build(report: &BuildReport) {
 }
 
 /// The server is up.
-pub fn serving(url: &str, watched: usize) {
+pub fn serving(url: &str, address: std::net::SocketAddr, watched: usize) {
     let _ = writeln!(std::io::stdout().lock(), "serving {url}");
+    let mut stderr = std::io::stderr().lock();
+    if !address.ip().is_loopback() {
+        let _ = writeln!(
+            stderr,
+            "warning: listening on {}: other machines can reach this dev server",
+            address.ip()
+        );
+    }
     let _ = writeln!(
-        std::io::stderr().lock(),
+        stderr,
         "watching {watched} folders and files for changes; press Ctrl-C to stop"
     );
 }
@@ -25,6 +33,11 @@ pub fn serving(url: &str, watched: usize) {
 /// One rebuild: what triggered it, how long it took, what it changed or why it failed.
 pub fn rebuilt(trigger: &str, report: &BuildReport, changed_pages: usize, elapsed: Duration) {
     let millis = elapsed.as_millis();
+    let restarts = match report.worker_restarts {
+        0 => String::new(),
+        1 => " (1 worker restarted)".to_string(),
+        n => format!(" ({n} workers restarted)"),
+    };
     if report.succeeded() {
         let pages = match changed_pages {
             0 => "no page changed".to_string(),
@@ -33,14 +46,14 @@ pub fn rebuilt(trigger: &str, report: &BuildReport, changed_pages: usize, elapse
         };
         let _ = writeln!(
             std::io::stdout().lock(),
-            "{trigger} changed: rebuilt in {millis} ms, {pages}"
+            "{trigger} changed: rebuilt in {millis} ms, {pages}{restarts}"
         );
     } else {
         report.print_diagnostics(&mut std::io::stderr().lock());
         let n = report.errors.len();
         let _ = writeln!(
             std::io::stdout().lock(),
-            "{trigger} changed: rebuilt in {millis} ms with {n} error{}; pages that failed keep their last good version",
+            "{trigger} changed: rebuilt in {millis} ms{restarts} with {n} error{}; pages that failed keep their last good version",
             if n == 1 { "" } else { "s" }
         );
     }

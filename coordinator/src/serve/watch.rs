@@ -6,8 +6,8 @@
 //! recursion, for `ssg.toml` and for source folders that appear later. The output
 //! directory and `.ssg-cache/` are never watched, so a rebuild cannot trigger itself; a
 //! path under them is ignored even when another watch reports it. Hidden files and
-//! folders (which discovery skips too), editor leftovers (`file~`, vim's `4913`) and
-//! Python byte code are ignored.
+//! folders (which discovery skips too), editor leftovers (backups, autosaves, swap files)
+//! and Python byte code are ignored.
 //!
 //! An editor's save is several events (write a temporary file, rename it over the
 //! original, touch metadata): a burst ends when no event came for [`DEBOUNCE`] (or after
@@ -29,7 +29,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 /// Quiet time after the last event of a burst before its change set is delivered.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 /// Longest a burst of continuous events is held back (a large copy into the content).
 pub const MAX_BURST: Duration = Duration::from_millis(500);
 
@@ -138,6 +138,18 @@ impl ChangeSet {
     }
 }
 
+/// Files editors write beside the one being edited: hidden files (vim's `.x.swp`,
+/// Emacs's `.#x`), backups (`x~`), Emacs autosaves (`#x#`), vim's write test (`4913`) and
+/// JetBrains' safe-write copies.
+fn is_editor_leftover(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+}
+
 /// What to watch and how to classify what it reports, from the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchRoots {
@@ -192,7 +204,7 @@ impl WatchRoots {
         let rel = path.strip_prefix(root).ok()?;
         let ignored = rel.components().any(|component| {
             let name = component.as_os_str().to_string_lossy();
-            name.starts_with('.') || name.ends_with('~') || name == "4913" || name == "__pycache__"
+            is_editor_leftover(&name) || name == "__pycache__"
         });
         let byte_code = path
             .extension()
@@ -416,6 +428,8 @@ mod tests {
         check("/site/content/.git/HEAD", None);
         check("/site/content/a.md~", None);
         check("/site/content/4913", None);
+        check("/site/content/#a.md#", None);
+        check("/site/content/a.md___jb_tmp___", None);
         check(
             "/site/content/src/pkg/__pycache__/mod.cpython-312.pyc",
             None,
