@@ -22,14 +22,15 @@ use crate::ops::build::{BuildError, BuildOptions, build};
 use crate::report::BuildReport;
 use crate::serve::console;
 use crate::serve::events::{Broadcaster, BuildUpdate, PageChange};
-use crate::serve::http::{HttpServer, Served};
+use crate::serve::http::HttpServer;
+use crate::serve::resolve::Served;
 use crate::serve::snapshot::OutputSnapshot;
 use crate::serve::watch::{ChangeSet, SourceWatcher, WatchRoots};
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 /// A validated `serve` invocation.
@@ -122,7 +123,9 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
 /// thread it started has stopped and `rebuild` has been dropped. An `Err` means it could
 /// not start: the first build was impossible, or the address or the watcher is unusable.
 pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::Result<()> {
-    let stop = stop_on_ctrl_c()?;
+    let stop_signal = stop_on_ctrl_c()?;
+    let stop = &stop_signal.receiver;
+    let listener = HttpServer::bind(options.address)?;
 
     let first = rebuild.rebuild(&ChangeSet::default())?;
     console::first_build(&first.report);
@@ -152,7 +155,7 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
         WatchRoots::new(&site_root, &config, &served.out_dir),
         change_sender,
     )?;
-    let server = HttpServer::start(options.address, served.clone(), Arc::clone(&events))?;
+    let server = HttpServer::start(listener, served.clone(), Arc::clone(&events))?;
     console::serving(&server.url(), server.address(), watcher.watched());
     if options.open {
         open_browser(&server.url());
@@ -228,19 +231,49 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
     Ok(())
 }
 
-/// A channel that receives once on the first Ctrl-C (or SIGTERM); a second one exits at
+/// Where the Ctrl-C handler sends: the running server's stop channel, if any.
+static STOP_SENDER: Mutex<Option<crossbeam_channel::Sender<()>>> = Mutex::new(None);
+/// Set by the first Ctrl-C of a server's run.
+static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
+/// The process-wide handler, installed once (the `ctrlc` crate allows one per process).
+static HANDLER: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Receives once on the first Ctrl-C (or SIGTERM) while it lives; a second one exits at
 /// once, and worker processes die with this process.
-fn stop_on_ctrl_c() -> anyhow::Result<crossbeam_channel::Receiver<()>> {
+struct StopSignal {
+    receiver: crossbeam_channel::Receiver<()>,
+}
+
+impl Drop for StopSignal {
+    fn drop(&mut self) {
+        // From now on a Ctrl-C has no server to stop: it exits.
+        *STOP_SENDER.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+fn stop_on_ctrl_c() -> anyhow::Result<StopSignal> {
+    let installed = HANDLER.get_or_init(|| {
+        ctrlc::set_handler(|| {
+            let sender = STOP_SENDER
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            match sender {
+                Some(sender) if !STOP_REQUESTED.swap(true, Ordering::SeqCst) => {
+                    let _ = sender.try_send(());
+                }
+                _ => std::process::exit(130),
+            }
+        })
+        .map_err(|e| e.to_string())
+    });
+    if let Err(e) = installed {
+        anyhow::bail!("cannot install the Ctrl-C handler: {e}");
+    }
     let (sender, receiver) = crossbeam_channel::bounded(1);
-    let requested = AtomicBool::new(false);
-    ctrlc::set_handler(move || {
-        if requested.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        let _ = sender.try_send(());
-    })
-    .context("cannot install the Ctrl-C handler")?;
-    Ok(receiver)
+    STOP_REQUESTED.store(false, Ordering::SeqCst);
+    *STOP_SENDER.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
+    Ok(StopSignal { receiver })
 }
 
 /// Distinct for every start of the server, so an open page notices a restart.

@@ -18,7 +18,7 @@
 //! stylesheets changed. A comment line (`: heartbeat`) every 15 s keeps proxies and
 //! browsers from closing an idle stream, and finds streams whose page has gone.
 
-use super::http::page_url;
+use super::resolve::page_url;
 use crate::diagnostics::Diagnostic;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use serde_json::json;

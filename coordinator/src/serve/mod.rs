@@ -1,8 +1,10 @@
 //! The dev server's parts, below the `ssg-coord serve` orchestration in `ops::serve`.
 //!
-//! - [`http`]: the static file server over the output directory (content types,
-//!   `index.html` for folders, the site's `404.html`, path safety) and the two endpoints of
-//!   the server itself, `/__ssg/events` and `/__ssg/live.js`.
+//! - [`http`]: the static file server over the output directory (the site's `404.html`,
+//!   folder redirects, no caching) and the two endpoints of the server itself,
+//!   `/__ssg/events` and `/__ssg/live.js`.
+//! - [`resolve`]: which file a request path names (decoding, base path, content types) and
+//!   whether it may be served: nothing outside the output directory.
 //! - [`events`]: the server-sent-events broadcaster: every rebuild becomes `errors` / `ok`
 //!   and `reload` / `css` events sent to every open page.
 //! - [`overlay`]: the client script injected into served HTML (never into the files on
@@ -20,6 +22,7 @@ pub mod console;
 pub mod events;
 pub mod http;
 pub mod overlay;
+pub mod resolve;
 pub mod snapshot;
 pub mod watch;
 
