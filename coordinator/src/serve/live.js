@@ -78,9 +78,28 @@
     return error.line ? error.file + ":" + error.line : error.file;
   }
 
-  function element(tag, css, text) {
+  // The overlay lives in a shadow root, so the page's stylesheets cannot restyle it (a
+  // theme's `pre` or `button` rules) and its rules cannot leak into the page.
+  var OVERLAY_CSS =
+    ":host{all:initial}" +
+    ".panel{position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;" +
+    "padding:2rem;background:rgba(18,18,22,.97);color:#eee;text-align:left;" +
+    "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}" +
+    "h2{margin:0 0 .25rem;font:inherit;font-size:1.25rem;font-weight:bold;color:#ff6b6b}" +
+    "p{margin:0 0 1.5rem;color:#aaa}" +
+    "section{margin:0 0 1.25rem;border-left:3px solid #ff6b6b;padding-left:1rem}" +
+    ".where{color:#ffd866;font-weight:bold}" +
+    ".message{margin:.25rem 0;padding:0;white-space:pre-wrap;font:inherit;color:#eee;" +
+    "background:none;border:0}" +
+    ".hint{color:#8fd694}" +
+    "button{position:absolute;top:1rem;right:1rem;font:inherit;font-size:1.25rem;" +
+    "background:none;border:0;color:#aaa;cursor:pointer}";
+
+  function element(tag, className, text) {
     var node = document.createElement(tag);
-    node.style.cssText = css;
+    if (className) {
+      node.className = className;
+    }
     if (text !== undefined) {
       node.textContent = text;
     }
@@ -92,47 +111,37 @@
     if (!errors.length) {
       return;
     }
-    overlay = element(
-      "div",
-      "position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;" +
-        "padding:2rem;background:rgba(18,18,22,.94);color:#eee;text-align:left;" +
-        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace"
-    );
-    overlay.id = "ssg-error-overlay";
+    overlay = document.createElement("ssg-error-overlay");
     overlay.setAttribute("role", "alert");
-    var close = element(
-      "button",
-      "position:absolute;top:1rem;right:1rem;font:inherit;font-size:1.25rem;" +
-        "background:none;border:0;color:#aaa;cursor:pointer",
-      "\u00d7"
-    );
+    var root = overlay.attachShadow({ mode: "open" });
+    var style = document.createElement("style");
+    style.textContent = OVERLAY_CSS;
+    root.appendChild(style);
+    var panel = element("div", "panel");
+    root.appendChild(panel);
+    var close = element("button", "", "\u00d7");
     close.title = "Hide (it comes back on the next failed build)";
     close.addEventListener("click", hideErrors);
-    overlay.appendChild(close);
-    overlay.appendChild(
-      element(
-        "h2",
-        "margin:0 0 .25rem;font-size:1.25rem;color:#ff6b6b",
-        "Build failed: " + errors.length + (errors.length === 1 ? " error" : " errors")
-      )
+    panel.appendChild(close);
+    panel.appendChild(
+      element("h2", "", "Build failed: " + errors.length + (errors.length === 1 ? " error" : " errors"))
     );
-    overlay.appendChild(
+    panel.appendChild(
       element(
         "p",
-        "margin:0 0 1.5rem;color:#aaa",
+        "",
         "The last good version of the site is still served. Fix the file and save: " +
           "this overlay goes away by itself."
       )
     );
     errors.forEach(function (error) {
-      var item = element("section", "margin:0 0 1.25rem;border-left:3px solid #ff6b6b;padding-left:1rem");
-      item.className = "ssg-error";
-      item.appendChild(element("div", "color:#ffd866;font-weight:bold", place(error)));
-      item.appendChild(element("pre", "margin:.25rem 0;white-space:pre-wrap;font:inherit", error.message));
+      var item = element("section", "error");
+      item.appendChild(element("div", "where", place(error)));
+      item.appendChild(element("pre", "message", error.message));
       if (error.hint) {
-        item.appendChild(element("div", "color:#8fd694", "hint: " + error.hint));
+        item.appendChild(element("div", "hint", "hint: " + error.hint));
       }
-      overlay.appendChild(item);
+      panel.appendChild(item);
     });
     (document.body || document.documentElement).appendChild(overlay);
   }
