@@ -119,9 +119,10 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
     serve_with(options, FullRebuild::new(options.build.clone()))
 }
 
-/// Runs the dev server with `rebuild` until Ctrl-C (or SIGTERM); returns once every
-/// thread it started has stopped and `rebuild` has been dropped. An `Err` means it could
-/// not start: the first build was impossible, or the address or the watcher is unusable.
+/// Runs the dev server with `rebuild` until Ctrl-C (or SIGTERM); returns once the watcher
+/// has stopped, the server no longer accepts requests, every event stream is closed and
+/// `rebuild` has been dropped (with any worker it kept). An `Err` means it could not start:
+/// the first build was impossible, or the address or the watcher is unusable.
 pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::Result<()> {
     let stop_signal = stop_on_ctrl_c()?;
     let stop = &stop_signal.receiver;

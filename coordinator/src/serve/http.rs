@@ -128,7 +128,7 @@ impl HttpServer {
     }
 
     /// Stops accepting requests and waits for the dispatcher; open event streams end when
-    /// the broadcaster is closed.
+    /// the broadcaster is closed, and responses being sent finish on their own threads.
     pub fn stop(mut self) {
         self.shutdown();
     }
@@ -188,10 +188,9 @@ fn dispatch(server: &tiny_http::Server, shared: &Arc<Shared>) {
             handle(request, shared);
         }
     }
+    // The file threads end once the requests already handed to them are answered; they
+    // are not waited for, since a client that stopped reading would hold up the shutdown.
     drop(sender);
-    for thread in file_threads {
-        let _ = thread.join();
-    }
 }
 
 fn header(name: &str, value: &str) -> Option<Header> {
