@@ -3,8 +3,10 @@
 
 use crate::ops::build::{BuildOptions, ExecutorChoice};
 use crate::plan::partition::ShardStrategy;
+use crate::ops::serve::ServeOptions;
 use crate::pool::ProcessOptions;
 use clap::{Args, Parser, Subcommand};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,6 +29,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Remove a site's build cache (.ssg-cache) and output directory.
     Clean(CleanArgs),
+    /// Build a site, serve it on localhost and rebuild it on every change, with live reload.
+    Serve(ServeArgs),
     /// Internal: serve a coordinator as a worker process over stdin/stdout.
     #[command(hide = true)]
     Worker(WorkerArgs),
@@ -181,6 +185,81 @@ impl BuildArgs {
     }
 }
 
+/// `ssg-coord serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder (holding ssg.toml and content/).
+    #[arg(default_value = ".")]
+    pub site_dir: PathBuf,
+    /// Port to listen on (0 takes any free port).
+    #[arg(long, default_value_t = 1313)]
+    pub port: u16,
+    /// Address to listen on; the default keeps the site on this machine.
+    #[arg(long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+    /// Open the site in the default browser once it is served.
+    #[arg(long)]
+    pub open: bool,
+    /// Write the site here instead of build.output_dir.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Build pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Render sequentially in this process.
+    #[arg(long, group = "mode")]
+    pub no_shard: bool,
+    /// Render with a thread pool in this process.
+    #[arg(long, group = "mode")]
+    pub threads: bool,
+    /// Render in worker processes: a page that crashes its worker does not stop the server.
+    #[arg(long, group = "mode")]
+    pub process_parallel: bool,
+    /// Most worker processes to run [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_processes: Option<u32>,
+    /// Memory budget and ceiling of one worker process, in MiB.
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub worker_memory: Option<u64>,
+    /// Seconds one page may take in a worker process before the worker is replaced.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub page_timeout: f64,
+}
+
+impl ServeArgs {
+    /// Validated options; the build settings are validated exactly as `build`'s.
+    pub fn into_options(self) -> Result<ServeOptions, String> {
+        let address = SocketAddr::new(self.bind, self.port);
+        let open = self.open;
+        let build = BuildArgs {
+            site_dir: self.site_dir,
+            out: self.out,
+            drafts: self.drafts,
+            strict: false,
+            fail_fast: false,
+            quiet: false,
+            json: false,
+            no_shard: self.no_shard,
+            shard_autodoc: false,
+            shard_versions: false,
+            shard_sections: false,
+            no_cache: false,
+            threads: self.threads,
+            process_parallel: self.process_parallel,
+            max_processes: self.max_processes,
+            worker_memory: self.worker_memory,
+            page_timeout: self.page_timeout,
+        };
+
+        let (build, _) = build.into_options()?;
+        Ok(ServeOptions {
+            build,
+            address,
+            open,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +329,57 @@ mod tests {
                 .into_options()
                 .is_err()
         );
+    }
+
+    fn serve_options(args: &[&str]) -> Result<ServeOptions, String> {
+        match parse(args) {
+            Ok(Cli {
+                command: Command::Serve(serve),
+                ..
+            }) => serve.into_options(),
+            other => panic!("{args:?} should parse as serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn serve_flags() {
+        let options = serve_options(&["serve"]).expect("valid");
+        assert_eq!(options.address, "127.0.0.1:1313".parse().expect("address"));
+        assert_eq!(options.build.site_dir, PathBuf::from("."));
+        assert!(!options.open);
+        assert!(matches!(
+            options.build.executor,
+            ExecutorChoice::Auto { .. }
+        ));
+        let options = serve_options(&[
+            "serve",
+            "site",
+            "--port",
+            "0",
+            "--bind",
+            "::1",
+            "--open",
+            "--out",
+            "o",
+            "--process-parallel",
+            "--max-processes",
+            "2",
+        ])
+        .expect("valid");
+        assert_eq!(options.address, "[::1]:0".parse().expect("address"));
+        assert!(options.open);
+        assert_eq!(options.build.out_dir, Some(PathBuf::from("o")));
+        assert!(matches!(
+            options.build.executor,
+            ExecutorChoice::Processes(ProcessOptions {
+                max_processes: 2,
+                ..
+            })
+        ));
+        assert!(parse(&["serve", "--port", "70000"]).is_err());
+        assert!(parse(&["serve", "--bind", "localhost"]).is_err());
+        assert!(parse(&["serve", "--threads", "--no-shard"]).is_err());
+        assert!(serve_options(&["serve", "--page-timeout", "0"]).is_err());
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! renders them (inline, threads or worker processes, all through `worker::render_one`),
 //! [`merge`] writes the site-wide files and checks links, and [`report`] tells the user.
 //! `main.rs` only parses flags ([`cli`]) and maps the outcome to an exit code.
+//! `ssg-coord serve` ([`ops::serve`]) builds the same way and serves the output with
+//! live reload ([`serve`]: HTTP, events, file watching).
 
 pub mod cache;
 pub mod cli;
@@ -19,3 +21,4 @@ pub mod plan;
 pub mod pool;
 pub mod progress;
 pub mod report;
+pub mod serve;

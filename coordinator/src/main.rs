@@ -50,7 +50,23 @@ fn main() -> ExitCode {
                 }
             }
         }
-
+        Command::Serve(args) => {
+            logging::init(cli.verbose);
+            let options = match args.into_options() {
+                Ok(options) => options,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            match ops::serve::serve(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Build(args) => {
             logging::init(cli.verbose);
             let (options, mode) = match args.into_options() {

@@ -9,6 +9,7 @@ mod determinism;
 mod incremental;
 mod processes;
 mod samples;
+mod serve;
 mod support;
 mod tidy;
 mod versions;

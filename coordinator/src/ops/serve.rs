@@ -1,0 +1,374 @@
+//! `ssg-coord serve`: build, serve the output over HTTP, watch the sources, rebuild on
+//! every change and tell the open pages what changed.
+//!
+//! ```text
+//! Rebuild (first build) → HttpServer (serve::http) + SourceWatcher (serve::watch)
+//! loop: ChangeSet → Rebuild::rebuild → changed outputs → PageChange → Broadcaster (serve::events)
+//! Ctrl-C → stop watching → close event streams → stop the server → drop the Rebuild (and its workers)
+//! ```
+//!
+//! A rebuild is one call through the [`Rebuild`] seam, so the HTTP, watch and reload code
+//! does not know how the site is built: [`FullRebuild`] runs a whole `ops::build::build`
+//! and finds the changed outputs by looking at the output tree; an incremental builder
+//! with a persistent worker pool plugs in through [`serve_with`] without touching the rest.
+//!
+//! A failed page writes nothing, so the last good version of every page stays served; the
+//! build's errors go to every open page as an overlay until a build succeeds.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::discover::LoadError;
+use crate::ops::build::{BuildError, BuildOptions, build};
+use crate::report::BuildReport;
+use crate::serve::console;
+use crate::serve::events::{Broadcaster, BuildUpdate, PageChange};
+use crate::serve::http::HttpServer;
+use crate::serve::resolve::Served;
+use crate::serve::snapshot::OutputSnapshot;
+use crate::serve::watch::{ChangeSet, SourceWatcher, WatchRoots};
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Instant;
+
+/// A validated `serve` invocation.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// How to build (site, output directory, drafts, executor).
+    pub build: BuildOptions,
+    /// Where to listen (`127.0.0.1:1313` by default; port 0 takes any free port).
+    pub address: SocketAddr,
+    /// Open the site in a browser once it is served.
+    pub open: bool,
+}
+
+/// What one rebuild produced.
+#[derive(Debug, Clone, Default)]
+pub struct RebuildOutcome {
+    /// The build's report; `report.output_dir` is the directory served from now on.
+    pub report: BuildReport,
+    /// Output files this build added, changed or removed: relative to the output
+    /// directory, `/`-separated, sorted. Files rewritten with identical bytes are not
+    /// changed.
+    pub changed: Vec<String>,
+}
+
+/// The one thing the server asks of a builder.
+///
+/// `rebuild` is called first with an empty [`ChangeSet`] (the first build), then once per
+/// debounced burst of source changes; changes that arrive while a rebuild runs are merged
+/// into the next call. It returns `Ok` whenever the site could be built, even if pages
+/// failed (their errors are in the report and their old output stays); `Err` only when
+/// nothing could be built (a broken `ssg.toml`), and the server then keeps serving the
+/// last good output. Dropping the builder must stop any worker process it keeps.
+pub trait Rebuild {
+    /// Builds the site again after `changes`.
+    fn rebuild(&mut self, changes: &ChangeSet) -> Result<RebuildOutcome, BuildError>;
+}
+
+impl<F> Rebuild for F
+where
+    F: FnMut(&ChangeSet) -> Result<RebuildOutcome, BuildError>,
+{
+    fn rebuild(&mut self, changes: &ChangeSet) -> Result<RebuildOutcome, BuildError> {
+        self(changes)
+    }
+}
+
+/// Rebuilds the whole site with `ops::build::build` every time, and finds what changed by
+/// comparing the output tree with the previous build's.
+pub struct FullRebuild {
+    options: BuildOptions,
+    snapshot: OutputSnapshot,
+}
+
+impl FullRebuild {
+    /// A builder running `options` (the progress bar is left off: rebuilds are short and
+    /// the console gets one line each).
+    pub fn new(options: BuildOptions) -> FullRebuild {
+        FullRebuild {
+            options: BuildOptions {
+                progress: false,
+                ..options
+            },
+            snapshot: OutputSnapshot::new(),
+        }
+    }
+}
+
+impl Rebuild for FullRebuild {
+    fn rebuild(&mut self, _changes: &ChangeSet) -> Result<RebuildOutcome, BuildError> {
+        let report = build(&self.options)?;
+        let started = Instant::now();
+        let changed = self.snapshot.update(Path::new(&report.output_dir));
+        tracing::debug!(
+            "build {} ms, output comparison {} ms ({} files, {} changed)",
+            report.elapsed_ms,
+            started.elapsed().as_millis(),
+            self.snapshot.len(),
+            changed.len()
+        );
+        Ok(RebuildOutcome { report, changed })
+    }
+}
+
+/// Runs the dev server with full rebuilds until Ctrl-C.
+pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
+    serve_with(options, FullRebuild::new(options.build.clone()))
+}
+
+/// Runs the dev server with `rebuild` until Ctrl-C (or SIGTERM); returns once the watcher
+/// has stopped, the server no longer accepts requests, every event stream is closed and
+/// `rebuild` has been dropped (with any worker it kept). An `Err` means it could not start:
+/// the first build was impossible, or the address or the watcher is unusable.
+pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::Result<()> {
+    let stop_signal = stop_on_ctrl_c()?;
+    let stop = &stop_signal.receiver;
+    let listener = HttpServer::bind(options.address)?;
+
+    let first = rebuild.rebuild(&ChangeSet::default())?;
+    console::first_build(&first.report);
+    if stop.try_recv().is_ok() {
+        console::stopping();
+        return Ok(());
+    }
+    let site_root = std::fs::canonicalize(&options.build.site_dir).with_context(|| {
+        format!(
+            "{}: cannot open site folder",
+            options.build.site_dir.display()
+        )
+    })?;
+    let config = Config::load(&site_root).unwrap_or_default();
+    let mut served = Served {
+        out_dir: PathBuf::from(&first.report.output_dir),
+        base_path: worker::base_path(&config.base_url),
+    };
+
+    let events = Arc::new(Broadcaster::new(server_id()));
+    events.publish(&BuildUpdate {
+        errors: first.report.errors.clone(),
+        change: None,
+    });
+    let (change_sender, changes) = crossbeam_channel::unbounded::<ChangeSet>();
+    let mut watcher = SourceWatcher::start(
+        WatchRoots::new(&site_root, &config, &served.out_dir),
+        change_sender,
+    )?;
+    let server = HttpServer::start(listener, served.clone(), Arc::clone(&events))?;
+    console::serving(&server.url(), server.address(), watcher.watched());
+    if options.open {
+        open_browser(&server.url());
+    }
+
+    loop {
+        let mut batch = crossbeam_channel::select! {
+            recv(stop) -> _ => break,
+            recv(changes) -> batch => match batch {
+                Ok(batch) => batch,
+                Err(_) => break,
+            },
+        };
+        // Everything that arrived meanwhile goes into the same rebuild.
+        while let Ok(more) = changes.try_recv() {
+            batch.extend(more);
+        }
+        if stop.try_recv().is_ok() {
+            break;
+        }
+        let started = Instant::now();
+        let trigger = batch.describe(&site_root);
+        let config = Config::load(&site_root).ok();
+        match rebuild.rebuild(&batch) {
+            Ok(outcome) => {
+                let now_served = Served {
+                    out_dir: PathBuf::from(&outcome.report.output_dir),
+                    base_path: config.as_ref().map_or_else(
+                        || served.base_path.clone(),
+                        |config| worker::base_path(&config.base_url),
+                    ),
+                };
+                if now_served != served {
+                    server.set_served(now_served.clone());
+                    served = now_served;
+                }
+                let change = PageChange::from_outputs(&outcome.changed, &served.base_path);
+                let changed_pages = change.as_ref().map_or(0, |c| c.pages.len());
+                events.publish(&BuildUpdate {
+                    errors: outcome.report.errors.clone(),
+                    change,
+                });
+                console::rebuilt(&trigger, &outcome.report, changed_pages, started.elapsed());
+            }
+            Err(error) => {
+                let errors = diagnostics_of(&error, &site_root);
+                events.publish(&BuildUpdate {
+                    errors: errors.clone(),
+                    change: None,
+                });
+                console::rebuild_refused(&trigger, &errors);
+            }
+        }
+        // The configuration may have moved the sources, or a source folder appeared.
+        if let Some(config) = config
+            && let Err(e) = watcher.update(
+                WatchRoots::new(&site_root, &config, &served.out_dir),
+                &batch,
+            )
+        {
+            console::warning(&format!("{e:#}"));
+        }
+    }
+
+    console::stopping();
+    drop(watcher);
+    tracing::debug!("stopped watching");
+    events.close();
+    server.stop();
+    tracing::debug!("stopped the HTTP server");
+    drop(rebuild);
+    tracing::debug!("stopped the builder");
+    Ok(())
+}
+
+/// Where the Ctrl-C handler sends: the running server's stop channel, if any.
+static STOP_SENDER: Mutex<Option<crossbeam_channel::Sender<()>>> = Mutex::new(None);
+/// Set by the first Ctrl-C of a server's run.
+static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
+/// The process-wide handler, installed once (the `ctrlc` crate allows one per process).
+static HANDLER: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Receives once on the first Ctrl-C (or SIGTERM) while it lives; a second one exits at
+/// once, and worker processes die with this process.
+struct StopSignal {
+    receiver: crossbeam_channel::Receiver<()>,
+}
+
+impl Drop for StopSignal {
+    fn drop(&mut self) {
+        // From now on a Ctrl-C has no server to stop: it exits.
+        *STOP_SENDER.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+fn stop_on_ctrl_c() -> anyhow::Result<StopSignal> {
+    let installed = HANDLER.get_or_init(|| {
+        ctrlc::set_handler(|| {
+            let sender = STOP_SENDER
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            match sender {
+                Some(sender) if !STOP_REQUESTED.swap(true, Ordering::SeqCst) => {
+                    let _ = sender.try_send(());
+                }
+                _ => std::process::exit(130),
+            }
+        })
+        .map_err(|e| e.to_string())
+    });
+    if let Err(e) = installed {
+        anyhow::bail!("cannot install the Ctrl-C handler: {e}");
+    }
+    let (sender, receiver) = crossbeam_channel::bounded(1);
+    STOP_REQUESTED.store(false, Ordering::SeqCst);
+    *STOP_SENDER.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
+    Ok(StopSignal { receiver })
+}
+
+/// Distinct for every start of the server, so an open page notices a restart.
+fn server_id() -> String {
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("{}-{started}", std::process::id())
+}
+
+/// The errors of a build that could not start, for the console and the overlay.
+fn diagnostics_of(error: &BuildError, site_root: &Path) -> Vec<Diagnostic> {
+    match error {
+        BuildError::Load(LoadError::Config(config)) => vec![Diagnostic {
+            file: Some(
+                config
+                    .file
+                    .strip_prefix(site_root)
+                    .unwrap_or(&config.file)
+                    .display()
+                    .to_string(),
+            ),
+            line: config.line,
+            message: config.message.clone(),
+            hint: config.hint.clone(),
+        }],
+        other => vec![Diagnostic {
+            file: None,
+            line: None,
+            message: other.to_string(),
+            hint: None,
+        }],
+    }
+}
+
+/// Opens `url` in the desktop's browser, saying so if that is impossible.
+fn open_browser(url: &str) {
+    let (program, args): (&str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        ("cmd", &["/C", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(args)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            let url = url.to_string();
+            // Some openers return at once, others only when the browser does: wait aside.
+            let _ =
+                std::thread::Builder::new()
+                    .name("serve-open".into())
+                    .spawn(move || match child.wait() {
+                        Ok(status) if status.success() => {}
+                        Ok(status) => console::open_failed(&url, &format!("{program}: {status}")),
+                        Err(e) => console::open_failed(&url, &format!("{program}: {e}")),
+                    });
+        }
+        Err(e) => console::open_failed(url, &format!("cannot run {program}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigError;
+
+    #[test]
+    fn a_broken_configuration_is_one_located_error() {
+        let error = BuildError::Load(LoadError::Config(ConfigError {
+            file: PathBuf::from("/site/ssg.toml"),
+            line: Some(3),
+            message: "invalid TOML".into(),
+            hint: Some("quote strings".into()),
+        }));
+        assert_eq!(
+            diagnostics_of(&error, Path::new("/site")),
+            [Diagnostic {
+                file: Some("ssg.toml".into()),
+                line: Some(3),
+                message: "invalid TOML".into(),
+                hint: Some("quote strings".into()),
+            }]
+        );
+        let error = BuildError::Output("public: not writable".into());
+        assert_eq!(
+            diagnostics_of(&error, Path::new("/site"))[0].message,
+            "public: not writable"
+        );
+    }
+}

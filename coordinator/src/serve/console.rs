@@ -1,0 +1,90 @@
+//! What `ssg-coord serve` prints while it runs: the first build's report, one
+//! machine-readable `serving http://…/` line on stdout (tests and scripts read it), one line
+//! per rebuild on stdout, and diagnostics, hints and shutdown notes on stderr.
+
+use crate::diagnostics::Diagnostic;
+use crate::report::BuildReport;
+use std::io::Write;
+use std::time::Duration;
+
+/// The first build: the same report as `ssg-coord build`.
+pub fn first_build(report: &BuildReport) {
+    report.print_diagnostics(&mut std::io::stderr().lock());
+    report.print_summary(&mut std::io::stdout().lock());
+}
+
+/// The server is up.
+pub fn serving(url: &str, address: std::net::SocketAddr, watched: usize) {
+    let _ = writeln!(std::io::stdout().lock(), "serving {url}");
+    let mut stderr = std::io::stderr().lock();
+    if !address.ip().is_loopback() {
+        let _ = writeln!(
+            stderr,
+            "warning: listening on {}: other machines can reach this dev server",
+            address.ip()
+        );
+    }
+    let _ = writeln!(
+        stderr,
+        "watching {watched} folders and files for changes; press Ctrl-C to stop"
+    );
+}
+
+/// One rebuild: what triggered it, how long it took, what it changed or why it failed.
+pub fn rebuilt(trigger: &str, report: &BuildReport, changed_pages: usize, elapsed: Duration) {
+    let millis = elapsed.as_millis();
+    let restarts = match report.worker_restarts {
+        0 => String::new(),
+        1 => " (1 worker restarted)".to_string(),
+        n => format!(" ({n} workers restarted)"),
+    };
+    if report.succeeded() {
+        let pages = match changed_pages {
+            0 => "no page changed".to_string(),
+            1 => "1 page changed".to_string(),
+            n => format!("{n} pages changed"),
+        };
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{trigger} changed: rebuilt in {millis} ms, {pages}{restarts}"
+        );
+    } else {
+        report.print_diagnostics(&mut std::io::stderr().lock());
+        let n = report.errors.len();
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{trigger} changed: rebuilt in {millis} ms{restarts} with {n} error{}; pages that failed keep their last good version",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// A rebuild that could not start (the configuration broke).
+pub fn rebuild_refused(trigger: &str, errors: &[Diagnostic]) {
+    let mut stderr = std::io::stderr().lock();
+    for error in errors {
+        let _ = writeln!(stderr, "error: {error}");
+    }
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "{trigger} changed: not rebuilt; the last good site stays served until this is fixed"
+    );
+}
+
+/// `--open` could not start a browser.
+pub fn open_failed(url: &str, why: &str) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "could not open a browser ({why}); open {url} yourself"
+    );
+}
+
+/// A warning that does not stop the server.
+pub fn warning(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+}
+
+/// Shutdown was requested.
+pub fn stopping() {
+    let _ = writeln!(std::io::stderr().lock(), "stopping the server");
+}

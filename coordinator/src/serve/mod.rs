@@ -1,0 +1,31 @@
+//! The dev server's parts, below the `ssg-coord serve` orchestration in `ops::serve`.
+//!
+//! - [`http`]: the static file server over the output directory (the site's `404.html`,
+//!   folder redirects, no caching) and the two endpoints of the server itself,
+//!   `/__ssg/events` and `/__ssg/live.js`.
+//! - [`resolve`]: which file a request path names (decoding, base path, content types) and
+//!   whether it may be served: nothing outside the output directory.
+//! - [`events`]: the server-sent-events broadcaster: every rebuild becomes `errors` / `ok`
+//!   and `reload` / `css` events sent to every open page.
+//! - [`overlay`]: the client script injected into served HTML (never into the files on
+//!   disk): live reload, stylesheet swaps and the error overlay.
+//! - [`watch`]: the debounced file watcher over the site's sources, delivering one sorted
+//!   [`watch::ChangeSet`] per burst of edits.
+//! - [`snapshot`]: which output files a rebuild changed, by comparing the output tree with
+//!   what it held before.
+//! - [`console`]: what the server prints while it runs.
+//!
+//! Nothing here builds pages: a rebuild is one call through the `ops::serve::Rebuild` seam,
+//! so the server does not care whether it is a full build or an incremental one.
+
+pub mod console;
+pub mod events;
+pub mod http;
+pub mod overlay;
+pub mod resolve;
+pub mod snapshot;
+pub mod watch;
+
+/// The URL prefix reserved for the server's own endpoints; a site file under `/__ssg/` is
+/// shadowed while serving.
+pub const RESERVED_PREFIX: &str = "/__ssg/";

@@ -1,0 +1,94 @@
+//! The live-reload client: the script served at `/__ssg/live.js` (`live.js` beside this
+//! file) and the tag that loads it, added to every HTML response just before `</body>`.
+//!
+//! The tag carries what the page was served from (server instance, build number, page
+//! URL), so the script can tell, when its event stream (re)connects, whether the page it
+//! shows is already stale: a restarted server or a build it missed means a reload.
+//! Files on disk never contain the tag; only the bytes sent do.
+
+/// The client script (EventSource, reload, stylesheet swap, error overlay).
+pub const LIVE_SCRIPT: &str = include_str!("live.js");
+
+/// The `<script>` tag for a page served at `page_url` from build `build` of `server`.
+pub fn script_tag(server: &str, build: u64, page_url: &str) -> String {
+    format!(
+        "<script src=\"{}\" data-ssg-server=\"{}\" data-ssg-build=\"{build}\" data-ssg-page=\"{}\"></script>",
+        super::http::SCRIPT_PATH,
+        escape_attribute(server),
+        escape_attribute(page_url),
+    )
+}
+
+fn escape_attribute(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `html` with `tag` inserted before its last `</body>` (any case), or appended when the
+/// page has none. Works on bytes, so a page in another encoding passes through intact.
+pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
+    const CLOSING: &[u8] = b"</body";
+    let position = html
+        .windows(CLOSING.len())
+        .rposition(|window| window.eq_ignore_ascii_case(CLOSING))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..position]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[position..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(html: &str, expected: &str) {
+        let got = inject(html.as_bytes(), "<s>");
+        assert_eq!(String::from_utf8_lossy(&got), expected, "{html}");
+    }
+
+    #[test]
+    fn the_tag_goes_before_the_last_closing_body() {
+        check(
+            "<html><body><p>x</p></body></html>",
+            "<html><body><p>x</p><s></body></html>",
+        );
+        check("<BODY>x</BODY >", "<BODY>x<s></BODY >");
+        check(
+            "<body><code>&lt;/body&gt;</code></body>",
+            "<body><code>&lt;/body&gt;</code><s></body>",
+        );
+        check("<p>fragment</p>", "<p>fragment</p><s>");
+        check("", "<s>");
+    }
+
+    #[test]
+    fn the_tag_escapes_its_attributes() {
+        let tag = script_tag("1-2", 7, "/a\"<b>/");
+        assert_eq!(
+            tag,
+            "<script src=\"/__ssg/live.js\" data-ssg-server=\"1-2\" data-ssg-build=\"7\" data-ssg-page=\"/a&quot;&lt;b&gt;/\"></script>"
+        );
+    }
+
+    #[test]
+    fn the_script_listens_to_every_event_the_server_sends() {
+        for event in ["hello", "errors", "ok", "reload", "css"] {
+            assert!(
+                LIVE_SCRIPT.contains(&format!("\"{event}\"")),
+                "live.js ignores `{event}` events"
+            );
+        }
+        assert!(LIVE_SCRIPT.contains(super::super::http::EVENTS_PATH));
+    }
+}
