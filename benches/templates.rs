@@ -6,7 +6,9 @@
 //! pipeline builds it (`worker/src/views.rs`, which is private): from the page's real
 //! `PageData` (dispatched from a real plan), its real `NavSlice` (`NavTree::slice`) and its
 //! rendered body (markdown, or autodoc for the module page). Building the context and
-//! converting it to a `minijinja::Value` are measured separately from the render itself.
+//! converting it to a `minijinja::Value` are measured separately from the render itself;
+//! `render_without_sidebar` renders the same context with an empty sidebar, to show what
+//! the sidebar loop costs.
 //!
 //! Run: `cargo bench -p coordinator --bench templates`.
 
@@ -251,6 +253,16 @@ fn bench_templates(c: &mut Criterion) {
         let context = value();
         group.bench_function(format!("{label}/render"), |b| {
             b.iter(|| templates.render(black_box(&page.template), black_box(&context)))
+        });
+        // The same page with an empty sidebar: the difference is what the sidebar costs.
+        let no_sidebar = NavSlice {
+            sidebar: Vec::new(),
+            ..slice.clone()
+        };
+        let bare = page_context(site, &strings, &page, &body, &no_sidebar);
+        let bare = minijinja::Value::from(minijinja::value::Serde(&bare));
+        group.bench_function(format!("{label}/render_without_sidebar"), |b| {
+            b.iter(|| templates.render(black_box(&page.template), black_box(&bare)))
         });
     }
     group.finish();
