@@ -48,7 +48,7 @@ fn exchange(
         })
         .find(|batch| pick(batch))
         .unwrap_or_else(|| panic!("no {label} batch in the plan"));
-    let out = tempfile::tempdir().expect("create an output folder");
+    let out = planned_site::PlannedSite::output_dir();
     let context = RenderContext::new(planned.setup(out.path()));
     let result = render_batch(&context, &batch, &mut |_| {});
     let pages = batch.pages.len();
@@ -127,7 +127,7 @@ fn bench_frames(c: &mut Criterion) {
             exchange.pages,
         );
     }
-    let out = tempfile::tempdir().expect("create an output folder");
+    let out = planned_site::PlannedSite::output_dir();
     let setup = ToWorker::Setup(Box::new(four_k.setup(out.path())));
     bench_message(c, "frame/4k_setup", &setup, four_k.plan.nav.pages.len());
 }

@@ -43,6 +43,23 @@ impl PlannedSite {
         }
     }
 
+    /// A fresh output folder, on a tmpfs (`/dev/shm`) when there is one.
+    ///
+    /// On ext4, creating files right after deleting many (what `fresh` iterations do) makes
+    /// the inode allocator skip the recently deleted ones (`find_inode_bit` →
+    /// `recently_deleted` in the kernel), which made page renders 2-5x slower and erratic on
+    /// the machine these benches were written on: a measure of the file system's history,
+    /// not of rendering.
+    pub fn output_dir() -> tempfile::TempDir {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        };
+        dir.expect("create an output folder")
+    }
+
     /// `PageData` of plan page `index`, as the executors dispatch it (body read from disk).
     pub fn page_data(&self, index: usize) -> PageData {
         page_data(&self.plan, &self.site, index)

@@ -12,7 +12,8 @@
 //!
 //! The `RenderContext` (templates, syntax set, nav lookups) is built once, as in a worker, so
 //! code blocks seen before are highlighter cache hits, as they are in a real build of this
-//! preset (its pages reuse eight snippets). Run: `cargo bench -p coordinator --bench render_page`.
+//! preset (its pages reuse eight snippets). Outputs go to a tmpfs when there is one (see
+//! `PlannedSite::output_dir`). Run: `cargo bench -p coordinator --bench render_page`.
 
 #[path = "planned_site.rs"]
 mod planned_site;
@@ -33,7 +34,7 @@ fn remove_outputs(out: &Path, url: &str) {
 
 fn bench_render_page(c: &mut Criterion) {
     let planned = planned_site::PlannedSite::new(gen_site::Preset::Reference);
-    let out = tempfile::tempdir().expect("create an output folder");
+    let out = planned_site::PlannedSite::output_dir();
     let context = RenderContext::new(planned.setup(out.path()));
 
     let mut group = c.benchmark_group("render_page");
