@@ -54,7 +54,14 @@ fn bench_front_matter(c: &mut Criterion) {
     group.throughput(Throughput::Elements(generated.len() as u64));
     group.sample_size(20);
     group.bench_function("site_load_4k", |b| {
-        b.iter(|| Site::load(black_box(four_k.path()), false).map(|site| site.pages.len()))
+        b.iter(|| {
+            Site::load(
+                black_box(four_k.path()),
+                false,
+                &coordinator::discover::NothingKnown,
+            )
+            .map(|site| site.pages.len())
+        })
     });
     group.finish();
 }

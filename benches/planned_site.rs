@@ -26,7 +26,8 @@ impl PlannedSite {
     pub fn new(preset: gen_site::Preset) -> PlannedSite {
         let dir = tempfile::tempdir().expect("create a temporary folder");
         gen_site::generate(&preset.spec(), dir.path()).expect("gen-site writes the site");
-        let site = Site::load(dir.path(), false).expect("a generated site loads");
+        let site = Site::load(dir.path(), false, &coordinator::discover::NothingKnown)
+            .expect("a generated site loads");
         let plan = BuildPlan::new(&site, PlanOptions::default());
         PlannedSite { dir, site, plan }
     }

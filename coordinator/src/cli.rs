@@ -2,8 +2,8 @@
 //! Nothing below this module sees clap.
 
 use crate::ops::build::{BuildOptions, ExecutorChoice};
-use crate::plan::partition::ShardStrategy;
 use crate::ops::serve::ServeOptions;
+use crate::plan::partition::ShardStrategy;
 use crate::pool::ProcessOptions;
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
