@@ -365,3 +365,21 @@ fn a_no_change_rebuild_repeats_the_warnings_of_the_build_before() {
     let strict = build(site.path(), &out, &["--strict"]);
     assert_eq!(strict.code(), 1, "{}", strict.json);
 }
+
+#[test]
+fn a_page_whose_front_matter_breaks_keeps_its_last_good_output() {
+    let scenario = Scenario::new();
+    let good = read(&scenario.out(), "guides/testing/index.html");
+    scenario.edit("content/guides/testing.md", |t| {
+        t.replacen("title: Testing tasks", "title: [unclosed", 1)
+    });
+    let broken = scenario.build(&[]);
+    assert_eq!(broken.code(), 1);
+    assert_eq!(read(&scenario.out(), "guides/testing/index.html"), good);
+    scenario.edit("content/guides/testing.md", |t| {
+        t.replacen("title: [unclosed", "title: Testing tasks", 1)
+    });
+    let fixed = scenario.build(&[]);
+    assert_eq!(fixed.code(), 0, "{:#?}", fixed.errors());
+    scenario.assert_matches_clean_build();
+}

@@ -261,6 +261,18 @@ pub fn build_in(
     let mut merged = Vec::with_capacity(plan.pages.len());
     let mut failed = Vec::new();
     let mut next_cache = NextCache::default();
+    // A page that could not even be planned (broken front matter, a clashing URL) keeps its
+    // last good output and cache entry, as a page that fails to render does.
+    for failure in site.failures.iter().chain(&plan.failures) {
+        if let Some(previous_entry) = previous.get(&failure.id) {
+            next_cache.insert(
+                ShardId("unplanned".into()),
+                failure.id.clone(),
+                Cow::Borrowed(previous_entry),
+            );
+        }
+    }
+
     let mut timings = Vec::new();
     for &(index, cached) in &fresh_from_cache {
         let planned = &plan.pages[index];
