@@ -11,6 +11,8 @@ use std::process::ExitCode;
 fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
     logging::init_worker();
     worker::die_with_parent(args.parent_pid);
+    worker::ignore_interrupts();
+
     let _span = tracing::info_span!("worker", id = args.worker_id).entered();
     match worker::serve_stdio() {
         Ok(()) => ExitCode::SUCCESS,

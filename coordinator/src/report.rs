@@ -105,6 +105,9 @@ pub struct BuildReport {
     pub worker_peak_rss: u64,
     /// Shards with their page counts, cache hits and render time, sorted by id.
     pub shards: Vec<ShardReport>,
+    /// Output files this build added, changed or removed (relative to the output
+    /// directory, sorted); not part of the JSON summary.
+    pub changed_outputs: Vec<String>,
     /// Output directory.
     pub output_dir: String,
 }

@@ -33,7 +33,7 @@ pub mod templates;
 
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{RenderContext, base_path, output_stem, render_batch, render_one};
-pub use serve::{ServeError, die_with_parent, serve_stdio};
+pub use serve::{ServeError, die_with_parent, ignore_interrupts, serve_stdio};
 pub use templates::builtin_templates;
 pub use text::decode_utf8;
 

@@ -82,7 +82,19 @@ fn send(output: &mut impl Write, message: &FromWorker) -> Result<(), ServeError>
     Ok(())
 }
 
+/// Ignores Ctrl-C (SIGINT). A terminal sends it to the whole process group; the
+/// coordinator handles it and stops its workers in order, so a worker must not die of it
+/// mid-page and look like a crash.
+pub fn ignore_interrupts() {
+    #[cfg(unix)]
+    // SAFETY: installing SIG_IGN for SIGINT has no memory effects.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+    }
+}
+
 /// Asks the kernel to SIGKILL this process when `parent_pid` (the coordinator) exits, and
+
 /// exits at once if it already has. Linux only; elsewhere the closed stdin ends the worker
 /// at its next read.
 pub fn die_with_parent(parent_pid: u32) {

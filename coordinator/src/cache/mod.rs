@@ -284,15 +284,15 @@ impl PreviousBuild {
     }
 
     /// Every output the previous build wrote into `out_dir` (nothing when it wrote elsewhere).
-    pub fn outputs_in(&self, out_dir: &Path) -> Vec<&str> {
+    pub fn outputs_in(&self, out_dir: &Path) -> HashMap<&str, u128> {
         if self.out_dir.as_deref() != Some(&out_dir.display().to_string()) {
-            return Vec::new();
+            return HashMap::new();
         }
         self.pages
             .values()
             .flat_map(|page| page.result.outputs.iter())
             .chain(&self.site_outputs)
-            .map(|o| o.path.as_str())
+            .map(|o| (o.path.as_str(), o.hash))
             .collect()
     }
 
@@ -418,19 +418,23 @@ impl<'a> NextCache<'a> {
 }
 
 /// Deletes outputs the previous build wrote and this one did not, and then folders left
-/// empty by that. Returns how many files were removed.
-pub fn remove_stale_outputs(out_dir: &Path, previous: &[&str], current: &HashSet<&str>) -> usize {
-    let mut removed = 0;
+/// empty by that. Returns the files removed.
+pub fn remove_stale_outputs<'p>(
+    out_dir: &Path,
+    previous: impl IntoIterator<Item = &'p str>,
+    current: &HashSet<&str>,
+) -> Vec<String> {
+    let mut removed = Vec::new();
     let mut folders = std::collections::BTreeSet::new();
     for path in previous {
-        if current.contains(path) {
+        if current.contains(&path) {
             continue;
         }
         let Ok(full) = worker::outputs::output_path(out_dir, path) else {
             continue;
         };
         if std::fs::remove_file(&full).is_ok() {
-            removed += 1;
+            removed.push(path.to_string());
             let mut folder = full.parent();
             while let Some(dir) = folder.filter(|d| d.starts_with(out_dir) && *d != out_dir) {
                 folders.insert(dir.to_path_buf());
@@ -458,10 +462,10 @@ mod tests {
         let current: HashSet<&str> = ["keep/index.html", "a/index.html"].into_iter().collect();
         let removed = remove_stale_outputs(
             out.path(),
-            &["a/index.html", "a/b/index.html", "keep/index.html", "../x"],
+            ["a/index.html", "a/b/index.html", "keep/index.html", "../x"],
             &current,
         );
-        assert_eq!(removed, 1);
+        assert_eq!(removed, ["a/b/index.html"]);
         assert!(!out.path().join("a/b").exists());
         assert!(out.path().join("a/index.html").exists());
     }

@@ -377,11 +377,25 @@ pub fn build_in(
             .chain(site_outputs.iter().map(|o| o.path.as_str()))
             .collect();
         phases.done("merge");
+        let previous_outputs = previous.outputs_in(&out_dir);
         let removed =
-            cache::remove_stale_outputs(&out_dir, &previous.outputs_in(&out_dir), &current);
-        if removed > 0 {
-            tracing::info!("removed {removed} stale output files");
+            cache::remove_stale_outputs(&out_dir, previous_outputs.keys().copied(), &current);
+        if !removed.is_empty() {
+            tracing::info!("removed {} stale output files", removed.len());
         }
+        // What a dev server must tell open pages: outputs written with new bytes, and
+        // outputs removed.
+        let rewritten = outcome
+            .results
+            .iter()
+            .filter_map(|(_, result)| result.outcome.as_ref().ok())
+            .flat_map(|rendered| rendered.outputs.iter())
+            .chain(&site_outputs)
+            .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
+            .map(|o| o.path.clone());
+        report.changed_outputs = rewritten.chain(removed).collect();
+        report.changed_outputs.sort();
+        report.changed_outputs.dedup();
     }
     // Written even after --fail-fast: the pages rendered so far replaced their outputs, and
     // the cache must describe what is on disk.

@@ -8,9 +8,10 @@
 //! ```
 //!
 //! A rebuild is one call through the [`Rebuild`] seam, so the HTTP, watch and reload code
-//! does not know how the site is built: [`FullRebuild`] runs a whole `ops::build::build`
-//! and finds the changed outputs by looking at the output tree; an incremental builder
-//! with a persistent worker pool plugs in through [`serve_with`] without touching the rest.
+//! does not know how the site is built. [`SessionRebuild`] runs incremental builds
+//! (`ops::build::build_in`, through the shard cache) within one `BuildSession`, so worker
+//! processes stay alive and warm between rebuilds, and takes the changed outputs from the
+//! build's own report.
 //!
 //! A failed page writes nothing, so the last good version of every page stays served; the
 //! build's errors go to every open page as an overlay until a build succeeds.
@@ -18,13 +19,12 @@
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::LoadError;
-use crate::ops::build::{BuildError, BuildOptions, build};
+use crate::ops::build::{BuildError, BuildOptions, BuildSession, build_in};
 use crate::report::BuildReport;
 use crate::serve::console;
 use crate::serve::events::{Broadcaster, BuildUpdate, PageChange};
 use crate::serve::http::HttpServer;
 use crate::serve::resolve::Served;
-use crate::serve::snapshot::OutputSnapshot;
 use crate::serve::watch::{ChangeSet, SourceWatcher, WatchRoots};
 use anyhow::Context;
 use std::net::SocketAddr;
@@ -77,46 +77,39 @@ where
     }
 }
 
-/// Rebuilds the whole site with `ops::build::build` every time, and finds what changed by
-/// comparing the output tree with the previous build's.
-pub struct FullRebuild {
+/// Rebuilds incrementally within one [`BuildSession`]: the shard cache skips what did not
+/// change, worker processes (with `--process-parallel`) persist across rebuilds, and the
+/// build reports which outputs it added, changed or removed.
+pub struct SessionRebuild {
     options: BuildOptions,
-    snapshot: OutputSnapshot,
+    session: BuildSession,
 }
 
-impl FullRebuild {
+impl SessionRebuild {
     /// A builder running `options` (the progress bar is left off: rebuilds are short and
     /// the console gets one line each).
-    pub fn new(options: BuildOptions) -> FullRebuild {
-        FullRebuild {
+    pub fn new(options: BuildOptions) -> SessionRebuild {
+        SessionRebuild {
             options: BuildOptions {
                 progress: false,
                 ..options
             },
-            snapshot: OutputSnapshot::new(),
+            session: BuildSession::default(),
         }
     }
 }
 
-impl Rebuild for FullRebuild {
+impl Rebuild for SessionRebuild {
     fn rebuild(&mut self, _changes: &ChangeSet) -> Result<RebuildOutcome, BuildError> {
-        let report = build(&self.options)?;
-        let started = Instant::now();
-        let changed = self.snapshot.update(Path::new(&report.output_dir));
-        tracing::debug!(
-            "build {} ms, output comparison {} ms ({} files, {} changed)",
-            report.elapsed_ms,
-            started.elapsed().as_millis(),
-            self.snapshot.len(),
-            changed.len()
-        );
+        let report = build_in(&self.options, &mut self.session)?;
+        let changed = report.changed_outputs.clone();
         Ok(RebuildOutcome { report, changed })
     }
 }
 
-/// Runs the dev server with full rebuilds until Ctrl-C.
+/// Runs the dev server with incremental rebuilds until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
-    serve_with(options, FullRebuild::new(options.build.clone()))
+    serve_with(options, SessionRebuild::new(options.build.clone()))
 }
 
 /// Runs the dev server with `rebuild` until Ctrl-C (or SIGTERM); returns once the watcher

@@ -11,8 +11,6 @@
 //!   disk): live reload, stylesheet swaps and the error overlay.
 //! - [`watch`]: the debounced file watcher over the site's sources, delivering one sorted
 //!   [`watch::ChangeSet`] per burst of edits.
-//! - [`snapshot`]: which output files a rebuild changed, by comparing the output tree with
-//!   what it held before.
 //! - [`console`]: what the server prints while it runs.
 //!
 //! Nothing here builds pages: a rebuild is one call through the `ops::serve::Rebuild` seam,
@@ -23,7 +21,6 @@ pub mod events;
 pub mod http;
 pub mod overlay;
 pub mod resolve;
-pub mod snapshot;
 pub mod watch;
 
 /// The URL prefix reserved for the server's own endpoints; a site file under `/__ssg/` is
