@@ -94,7 +94,6 @@ pub fn ignore_interrupts() {
 }
 
 /// Asks the kernel to SIGKILL this process when `parent_pid` (the coordinator) exits, and
-
 /// exits at once if it already has. Linux only; elsewhere the closed stdin ends the worker
 /// at its next read.
 pub fn die_with_parent(parent_pid: u32) {
