@@ -1,7 +1,8 @@
 //! Frame encode and decode (`protocol::write_frame`, `protocol::read_frame`) of the messages
 //! process mode sends, built from a real plan rather than by hand:
 //! - `ToWorker::Batch`: a batch of the `4k` preset as `pool::plan_batches` cuts it for two
-//!   workers (64 content and listing pages, markdown bodies included), and an autodoc batch of
+//!   workers (64 content and listing pages; workers read the markdown themselves), and an
+//!   autodoc batch of
 //!   the `reference` preset;
 //! - `FromWorker::BatchDone`: the `ShardResult` a worker returns for each of those batches
 //!   (rendered for real by `worker::render_batch` into a temporary folder);
@@ -104,7 +105,7 @@ fn bench_frames(c: &mut Criterion) {
             && batch
                 .pages
                 .iter()
-                .all(|p| matches!(p.body, PageBody::Markdown { .. }))
+                .all(|p| matches!(p.body, PageBody::MarkdownFile { .. }))
     });
     let autodoc = exchange("reference autodoc", &reference, |batch| {
         batch

@@ -45,6 +45,22 @@ fn render_body(root: &std::path::Path, page: &PageData, markdown: &MarkdownRende
                 has_leading_h1: rendered.has_leading_h1,
             }
         }
+        PageBody::MarkdownFile {
+            path,
+            offset,
+            first_line,
+            ..
+        } => {
+            let source = std::fs::read_to_string(root.join(path)).expect("read the page");
+            let text = &source[*offset as usize..];
+            let rendered = markdown.render(text, *first_line, &mut KeepLinks);
+            Body {
+                html: rendered.html,
+                headings: rendered.headings,
+                plain_text: rendered.plain_text,
+                has_leading_h1: rendered.has_leading_h1,
+            }
+        }
         PageBody::Python {
             file,
             module,

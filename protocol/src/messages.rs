@@ -6,7 +6,7 @@
 //!                             ◀──       Setup(WorkerSetup)          once per worker
 //!   Ready                     ──▶
 //!                             ◀──       Batch(Batch)                repeatedly
-//!   PageStarted (per page)    ──▶       (progress; names the page if the worker dies)
+//!   PageStarted (throttled)   ──▶       (progress; brackets the page if the worker dies)
 //!   BatchDone(ShardResult)    ──▶
 //!                             ◀──       Setup(WorkerSetup)          again for each new build of
 //!   Ready                     ──▶                                   a persistent pool (dev server)
@@ -46,7 +46,9 @@ pub enum FromWorker {
         /// What went wrong, naming the file and line.
         message: String,
     },
-    /// The worker started rendering page `index` of `batch`.
+    /// The worker started rendering page `index` of `batch`. Sent for a batch's first page,
+    /// then at most every few tens of milliseconds: if the worker dies, the page it died on
+    /// is this one or one after it in the batch.
     PageStarted {
         /// The batch.
         batch: BatchId,

@@ -106,7 +106,21 @@ pub enum PageBody {
         /// can name real line numbers.
         first_line: u32,
     },
+    /// Markdown the worker reads itself from a source file, so the coordinator never holds
+    /// (or copies through a pipe) the site's sources.
+    MarkdownFile {
+        /// Source file relative to the site root.
+        path: String,
+        /// Byte offset of the body (after the front matter) in the decoded file.
+        offset: u64,
+        /// 1-based line of the file on which the body starts.
+        first_line: u32,
+        /// Hash of the file's bytes when the coordinator read its front matter; a file that
+        /// changed since is refused rather than rendered with stale front matter.
+        hash: u128,
+    },
     /// A Python module to document. The worker reads and parses the file itself; user code
+
     /// is never imported or executed.
     Python {
         /// Source file relative to the site root.

@@ -63,6 +63,9 @@ pub struct OutputFile {
     pub hash: u128,
     /// Length in bytes.
     pub len: u64,
+    /// Modification time after writing, in nanoseconds since the epoch (0 when unknown):
+    /// with the length, how the cache recognises an output nobody touched since.
+    pub modified: u128,
 }
 
 /// A heading of a rendered page.

@@ -39,15 +39,17 @@ pub fn output_path(out_dir: &Path, rel: &str) -> io::Result<PathBuf> {
 pub fn write_output(out_dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<OutputFile> {
     let path = output_path(out_dir, rel)?;
     let hash = content_hash(bytes);
-    let output = OutputFile {
+    let mut output = OutputFile {
         path: rel.to_string(),
         hash,
         len: bytes.len() as u64,
+        modified: 0,
     };
     if let Ok(existing) = std::fs::metadata(&path)
         && existing.len() == bytes.len() as u64
         && std::fs::read(&path).is_ok_and(|old| content_hash(&old) == hash)
     {
+        output.modified = modified_nanos(&existing);
         return Ok(output);
     }
     let parent = path.parent().unwrap_or(out_dir);
@@ -67,8 +69,18 @@ pub fn write_output(out_dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<Outpu
         let _ = std::fs::remove_file(&temp);
     }
     result
-        .map(|()| output)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))?;
+    output.modified = std::fs::metadata(&path).map_or(0, |m| modified_nanos(&m));
+    Ok(output)
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 when unknown).
+pub fn modified_nanos(metadata: &std::fs::Metadata) -> u128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 #[cfg(test)]

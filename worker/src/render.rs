@@ -279,30 +279,16 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
 fn render_body(context: &RenderContext, page: &PageData) -> Result<RenderedBody, PageError> {
     match &page.body {
         PageBody::Markdown { text, first_line } => {
-            let mut rewriter = PageLinkRewriter::new(context, page);
-            let rendered = context.markdown.render(text, *first_line, &mut rewriter);
-            let (links, link_deps, mut warnings) = rewriter.finish();
-            warnings.extend(
-                rendered
-                    .warnings
-                    .into_iter()
-                    .map(|(line, message)| PageWarning {
-                        file: page.source_path.clone(),
-                        kind: protocol::WarningKind::Markup,
-                        line: Some(line),
-                        message,
-                    }),
-            );
-            Ok(RenderedBody {
-                html: rendered.html,
-                headings: rendered.headings,
-                anchors: rendered.anchors,
-                links,
-                link_deps,
-                plain_text: rendered.plain_text,
-                has_leading_h1: rendered.has_leading_h1,
-                warnings,
-            })
+            render_markdown(context, page, text, *first_line)
+        }
+        PageBody::MarkdownFile {
+            path,
+            offset,
+            first_line,
+            hash,
+        } => {
+            let text = read_markdown_body(context, path, *offset, *hash)?;
+            render_markdown(context, page, &text, *first_line)
         }
         PageBody::Python {
             file,
@@ -320,6 +306,81 @@ fn render_body(context: &RenderContext, page: &PageData) -> Result<RenderedBody,
         ),
         PageBody::Redirect { .. } | PageBody::Empty => Ok(RenderedBody::default()),
     }
+}
+
+/// The body of a markdown file, checked to be the file the coordinator planned with.
+fn read_markdown_body(
+    context: &RenderContext,
+    path: &str,
+    offset: u64,
+    hash: u128,
+) -> Result<String, PageError> {
+    let fail = |kind, message: String, hint: &str| PageError {
+        file: Some(path.to_string()),
+        line: None,
+        kind,
+        message,
+        hint: Some(hint.to_string()),
+    };
+    let bytes = std::fs::read(context.site_root.join(path)).map_err(|e| {
+        fail(
+            PageErrorKind::Io,
+            format!("cannot read: {e}"),
+            "check that the file is readable",
+        )
+    })?;
+    if crate::outputs::content_hash(&bytes) != hash {
+        return Err(fail(
+            PageErrorKind::Io,
+            "the file changed while the site was being built".into(),
+            "build again (the dev server does so by itself)",
+        ));
+    }
+    let text = crate::text::decode_utf8(&bytes)
+        .map_err(|(_, message)| fail(PageErrorKind::Encoding, message, "save the file as UTF-8"))?;
+    usize::try_from(offset)
+        .ok()
+        .and_then(|offset| text.get(offset..))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            fail(
+                PageErrorKind::Internal,
+                "the body offset is not in the file".into(),
+                "build again",
+            )
+        })
+}
+
+fn render_markdown(
+    context: &RenderContext,
+    page: &PageData,
+    text: &str,
+    first_line: u32,
+) -> Result<RenderedBody, PageError> {
+    let mut rewriter = PageLinkRewriter::new(context, page);
+    let rendered = context.markdown.render(text, first_line, &mut rewriter);
+    let (links, link_deps, mut warnings) = rewriter.finish();
+    warnings.extend(
+        rendered
+            .warnings
+            .into_iter()
+            .map(|(line, message)| PageWarning {
+                file: page.source_path.clone(),
+                kind: protocol::WarningKind::Markup,
+                line: Some(line),
+                message,
+            }),
+    );
+    Ok(RenderedBody {
+        html: rendered.html,
+        headings: rendered.headings,
+        anchors: rendered.anchors,
+        links,
+        link_deps,
+        plain_text: rendered.plain_text,
+        has_leading_h1: rendered.has_leading_h1,
+        warnings,
+    })
 }
 
 fn render_python(

@@ -10,6 +10,13 @@ use protocol::{
     FrameError, FromWorker, Handshake, PROTOCOL_VERSION, ToWorker, read_frame, write_frame,
 };
 use std::io::{self, BufReader, BufWriter, Write};
+use std::time::{Duration, Instant};
+
+/// A worker reports the page it starts for the first page of a batch, then only when this
+/// long has passed since its last report: a frame per page would cost a system call and a
+/// wake-up of the coordinator for every page, while a page worth watching (slow, hanging,
+/// or crashing after the others) is still reported or bracketed.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(25);
 
 /// Why the worker loop stopped abnormally.
 #[derive(Debug, thiserror::Error)]
@@ -47,8 +54,14 @@ pub fn serve_stdio() -> Result<(), ServeError> {
         match read_frame::<_, ToWorker>(&mut input)? {
             Some(ToWorker::Batch(batch)) => {
                 let mut progress_error = None;
+                let mut last_report: Option<Instant> = None;
                 let result = render_batch(&context, &batch, &mut |index| {
-                    if progress_error.is_none()
+                    let due = last_report.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL);
+                    if due {
+                        last_report = Some(Instant::now());
+                    }
+                    if due
+                        && progress_error.is_none()
                         && let Err(e) = send(
                             &mut output,
                             &FromWorker::PageStarted {

@@ -46,38 +46,13 @@ pub use store::{CACHE_DIR, CacheStore, remove};
 pub struct CachedPage {
     /// The fingerprint it was rendered with.
     pub fingerprint: u128,
-    /// What its worker reported.
+    /// What its worker reported. Each output carries its size and modification time when
+    /// written: an output rewritten since (by an interrupted build, or by hand) no longer
+    /// matches, so the page is rendered again.
     pub result: RenderedPage,
-    /// Modification time of each output when the cache was written (nanoseconds since the
-    /// epoch), parallel to `result.outputs`: an output rewritten since (by an interrupted
-    /// build, or by hand) no longer matches, so the page is rendered again.
-    pub output_mtimes: Vec<u128>,
 }
 
-/// Modification time of a file in nanoseconds since the epoch (0 when unknown).
-pub fn mtime_nanos(metadata: &std::fs::Metadata) -> u128 {
-    metadata
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
-}
-
-impl CachedPage {
-    /// An entry for a page just rendered: stats its outputs for their modification times.
-    pub fn new(fingerprint: u128, result: RenderedPage, out_dir: &Path) -> CachedPage {
-        let output_mtimes = result
-            .outputs
-            .iter()
-            .map(|o| std::fs::metadata(out_dir.join(&o.path)).map_or(0, |m| mtime_nanos(&m)))
-            .collect();
-        CachedPage {
-            fingerprint,
-            result,
-            output_mtimes,
-        }
-    }
-}
+pub use worker::outputs::modified_nanos as mtime_nanos;
 
 /// A shard's cache file.
 #[derive(Debug, Default, Deserialize)]
@@ -320,10 +295,9 @@ pub fn check_fresh(
             });
         }
     }
-    for (position, output) in cached.result.outputs.iter().enumerate() {
-        let recorded = cached.output_mtimes.get(position).copied();
+    for output in &cached.result.outputs {
         let intact = std::fs::metadata(out_dir.join(&output.path))
-            .is_ok_and(|m| m.len() == output.len && Some(mtime_nanos(&m)) == recorded);
+            .is_ok_and(|m| m.len() == output.len && mtime_nanos(&m) == output.modified);
         if !intact {
             return Err(StaleReason::OutputChanged {
                 path: output.path.clone(),
@@ -358,13 +332,7 @@ impl<'a> NextCache<'a> {
             page.result
                 .outputs
                 .iter()
-                .zip(
-                    page.output_mtimes
-                        .iter()
-                        .copied()
-                        .chain(std::iter::repeat(0)),
-                )
-                .map(|(o, mtime)| (o.path.clone(), o.len, mtime))
+                .map(|o| (o.path.clone(), o.len, o.modified))
         })
     }
 
@@ -482,7 +450,6 @@ mod tests {
                 title: "A".into(),
                 ..Default::default()
             },
-            output_mtimes: Vec::new(),
         };
         next.insert(
             ShardId("s".into()),

@@ -18,7 +18,6 @@ use protocol::TemplateSource;
 use std::path::{Path, PathBuf};
 
 pub use python::PythonModule;
-pub use walk::read_body;
 
 /// Everything the build knows about a site before planning.
 #[derive(Debug)]

@@ -182,30 +182,6 @@ fn read_page(
     })
 }
 
-/// Re-reads a page's body for dispatch. If the file changed since discovery, it is parsed
-/// again so the page renders what is on disk now.
-pub fn read_body(root: &Path, page: &SourcePage) -> Result<(String, u32), PageError> {
-    let path = root.join(&page.rel_path);
-    let fail = |kind, message: String| PageError {
-        file: Some(page.rel_path.clone()),
-        line: None,
-        kind,
-        message,
-        hint: None,
-    };
-    let bytes =
-        std::fs::read(&path).map_err(|e| fail(PageErrorKind::Io, format!("cannot read: {e}")))?;
-    let text = worker::decode_utf8(&bytes).map_err(|(_, m)| fail(PageErrorKind::Encoding, m))?;
-    if worker::outputs::content_hash(&bytes) == page.hash
-        && let Some(body) = text.get(page.body_offset..)
-    {
-        return Ok((body.to_string(), page.body_first_line));
-    }
-    let parsed =
-        front_matter::parse(text).map_err(|e| fail(PageErrorKind::FrontMatter, e.message))?;
-    Ok((parsed.body.to_string(), parsed.body_first_line))
-}
-
 /// User templates from `templates/`.
 pub(super) fn templates(site: &mut Site) {
     let dir = site.root.join("templates");

@@ -140,13 +140,16 @@ pub fn build_in(
             None
         }
     };
-    let recorded = match (&store, options.use_cache) {
-        (Some(store), true) => cache::read_summary(store).unwrap_or_default(),
-        _ => cache::ManifestSummary::default(),
-    };
+    // The binary's recorded identity is used even with --no-cache: it describes the
+    // executable, not the site.
+    let recorded = store
+        .as_ref()
+        .and_then(cache::read_summary)
+        .unwrap_or_default();
     if let Some(fast) = recorded
         .fast_path
         .as_ref()
+        .filter(|_| options.use_cache)
         .filter(|f| f.signature == signature)
         && fast.outputs_intact(&out_dir)
     {
@@ -239,7 +242,7 @@ pub fn build_in(
         fresh_from_cache.len(),
         stale.len()
     );
-    let outcome = if stale.is_empty() {
+    let mut outcome = if stale.is_empty() {
         RenderOutcome::default()
     } else {
         let request = RenderRequest {
@@ -258,7 +261,6 @@ pub fn build_in(
     report.worker_peak_rss = outcome.worker_peak_rss;
 
     let mut shards = ShardStats::default();
-    let mut merged = Vec::with_capacity(plan.pages.len());
     let mut failed = Vec::new();
     let mut next_cache = NextCache::default();
     // A page that could not even be planned (broken front matter, a clashing URL) keeps its
@@ -272,44 +274,41 @@ pub fn build_in(
             );
         }
     }
-
-    let mut timings = Vec::new();
     for &(index, cached) in &fresh_from_cache {
         let planned = &plan.pages[index];
         report.cached.add(planned.kind);
         shards.add(&plan.shards[index], Counted::Cached);
         report_warnings(&mut report, &cached.result.warnings, options.strict);
-        merged.push(MergedPage {
-            index,
-            rendered: &cached.result,
-        });
         next_cache.insert(
             plan.shards[index].clone(),
             planned.id.clone(),
             Cow::Borrowed(cached),
         );
     }
-    for (index, result) in &outcome.results {
-        let (index, planned) = (*index, &plan.pages[*index]);
+    // Fresh results are moved into their cache entries, not copied.
+    let mut fresh: Vec<(usize, CachedPage)> = Vec::with_capacity(outcome.results.len());
+    let mut timings = Vec::new();
+    for (index, result) in std::mem::take(&mut outcome.results) {
+        let planned = &plan.pages[index];
         timings.push((result.elapsed_micros, planned.id.to_string()));
         shards.add(
             &plan.shards[index],
             Counted::Rendered(result.elapsed_micros),
         );
-        match &result.outcome {
+        match result.outcome {
             Ok(rendered) => {
                 report.rendered.add(planned.kind);
                 report_warnings(&mut report, &rendered.warnings, options.strict);
-                merged.push(MergedPage { index, rendered });
-                let entry = CachedPage::new(fingerprints[index], rendered.clone(), &out_dir);
-                next_cache.insert(
-                    plan.shards[index].clone(),
-                    planned.id.clone(),
-                    Cow::Owned(entry),
-                );
+                fresh.push((
+                    index,
+                    CachedPage {
+                        fingerprint: fingerprints[index],
+                        result: rendered,
+                    },
+                ));
             }
             Err(error) => {
-                report.errors.push(Diagnostic::from(error));
+                report.errors.push(Diagnostic::from(&error));
                 report.failed_pages.push(planned.id.to_string());
                 failed.push(index);
                 // Keep the last good version of the page, published and cached.
@@ -323,8 +322,6 @@ pub fn build_in(
             }
         }
     }
-    merged.sort_by_key(|page| page.index);
-    report.outputs = merged.iter().map(|page| page.rendered.outputs.len()).sum();
     timings.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     report.slowest = timings
         .into_iter()
@@ -332,70 +329,100 @@ pub fn build_in(
         .map(|(micros, id)| (id, micros))
         .collect();
     report.shards = shards.into_report();
+    let previous_outputs = previous.outputs_in(&out_dir);
+    // What a dev server must tell open pages: outputs written with new bytes (and, below,
+    // outputs removed).
+    let mut changed: Vec<String> = fresh
+        .iter()
+        .flat_map(|(_, entry)| entry.result.outputs.iter())
+        .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
+        .map(|o| o.path.clone())
+        .collect();
 
     let stopped_early = options.fail_fast && !report.errors.is_empty();
     let mut site_outputs = Vec::new();
-    if !stopped_early {
-        phases.done("collect");
-        let previous_llm: Option<LlmIndex> = match (&store, options.use_cache) {
-            (Some(store), true) => store.read_named(LLM_INDEX).ok().flatten(),
-            _ => None,
-        };
-        match merge::merge(
-            &site,
-            &plan,
-            &merged,
-            &failed,
-            &out_dir,
-            previous_llm.as_ref(),
-        ) {
-            Ok(merge_outcome) => {
-                if let (Some(store), Some(index)) = (&store, &merge_outcome.llm_index)
-                    && let Err(e) = store.write_named(LLM_INDEX, index)
-                {
-                    tracing::warn!("cannot save the llm-full.txt index: {e}");
+    {
+        let mut merged: Vec<MergedPage<'_>> = fresh_from_cache
+            .iter()
+            .map(|&(index, cached)| MergedPage {
+                index,
+                rendered: &cached.result,
+            })
+            .chain(fresh.iter().map(|(index, entry)| MergedPage {
+                index: *index,
+                rendered: &entry.result,
+            }))
+            .collect();
+        merged.sort_by_key(|page| page.index);
+        report.outputs = merged.iter().map(|page| page.rendered.outputs.len()).sum();
+        if !stopped_early {
+            phases.done("collect");
+            let previous_llm: Option<LlmIndex> = match (&store, options.use_cache) {
+                (Some(store), true) => store.read_named(LLM_INDEX).ok().flatten(),
+                _ => None,
+            };
+            match merge::merge(
+                &site,
+                &plan,
+                &merged,
+                &failed,
+                &out_dir,
+                previous_llm.as_ref(),
+            ) {
+                Ok(merge_outcome) => {
+                    if let (Some(store), Some(index)) = (&store, &merge_outcome.llm_index)
+                        && let Err(e) = store.write_named(LLM_INDEX, index)
+                    {
+                        tracing::warn!("cannot save the llm-full.txt index: {e}");
+                    }
+                    report.outputs += merge_outcome.outputs.len();
+                    site_outputs = merge_outcome.outputs;
+                    if options.strict {
+                        report.errors.extend(merge_outcome.link_problems);
+                    } else {
+                        report.warnings.extend(merge_outcome.link_problems);
+                    }
                 }
-                report.outputs += merge_outcome.outputs.len();
-                site_outputs = merge_outcome.outputs;
-                if options.strict {
-                    report.errors.extend(merge_outcome.link_problems);
-                } else {
-                    report.warnings.extend(merge_outcome.link_problems);
-                }
+                Err(e) => report.errors.push(Diagnostic {
+                    file: None,
+                    line: None,
+                    message: format!("writing site-wide files failed: {e}"),
+                    hint: Some(
+                        "check that the output directory is writable and the disk is not full"
+                            .into(),
+                    ),
+                }),
             }
-            Err(e) => report.errors.push(Diagnostic {
-                file: None,
-                line: None,
-                message: format!("writing site-wide files failed: {e}"),
-                hint: Some(
-                    "check that the output directory is writable and the disk is not full".into(),
-                ),
-            }),
+            phases.done("merge");
         }
+    }
+    for (index, entry) in fresh {
+        next_cache.insert(
+            plan.shards[index].clone(),
+            plan.pages[index].id.clone(),
+            Cow::Owned(entry),
+        );
+    }
+    if !stopped_early {
         let current: HashSet<&str> = next_cache
             .outputs()
             .chain(site_outputs.iter().map(|o| o.path.as_str()))
             .collect();
-        phases.done("merge");
-        let previous_outputs = previous.outputs_in(&out_dir);
         let removed =
             cache::remove_stale_outputs(&out_dir, previous_outputs.keys().copied(), &current);
         if !removed.is_empty() {
             tracing::info!("removed {} stale output files", removed.len());
         }
-        // What a dev server must tell open pages: outputs written with new bytes, and
-        // outputs removed.
-        let rewritten = outcome
-            .results
-            .iter()
-            .filter_map(|(_, result)| result.outcome.as_ref().ok())
-            .flat_map(|rendered| rendered.outputs.iter())
-            .chain(&site_outputs)
-            .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
-            .map(|o| o.path.clone());
-        report.changed_outputs = rewritten.chain(removed).collect();
-        report.changed_outputs.sort();
-        report.changed_outputs.dedup();
+        changed.extend(
+            site_outputs
+                .iter()
+                .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
+                .map(|o| o.path.clone()),
+        );
+        changed.extend(removed);
+        changed.sort();
+        changed.dedup();
+        report.changed_outputs = changed;
     }
     // Written even after --fail-fast: the pages rendered so far replaced their outputs, and
     // the cache must describe what is on disk.
@@ -403,11 +430,11 @@ pub fn build_in(
         signature,
         outputs: next_cache
             .output_records()
-            .chain(site_outputs.iter().map(|o| {
-                let mtime =
-                    std::fs::metadata(out_dir.join(&o.path)).map_or(0, |m| cache::mtime_nanos(&m));
-                (o.path.clone(), o.len, mtime)
-            }))
+            .chain(
+                site_outputs
+                    .iter()
+                    .map(|o| (o.path.clone(), o.len, o.modified)),
+            )
             .collect(),
         summary: CachedSummary {
             pages: [

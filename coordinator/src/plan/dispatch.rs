@@ -1,8 +1,10 @@
-//! Turning a planned page into the [`PageData`] a worker renders. Markdown bodies are read
-//! from disk here, at dispatch, so the coordinator never holds the site's sources in memory.
+//! Turning a planned page into the [`PageData`] a worker renders. Sources are not read
+//! here: a page names its file (with the body's offset and the file's hash) and the worker
+//! reads it, so the coordinator never holds or copies the site's sources, and reading is
+//! spread over the workers.
 
 use super::{BuildPlan, Origin};
-use crate::discover::{Site, read_body};
+use crate::discover::Site;
 use protocol::{NavLink, PageBody, PageData, PageError};
 
 /// The worker's view of plan page `index`.
@@ -11,10 +13,14 @@ pub fn page_data(plan: &BuildPlan, site: &Site, index: usize) -> Result<PageData
     let (source_path, body) = match &page.origin {
         Origin::Content(i) => {
             let source = &site.pages[*i];
-            let (text, first_line) = read_body(&site.root, source)?;
             (
                 Some(source.rel_path.clone()),
-                PageBody::Markdown { text, first_line },
+                PageBody::MarkdownFile {
+                    path: source.rel_path.clone(),
+                    offset: source.body_offset as u64,
+                    first_line: source.body_first_line,
+                    hash: source.hash,
+                },
             )
         }
         Origin::Module(i) => {

@@ -7,10 +7,11 @@
 //! page timeouts and worker memory.
 //!
 //! A worker that dies (any signal, a non-zero exit, its pipe closing, a page over
-//! `--page-timeout`, memory over the ceiling) is replaced and its batch is split around the
-//! page it was rendering (workers report each page as they start it): the pages before and
-//! after are retried as they were, the page itself alone. A page that brings down a worker
-//! twice is reported as failed with the reason and the build goes on.
+//! `--page-timeout`, memory over the ceiling) is replaced and its batch is split: workers
+//! report the page they start at intervals, so the pages before the last report are
+//! retried as they were and the rest are split in halves until the culprit is alone. A page
+//! that brings down a worker twice on its own is reported as failed with the reason and
+//! the build goes on.
 
 use super::process::{ExitReason, WorkerEvent, WorkerEventKind, WorkerProcess};
 use super::sizing::{self, SizingInput};
@@ -310,6 +311,7 @@ impl Supervisor<'_> {
     }
 
     fn run(&mut self) {
+        let mut last_watchdog = Instant::now();
         while self.work_left() {
             self.dispatch();
             if !self.work_left() {
@@ -330,7 +332,12 @@ impl Supervisor<'_> {
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
-            self.watchdog();
+            // Once per tick, not per event: reading every busy worker's memory after each
+            // of thousands of page events would cost more than the pages.
+            if last_watchdog.elapsed() >= TICK {
+                self.watchdog();
+                last_watchdog = Instant::now();
+            }
         }
         if !self.queue.is_empty() && !self.stop_scheduling {
             let message = self
@@ -612,31 +619,32 @@ impl Supervisor<'_> {
             .any(|s| matches!(s.state, SlotState::Busy(_)))
     }
 
-    /// Splits a crashed batch around the page being rendered: the others are retried as
-    /// they were, the page alone; a page that crashed twice fails with the reason.
+    /// Splits a crashed batch around the pages the worker may have died on. Workers report
+    /// page starts at intervals, so the last report says the culprit is that page or a later
+    /// one: pages before it are retried as they were; the suspects are split in halves until
+    /// one is alone, and a page that crashes a worker twice on its own fails with the reason.
     fn requeue_after_crash(&mut self, in_flight: InFlight, reason: &ExitReason) {
         let InFlight { pages, current, .. } = in_flight;
-        let culprit_at = match (current, pages.len()) {
-            (Some(at), _) => at,
-            (None, 1) => 0,
-            (None, _) => {
-                // Died before starting any page: split in halves until the culprit is alone.
-                let (left, right) = pages.split_at(pages.len() / 2);
-                self.queue.push_front(PendingBatch {
-                    pages: right.to_vec(),
-                });
-                self.queue.push_front(PendingBatch {
-                    pages: left.to_vec(),
-                });
-                return;
-            }
-        };
-        let culprit = pages[culprit_at];
-        if culprit_at + 1 < pages.len() {
+        let first_suspect = current.unwrap_or(0).min(pages.len().saturating_sub(1));
+        if first_suspect > 0 {
             self.queue.push_front(PendingBatch {
-                pages: pages[culprit_at + 1..].to_vec(),
+                pages: pages[..first_suspect].to_vec(),
             });
         }
+        let suspects = &pages[first_suspect..];
+        if suspects.len() > 1 {
+            let (left, right) = suspects.split_at(suspects.len() / 2);
+            self.queue.push_front(PendingBatch {
+                pages: right.to_vec(),
+            });
+            self.queue.push_front(PendingBatch {
+                pages: left.to_vec(),
+            });
+            return;
+        }
+        let Some(&culprit) = suspects.first() else {
+            return;
+        };
         let crashes = self.crashes.entry(culprit).or_insert(0);
         *crashes += 1;
         if *crashes >= CRASHES_TO_ISOLATE {
@@ -664,11 +672,6 @@ impl Supervisor<'_> {
         } else {
             self.queue.push_front(PendingBatch {
                 pages: vec![culprit],
-            });
-        }
-        if culprit_at > 0 {
-            self.queue.push_front(PendingBatch {
-                pages: pages[..culprit_at].to_vec(),
             });
         }
     }
