@@ -88,7 +88,7 @@ pub struct ParsedPage {
 
 /// What an earlier build already learned about files that have not changed since (same
 /// path, size and modification time), so discovery need not read and parse them again.
-pub trait KnownFiles {
+pub trait KnownFiles: Sync {
     /// A markdown file's parse.
     fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage>;
     /// A Python module's content hash.

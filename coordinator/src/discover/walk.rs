@@ -33,7 +33,16 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
 }
 
-/// Markdown pages and content assets.
+/// A markdown file found by the walk, to be read.
+struct FoundMarkdown {
+    path: PathBuf,
+    rel_path: String,
+    inner: String,
+    root: ContentRoot,
+    /// Size and modification time, to recognise a file an earlier build parsed.
+    stamp: Option<(u64, u128)>,
+}
+
 /// Markdown pages into `site.pages`; returns the other files with their content root,
 /// to be placed once the versions are known.
 pub(super) fn content(
@@ -42,6 +51,7 @@ pub(super) fn content(
     known: &dyn KnownFiles,
 ) -> Vec<(ContentRoot, String, PathBuf)> {
     let mut assets = Vec::new();
+    let mut markdown: Vec<FoundMarkdown> = Vec::new();
     let content_dir_name = site.content_dir();
     let content_dir = site.root.join(&content_dir_name);
     if !content_dir.is_dir() {
@@ -94,31 +104,63 @@ pub(super) fn content(
             .metadata()
             .ok()
             .map(|m| (m.len(), crate::cache::mtime_nanos(&m)));
-        let remembered = stamp.and_then(|(len, mtime)| {
-            known
-                .page(&rel_path, len, mtime)
-                .map(|parsed| (parsed, len, mtime))
+        markdown.push(FoundMarkdown {
+            path: path.to_path_buf(),
+            rel_path,
+            inner,
+            root,
+            stamp,
         });
-        let page = match remembered {
-            Some((parsed, len, mtime)) => Ok(SourcePage {
-                rel_path: rel_path.clone(),
-                content_path: inner,
+    }
+    // Reading and parsing front matter is most of discovery: spread it over all cores,
+    // keeping the walk's (sorted) order.
+    let pages = crate::parallel::par_map(
+        markdown.len(),
+        |i| {
+            let FoundMarkdown {
+                path,
+                rel_path,
+                inner,
                 root,
-                front_matter: parsed.front_matter,
-                heading_title: parsed.heading_title,
-                body_offset: parsed.body_offset,
-                body_first_line: parsed.body_first_line,
-                hash: parsed.hash,
-                len,
-                mtime,
-            }),
-            None => read_page(path, rel_path.clone(), inner, root),
-        };
+                stamp,
+            } = &markdown[i];
+            let remembered = stamp.and_then(|(len, mtime)| {
+                known
+                    .page(rel_path, len, mtime)
+                    .map(|parsed| (parsed, len, mtime))
+            });
+            match remembered {
+                Some((parsed, len, mtime)) => Ok(SourcePage {
+                    rel_path: rel_path.clone(),
+                    content_path: inner.clone(),
+                    root: root.clone(),
+                    front_matter: parsed.front_matter,
+                    heading_title: parsed.heading_title,
+                    body_offset: parsed.body_offset,
+                    body_first_line: parsed.body_first_line,
+                    hash: parsed.hash,
+                    len,
+                    mtime,
+                }),
+                None => read_page(path, rel_path.clone(), inner.clone(), root.clone()),
+            }
+        },
+        |i| {
+            Err(PageError {
+                file: Some(markdown[i].rel_path.clone()),
+                line: None,
+                kind: PageErrorKind::Internal,
+                message: "internal error while reading the page".into(),
+                hint: Some("this is a bug in ssg-coord; please report it".into()),
+            })
+        },
+    );
+    for (page, FoundMarkdown { rel_path, .. }) in pages.into_iter().zip(&markdown) {
         match page {
             Ok(page) if page.front_matter.draft && !include_drafts => {}
             Ok(page) => site.pages.push(page),
             Err(error) => site.failures.push(PageFailure {
-                id: PageId::content(&rel_path),
+                id: PageId::content(rel_path),
                 kind: PageKind::Content,
                 error,
             }),

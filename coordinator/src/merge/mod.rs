@@ -51,11 +51,29 @@ pub fn merge(
 ) -> io::Result<MergeOutcome> {
     let config = &site.config;
     let mut outcome = MergeOutcome::default();
+    // The site-wide artifacts and the copies of assets do not depend on each other: write
+    // them side by side.
+    let artifacts = std::thread::scope(|scope| -> io::Result<_> {
+        let artifacts = scope.spawn(|| write_artifacts(config, plan, pages, out_dir, previous_llm));
+        copy_assets(site, out_dir, &mut outcome.outputs)?;
+        artifacts.join().unwrap_or_else(|_| {
+            Err(io::Error::other(
+                "writing the site-wide files failed (a bug)",
+            ))
+        })
+    })?;
+    let (artifacts, llm_index) = artifacts;
+    outcome.outputs.extend(artifacts);
+    outcome.llm_index = llm_index;
+    check_links(site, plan, pages, failed, &mut outcome);
+    outcome.outputs.sort();
+    Ok(outcome)
+}
 
+/// Theme assets and the site's static and content files.
+fn copy_assets(site: &Site, out_dir: &Path, outputs: &mut Vec<OutputFile>) -> io::Result<()> {
     for (path, bytes) in worker::theme_assets() {
-        outcome
-            .outputs
-            .push(worker::outputs::write_output(out_dir, &path, &bytes)?);
+        outputs.push(worker::outputs::write_output(out_dir, &path, &bytes)?);
     }
     for asset in &site.assets {
         let bytes = std::fs::read(&asset.source).map_err(|e| {
@@ -64,16 +82,23 @@ pub fn merge(
                 format!("cannot read {}: {e}", asset.source.display()),
             )
         })?;
-        outcome.outputs.push(worker::outputs::write_output(
+        outputs.push(worker::outputs::write_output(
             out_dir,
             &asset.output_path,
             &bytes,
         )?);
     }
-    let (artifacts, llm_index) = write_artifacts(config, plan, pages, out_dir, previous_llm)?;
-    outcome.outputs.extend(artifacts);
-    outcome.llm_index = llm_index;
+    Ok(())
+}
 
+/// The link check over every page, once every output is known.
+fn check_links(
+    site: &Site,
+    plan: &BuildPlan,
+    pages: &[MergedPage<'_>],
+    failed: &[usize],
+    outcome: &mut MergeOutcome,
+) {
     let mut targets = LinkTargets::default();
     for page in pages {
         targets.add_page(&plan.pages[page.index].url, &page.rendered.anchors);
@@ -93,8 +118,6 @@ pub fn merge(
             .link_problems
             .extend(links::check_page(&targets, source, &page.rendered.links));
     }
-    outcome.outputs.sort();
-    Ok(outcome)
 }
 
 fn plan_source<'a>(site: &'a Site, plan: &BuildPlan, index: usize) -> Option<&'a str> {
@@ -112,11 +135,11 @@ fn write_artifacts(
     out_dir: &Path,
     previous_llm: Option<&llm_full::LlmIndex>,
 ) -> io::Result<(Vec<OutputFile>, Option<llm_full::LlmIndex>)> {
-    let mut outputs = Vec::new();
-    let mut llm_index = None;
     let planned = |page: &MergedPage<'_>| &plan.pages[page.index];
-
-    if config.outputs.sitemap && config.outputs.html {
+    let sitemap = || -> io::Result<Vec<OutputFile>> {
+        if !(config.outputs.sitemap && config.outputs.html) {
+            return Ok(Vec::new());
+        }
         let entries: Vec<sitemap::SitemapEntry> = pages
             .iter()
             .filter(|p| planned(p).in_sitemap())
@@ -129,9 +152,12 @@ fn write_artifacts(
                     .map(|d| d.chars().take(10).collect()),
             })
             .collect();
-        outputs.extend(sitemap::write_sitemap(out_dir, &config.base_url, &entries)?);
-    }
-    if config.outputs.search_index {
+        sitemap::write_sitemap(out_dir, &config.base_url, &entries)
+    };
+    let search = || -> io::Result<Vec<OutputFile>> {
+        if !config.outputs.search_index {
+            return Ok(Vec::new());
+        }
         let entries: Vec<search::SearchEntry> = pages
             .iter()
             .filter(|p| planned(p).is_document())
@@ -153,9 +179,12 @@ fn write_artifacts(
                 }
             })
             .collect();
-        outputs.push(search::write_search_index(out_dir, &entries)?);
-    }
-    if config.outputs.rss {
+        Ok(vec![search::write_search_index(out_dir, &entries)?])
+    };
+    let feed = || -> io::Result<Vec<OutputFile>> {
+        if !config.outputs.rss {
+            return Ok(Vec::new());
+        }
         let items: Vec<rss::FeedItem> = pages
             .iter()
             .filter(|p| matches!(planned(p).origin, Origin::Content(_)))
@@ -175,9 +204,12 @@ fn write_artifacts(
             description: config.description.as_deref(),
             language: &config.language,
         };
-        outputs.push(rss::write_rss(out_dir, &channel, &items)?);
-    }
-    if config.outputs.llm_full && config.outputs.txt {
+        Ok(vec![rss::write_rss(out_dir, &channel, &items)?])
+    };
+    let llm = || -> io::Result<(Vec<OutputFile>, Option<llm_full::LlmIndex>)> {
+        if !(config.outputs.llm_full && config.outputs.txt) {
+            return Ok((Vec::new(), None));
+        }
         let llm_pages: Vec<llm_full::LlmPage> = pages
             .iter()
             .filter(|p| planned(p).is_document())
@@ -202,8 +234,18 @@ fn write_artifacts(
             &llm_pages,
             previous_llm,
         )?;
-        outputs.push(output);
-        llm_index = Some(index);
-    }
-    Ok((outputs, llm_index))
+        Ok((vec![output], Some(index)))
+    };
+    // Each file is independent of the others: write them side by side.
+    std::thread::scope(|scope| {
+        let failed = || Err(io::Error::other("writing a site-wide file failed (a bug)"));
+        let sitemap = scope.spawn(sitemap);
+        let search = scope.spawn(search);
+        let feed = scope.spawn(feed);
+        let (mut outputs, llm_index) = llm()?;
+        for writer in [sitemap, search, feed] {
+            outputs.extend(writer.join().unwrap_or_else(|_| failed())?);
+        }
+        Ok((outputs, llm_index))
+    })
 }
