@@ -110,6 +110,8 @@ pub struct WorkerProcess {
     stdin: Option<BufWriter<ChildStdin>>,
     /// Set when the supervisor kills it, so the exit is reported for what it was.
     pub kill_reason: Option<ExitReason>,
+    /// When it was started, to log how long a worker takes to become ready.
+    pub started: Instant,
 }
 
 impl WorkerProcess {
@@ -120,6 +122,7 @@ impl WorkerProcess {
         log_filter: &str,
         events: Sender<WorkerEvent>,
     ) -> io::Result<WorkerProcess> {
+        let started = Instant::now();
         let exe = std::env::current_exe()?;
         let mut child = Command::new(exe)
             .arg("worker")
@@ -167,6 +170,7 @@ impl WorkerProcess {
             child,
             stdin: Some(BufWriter::with_capacity(1 << 16, stdin)),
             kill_reason: None,
+            started,
         })
     }
 

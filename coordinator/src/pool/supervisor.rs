@@ -71,8 +71,12 @@ enum SlotState {
     Starting,
     /// Waiting for a batch.
     Idle,
-    /// Rendering.
-    Busy(InFlight),
+    /// Rendering `rendering`, with `next` already sent behind it so the worker never waits
+    /// for the coordinator between batches.
+    Busy {
+        rendering: InFlight,
+        next: Option<InFlight>,
+    },
     /// No process (the pool shrank, or there is nothing left to do).
     Empty,
 }
@@ -81,6 +85,8 @@ struct Slot {
     process: Option<WorkerProcess>,
     generation: u64,
     state: SlotState,
+    /// Over its memory ceiling: it gets no further batch and is recycled once idle.
+    draining: bool,
 }
 
 /// Worker processes that outlive a build: a dev server keeps one across rebuilds, so
@@ -184,6 +190,7 @@ impl ProcessPool {
                     process: None,
                     generation: 0,
                     state: SlotState::Empty,
+                    draining: false,
                 });
                 supervisor.start_worker(slot);
             }
@@ -273,6 +280,7 @@ impl Supervisor<'_> {
     fn start_worker(&mut self, slot: usize) {
         let generation = self.pool.slots[slot].generation + 1;
         self.pool.slots[slot].generation = generation;
+        self.pool.slots[slot].draining = false;
         match WorkerProcess::spawn(
             slot,
             generation,
@@ -297,7 +305,7 @@ impl Supervisor<'_> {
         self.pool
             .slots
             .iter()
-            .filter(|s| matches!(s.state, SlotState::Busy(_) | SlotState::Starting))
+            .filter(|s| matches!(s.state, SlotState::Busy { .. } | SlotState::Starting))
             .count()
     }
 
@@ -307,7 +315,7 @@ impl Supervisor<'_> {
                 .pool
                 .slots
                 .iter()
-                .any(|s| matches!(s.state, SlotState::Busy(_)))
+                .any(|s| matches!(s.state, SlotState::Busy { .. }))
     }
 
     fn run(&mut self) {
@@ -348,17 +356,35 @@ impl Supervisor<'_> {
         }
     }
 
-    /// Sends the next batches to idle workers.
+    /// Sends the next batches: first one to each idle worker, then a second one behind the
+    /// batch of each busy worker, so that a worker finishing a batch starts the next at once
+    /// instead of waiting for the coordinator to receive its results and answer (a round
+    /// trip that, with every core rendering, can wait for a time slice). No batch is sent
+    /// ahead while fewer batches than workers remain: at the end of a build the last ones
+    /// go to whichever worker is free first.
     fn dispatch(&mut self) {
+        if self.stop_scheduling || self.fatal.is_some() {
+            return;
+        }
         for slot in 0..self.pool.slots.len() {
-            if !matches!(self.pool.slots[slot].state, SlotState::Idle)
-                || self.stop_scheduling
-                || self.fatal.is_some()
+            if !matches!(self.pool.slots[slot].state, SlotState::Idle) {
+                continue;
+            }
+            let Some(batch) = self.queue.pop_front() else {
+                return;
+            };
+            self.send_batch(slot, batch);
+        }
+        for slot in 0..self.pool.slots.len() {
+            let slot_state = &self.pool.slots[slot];
+            if slot_state.draining
+                || !matches!(slot_state.state, SlotState::Busy { next: None, .. })
+                || self.queue.len() < self.live_workers()
             {
                 continue;
             }
             let Some(batch) = self.queue.pop_front() else {
-                break;
+                return;
             };
             self.send_batch(slot, batch);
         }
@@ -400,12 +426,22 @@ impl Supervisor<'_> {
         };
         // A failed write means the worker is dying; its Closed event requeues the batch.
         let _ = process.send(&message);
-        self.pool.slots[slot].state = SlotState::Busy(InFlight {
+        let in_flight = InFlight {
             id,
             pages: sent,
             current: None,
             since: Instant::now(),
-        });
+        };
+        let state = &mut self.pool.slots[slot].state;
+        match state {
+            SlotState::Busy { next, .. } => *next = Some(in_flight),
+            _ => {
+                *state = SlotState::Busy {
+                    rendering: in_flight,
+                    next: None,
+                }
+            }
+        }
     }
 
     fn record(&mut self, index: usize, result: PageResult) {
@@ -444,12 +480,23 @@ impl Supervisor<'_> {
                 }
                 let frame = std::mem::take(&mut self.setup_frame);
                 if let Some(process) = self.pool.slots[slot].process.as_mut() {
+                    tracing::debug!(
+                        "worker {slot}: hello after {:.1} ms",
+                        process.started.elapsed().as_secs_f64() * 1e3
+                    );
                     let _ = process.send_bytes(&frame);
                 }
                 self.setup_frame = frame;
             }
             WorkerEventKind::Message(FromWorker::Ready) => {
+                if let Some(process) = &self.pool.slots[slot].process {
+                    tracing::debug!(
+                        "worker {slot}: ready after {:.1} ms",
+                        process.started.elapsed().as_secs_f64() * 1e3
+                    );
+                }
                 self.startup_failures = 0;
+
                 self.pool.slots[slot].state = SlotState::Idle;
                 self.progress.worker_line(slot, "idle");
             }
@@ -458,7 +505,10 @@ impl Supervisor<'_> {
             }
             WorkerEventKind::Message(FromWorker::PageStarted { batch, index }) => {
                 let page = match &mut self.pool.slots[slot].state {
-                    SlotState::Busy(in_flight) if in_flight.id == batch => {
+                    SlotState::Busy {
+                        rendering: in_flight,
+                        ..
+                    } if in_flight.id == batch => {
                         in_flight.current = Some(index as usize);
                         in_flight.since = Instant::now();
                         in_flight.pages.get(index as usize).copied()
@@ -478,11 +528,21 @@ impl Supervisor<'_> {
     }
 
     fn batch_done(&mut self, slot: usize, result: protocol::ShardResult) {
-        let SlotState::Busy(in_flight) =
-            std::mem::replace(&mut self.pool.slots[slot].state, SlotState::Idle)
+        let SlotState::Busy {
+            rendering: in_flight,
+            next,
+        } = std::mem::replace(&mut self.pool.slots[slot].state, SlotState::Idle)
         else {
             return;
         };
+        if let Some(mut next) = next {
+            // The worker went straight on to it: its timeout starts now.
+            next.since = Instant::now();
+            self.pool.slots[slot].state = SlotState::Busy {
+                rendering: next,
+                next: None,
+            };
+        }
         self.pool.peak_rss = self.pool.peak_rss.max(result.worker_peak_rss);
         let mut answers: HashMap<protocol::PageId, PageResult> = result
             .pages
@@ -504,23 +564,26 @@ impl Supervisor<'_> {
             });
             self.record(index, page_result);
         }
-        self.progress.worker_line(slot, "idle");
         self.resize_from_measurements(slot);
-        if !matches!(self.pool.slots[slot].state, SlotState::Idle) {
-            return;
-        }
         // Recycle a worker that has grown past its ceiling, between batches.
         let rss = self.pool.slots[slot]
             .process
             .as_ref()
             .and_then(WorkerProcess::rss)
             .unwrap_or(0);
-        if rss > self.pool.ceiling {
+        let this = &mut self.pool.slots[slot];
+        this.draining |= rss > self.pool.ceiling;
+        match this.state {
+            SlotState::Idle => self.progress.worker_line(slot, "idle"),
+            // Busy with the batch sent behind this one: it is sent nothing more while
+            // draining, and recycled once idle.
+            _ => return,
+        }
+        if this.draining {
             tracing::info!(
                 "worker {slot}: recycling it, resident {} is over its ceiling",
                 sizing::human_bytes(rss)
             );
-
             if let Some(process) = self.pool.slots[slot].process.take() {
                 process.shutdown(EXIT_GRACE);
             }
@@ -549,7 +612,7 @@ impl Supervisor<'_> {
             per_worker,
         });
         let live = self.live_workers();
-        if decision.workers < live {
+        if decision.workers < live && matches!(self.pool.slots[slot].state, SlotState::Idle) {
             tracing::info!("shrinking the pool, measured {decision}");
             if let Some(process) = self.pool.slots[slot].process.take() {
                 process.shutdown(EXIT_GRACE);
@@ -563,6 +626,7 @@ impl Supervisor<'_> {
                     process: None,
                     generation: 0,
                     state: SlotState::Empty,
+                    draining: false,
                 });
                 self.start_worker(new_slot);
             }
@@ -589,9 +653,13 @@ impl Supervisor<'_> {
         }
         tracing::warn!("worker {slot}: {reason}; replacing it");
         match state {
-            SlotState::Busy(in_flight) => {
+            SlotState::Busy { rendering, next } => {
                 self.startup_failures = 0;
-                self.requeue_after_crash(in_flight, &reason);
+                // The batch sent behind the crashed one never started: retry it as it was.
+                if let Some(next) = next {
+                    self.queue.push_front(PendingBatch { pages: next.pages });
+                }
+                self.requeue_after_crash(rendering, &reason);
             }
             SlotState::Starting => {
                 self.startup_failures += 1;
@@ -616,7 +684,7 @@ impl Supervisor<'_> {
         self.pool
             .slots
             .iter()
-            .any(|s| matches!(s.state, SlotState::Busy(_)))
+            .any(|s| matches!(s.state, SlotState::Busy { .. }))
     }
 
     /// Splits a crashed batch around the pages the worker may have died on. Workers report
@@ -681,7 +749,11 @@ impl Supervisor<'_> {
         let timeout = self.pool.options.page_timeout;
         let ceiling = self.pool.ceiling;
         for slot in &mut self.pool.slots {
-            let SlotState::Busy(in_flight) = &slot.state else {
+            let SlotState::Busy {
+                rendering: in_flight,
+                ..
+            } = &slot.state
+            else {
                 continue;
             };
             let Some(process) = slot.process.as_mut() else {
