@@ -311,8 +311,11 @@ pub fn check_fresh(
 /// not copied: a no-change build of a large site would otherwise clone every page's facts.
 #[derive(Debug, Default)]
 pub struct NextCache<'a> {
-    shards: BTreeMap<ShardId, Vec<(PageId, Cow<'a, CachedPage>)>>,
+    shards: BTreeMap<ShardId, ShardPages<'a>>,
 }
+
+/// The entries of one shard, by page id.
+type ShardPages<'a> = Vec<(PageId, Cow<'a, CachedPage>)>;
 
 /// A shard file as it is written (the same bytes as [`ShardFile`]).
 #[derive(Serialize)]
@@ -356,21 +359,34 @@ impl<'a> NextCache<'a> {
         binary: Option<(inputs::ExeStamp, u128)>,
         fast_path: Option<FastPath>,
     ) -> std::io::Result<()> {
-        let mut entries = Vec::with_capacity(self.shards.len());
-        for (shard, mut pages) in self.shards {
+        // Shards are encoded and written on all cores; each is independent of the others.
+        let mut shards: Vec<(ShardId, ShardPages<'a>)> = self.shards.into_iter().collect();
+        for (_, pages) in &mut shards {
             pages.sort_by(|a, b| a.0.cmp(&b.0));
-            let encoded = format::encode(&ShardFileOut { pages: &pages });
-            let checksum = format::checksum_of(&encoded);
-            let file = store::shard_file(&shard);
-            if previous.shard_checksums.get(&shard) != Some(&checksum) {
-                store.write_shard(&file, &encoded)?;
-            }
-            entries.push(ShardEntry {
-                shard,
-                file,
-                checksum,
-            });
         }
+        let written = crate::parallel::par_map(
+            shards.len(),
+            |i| -> std::io::Result<ShardEntry> {
+                let (shard, pages) = &shards[i];
+                let encoded = format::encode(&ShardFileOut { pages });
+                let checksum = format::checksum_of(&encoded);
+                let file = store::shard_file(shard);
+                if previous.shard_checksums.get(shard) != Some(&checksum) {
+                    store.write_shard(&file, &encoded)?;
+                }
+                Ok(ShardEntry {
+                    shard: shard.clone(),
+                    file,
+                    checksum,
+                })
+            },
+            |_| {
+                Err(std::io::Error::other(
+                    "writing a cache shard failed (a bug)",
+                ))
+            },
+        );
+        let entries = written.into_iter().collect::<std::io::Result<Vec<_>>>()?;
         let manifest = Manifest {
             generator: format!("ssg-coord {}", env!("CARGO_PKG_VERSION")),
             out_dir: out_dir.display().to_string(),

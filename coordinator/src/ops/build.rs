@@ -458,25 +458,35 @@ pub fn build_in(
         },
     });
     let binary_record = exe.map(|stamp| (stamp, binary));
-    if let Some(store) = &store
-        && let Err(e) = DiscoveryCache::from_site(&site).write(store)
-    {
-        tracing::warn!("cannot save the discovery cache: {e}");
-    }
-    if let Some(store) = &store
-        && let Err(e) = next_cache.write(
-            store,
-            &previous,
-            &out_dir,
-            site_outputs,
-            binary_record,
-            fast_path,
-        )
-    {
-        report.warnings.push(Diagnostic::in_file(
-            CACHE_DIR,
-            format!("cannot write the build cache: {e}"),
-        ));
+    if let Some(store) = &store {
+        // The discovery cache and the shard cache are independent files: write them side
+        // by side.
+        let written = std::thread::scope(|scope| {
+            let discovery = scope.spawn(|| DiscoveryCache::from_site(&site).write(store));
+            let shards = next_cache.write(
+                store,
+                &previous,
+                &out_dir,
+                site_outputs,
+                binary_record,
+                fast_path,
+            );
+            let discovery = discovery.join().unwrap_or_else(|_| {
+                Err(std::io::Error::other(
+                    "saving the discovery cache failed (a bug)",
+                ))
+            });
+            (discovery, shards)
+        });
+        if let Err(e) = written.0 {
+            tracing::warn!("cannot save the discovery cache: {e}");
+        }
+        if let Err(e) = written.1 {
+            report.warnings.push(Diagnostic::in_file(
+                CACHE_DIR,
+                format!("cannot write the build cache: {e}"),
+            ));
+        }
     }
     phases.done("write cache");
     Ok(finish(report, started))
