@@ -180,6 +180,7 @@ impl BuildArgs {
                 by_section: self.shard_sections,
             },
             use_cache: !self.no_cache,
+            list_changes: false,
         };
         Ok((options, mode))
     }

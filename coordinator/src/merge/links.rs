@@ -6,30 +6,32 @@ use crate::diagnostics::Diagnostic;
 use protocol::OutgoingLink;
 use std::collections::{HashMap, HashSet};
 
-/// What links may point at.
+/// What links may point at, borrowed from the plan and the pages' results (a large site
+/// has hundreds of thousands of URLs, anchors and files: copying them costs more than the
+/// check).
 #[derive(Default)]
-pub struct LinkTargets {
+pub struct LinkTargets<'a> {
     /// Page URL → ids on the page (`None` when the page's ids are unknown, e.g. it failed).
-    pages: HashMap<String, Option<HashSet<String>>>,
-    /// Every file path in the output (`/assets/style.css`, `/guide/index.json`).
-    files: HashSet<String>,
+    pages: HashMap<&'a str, Option<HashSet<&'a str>>>,
+    /// Every file path in the output, relative to it (`assets/style.css`).
+    files: HashSet<&'a str>,
 }
 
-impl LinkTargets {
+impl<'a> LinkTargets<'a> {
     /// A rendered page and its ids.
-    pub fn add_page(&mut self, url: &str, anchors: &[String]) {
+    pub fn add_page(&mut self, url: &'a str, anchors: &'a [String]) {
         self.pages
-            .insert(url.to_string(), Some(anchors.iter().cloned().collect()));
+            .insert(url, Some(anchors.iter().map(String::as_str).collect()));
     }
 
     /// A page that exists but whose ids are unknown (it failed to render this time).
-    pub fn add_page_without_anchors(&mut self, url: &str) {
-        self.pages.entry(url.to_string()).or_insert(None);
+    pub fn add_page_without_anchors(&mut self, url: &'a str) {
+        self.pages.entry(url).or_insert(None);
     }
 
     /// A file in the output directory, by its path relative to it.
-    pub fn add_file(&mut self, rel_path: &str) {
-        self.files.insert(format!("/{rel_path}"));
+    pub fn add_file(&mut self, rel_path: &'a str) {
+        self.files.insert(rel_path);
     }
 
     /// Checks one link; `None` when it resolves.
@@ -37,28 +39,33 @@ impl LinkTargets {
         let (path, fragment) = link.target.split_once('#').unwrap_or((&link.target, ""));
         let path = path.split('?').next().unwrap_or(path);
         let path = decode(path);
-        let page_url = if self.pages.contains_key(&path) {
-            Some(path.clone())
-        } else if let Some(dir) = path
+        let page = if let Some(page) = self.pages.get(path.as_str()) {
+            Some(page)
+        } else if let Some(page) = path
             .strip_suffix("index.html")
-            .filter(|d| self.pages.contains_key(*d))
+            .and_then(|dir| self.pages.get(dir))
         {
-            Some(dir.to_string())
-        } else if !path.ends_with('/') && self.pages.contains_key(&format!("{path}/")) {
-            Some(format!("{path}/"))
+            Some(page)
+        } else if !path.ends_with('/') {
+            self.pages.get(format!("{path}/").as_str())
         } else {
             None
         };
-        match page_url {
-            Some(url) => match (&self.pages[&url], fragment) {
+        match page {
+            Some(anchors) => match (anchors, fragment) {
                 (_, "") | (None, _) => None,
-                (Some(anchors), fragment) if anchors.contains(&decode(fragment)) => None,
+                (Some(anchors), fragment) if anchors.contains(decode(fragment).as_str()) => None,
                 (Some(_), fragment) => Some(format!(
                     "link to `{}`: the page has no anchor `#{fragment}`",
                     link.target
                 )),
             },
-            None if self.files.contains(&path) => None,
+            None if path
+                .strip_prefix('/')
+                .is_some_and(|file| self.files.contains(file)) =>
+            {
+                None
+            }
             None => Some(format!(
                 "dead link to `{}`: no page or file has that path",
                 link.target
@@ -122,8 +129,9 @@ mod tests {
 
     #[test]
     fn resolves_pages_files_and_anchors() {
+        let anchors = ["setup".to_string(), "über".to_string()];
         let mut targets = LinkTargets::default();
-        targets.add_page("/guide/install/", &["setup".into(), "über".into()]);
+        targets.add_page("/guide/install/", &anchors);
         targets.add_page_without_anchors("/broken/");
         targets.add_file("img/logo.png");
         for ok in [

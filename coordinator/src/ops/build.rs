@@ -50,6 +50,10 @@ pub struct BuildOptions {
     /// Reuse what the previous build rendered (`--no-cache` turns this off; a fresh cache is
     /// written either way).
     pub use_cache: bool,
+    /// List the outputs the build changed in `BuildReport::changed_outputs` (the dev
+    /// server tells open pages from it; a one-off build has no use for the list, which
+    /// costs a copy of every output path on a full build).
+    pub list_changes: bool,
 }
 
 /// The executor asked for on the command line.
@@ -287,10 +291,11 @@ pub fn build_in(
     }
     // Fresh results are moved into their cache entries, not copied.
     let mut fresh: Vec<(usize, CachedPage)> = Vec::with_capacity(outcome.results.len());
-    let mut timings = Vec::new();
+    // (render time, plan index): the slowest few are named in the report.
+    let mut timings: Vec<(u64, usize)> = Vec::with_capacity(outcome.results.len());
     for (index, result) in std::mem::take(&mut outcome.results) {
         let planned = &plan.pages[index];
-        timings.push((result.elapsed_micros, planned.id.to_string()));
+        timings.push((result.elapsed_micros, index));
         shards.add(
             &plan.shards[index],
             Counted::Rendered(result.elapsed_micros),
@@ -322,22 +327,33 @@ pub fn build_in(
             }
         }
     }
-    timings.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let slower = |a: &(u64, usize), b: &(u64, usize)| {
+        b.0.cmp(&a.0)
+            .then_with(|| plan.pages[a.1].id.as_str().cmp(plan.pages[b.1].id.as_str()))
+    };
+    if timings.len() > SLOWEST_PAGES {
+        timings.select_nth_unstable_by(SLOWEST_PAGES, slower);
+        timings.truncate(SLOWEST_PAGES);
+    }
+    timings.sort_unstable_by(slower);
     report.slowest = timings
         .into_iter()
-        .take(SLOWEST_PAGES)
-        .map(|(micros, id)| (id, micros))
+        .map(|(micros, index)| (plan.pages[index].id.to_string(), micros))
         .collect();
     report.shards = shards.into_report();
     let previous_outputs = previous.outputs_in(&out_dir);
     // What a dev server must tell open pages: outputs written with new bytes (and, below,
     // outputs removed).
-    let mut changed: Vec<String> = fresh
-        .iter()
-        .flat_map(|(_, entry)| entry.result.outputs.iter())
-        .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
-        .map(|o| o.path.clone())
-        .collect();
+    let mut changed: Vec<String> = if options.list_changes {
+        fresh
+            .iter()
+            .flat_map(|(_, entry)| entry.result.outputs.iter())
+            .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
+            .map(|o| o.path.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let stopped_early = options.fail_fast && !report.errors.is_empty();
     let mut site_outputs = Vec::new();
@@ -413,16 +429,18 @@ pub fn build_in(
         if !removed.is_empty() {
             tracing::info!("removed {} stale output files", removed.len());
         }
-        changed.extend(
-            site_outputs
-                .iter()
-                .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
-                .map(|o| o.path.clone()),
-        );
-        changed.extend(removed);
-        changed.sort();
-        changed.dedup();
-        report.changed_outputs = changed;
+        if options.list_changes {
+            changed.extend(
+                site_outputs
+                    .iter()
+                    .filter(|o| previous_outputs.get(o.path.as_str()) != Some(&o.hash))
+                    .map(|o| o.path.clone()),
+            );
+            changed.extend(removed);
+            changed.sort();
+            changed.dedup();
+            report.changed_outputs = changed;
+        }
     }
     // Written even after --fail-fast: the pages rendered so far replaced their outputs, and
     // the cache must describe what is on disk.

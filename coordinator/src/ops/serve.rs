@@ -92,6 +92,7 @@ impl SessionRebuild {
         SessionRebuild {
             options: BuildOptions {
                 progress: false,
+                list_changes: true,
                 ..options
             },
             session: BuildSession::default(),
