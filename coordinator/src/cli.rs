@@ -99,10 +99,10 @@ pub struct BuildArgs {
     /// Ignore the build cache and render every page (a fresh cache is still written).
     #[arg(long)]
     pub no_cache: bool,
-    /// Render with a thread pool in this process (the default below 2,000 pages).
+    /// Render with a thread pool in this process (the default below 5,000 pages to render).
     #[arg(long, group = "mode")]
     pub threads: bool,
-    /// Render in worker processes (the default from 2,000 pages): memory-isolated and
+    /// Render in worker processes (the default from 5,000 pages to render): memory-isolated and
     /// crash-resilient.
     #[arg(long, group = "mode")]
     pub process_parallel: bool,

@@ -28,10 +28,13 @@ pub use batches::plan_batches;
 pub use process::WORKER_LOG_ENV;
 pub use supervisor::{ProcessOptions, ProcessPool};
 
-/// Page count from which the default executor is worker processes rather than threads.
-/// Below it, starting processes (each loads syntaxes and templates and receives the nav
-/// tree) costs more than the isolation is worth; see the benchmark notes in the README.
-pub const AUTO_PROCESS_THRESHOLD: usize = 2_000;
+/// Number of pages to render from which the default executor is worker processes rather
+/// than threads. Processes cost a start-up per worker (templates, syntaxes, the nav tree)
+/// and a round trip per batch; measured with `scripts/bench` on two cores, two workers
+/// took 1.11x the thread pool's time on 739 pages, 1.06x on 5,832 and 0.99x on 12,938.
+/// From here the cost is about 5% or less, and a site this large is where memory
+/// isolation and surviving a crashing page start to matter.
+pub const AUTO_PROCESS_THRESHOLD: usize = 5_000;
 
 /// How pages are rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
