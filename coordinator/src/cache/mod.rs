@@ -28,6 +28,7 @@
 mod discovery;
 mod format;
 pub mod inputs;
+mod nav_slices;
 mod store;
 
 use crate::diagnostics::Diagnostic;
@@ -39,6 +40,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 pub use discovery::DiscoveryCache;
+pub use nav_slices::{NavSliceHashes, PositionKey, position_key};
 pub use store::{CACHE_DIR, CacheStore, remove};
 
 /// One page as the cache remembers it.
@@ -187,7 +189,27 @@ pub struct PreviousBuild {
     pages: HashMap<PageId, CachedPage>,
     out_dir: Option<String>,
     site_outputs: Vec<OutputFile>,
-    shard_checksums: HashMap<ShardId, u128>,
+    /// Per shard: its file's checksum, and a digest of its page ids, to tell a shard this
+    /// build left untouched.
+    shards: HashMap<ShardId, PreviousShard>,
+}
+
+/// What the previous build wrote for one shard.
+#[derive(Debug)]
+struct PreviousShard {
+    file: String,
+    checksum: u128,
+    ids: u128,
+}
+
+/// A digest of a shard's page ids, in the (sorted) order the shard file keeps them.
+fn ids_digest<'i>(ids: impl Iterator<Item = &'i PageId>) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for id in ids {
+        hasher.update(id.as_str().as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.digest128()
 }
 
 /// Why a page must be rendered again.
@@ -237,18 +259,39 @@ impl PreviousBuild {
             pages: HashMap::new(),
             out_dir: Some(manifest.out_dir),
             site_outputs: manifest.site_outputs,
-            shard_checksums: HashMap::new(),
+            shards: HashMap::new(),
         };
-        for entry in manifest.shards {
-            let shard: ShardFile =
+        // Shard files are independent: read and decode them on all cores.
+        let shards = crate::parallel::par_map(
+            manifest.shards.len(),
+            |i| {
+                let file = &manifest.shards[i].file;
                 store
-                    .read_shard(&entry.file)?
+                    .read_shard::<ShardFile>(file)?
                     .ok_or_else(|| store::ReadError::Io {
-                        path: entry.file.clone(),
+                        path: file.clone(),
                         source: std::io::Error::from(std::io::ErrorKind::NotFound),
-                    })?;
+                    })
+            },
+            |i| {
+                Err(store::ReadError::Io {
+                    path: manifest.shards[i].file.clone(),
+                    source: std::io::Error::other("reading the shard failed (a bug)"),
+                })
+            },
+        );
+        for (entry, shard) in manifest.shards.into_iter().zip(shards) {
+            let shard = shard?;
+            let ids = ids_digest(shard.pages.iter().map(|(id, _)| id));
             previous.pages.extend(shard.pages);
-            previous.shard_checksums.insert(entry.shard, entry.checksum);
+            previous.shards.insert(
+                entry.shard,
+                PreviousShard {
+                    file: entry.file,
+                    checksum: entry.checksum,
+                    ids,
+                },
+            );
         }
         Ok(previous)
     }
@@ -368,10 +411,24 @@ impl<'a> NextCache<'a> {
             shards.len(),
             |i| -> std::io::Result<ShardEntry> {
                 let (shard, pages) = &shards[i];
+                let file = store::shard_file(shard);
+                let before = previous.shards.get(shard);
+                // Every entry reused from the previous build, and the same pages as its file
+                // held: the file is still right, and encoding it again would be wasted.
+                if let Some(before) = before.filter(|b| {
+                    b.file == file
+                        && pages.iter().all(|(_, e)| matches!(e, Cow::Borrowed(_)))
+                        && ids_digest(pages.iter().map(|(id, _)| id)) == b.ids
+                }) {
+                    return Ok(ShardEntry {
+                        shard: shard.clone(),
+                        file,
+                        checksum: before.checksum,
+                    });
+                }
                 let encoded = format::encode(&ShardFileOut { pages });
                 let checksum = format::checksum_of(&encoded);
-                let file = store::shard_file(shard);
-                if previous.shard_checksums.get(shard) != Some(&checksum) {
+                if before.map(|b| b.checksum) != Some(checksum) {
                     store.write_shard(&file, &encoded)?;
                 }
                 Ok(ShardEntry {

@@ -2,7 +2,8 @@
 
 use crate::cache::{
     self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, DiscoveryCache,
-    FastPath, NextCache, PreviousBuild, StaleReason, check_fresh, inputs,
+    FastPath, NavSliceHashes, NextCache, PositionKey, PreviousBuild, StaleReason, check_fresh,
+    inputs, position_key,
 };
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -10,7 +11,9 @@ use crate::discover::{LoadError, Site};
 use crate::merge::llm_full::LlmIndex;
 use crate::merge::{self, MergedPage};
 use crate::parallel::par_map;
-use crate::plan::fingerprint::{FingerprintBase, binary_identity, page_fingerprint};
+use crate::plan::fingerprint::{
+    FingerprintBase, binary_identity, nav_slice_hash, nav_tree_hash, page_fingerprint,
+};
 use crate::plan::partition::ShardStrategy;
 use crate::plan::{BuildPlan, PlanOptions};
 use crate::pool::{self, Executor, ProcessOptions, ProcessPool, RenderOutcome, RenderRequest};
@@ -18,7 +21,7 @@ use crate::progress::Progress;
 use crate::report::{BuildReport, KindCounts, ShardReport};
 use protocol::{ShardId, WarningKind, WorkerSetup};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -211,8 +214,15 @@ pub fn build_in(
         (Some(store), true) => PreviousBuild::load(store, &mut report.warnings),
         _ => PreviousBuild::default(),
     };
+    let nav_tree = nav_tree_hash(&plan);
+    let known_slices = match (&store, options.use_cache) {
+        (Some(store), true) => NavSliceHashes::read(store),
+        _ => NavSliceHashes::default(),
+    };
     phases.done("read cache");
-    let fingerprints = fingerprint_all(&site, &plan, binary);
+    let (fingerprints, nav_slices) =
+        fingerprint_all(&site, &plan, binary, &known_slices.usable_on(nav_tree));
+    let nav_slices = NavSliceHashes::new(nav_tree, nav_slices);
     phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut fresh_from_cache: Vec<(usize, &CachedPage)> = Vec::new();
@@ -229,6 +239,8 @@ pub fn build_in(
             }
         }
     }
+
+    phases.done("check cached pages");
 
     let setup = WorkerSetup {
         worker_id: 0,
@@ -480,7 +492,15 @@ pub fn build_in(
         // The discovery cache and the shard cache are independent files: write them side
         // by side.
         let written = std::thread::scope(|scope| {
-            let discovery = scope.spawn(|| DiscoveryCache::from_site(&site).write(store));
+            let discovery = scope.spawn(|| {
+                if nav_slices != known_slices {
+                    // Only an accelerator: without it the next build computes every slice.
+                    if let Err(e) = nav_slices.write(store) {
+                        tracing::warn!("cannot save the nav slice hashes: {e}");
+                    }
+                }
+                DiscoveryCache::from_site(&site).write(store)
+            });
             let shards = next_cache.write(
                 store,
                 &previous,
@@ -507,7 +527,19 @@ pub fn build_in(
         }
     }
     phases.done("write cache");
+    // Freeing a large site's plan and cached results is a few hundred thousand small
+    // deallocations: let a thread do it, so the report (and a one-off build's exit) does
+    // not wait for it.
+    drop_in_background((site, plan, previous, fingerprints));
     Ok(finish(report, started))
+}
+
+fn drop_in_background<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+    // Without a thread the value was dropped here already, which is only slower.
+    let _ = spawned;
 }
 
 /// The build options that change what a build writes, as bytes for the input signature.
@@ -576,16 +608,36 @@ fn classify<'c>(
     )
 }
 
-/// Fingerprints of every planned page, computed on all cores. A page whose fingerprint
-/// could not be computed gets 0, which no cache entry has, so it is rendered.
-fn fingerprint_all(site: &Site, plan: &BuildPlan, binary: u128) -> Vec<u128> {
+/// Fingerprints of every planned page, computed on all cores, and the hash of the nav slice
+/// at each page's position. A slice hash in `known_slices` (the previous build's, on the
+/// same tree) is used as it is. A page whose fingerprint could not be computed gets 0,
+/// which no cache entry has, so it is rendered.
+fn fingerprint_all(
+    site: &Site,
+    plan: &BuildPlan,
+    binary: u128,
+    known_slices: &HashMap<PositionKey, u128>,
+) -> (Vec<u128>, Vec<(PositionKey, u128)>) {
     let config = std::fs::read(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
     let base = FingerprintBase::new(binary, &config, plan, &site.templates);
-    par_map(
+    let hashed = par_map(
         plan.pages.len(),
-        |index| page_fingerprint(&base, plan, site, index),
-        |_| 0,
-    )
+        |index| {
+            let position = plan.pages[index].nav;
+            let key = position_key(position);
+            let slice = known_slices
+                .get(&key)
+                .copied()
+                .unwrap_or_else(|| nav_slice_hash(plan, position));
+            (
+                page_fingerprint(&base, plan, site, index, slice),
+                Some((key, slice)),
+            )
+        },
+        |_| (0, None),
+    );
+    let (fingerprints, slices): (Vec<u128>, Vec<_>) = hashed.into_iter().unzip();
+    (fingerprints, slices.into_iter().flatten().collect())
 }
 
 fn report_warnings(report: &mut BuildReport, warnings: &[protocol::PageWarning], strict: bool) {

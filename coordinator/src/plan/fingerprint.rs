@@ -14,7 +14,7 @@
 
 use super::{BuildPlan, Origin, dispatch};
 use crate::discover::Site;
-use protocol::{NavPageIdx, TemplateSource};
+use protocol::{NavPageIdx, NavPosition, TemplateSource};
 use std::collections::{BTreeSet, HashMap};
 use xxhash_rust::xxh3::Xxh3;
 
@@ -179,12 +179,14 @@ impl FingerprintBase {
 ///
 /// Hashes by reference what the page's `PageData` would hold, except its body text (the
 /// source file's hash stands for it) and its raw nav position (nav indexes shift whenever a
-/// page is added anywhere; what the page shows of the tree is its slice, hashed instead).
+/// page is added anywhere; what the page shows of the tree is its slice, whose hash
+/// [`nav_slice_hash`] is `nav_slice`).
 pub fn page_fingerprint(
     base: &FingerprintBase,
     plan: &BuildPlan,
     site: &Site,
     index: usize,
+    nav_slice: u128,
 ) -> u128 {
     let page = &plan.pages[index];
     let mut hasher = Xxh3::new();
@@ -234,9 +236,24 @@ pub fn page_fingerprint(
         Origin::NotFound => feed(&mut hasher, &3u8),
         Origin::Redirect { to } => feed(&mut hasher, &(4u8, to)),
     }
-    let slice = plan.nav.slice(page.nav, &|version, key| {
+    hasher.update(&nav_slice.to_le_bytes());
+    hasher.digest128()
+}
+
+/// Hash of the whole nav tree: the slices computed on one tree hold for an identical one.
+pub fn nav_tree_hash(plan: &BuildPlan) -> u128 {
+    let mut hasher = Xxh3::new();
+    feed(&mut hasher, &plan.nav);
+    hasher.digest128()
+}
+
+/// Hash of the slice of the nav tree shown at `position` (it depends on the tree and the
+/// position only: the version switcher's lookup is derived from the tree).
+pub fn nav_slice_hash(plan: &BuildPlan, position: NavPosition) -> u128 {
+    let slice = plan.nav.slice(position, &|version, key| {
         plan.version_index.get(&(version, key.to_string())).copied()
     });
+    let mut hasher = Xxh3::new();
     feed(&mut hasher, &slice);
     hasher.digest128()
 }
