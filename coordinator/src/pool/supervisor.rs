@@ -99,6 +99,8 @@ pub struct ProcessPool {
     events: Receiver<WorkerEvent>,
     slots: Vec<Slot>,
     peak_rss: u64,
+    /// The peak RSS the pool size was last decided with.
+    sized_for_rss: u64,
     ceiling: u64,
 }
 
@@ -129,6 +131,7 @@ impl ProcessPool {
             events,
             slots: Vec::new(),
             peak_rss: 0,
+            sized_for_rss: 0,
             ceiling: options
                 .worker_memory
                 .unwrap_or(sizing::DEFAULT_WORKER_CEILING),
@@ -599,7 +602,13 @@ impl Supervisor<'_> {
     /// `--worker-memory` fixed the budget): retires this idle worker if the pool is now too
     /// big for the available memory, or starts more if it can grow.
     fn resize_from_measurements(&mut self, slot: usize) {
-        if self.pool.options.worker_memory.is_some() || self.pool.peak_rss == 0 {
+        // Decided again when the measured peak has grown by a quarter since the last
+        // decision (reading the system's memory after every batch would be wasted work).
+        let measured = self.pool.peak_rss;
+        if self.pool.options.worker_memory.is_some()
+            || measured == 0
+            || measured <= self.pool.sized_for_rss + self.pool.sized_for_rss / 4
+        {
             return;
         }
         // Headroom: pages differ, and highlight caches grow as a worker renders.
@@ -612,7 +621,12 @@ impl Supervisor<'_> {
             per_worker,
         });
         let live = self.live_workers();
-        if decision.workers < live && matches!(self.pool.slots[slot].state, SlotState::Idle) {
+        let idle = matches!(self.pool.slots[slot].state, SlotState::Idle);
+        if decision.workers < live && !idle {
+            return; // Retried after the next batch: only an idle worker can be retired.
+        }
+        self.pool.sized_for_rss = measured;
+        if decision.workers < live {
             tracing::info!("shrinking the pool, measured {decision}");
             if let Some(process) = self.pool.slots[slot].process.take() {
                 process.shutdown(EXIT_GRACE);
