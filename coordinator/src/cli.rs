@@ -48,7 +48,6 @@ pub struct CleanArgs {
 }
 
 /// `ssg-coord worker` (started by the coordinator, not by users).
-
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
     /// The coordinator's pid; the worker dies with it.
@@ -83,10 +82,9 @@ pub struct BuildArgs {
     /// Print one JSON summary on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Render sequentially in this process, all pages in one shard (the reference output;
-    /// for debugging).
-    #[arg(long, group = "mode")]
-    pub no_shard: bool,
+    /// Who renders the pages.
+    #[command(flatten)]
+    pub executor: ExecutorArgs,
     /// Shard pages by kind: autodoc, content, generated.
     #[arg(long, conflicts_with = "no_shard")]
     pub shard_autodoc: bool,
@@ -99,6 +97,15 @@ pub struct BuildArgs {
     /// Ignore the build cache and render every page (a fresh cache is still written).
     #[arg(long)]
     pub no_cache: bool,
+}
+
+/// How pages are rendered: shared by `build` and `serve`.
+#[derive(Debug, Args)]
+pub struct ExecutorArgs {
+    /// Render sequentially in this process, all pages in one shard (the reference output;
+    /// for debugging).
+    #[arg(long, group = "mode")]
+    pub no_shard: bool,
     /// Render with a thread pool in this process (the default below 5,000 pages to render).
     #[arg(long, group = "mode")]
     pub threads: bool,
@@ -120,6 +127,36 @@ pub struct BuildArgs {
     pub page_timeout: f64,
 }
 
+impl ExecutorArgs {
+    /// The executor asked for, validated.
+    pub fn into_choice(self) -> Result<ExecutorChoice, String> {
+        if !(self.page_timeout.is_finite() && self.page_timeout > 0.0) {
+            return Err(format!(
+                "--page-timeout must be a positive number of seconds, not {}",
+                self.page_timeout
+            ));
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let processes = ProcessOptions {
+            max_processes: self.max_processes.map_or(cores, |n| n as usize),
+            worker_memory: self.worker_memory.map(|mb| mb * 1024 * 1024),
+            page_timeout: Duration::from_secs_f64(self.page_timeout),
+        };
+        Ok(if self.no_shard {
+            ExecutorChoice::Inline
+        } else if self.threads {
+            ExecutorChoice::Threads(cores)
+        } else if self.process_parallel {
+            ExecutorChoice::Processes(processes)
+        } else {
+            ExecutorChoice::Auto {
+                threads: cores,
+                processes,
+            }
+        })
+    }
+}
+
 /// How the end of a build is reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportMode {
@@ -134,12 +171,6 @@ pub enum ReportMode {
 impl BuildArgs {
     /// Validated options and the report mode.
     pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
-        if !(self.page_timeout.is_finite() && self.page_timeout > 0.0) {
-            return Err(format!(
-                "--page-timeout must be a positive number of seconds, not {}",
-                self.page_timeout
-            ));
-        }
         let mode = if self.json {
             ReportMode::Json
         } else if self.quiet {
@@ -147,24 +178,8 @@ impl BuildArgs {
         } else {
             ReportMode::Human
         };
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let processes = ProcessOptions {
-            max_processes: self.max_processes.map_or(cores, |n| n as usize),
-            worker_memory: self.worker_memory.map(|mb| mb * 1024 * 1024),
-            page_timeout: Duration::from_secs_f64(self.page_timeout),
-        };
-        let executor = if self.no_shard {
-            ExecutorChoice::Inline
-        } else if self.threads {
-            ExecutorChoice::Threads(cores)
-        } else if self.process_parallel {
-            ExecutorChoice::Processes(processes)
-        } else {
-            ExecutorChoice::Auto {
-                threads: cores,
-                processes,
-            }
-        };
+        let single_shard = self.executor.no_shard;
+        let executor = self.executor.into_choice()?;
         let options = BuildOptions {
             site_dir: self.site_dir,
             out_dir: self.out,
@@ -174,7 +189,7 @@ impl BuildArgs {
             executor,
             progress: mode == ReportMode::Human,
             shards: ShardStrategy {
-                single: self.no_shard,
+                single: single_shard,
                 by_kind: self.shard_autodoc,
                 by_version: self.shard_versions,
                 by_section: self.shard_sections,
@@ -207,52 +222,33 @@ pub struct ServeArgs {
     /// Build pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
-    /// Render sequentially in this process.
-    #[arg(long, group = "mode")]
-    pub no_shard: bool,
-    /// Render with a thread pool in this process.
-    #[arg(long, group = "mode")]
-    pub threads: bool,
-    /// Render in worker processes: a page that crashes its worker does not stop the server.
-    #[arg(long, group = "mode")]
-    pub process_parallel: bool,
-    /// Most worker processes to run [default: the number of cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_processes: Option<u32>,
-    /// Memory budget and ceiling of one worker process, in MiB.
-    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
-    pub worker_memory: Option<u64>,
-    /// Seconds one page may take in a worker process before the worker is replaced.
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
-    pub page_timeout: f64,
+    /// Who renders the pages (worker processes keep serving: a page that crashes its worker
+    /// does not stop the server).
+    #[command(flatten)]
+    pub executor: ExecutorArgs,
 }
 
 impl ServeArgs {
-    /// Validated options; the build settings are validated exactly as `build`'s.
+    /// Validated options; the executor flags are validated exactly as `build`'s.
     pub fn into_options(self) -> Result<ServeOptions, String> {
         let address = SocketAddr::new(self.bind, self.port);
         let open = self.open;
-        let build = BuildArgs {
+        let single_shard = self.executor.no_shard;
+        let build = BuildOptions {
             site_dir: self.site_dir,
-            out: self.out,
+            out_dir: self.out,
             drafts: self.drafts,
             strict: false,
             fail_fast: false,
-            quiet: false,
-            json: false,
-            no_shard: self.no_shard,
-            shard_autodoc: false,
-            shard_versions: false,
-            shard_sections: false,
-            no_cache: false,
-            threads: self.threads,
-            process_parallel: self.process_parallel,
-            max_processes: self.max_processes,
-            worker_memory: self.worker_memory,
-            page_timeout: self.page_timeout,
+            executor: self.executor.into_choice()?,
+            progress: true,
+            shards: ShardStrategy {
+                single: single_shard,
+                ..ShardStrategy::default()
+            },
+            use_cache: true,
+            list_changes: false,
         };
-
-        let (build, _) = build.into_options()?;
         Ok(ServeOptions {
             build,
             address,
