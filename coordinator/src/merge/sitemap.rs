@@ -81,18 +81,39 @@ fn urlset(base_url: &str, entries: &[&SitemapEntry]) -> io::Result<Vec<u8>> {
         .with_attribute(("xmlns", NAMESPACE))
         .write_inner_content(|writer| {
             for entry in entries {
-                writer.create_element("url").write_inner_content(|writer| {
-                    let loc = xml::absolute_url(base_url, &entry.url);
-                    xml::text_element(writer, "loc", &xml::encode_url(&loc))?;
-                    if let Some(lastmod) = &entry.lastmod {
-                        xml::text_element(writer, "lastmod", lastmod)?;
-                    }
-                    Ok(())
-                })?;
+                located(
+                    writer,
+                    "url",
+                    base_url,
+                    &entry.url,
+                    entry.lastmod.as_deref(),
+                )?;
             }
             Ok(())
         })?;
     Ok(xml::finish(writer))
+}
+
+/// `<element><loc>…</loc><lastmod>…</lastmod></element>`, the shape of a sitemap's URL and
+/// of a sitemap index's entry.
+fn located(
+    writer: &mut quick_xml::Writer<Vec<u8>>,
+    element: &str,
+    base_url: &str,
+    url: &str,
+    lastmod: Option<&str>,
+) -> io::Result<()> {
+    writer
+        .create_element(element)
+        .write_inner_content(|writer| {
+            let loc = xml::absolute_url(base_url, url);
+            xml::text_element(writer, "loc", &xml::encode_url(&loc))?;
+            if let Some(lastmod) = lastmod {
+                xml::text_element(writer, "lastmod", lastmod)?;
+            }
+            Ok(())
+        })?;
+    Ok(())
 }
 
 /// A `<sitemapindex>` of numbered sitemaps, each with the latest `lastmod` of its URLs.
@@ -103,16 +124,7 @@ fn sitemap_index(base_url: &str, parts: &[(String, Option<&str>)]) -> io::Result
         .with_attribute(("xmlns", NAMESPACE))
         .write_inner_content(|writer| {
             for (name, lastmod) in parts {
-                writer
-                    .create_element("sitemap")
-                    .write_inner_content(|writer| {
-                        let loc = xml::absolute_url(base_url, name);
-                        xml::text_element(writer, "loc", &xml::encode_url(&loc))?;
-                        if let Some(lastmod) = lastmod {
-                            xml::text_element(writer, "lastmod", lastmod)?;
-                        }
-                        Ok(())
-                    })?;
+                located(writer, "sitemap", base_url, name, *lastmod)?;
             }
             Ok(())
         })?;

@@ -101,13 +101,7 @@ pub fn clean_url_path(raw: &str) -> Result<String, String> {
     if raw.is_empty() {
         return Err("is empty".into());
     }
-    check_characters(raw)?;
-    let segments: Vec<String> = raw
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(url_segment)
-        .collect();
-    check_segments(segments.iter().map(String::as_str))?;
+    let segments = checked_segments(raw)?;
     let is_file = segments.last().is_some_and(|last| {
         let lower = last.to_ascii_lowercase();
         FILE_URL_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
@@ -117,6 +111,19 @@ pub fn clean_url_path(raw: &str) -> Result<String, String> {
         url.pop();
     }
     Ok(url)
+}
+
+/// The `/`-separated segments of a `url` or `slug`, each made a URL segment, once the
+/// characters and segments are checked (no `..`, nothing that could leave the output).
+fn checked_segments(raw: &str) -> Result<Vec<String>, String> {
+    check_characters(raw)?;
+    let segments: Vec<String> = raw
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(url_segment)
+        .collect();
+    check_segments(segments.iter().map(String::as_str))?;
+    Ok(segments)
 }
 
 /// Checks a `slug`: relative (no leading `/`), no `..`; may hold several `/` segments
@@ -129,13 +136,7 @@ fn clean_slug(raw: &str) -> Result<Vec<String>, String> {
     if raw.starts_with('/') {
         return Err("an absolute path is not a slug; use `url` to set the whole path".into());
     }
-    check_characters(raw)?;
-    let segments: Vec<String> = raw
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(url_segment)
-        .collect();
-    check_segments(segments.iter().map(String::as_str))?;
+    let segments = checked_segments(raw)?;
     if segments.is_empty() {
         return Err("is empty".into());
     }
