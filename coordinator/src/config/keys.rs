@@ -136,17 +136,24 @@ fn search_value(
     found_inside || span.contains(&offset)
 }
 
-/// How the table holding the last key of `path` is written in TOML: `[build]`,
-/// `[[autodoc.python]]`, or `None` at the top level.
-pub(super) fn table_label(path: &[Segment]) -> Option<String> {
+/// The path of the table holding the last key of `path`, and the names in it (array
+/// indexes left out: `autodoc.python[0].name` is in `["autodoc", "python"]`).
+fn table_of(path: &[Segment]) -> (&[Segment], Vec<&str>) {
     let parents = path.split_last().map(|(_, parents)| parents).unwrap_or(&[]);
-    let keys: Vec<&str> = parents
+    let keys = parents
         .iter()
         .filter_map(|segment| match segment {
             Segment::Key(key) => Some(key.as_str()),
             Segment::Index(_) => None,
         })
         .collect();
+    (parents, keys)
+}
+
+/// How the table holding the last key of `path` is written in TOML: `[build]`,
+/// `[[autodoc.python]]`, or `None` at the top level.
+pub(super) fn table_label(path: &[Segment]) -> Option<String> {
+    let (parents, keys) = table_of(path);
     if keys.is_empty() {
         return None;
     }
@@ -159,14 +166,7 @@ pub(super) fn table_label(path: &[Segment]) -> Option<String> {
 
 /// The keys valid in the table holding the last key of `path`.
 pub(super) fn valid_keys(path: &[Segment]) -> &'static [&'static str] {
-    let parents = path.split_last().map(|(_, parents)| parents).unwrap_or(&[]);
-    let keys: Vec<&str> = parents
-        .iter()
-        .filter_map(|segment| match segment {
-            Segment::Key(key) => Some(key.as_str()),
-            Segment::Index(_) => None,
-        })
-        .collect();
+    let (_, keys) = table_of(path);
     match keys.as_slice() {
         [] => TOP_KEYS,
         ["build"] => BUILD_KEYS,

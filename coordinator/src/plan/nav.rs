@@ -238,18 +238,12 @@ impl Builder {
     }
 
     fn place(&mut self, entry: &NavEntry) -> (NavPosition, NavPageIdx) {
-        match &entry.placement {
+        let (section, page) = match &entry.placement {
             Placement::ContentPage { dir } => {
                 let section = self.content_section(entry.version, dir);
                 let page = self.push_page(entry, section);
                 self.tree.sections[section.0 as usize].pages.push(page);
-                (
-                    NavPosition {
-                        section,
-                        page: Some(page),
-                    },
-                    page,
-                )
+                (section, page)
             }
             Placement::ContentIndex { dir } => {
                 let section = self.content_section(entry.version, dir);
@@ -261,47 +255,39 @@ impl Builder {
                     target.title = entry.title.clone();
                 }
                 self.weights[section.0 as usize] = entry.weight;
-                (
-                    NavPosition {
-                        section,
-                        page: Some(page),
-                    },
-                    page,
-                )
+                (section, page)
             }
             Placement::Module {
                 prefix,
                 name,
-                is_package,
+                is_package: true,
             } => {
-                if *is_package {
-                    let section = self.package_section(prefix, name);
-                    let page = self.push_page(entry, section);
-                    self.tree.sections[section.0 as usize].index_page = Some(page);
-                    (
-                        NavPosition {
-                            section,
-                            page: Some(page),
-                        },
-                        page,
-                    )
-                } else {
-                    let section = match name.rsplit_once('.') {
-                        Some((package, _)) => self.package_section(prefix, package),
-                        None => self.api_section(prefix),
-                    };
-                    let page = self.push_page(entry, section);
-                    self.tree.sections[section.0 as usize].pages.push(page);
-                    (
-                        NavPosition {
-                            section,
-                            page: Some(page),
-                        },
-                        page,
-                    )
-                }
+                let section = self.package_section(prefix, name);
+                let page = self.push_page(entry, section);
+                self.tree.sections[section.0 as usize].index_page = Some(page);
+                (section, page)
             }
-        }
+            Placement::Module {
+                prefix,
+                name,
+                is_package: false,
+            } => {
+                let section = match name.rsplit_once('.') {
+                    Some((package, _)) => self.package_section(prefix, package),
+                    None => self.api_section(prefix),
+                };
+                let page = self.push_page(entry, section);
+                self.tree.sections[section.0 as usize].pages.push(page);
+                (section, page)
+            }
+        };
+        (
+            NavPosition {
+                section,
+                page: Some(page),
+            },
+            page,
+        )
     }
 
     fn sort(&mut self) {
