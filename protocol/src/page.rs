@@ -9,6 +9,7 @@
 use crate::ids::PageId;
 use crate::nav::{NavLink, NavPageIdx, NavSectionIdx};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// What produced a page. Reported per kind in the build summary and used by `--shard-autodoc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -53,7 +54,9 @@ pub struct PageData {
     /// What to render.
     pub body: PageBody,
     /// For section and taxonomy pages: the entries shown on this page of the listing.
-    pub listing: Option<Listing>,
+    /// Shared with the plan, so dispatching a page does not copy its entries (on the wire
+    /// an `Arc` is encoded as its contents).
+    pub listing: Option<Arc<Listing>>,
     /// Where the page sits in the nav tree; the worker derives its `NavSlice` from this.
     pub nav: NavPosition,
 }

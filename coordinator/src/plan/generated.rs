@@ -13,6 +13,7 @@ use protocol::{
     PageMeta, Paginator,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub(super) fn add_generated_pages(
     plan: &mut BuildPlan,
@@ -190,7 +191,7 @@ fn add_section_listings(
         );
         for (i, listing) in listings.into_iter().enumerate() {
             match (i, index_planned) {
-                (0, Some(planned)) => plan.pages[planned].listing = Some(listing),
+                (0, Some(planned)) => plan.pages[planned].listing = Some(Arc::new(listing)),
                 _ => {
                     let url = page_url(&section_url, i + 1);
                     out.push(PlannedPage {
@@ -204,7 +205,7 @@ fn add_section_listings(
                             ..PageMeta::default()
                         },
                         origin: Origin::Listing,
-                        listing: Some(listing),
+                        listing: Some(Arc::new(listing)),
                         nav: position,
                         top_section: top_section.clone(),
                     });
@@ -282,7 +283,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
                     ..PageMeta::default()
                 },
                 origin: Origin::Listing,
-                listing: Some(listing),
+                listing: Some(Arc::new(listing)),
                 nav: root,
                 top_section: String::new(),
             });
@@ -321,7 +322,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
                         ..PageMeta::default()
                     },
                     origin: Origin::Listing,
-                    listing: Some(listing),
+                    listing: Some(Arc::new(listing)),
                     nav: root,
                     top_section: String::new(),
                 });

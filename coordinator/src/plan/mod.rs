@@ -62,8 +62,8 @@ pub struct PlannedPage {
     pub meta: PageMeta,
     /// Where its content comes from.
     pub origin: Origin,
-    /// For listing pages: what they list.
-    pub listing: Option<Listing>,
+    /// For listing pages: what they list (shared with the `PageData` sent to workers).
+    pub listing: Option<std::sync::Arc<Listing>>,
     /// Nav position.
     pub nav: NavPosition,
     /// Title of the top-level section the page is in (empty at the root), for search.

@@ -547,15 +547,35 @@ impl Supervisor<'_> {
             };
         }
         self.pool.peak_rss = self.pool.peak_rss.max(result.worker_peak_rss);
-        let mut answers: HashMap<protocol::PageId, PageResult> = result
-            .pages
-            .into_iter()
-            .map(|r| (r.id.clone(), r))
-            .collect();
+        // A worker answers in the order the pages were sent; matching by id is the fallback
+        // for one that does not.
+        let in_order = result.pages.len() == in_flight.pages.len()
+            && result
+                .pages
+                .iter()
+                .zip(&in_flight.pages)
+                .all(|(r, &index)| r.id == self.request.plan.pages[index].id);
+        let mut answers: HashMap<protocol::PageId, PageResult> = HashMap::new();
+        let mut ordered = Vec::new();
+        if in_order {
+            ordered = result.pages;
+        } else {
+            answers = result
+                .pages
+                .into_iter()
+                .map(|r| (r.id.clone(), r))
+                .collect();
+        }
+        let mut ordered = ordered.into_iter();
         for &index in &in_flight.pages {
-            let id = self.request.plan.pages[index].id.clone();
-            let page_result = answers.remove(&id).unwrap_or_else(|| PageResult {
-                id,
+            let id = &self.request.plan.pages[index].id;
+            let answer = if in_order {
+                ordered.next()
+            } else {
+                answers.remove(id)
+            };
+            let page_result = answer.unwrap_or_else(|| PageResult {
+                id: id.clone(),
                 elapsed_micros: 0,
                 outcome: Err(PageError {
                     file: Some(self.page_name(index)),
