@@ -97,21 +97,27 @@ fn decode(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
-/// Checks every link of a page, returning one warning per dead link.
-pub fn check_page(
+/// Checks every link of a page, returning each dead link with its warning.
+pub fn check_page<'l>(
     targets: &LinkTargets,
     source: Option<&str>,
-    links: &[OutgoingLink],
-) -> Vec<Diagnostic> {
+    links: &'l [OutgoingLink],
+) -> Vec<(&'l OutgoingLink, Diagnostic)> {
     links
         .iter()
         .filter_map(|link| {
-            targets.check(link).map(|message| Diagnostic {
-                file: source.map(str::to_string),
-                line: link.line,
-                message,
-                hint: Some("fix the link target, or add the page or anchor it points to".into()),
-            })
+            let message = targets.check(link)?;
+            Some((
+                link,
+                Diagnostic {
+                    file: source.map(str::to_string),
+                    line: link.line,
+                    message,
+                    hint: Some(
+                        "fix the link target, or add the page or anchor it points to".into(),
+                    ),
+                },
+            ))
         })
         .collect()
 }

@@ -17,7 +17,7 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::Site;
 use crate::plan::{BuildPlan, Origin};
 use links::LinkTargets;
-use protocol::{OutputFile, RenderedPage};
+use protocol::{OutgoingLink, OutputFile, RenderedPage};
 use std::io;
 use std::path::Path;
 
@@ -51,21 +51,35 @@ pub fn merge(
 ) -> io::Result<MergeOutcome> {
     let config = &site.config;
     let mut outcome = MergeOutcome::default();
-    // The site-wide artifacts and the copies of assets do not depend on each other: write
-    // them side by side.
-    let artifacts = std::thread::scope(|scope| -> io::Result<_> {
+    // The site-wide artifacts, the copies of assets and the link check over the pages do
+    // not depend on each other: run them side by side.
+    let (artifacts, unresolved) = std::thread::scope(|scope| -> io::Result<_> {
         let artifacts = scope.spawn(|| write_artifacts(config, plan, pages, out_dir, previous_llm));
+        let unresolved = scope.spawn(|| check_links(site, plan, pages, failed));
         copy_assets(site, out_dir, &mut outcome.outputs)?;
-        artifacts.join().unwrap_or_else(|_| {
+        let artifacts = artifacts.join().unwrap_or_else(|_| {
             Err(io::Error::other(
                 "writing the site-wide files failed (a bug)",
             ))
-        })
+        })?;
+        let unresolved = unresolved
+            .join()
+            .map_err(|_| io::Error::other("the link check failed (a bug)"))?;
+        Ok((artifacts, unresolved))
     })?;
     let (artifacts, llm_index) = artifacts;
     outcome.outputs.extend(artifacts);
     outcome.llm_index = llm_index;
-    check_links(site, plan, pages, failed, &mut outcome);
+    // A link the pages could not resolve may name a site-wide file (an asset, the feed).
+    let mut site_files = LinkTargets::default();
+    for output in &outcome.outputs {
+        site_files.add_file(&output.path);
+    }
+    outcome.link_problems = unresolved
+        .into_iter()
+        .filter(|(link, _)| site_files.check(link).is_some())
+        .map(|(_, problem)| problem)
+        .collect();
     outcome.outputs.sort();
     Ok(outcome)
 }
@@ -92,13 +106,14 @@ fn copy_assets(site: &Site, out_dir: &Path, outputs: &mut Vec<OutputFile>) -> io
 }
 
 /// The link check over every page, once every output is known.
-fn check_links(
+/// The link check over every page against every page and page output: the links that do
+/// not resolve there, with the problem each would be.
+fn check_links<'p>(
     site: &Site,
     plan: &BuildPlan,
-    pages: &[MergedPage<'_>],
+    pages: &'p [MergedPage<'_>],
     failed: &[usize],
-    outcome: &mut MergeOutcome,
-) {
+) -> Vec<(&'p OutgoingLink, Diagnostic)> {
     let mut targets = LinkTargets::default();
     for page in pages {
         targets.add_page(&plan.pages[page.index].url, &page.rendered.anchors);
@@ -109,15 +124,13 @@ fn check_links(
     for &index in failed {
         targets.add_page_without_anchors(&plan.pages[index].url);
     }
-    for output in &outcome.outputs {
-        targets.add_file(&output.path);
-    }
-    for page in pages {
-        let source = plan_source(site, plan, page.index);
-        outcome
-            .link_problems
-            .extend(links::check_page(&targets, source, &page.rendered.links));
-    }
+    pages
+        .iter()
+        .flat_map(|page| {
+            let source = plan_source(site, plan, page.index);
+            links::check_page(&targets, source, &page.rendered.links)
+        })
+        .collect()
 }
 
 fn plan_source<'a>(site: &'a Site, plan: &BuildPlan, index: usize) -> Option<&'a str> {
