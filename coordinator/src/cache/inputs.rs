@@ -56,20 +56,32 @@ pub fn input_signature(site_root: &Path, config: &Config, options: &[u8]) -> u12
     for root in input_roots(config) {
         hasher.update(root.as_bytes());
         hasher.update(&[0]);
-        let walker = walkdir::WalkDir::new(site_root.join(&root))
+        // The walk reads directories only (entry types come with them); the files are
+        // then looked at on all cores, and hashed in the walk's order.
+        let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(site_root.join(&root))
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker.flatten() {
-            let Ok(metadata) = entry.metadata() else {
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .flatten()
+            .filter(|entry| entry.file_type().is_file())
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        let stamps = crate::parallel::par_map(
+            files.len(),
+            |i| {
+                std::fs::symlink_metadata(&files[i])
+                    .ok()
+                    .map(|m| (m.len(), super::mtime_nanos(&m)))
+            },
+            |_| None,
+        );
+        for (path, stamp) in files.iter().zip(stamps) {
+            let Some((len, mtime)) = stamp else {
                 continue;
             };
-            if !metadata.is_file() {
-                continue;
-            }
-            hasher.update(entry.path().as_os_str().as_encoded_bytes());
-            hasher.update(&metadata.len().to_le_bytes());
-            hasher.update(&super::mtime_nanos(&metadata).to_le_bytes());
+            hasher.update(path.as_os_str().as_encoded_bytes());
+            hasher.update(&len.to_le_bytes());
+            hasher.update(&mtime.to_le_bytes());
         }
     }
     hasher.digest128()

@@ -39,8 +39,6 @@ struct FoundMarkdown {
     rel_path: String,
     inner: String,
     root: ContentRoot,
-    /// Size and modification time, to recognise a file an earlier build parsed.
-    stamp: Option<(u64, u128)>,
 }
 
 /// Markdown pages into `site.pages`; returns the other files with their content root,
@@ -100,20 +98,15 @@ pub(super) fn content(
             assets.push((root, inner, path.to_path_buf()));
             continue;
         }
-        let stamp = entry
-            .metadata()
-            .ok()
-            .map(|m| (m.len(), crate::cache::mtime_nanos(&m)));
         markdown.push(FoundMarkdown {
             path: path.to_path_buf(),
             rel_path,
             inner,
             root,
-            stamp,
         });
     }
-    // Reading and parsing front matter is most of discovery: spread it over all cores,
-    // keeping the walk's (sorted) order.
+    // Looking at, reading and parsing the files is most of discovery: spread it over all
+    // cores, keeping the walk's (sorted) order.
     let pages = crate::parallel::par_map(
         markdown.len(),
         |i| {
@@ -122,8 +115,11 @@ pub(super) fn content(
                 rel_path,
                 inner,
                 root,
-                stamp,
             } = &markdown[i];
+            // Size and modification time, to recognise a file an earlier build parsed.
+            let stamp = std::fs::symlink_metadata(path)
+                .ok()
+                .map(|m| (m.len(), crate::cache::mtime_nanos(&m)));
             let remembered = stamp.and_then(|(len, mtime)| {
                 known
                     .page(rel_path, len, mtime)
