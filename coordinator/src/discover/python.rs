@@ -32,7 +32,17 @@ fn is_identifier(name: &str) -> bool {
 }
 
 /// Fills `site.modules` from the configured packages.
+/// A Python file the walk found to be a module, to be looked at.
+struct FoundModule {
+    package: usize,
+    name: String,
+    rel_path: String,
+    is_package: bool,
+    path: std::path::PathBuf,
+}
+
 pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), LoadError> {
+    let mut found = Vec::new();
     for (package_idx, package) in site.config.autodoc_python.iter().enumerate() {
         let package_dir = site.root.join(&package.path);
         if !package_dir.is_dir() {
@@ -84,31 +94,46 @@ pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), Lo
                 .chain(parts.iter().copied())
                 .collect::<Vec<_>>()
                 .join(".");
-            let (len, mtime) = entry
-                .metadata()
-                .map_or((0, 0), |m| (m.len(), crate::cache::mtime_nanos(&m)));
-            let hash = match known.module_hash(&rel_path, len, mtime) {
-                Some(hash) => hash,
-                None => match std::fs::read(entry.path()) {
-                    Ok(bytes) => worker::outputs::content_hash(&bytes),
-                    Err(e) => {
-                        site.warnings.push(crate::diagnostics::Diagnostic::in_file(
-                            rel_path,
-                            format!("cannot read: {e}"),
-                        ));
-                        continue;
-                    }
-                },
-            };
-            site.modules.push(PythonModule {
+            found.push(FoundModule {
                 package: package_idx,
                 name,
                 rel_path,
                 is_package,
+                path: entry.into_path(),
+            });
+        }
+    }
+    // Looking at, reading and hashing the files is most of the work: on all cores, in the
+    // walk's order.
+    let hashed = crate::parallel::par_map(
+        found.len(),
+        |i| {
+            let module = &found[i];
+            let (len, mtime) = std::fs::symlink_metadata(&module.path)
+                .map_or((0, 0), |m| (m.len(), crate::cache::mtime_nanos(&m)));
+            let hash = match known.module_hash(&module.rel_path, len, mtime) {
+                Some(hash) => hash,
+                None => worker::outputs::content_hash(&std::fs::read(&module.path)?),
+            };
+            Ok((len, mtime, hash))
+        },
+        |_| Err(std::io::Error::other("hashing the module failed (a bug)")),
+    );
+    for (module, hashed) in found.into_iter().zip(hashed) {
+        match hashed {
+            Ok((len, mtime, hash)) => site.modules.push(PythonModule {
+                package: module.package,
+                name: module.name,
+                rel_path: module.rel_path,
+                is_package: module.is_package,
                 hash,
                 len,
                 mtime,
-            });
+            }),
+            Err(e) => site.warnings.push(crate::diagnostics::Diagnostic::in_file(
+                module.rel_path,
+                format!("cannot read: {e}"),
+            )),
         }
     }
     site.modules
