@@ -157,23 +157,39 @@ impl FastPath {
     }
 }
 
-/// What the manifest alone tells, without reading the shard files.
-#[derive(Debug, Default)]
-pub struct ManifestSummary {
-    /// The executable stamp and identity recorded.
-    pub binary: Option<(inputs::ExeStamp, u128)>,
-    /// The fast-path record.
-    pub fast_path: Option<FastPath>,
+/// The manifest the previous build left, read once: what it says alone (the fast path,
+/// the binary's identity) is decided on first, and [`PreviousBuild::load`] takes the rest.
+#[derive(Debug)]
+pub struct RecordedBuild {
+    manifest: Result<Option<Manifest>, store::ReadError>,
 }
 
-/// Reads just the manifest's summary; `None` when there is no usable manifest (the full
-/// build reports any problem).
-pub fn read_summary(store: &CacheStore) -> Option<ManifestSummary> {
-    let manifest = store.read_manifest::<Manifest>().ok()??;
-    Some(ManifestSummary {
-        binary: manifest.binary,
-        fast_path: manifest.fast_path,
-    })
+impl RecordedBuild {
+    /// Reads the manifest; a problem is kept for [`PreviousBuild::load`] to report.
+    pub fn read(store: &CacheStore) -> RecordedBuild {
+        RecordedBuild {
+            manifest: store.read_manifest::<Manifest>(),
+        }
+    }
+
+    /// No previous build (no usable cache folder).
+    pub fn none() -> RecordedBuild {
+        RecordedBuild { manifest: Ok(None) }
+    }
+
+    fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref().ok()?.as_ref()
+    }
+
+    /// The executable stamp and identity recorded.
+    pub fn binary(&self) -> Option<&(inputs::ExeStamp, u128)> {
+        self.manifest()?.binary.as_ref()
+    }
+
+    /// The fast-path record.
+    pub fn fast_path(&self) -> Option<&FastPath> {
+        self.manifest()?.fast_path.as_ref()
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -233,8 +249,12 @@ pub enum StaleReason {
 
 impl PreviousBuild {
     /// Reads the cache. Any problem discards the whole previous build with one warning.
-    pub fn load(store: &CacheStore, warnings: &mut Vec<Diagnostic>) -> PreviousBuild {
-        match Self::try_load(store) {
+    pub fn load(
+        store: &CacheStore,
+        recorded: RecordedBuild,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> PreviousBuild {
+        match Self::try_load(store, recorded) {
             Ok(previous) => previous,
             Err(problem) => {
                 warnings.push(
@@ -251,8 +271,11 @@ impl PreviousBuild {
         }
     }
 
-    fn try_load(store: &CacheStore) -> Result<PreviousBuild, store::ReadError> {
-        let Some(manifest) = store.read_manifest::<Manifest>()? else {
+    fn try_load(
+        store: &CacheStore,
+        recorded: RecordedBuild,
+    ) -> Result<PreviousBuild, store::ReadError> {
+        let Some(manifest) = recorded.manifest? else {
             return Ok(PreviousBuild::default());
         };
         let mut previous = PreviousBuild {
@@ -540,7 +563,7 @@ mod tests {
         .unwrap();
 
         let mut warnings = Vec::new();
-        let previous = PreviousBuild::load(&store, &mut warnings);
+        let previous = PreviousBuild::load(&store, RecordedBuild::read(&store), &mut warnings);
         assert!(warnings.is_empty());
         assert_eq!(previous.get(&PageId("p".into())), Some(&page));
 
@@ -550,7 +573,7 @@ mod tests {
             let bytes = std::fs::read(&path).unwrap();
             std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         }
-        let previous = PreviousBuild::load(&store, &mut warnings);
+        let previous = PreviousBuild::load(&store, RecordedBuild::read(&store), &mut warnings);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(!previous.exists());
         assert!(previous.get(&PageId("p".into())).is_none());

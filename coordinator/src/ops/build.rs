@@ -2,8 +2,8 @@
 
 use crate::cache::{
     self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, DiscoveryCache,
-    FastPath, NavSliceHashes, NextCache, PositionKey, PreviousBuild, StaleReason, check_fresh,
-    inputs, position_key,
+    FastPath, NavSliceHashes, NextCache, PositionKey, PreviousBuild, RecordedBuild, StaleReason,
+    check_fresh, inputs, position_key,
 };
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -151,11 +151,9 @@ pub fn build_in(
     // executable, not the site.
     let recorded = store
         .as_ref()
-        .and_then(cache::read_summary)
-        .unwrap_or_default();
+        .map_or_else(RecordedBuild::none, RecordedBuild::read);
     if let Some(fast) = recorded
-        .fast_path
-        .as_ref()
+        .fast_path()
         .filter(|_| options.use_cache)
         .filter(|f| f.signature == signature)
         && fast.outputs_intact(&out_dir)
@@ -206,12 +204,12 @@ pub fn build_in(
                 .with_hint("the site builds in full without it; see the log with -v"),
         );
     }
-    let binary = match (&exe, recorded.binary) {
-        (Some(stamp), Some((recorded_stamp, id))) if *stamp == recorded_stamp => id,
+    let binary = match (&exe, recorded.binary()) {
+        (Some(stamp), Some((recorded_stamp, id))) if stamp == recorded_stamp => *id,
         _ => binary_identity(),
     };
     let previous = match (&store, options.use_cache) {
-        (Some(store), true) => PreviousBuild::load(store, &mut report.warnings),
+        (Some(store), true) => PreviousBuild::load(store, recorded, &mut report.warnings),
         _ => PreviousBuild::default(),
     };
     let nav_tree = nav_tree_hash(&plan);
