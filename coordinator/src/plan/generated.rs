@@ -100,12 +100,11 @@ fn paginate(
 ) -> Vec<Listing> {
     let total_items = entries.len();
     let total_pages = total_items.div_ceil(per_page).max(1);
-    let mut chunks: Vec<Vec<ListingEntry>> = entries
-        .chunks(per_page)
-        .map(<[ListingEntry]>::to_vec)
-        .collect();
-    if chunks.is_empty() {
-        chunks.push(Vec::new());
+    // The entries are moved into their pages, not copied.
+    let mut entries = entries.into_iter();
+    let mut chunks: Vec<Vec<ListingEntry>> = Vec::with_capacity(total_pages);
+    for _ in 0..total_pages {
+        chunks.push(entries.by_ref().take(per_page).collect());
     }
     let mut subsections = Some(subsections);
     chunks
