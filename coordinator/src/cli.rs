@@ -106,10 +106,10 @@ pub struct ExecutorArgs {
     /// for debugging).
     #[arg(long, group = "mode")]
     pub no_shard: bool,
-    /// Render with a thread pool in this process (the default below 5,000 pages to render).
+    /// Render with a thread pool in this process (the default below 2,000 pages to render).
     #[arg(long, group = "mode")]
     pub threads: bool,
-    /// Render in worker processes (the default from 5,000 pages to render): memory-isolated and
+    /// Render in worker processes (the default from 2,000 pages to render): memory-isolated and
     /// crash-resilient.
     #[arg(long, group = "mode")]
     pub process_parallel: bool,

@@ -30,11 +30,12 @@ pub use supervisor::{ProcessOptions, ProcessPool};
 
 /// Number of pages to render from which the default executor is worker processes rather
 /// than threads. Processes cost a start-up per worker (templates, syntaxes, the nav tree)
-/// and a round trip per batch; measured with `scripts/bench` on two cores, two workers
-/// took 1.11-1.20x the thread pool's time on 739 pages, 1.04-1.07x on 5,832 and
-/// 0.99-1.03x on 12,938. From about here the cost is around 5% or less, and a site this
-/// large is where memory isolation and surviving a crashing page start to matter.
-pub const AUTO_PROCESS_THRESHOLD: usize = 5_000;
+/// and some coordinator work per batch. Measured on two cores (`scripts/bench`, and
+/// interleaved A/B runs of a 2,077-page `gen-site` site), two workers take 1.09x the
+/// thread pool's time on 739 pages, 1.04x on 2,077, 1.01x on 5,832 and 1.00x on 12,938.
+/// From here the isolation (a crashing or runaway page costs a retry, not the build)
+/// costs under 5%.
+pub const AUTO_PROCESS_THRESHOLD: usize = 2_000;
 
 /// How pages are rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
