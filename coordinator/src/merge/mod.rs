@@ -177,18 +177,23 @@ fn write_artifacts(
             .map(|p| {
                 let page = planned(p);
                 search::SearchEntry {
-                    title: p.rendered.title.clone(),
-                    url: page.url.clone(),
+                    title: &p.rendered.title,
+                    url: &page.url,
                     kind: page.kind.as_str(),
-                    section: page.top_section.clone(),
+                    section: &page.top_section,
                     version: page
                         .meta
                         .version
                         .and_then(|v| plan.site.versions.get(v as usize))
-                        .map(|v| v.label.clone()),
-                    tags: page.meta.tags.clone(),
-                    headings: p.rendered.headings.iter().map(|h| h.text.clone()).collect(),
-                    summary: p.rendered.summary.clone(),
+                        .map(|v| v.label.as_str()),
+                    tags: &page.meta.tags,
+                    headings: p
+                        .rendered
+                        .headings
+                        .iter()
+                        .map(|h| h.text.as_str())
+                        .collect(),
+                    summary: &p.rendered.summary,
                 }
             })
             .collect();
@@ -204,10 +209,10 @@ fn write_artifacts(
             .filter_map(|p| {
                 let page = planned(p);
                 Some(rss::FeedItem {
-                    title: p.rendered.title.clone(),
-                    url: page.url.clone(),
-                    date: page.meta.date.clone()?,
-                    description: p.rendered.summary.clone(),
+                    title: &p.rendered.title,
+                    url: &page.url,
+                    date: page.meta.date.as_deref()?,
+                    description: &p.rendered.summary,
                 })
             })
             .collect();

@@ -7,9 +7,9 @@
 // Used by ops::build once integrated.
 
 use super::xml;
-use jiff::Timestamp;
 use jiff::fmt::temporal::Pieces;
 use jiff::tz::{Offset, TimeZone};
+use jiff::{Timestamp, Zoned};
 use protocol::OutputFile;
 use quick_xml::Writer;
 use quick_xml::escape::escape;
@@ -18,17 +18,18 @@ use std::cmp::Reverse;
 use std::io;
 use std::path::Path;
 
-/// A page that may appear in the feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedItem {
+/// A page that may appear in the feed, borrowed from the build (every dated page is a
+/// candidate; only [`FEED_ITEMS`] are written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedItem<'a> {
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// Site-absolute URL path.
-    pub url: String,
+    pub url: &'a str,
     /// RFC 3339 date or datetime from front matter.
-    pub date: String,
+    pub date: &'a str,
     /// Description from front matter, else the page summary.
-    pub description: String,
+    pub description: &'a str,
 }
 
 /// Site-level fields of the feed.
@@ -56,21 +57,23 @@ pub const FEED_ITEMS: usize = 20;
 pub fn write_rss(
     out_dir: &Path,
     channel: &FeedChannel<'_>,
-    items: &[FeedItem],
+    items: &[FeedItem<'_>],
 ) -> io::Result<OutputFile> {
+    let invalid = |item: &FeedItem<'_>, reason: String| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "rss.xml: page {} has date {:?}: {reason}",
+                item.url, item.date
+            ),
+        )
+    };
     let mut dated = Vec::with_capacity(items.len());
     for item in items.iter().filter(|item| !item.date.trim().is_empty()) {
-        let (instant, pub_date) = feed_date(&item.date).map_err(|reason| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!(
-                    "rss.xml: page {} has date {:?}: {reason}",
-                    item.url, item.date
-                ),
-            )
-        })?;
-        dated.push((instant, pub_date, item));
+        let zoned = feed_datetime(item.date).map_err(|reason| invalid(item, reason))?;
+        dated.push((zoned.timestamp(), zoned, item));
     }
+
     // Every field takes part in the order, so equal dates and even duplicate URLs never
     // leave the order to the input.
     dated.sort_by(|(instant_a, _, a), (instant_b, _, b)| {
@@ -90,6 +93,17 @@ pub fn write_rss(
             ))
     });
     dated.truncate(FEED_ITEMS);
+    // Formatted for the items kept only: a large site has tens of thousands of candidates.
+    let dated = dated
+        .into_iter()
+        .map(|(instant, zoned, item)| {
+            Ok((
+                instant,
+                pub_date(&zoned).map_err(|r| invalid(item, r))?,
+                item,
+            ))
+        })
+        .collect::<io::Result<Vec<_>>>()?;
 
     let mut writer = xml::document()?;
     writer
@@ -109,7 +123,7 @@ pub fn write_rss(
 fn write_channel(
     writer: &mut Writer<Vec<u8>>,
     channel: &FeedChannel<'_>,
-    dated: &[(Timestamp, String, &FeedItem)],
+    dated: &[(Timestamp, String, &FeedItem<'_>)],
 ) -> io::Result<()> {
     xml::text_element(writer, "title", channel.title)?;
     xml::text_element(writer, "link", &xml::encode_url(channel.base_url))?;
@@ -128,19 +142,19 @@ fn write_channel(
         .with_attribute(("type", "application/rss+xml"))
         .write_empty()?;
     for (_, pub_date, item) in dated {
-        let link = xml::absolute_url(channel.base_url, &item.url);
+        let link = xml::absolute_url(channel.base_url, item.url);
         let link = xml::encode_url(&link);
         writer
             .create_element("item")
             .write_inner_content(|writer| {
-                xml::text_element(writer, "title", &item.title)?;
+                xml::text_element(writer, "title", item.title)?;
                 xml::text_element(writer, "link", &link)?;
                 writer
                     .create_element("guid")
                     .with_attribute(("isPermaLink", "true"))
                     .write_text_content(BytesText::from_escaped(escape(link.as_ref())))?;
                 xml::text_element(writer, "pubDate", pub_date)?;
-                xml::text_element(writer, "description", &item.description)?;
+                xml::text_element(writer, "description", item.description)?;
                 Ok(())
             })?;
     }
@@ -149,20 +163,24 @@ fn write_channel(
 
 /// The instant of an RFC 3339 date for ordering, and its RFC 2822 form for `pubDate`
 /// (`Wed, 01 May 2024 10:00:00 +0200`), keeping the page's own offset.
-fn feed_date(date: &str) -> Result<(Timestamp, String), String> {
+/// A front matter date as a zoned datetime (midnight UTC for a bare date, UTC for a
+/// datetime without an offset).
+fn feed_datetime(date: &str) -> Result<Zoned, String> {
     let pieces = Pieces::parse(date.trim()).map_err(|error| error.to_string())?;
     let time = pieces.time().unwrap_or_default();
     let offset = pieces
         .offset()
         .map_or(Offset::UTC, |offset| offset.to_numeric_offset());
-    let zoned = pieces
+    pieces
         .date()
         .to_datetime(time)
         .to_zoned(TimeZone::fixed(offset))
-        .map_err(|error| error.to_string())?;
-    let pub_date = jiff::fmt::strtime::format("%a, %d %b %Y %H:%M:%S %z", &zoned)
-        .map_err(|error| error.to_string())?;
-    Ok((zoned.timestamp(), pub_date))
+        .map_err(|error| error.to_string())
+}
+
+/// RFC 822 as RSS wants it: `Wed, 01 May 2024 10:00:00 +0200`.
+fn pub_date(zoned: &Zoned) -> Result<String, String> {
+    jiff::fmt::strtime::format("%a, %d %b %Y %H:%M:%S %z", zoned).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -176,16 +194,18 @@ mod tests {
         language: "en",
     };
 
-    fn item(url: &str, date: &str) -> FeedItem {
+    /// A test item; its strings live as long as the test process (leaked on purpose).
+    fn item(url: &str, date: &str) -> FeedItem<'static> {
+        let keep = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
         FeedItem {
-            title: format!("Page {url}"),
-            url: url.to_string(),
-            date: date.to_string(),
-            description: format!("About {url}"),
+            title: keep(format!("Page {url}")),
+            url: keep(url.to_string()),
+            date: keep(date.to_string()),
+            description: keep(format!("About {url}")),
         }
     }
 
-    fn render(items: &[FeedItem]) -> String {
+    fn render(items: &[FeedItem<'_>]) -> String {
         let out = tempfile::tempdir().unwrap();
         let written = write_rss(out.path(), &CHANNEL, items).unwrap();
         assert_eq!(written.path, "rss.xml");
@@ -215,7 +235,7 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                feed_date(date).map(|(_, text)| text),
+                feed_datetime(date).and_then(|zoned| pub_date(&zoned)),
                 Ok(expected.to_string()),
                 "{date}"
             );
@@ -226,10 +246,10 @@ mod tests {
     fn whole_feed() {
         let items = [
             FeedItem {
-                title: "Tom & Jerry <3".into(),
-                url: "/blog/tom/".into(),
-                date: "2024-05-01T10:00:00+02:00".into(),
-                description: "Use <b>bold</b> & \"quotes\"".into(),
+                title: "Tom & Jerry <3",
+                url: "/blog/tom/",
+                date: "2024-05-01T10:00:00+02:00",
+                description: "Use <b>bold</b> & \"quotes\"",
             },
             item("/undated/", ""),
             item("/old/", "2023-01-01"),

@@ -10,32 +10,32 @@ use serde::Serialize;
 use std::io;
 use std::path::Path;
 
-/// One searchable page.
+/// One searchable page, borrowed from the build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchEntry {
+pub struct SearchEntry<'a> {
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// Site-absolute URL path.
-    pub url: String,
+    pub url: &'a str,
     /// `content`, `autodoc` or `generated`.
     pub kind: &'static str,
     /// Title of the page's top-level section (empty at the root).
-    pub section: String,
+    pub section: &'a str,
     /// Version label, for versioned docs.
-    pub version: Option<String>,
+    pub version: Option<&'a str>,
     /// Tags.
-    pub tags: Vec<String>,
+    pub tags: &'a [String],
     /// Heading texts.
-    pub headings: Vec<String>,
+    pub headings: Vec<&'a str>,
     /// Plain-text excerpt.
-    pub summary: String,
+    pub summary: &'a str,
 }
 
 /// Version of the index's JSON shape.
 pub const SEARCH_INDEX_VERSION: u32 = 1;
 
-/// The file as written. A borrowed mirror of [`SearchEntry`] keeps serde at this boundary,
-/// and serde writes struct fields in declaration order, which fixes the key order.
+/// The file as written. A mirror of [`SearchEntry`] keeps serde at this boundary, and
+/// serde writes struct fields in declaration order, which fixes the key order.
 #[derive(Serialize)]
 struct SearchIndexJson<'a> {
     version: u32,
@@ -50,7 +50,7 @@ struct SearchEntryJson<'a> {
     section: &'a str,
     version: Option<&'a str>,
     tags: &'a [String],
-    headings: &'a [String],
+    headings: &'a [&'a str],
     summary: &'a str,
 }
 
@@ -62,7 +62,7 @@ type OrderKey<'a> = (
     &'a str,
     Option<&'a str>,
     &'a [String],
-    &'a [String],
+    &'a [&'a str],
     &'a str,
 );
 
@@ -85,18 +85,18 @@ impl<'a> SearchEntryJson<'a> {
 ///
 /// Entries with the same URL are ordered by their other fields, so the bytes never depend
 /// on the input order.
-pub fn write_search_index(out_dir: &Path, entries: &[SearchEntry]) -> io::Result<OutputFile> {
+pub fn write_search_index(out_dir: &Path, entries: &[SearchEntry<'_>]) -> io::Result<OutputFile> {
     let mut pages: Vec<SearchEntryJson<'_>> = entries
         .iter()
         .map(|entry| SearchEntryJson {
-            title: &entry.title,
-            url: &entry.url,
+            title: entry.title,
+            url: entry.url,
             kind: entry.kind,
-            section: &entry.section,
-            version: entry.version.as_deref(),
-            tags: &entry.tags,
+            section: entry.section,
+            version: entry.version,
+            tags: entry.tags,
             headings: &entry.headings,
-            summary: &entry.summary,
+            summary: entry.summary,
         })
         .collect();
     pages.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
@@ -112,20 +112,20 @@ pub fn write_search_index(out_dir: &Path, entries: &[SearchEntry]) -> io::Result
 mod tests {
     use super::*;
 
-    fn entry(url: &str, title: &str) -> SearchEntry {
+    fn entry<'a>(url: &'a str, title: &'a str) -> SearchEntry<'a> {
         SearchEntry {
-            title: title.to_string(),
-            url: url.to_string(),
+            title,
+            url,
             kind: "content",
-            section: String::new(),
+            section: "",
             version: None,
-            tags: Vec::new(),
+            tags: &[],
             headings: Vec::new(),
-            summary: String::new(),
+            summary: "",
         }
     }
 
-    fn render(entries: &[SearchEntry]) -> String {
+    fn render(entries: &[SearchEntry<'_>]) -> String {
         let out = tempfile::tempdir().unwrap();
         let written = write_search_index(out.path(), entries).unwrap();
         assert_eq!(written.path, "index.json");
@@ -134,16 +134,17 @@ mod tests {
 
     #[test]
     fn shape_and_order() {
+        let tags = ["setup".to_string(), "linux".to_string()];
         let mut entries = vec![
             SearchEntry {
-                title: "Install \"it\"".into(),
-                url: "/guide/install/".into(),
+                title: "Install \"it\"",
+                url: "/guide/install/",
                 kind: "content",
-                section: "Guide".into(),
-                version: Some("2.0".into()),
-                tags: vec!["setup".into(), "linux".into()],
-                headings: vec!["Requirements".into(), "Steps".into()],
-                summary: "How to <install>.".into(),
+                section: "Guide",
+                version: Some("2.0"),
+                tags: &tags,
+                headings: vec!["Requirements", "Steps"],
+                summary: "How to <install>.",
             },
             SearchEntry {
                 kind: "autodoc",
