@@ -578,4 +578,98 @@ mod tests {
         assert!(!previous.exists());
         assert!(previous.get(&PageId("p".into())).is_none());
     }
+
+    fn cached(title: &str) -> CachedPage {
+        CachedPage {
+            fingerprint: 1,
+            result: RenderedPage {
+                title: title.into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn write(store: &CacheStore, previous: &PreviousBuild, next: NextCache<'_>) {
+        next.write(store, previous, Path::new("public"), Vec::new(), None, None)
+            .unwrap();
+    }
+
+    fn load(store: &CacheStore) -> PreviousBuild {
+        let mut warnings = Vec::new();
+        let previous = PreviousBuild::load(store, RecordedBuild::read(store), &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        previous
+    }
+
+    #[test]
+    fn only_shards_with_new_or_missing_entries_are_written_again() {
+        let site = tempfile::tempdir().unwrap();
+        let store = CacheStore::open(site.path()).unwrap();
+        let (a, b) = (ShardId("a".into()), ShardId("b".into()));
+        let mut first = NextCache::default();
+        for (shard, id, title) in [(&a, "a1", "A1"), (&a, "a2", "A2"), (&b, "b1", "B1")] {
+            first.insert(shard.clone(), PageId(id.into()), Cow::Owned(cached(title)));
+        }
+        write(&store, &PreviousBuild::default(), first);
+        let shard_path = |shard: &ShardId| {
+            site.path()
+                .join(CACHE_DIR)
+                .join("shards")
+                .join(store::shard_file(shard))
+        };
+        // Files are replaced atomically (temp + rename), so a rewrite changes the inode.
+        let inode = |shard: &ShardId| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(shard_path(shard)).unwrap().ino()
+        };
+        let (before_a, before_b) = (inode(&a), inode(&b));
+
+        // Shard a reused whole; shard b with a new entry.
+        let previous = load(&store);
+        let mut second = NextCache::default();
+        for id in ["a1", "a2"] {
+            let id = PageId(id.into());
+            let entry = previous.get(&id).unwrap();
+            second.insert(a.clone(), id, Cow::Borrowed(entry));
+        }
+        second.insert(
+            b.clone(),
+            PageId("b1".into()),
+            Cow::Owned(cached("B1, edited")),
+        );
+        write(&store, &previous, second);
+        assert_eq!(
+            inode(&a),
+            before_a,
+            "the untouched shard is not written again"
+        );
+        assert_ne!(inode(&b), before_b, "the changed shard is written again");
+        let reread = load(&store);
+        assert_eq!(reread.get(&PageId("a2".into())), Some(&cached("A2")));
+        assert_eq!(
+            reread.get(&PageId("b1".into())),
+            Some(&cached("B1, edited"))
+        );
+
+        // A shard that lost a page is written again even though every entry is reused.
+        let mut third = NextCache::default();
+        let id = PageId("a1".into());
+        third.insert(
+            a.clone(),
+            id.clone(),
+            Cow::Borrowed(reread.get(&id).unwrap()),
+        );
+        let b1 = PageId("b1".into());
+        third.insert(
+            b.clone(),
+            b1.clone(),
+            Cow::Borrowed(reread.get(&b1).unwrap()),
+        );
+        let before_a = inode(&a);
+        write(&store, &reread, third);
+        assert_ne!(inode(&a), before_a);
+        let last = load(&store);
+        assert_eq!(last.get(&PageId("a1".into())), Some(&cached("A1")));
+        assert!(last.get(&PageId("a2".into())).is_none());
+    }
 }
