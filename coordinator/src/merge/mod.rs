@@ -157,12 +157,13 @@ fn write_artifacts(
             .iter()
             .filter(|p| planned(p).in_sitemap())
             .map(|p| sitemap::SitemapEntry {
-                url: planned(p).url.clone(),
-                lastmod: planned(p)
-                    .meta
-                    .date
-                    .as_ref()
-                    .map(|d| d.chars().take(10).collect()),
+                url: &planned(p).url,
+                // The day part of the date (its first ten characters).
+                lastmod: planned(p).meta.date.as_deref().map(|date| {
+                    date.char_indices()
+                        .nth(10)
+                        .map_or(date, |(end, _)| &date[..end])
+                }),
             })
             .collect();
         sitemap::write_sitemap(out_dir, &config.base_url, &entries)

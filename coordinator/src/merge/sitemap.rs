@@ -11,13 +11,13 @@ use protocol::OutputFile;
 use std::io;
 use std::path::Path;
 
-/// One URL of the sitemap.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SitemapEntry {
+/// One URL of the sitemap, borrowed from the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SitemapEntry<'a> {
     /// Site-absolute URL path (`/guide/install/`).
-    pub url: String,
+    pub url: &'a str,
     /// `YYYY-MM-DD` from the page date, if any.
-    pub lastmod: Option<String>,
+    pub lastmod: Option<&'a str>,
 }
 
 /// Most URLs in one sitemap file, by the protocol.
@@ -32,9 +32,9 @@ const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 pub fn write_sitemap(
     out_dir: &Path,
     base_url: &str,
-    entries: &[SitemapEntry],
+    entries: &[SitemapEntry<'_>],
 ) -> io::Result<Vec<OutputFile>> {
-    let mut sorted: Vec<&SitemapEntry> = entries.iter().collect();
+    let mut sorted: Vec<&SitemapEntry<'_>> = entries.iter().collect();
     sorted.sort();
     // Sorted by (url, lastmod), the last of a run of equal URLs has the latest lastmod.
     sorted.dedup_by(|later, earlier| {
@@ -59,10 +59,7 @@ pub fn write_sitemap(
         let name = format!("sitemap-{}.xml", index + 1);
         let bytes = urlset(base_url, chunk)?;
         written.push(worker::outputs::write_output(out_dir, &name, &bytes)?);
-        let lastmod = chunk
-            .iter()
-            .filter_map(|entry| entry.lastmod.as_deref())
-            .max();
+        let lastmod = chunk.iter().filter_map(|entry| entry.lastmod).max();
         parts.push((name, lastmod));
     }
     let index = sitemap_index(base_url, &parts)?;
@@ -74,20 +71,14 @@ pub fn write_sitemap(
 }
 
 /// A `<urlset>` of sorted entries.
-fn urlset(base_url: &str, entries: &[&SitemapEntry]) -> io::Result<Vec<u8>> {
+fn urlset(base_url: &str, entries: &[&SitemapEntry<'_>]) -> io::Result<Vec<u8>> {
     let mut writer = xml::document()?;
     writer
         .create_element("urlset")
         .with_attribute(("xmlns", NAMESPACE))
         .write_inner_content(|writer| {
             for entry in entries {
-                located(
-                    writer,
-                    "url",
-                    base_url,
-                    &entry.url,
-                    entry.lastmod.as_deref(),
-                )?;
+                located(writer, "url", base_url, entry.url, entry.lastmod)?;
             }
             Ok(())
         })?;
@@ -135,11 +126,8 @@ fn sitemap_index(base_url: &str, parts: &[(String, Option<&str>)]) -> io::Result
 mod tests {
     use super::*;
 
-    fn entry(url: &str, lastmod: Option<&str>) -> SitemapEntry {
-        SitemapEntry {
-            url: url.to_string(),
-            lastmod: lastmod.map(str::to_string),
-        }
+    fn entry<'a>(url: &'a str, lastmod: Option<&'a str>) -> SitemapEntry<'a> {
+        SitemapEntry { url, lastmod }
     }
 
     fn read(dir: &Path, name: &str) -> String {
@@ -195,11 +183,15 @@ mod tests {
     #[test]
     fn index_past_the_limit_and_order_independent() {
         let n_urls = MAX_URLS_PER_SITEMAP + 1;
-        let mut entries: Vec<SitemapEntry> = (0..n_urls)
+        let owned: Vec<(String, Option<String>)> = (0..n_urls)
             .map(|index| {
                 let lastmod = (index % 7 == 0).then(|| format!("2024-01-{:02}", 1 + index % 28));
-                entry(&format!("/page-{index:06}/"), lastmod.as_deref())
+                (format!("/page-{index:06}/"), lastmod)
             })
+            .collect();
+        let mut entries: Vec<SitemapEntry<'_>> = owned
+            .iter()
+            .map(|(url, lastmod)| entry(url, lastmod.as_deref()))
             .collect();
         let out = tempfile::tempdir().unwrap();
         let written = write_sitemap(out.path(), "https://example.org/", &entries).unwrap();
