@@ -6,8 +6,8 @@
 use super::store::CacheStore;
 use crate::discover::front_matter::FrontMatter;
 use crate::discover::{KnownFiles, ParsedPage, Site};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// File name of the discovery cache in `.ssg-cache/`.
 const FILE: &str = "discovery.bin";
@@ -15,8 +15,8 @@ const FILE: &str = "discovery.bin";
 /// Remembered parses, by site-relative path.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct DiscoveryCache {
-    pages: HashMap<String, RememberedPage>,
-    modules: HashMap<String, (u64, u128, u128)>,
+    pages: FxHashMap<String, RememberedPage>,
+    modules: FxHashMap<String, (u64, u128, u128)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -34,9 +34,10 @@ mod store;
 use crate::diagnostics::Diagnostic;
 use crate::plan::BuildPlan;
 use protocol::{OutputFile, PageId, RenderedPage, ShardId};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use discovery::DiscoveryCache;
@@ -202,7 +203,7 @@ struct ShardEntry {
 /// What the previous build left.
 #[derive(Debug, Default)]
 pub struct PreviousBuild {
-    pages: HashMap<PageId, CachedPage>,
+    pages: FxHashMap<PageId, CachedPage>,
     out_dir: Option<String>,
     site_outputs: Vec<OutputFile>,
     /// Per shard: its file's checksum, and a digest of its page ids, to tell a shard this
@@ -279,7 +280,7 @@ impl PreviousBuild {
             return Ok(PreviousBuild::default());
         };
         let mut previous = PreviousBuild {
-            pages: HashMap::new(),
+            pages: FxHashMap::default(),
             out_dir: Some(manifest.out_dir),
             site_outputs: manifest.site_outputs,
             shards: HashMap::new(),
@@ -325,9 +326,9 @@ impl PreviousBuild {
     }
 
     /// Every output the previous build wrote into `out_dir` (nothing when it wrote elsewhere).
-    pub fn outputs_in(&self, out_dir: &Path) -> HashMap<&str, u128> {
+    pub fn outputs_in(&self, out_dir: &Path) -> FxHashMap<&str, u128> {
         if self.out_dir.as_deref() != Some(&out_dir.display().to_string()) {
-            return HashMap::new();
+            return FxHashMap::default();
         }
         self.pages
             .values()
@@ -486,7 +487,7 @@ impl<'a> NextCache<'a> {
 pub fn remove_stale_outputs<'p>(
     out_dir: &Path,
     previous: impl IntoIterator<Item = &'p str>,
-    current: &HashSet<&str>,
+    current: &FxHashSet<&str>,
 ) -> Vec<String> {
     let mut removed = Vec::new();
     let mut folders = std::collections::BTreeSet::new();
@@ -523,7 +524,7 @@ mod tests {
         for path in ["a/index.html", "a/b/index.html", "keep/index.html"] {
             worker::outputs::write_output(out.path(), path, b"x").unwrap();
         }
-        let current: HashSet<&str> = ["keep/index.html", "a/index.html"].into_iter().collect();
+        let current: FxHashSet<&str> = ["keep/index.html", "a/index.html"].into_iter().collect();
         let removed = remove_stale_outputs(
             out.path(),
             ["a/index.html", "a/b/index.html", "keep/index.html", "../x"],

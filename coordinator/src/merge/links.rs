@@ -4,7 +4,7 @@
 
 use crate::diagnostics::Diagnostic;
 use protocol::OutgoingLink;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What links may point at, borrowed from the plan and the pages' results (a large site
 /// has hundreds of thousands of URLs, anchors and files: copying them costs more than the
@@ -12,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 #[derive(Default)]
 pub struct LinkTargets<'a> {
     /// Page URL → ids on the page (`None` when the page's ids are unknown, e.g. it failed).
-    pages: HashMap<&'a str, Option<HashSet<&'a str>>>,
+    pages: FxHashMap<&'a str, Option<FxHashSet<&'a str>>>,
     /// Every file path in the output, relative to it (`assets/style.css`).
-    files: HashSet<&'a str>,
+    files: FxHashSet<&'a str>,
 }
 
 impl<'a> LinkTargets<'a> {

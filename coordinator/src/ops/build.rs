@@ -20,8 +20,9 @@ use crate::pool::{self, Executor, ProcessOptions, ProcessPool, RenderOutcome, Re
 use crate::progress::Progress;
 use crate::report::{BuildReport, KindCounts, ShardReport};
 use protocol::{ShardId, WarningKind, WorkerSetup};
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -430,7 +431,7 @@ pub fn build_in(
         );
     }
     if !stopped_early {
-        let current: HashSet<&str> = next_cache
+        let current: FxHashSet<&str> = next_cache
             .outputs()
             .chain(site_outputs.iter().map(|o| o.path.as_str()))
             .collect();

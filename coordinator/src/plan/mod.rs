@@ -44,7 +44,7 @@ pub struct BuildPlan {
     /// (version, version key) → page, for the version switcher in nav slices.
     pub version_index: fingerprint::VersionIndex,
     /// (version, site-relative source path) → URL, to check the links a page resolved.
-    pub urls_by_source: HashMap<(Option<u16>, String), String>,
+    pub urls_by_source: rustc_hash::FxHashMap<(Option<u16>, String), String>,
 }
 
 /// One page to render.
@@ -374,7 +374,7 @@ impl BuildPlan {
             warnings: Vec::new(),
             shards: Vec::new(),
             version_index: HashMap::new(),
-            urls_by_source: HashMap::new(),
+            urls_by_source: rustc_hash::FxHashMap::default(),
         };
         generated::add_generated_pages(
             &mut plan,
