@@ -555,25 +555,22 @@ impl Supervisor<'_> {
                 .iter()
                 .zip(&in_flight.pages)
                 .all(|(r, &index)| r.id == self.request.plan.pages[index].id);
-        let mut answers: HashMap<protocol::PageId, PageResult> = HashMap::new();
-        let mut ordered = Vec::new();
-        if in_order {
-            ordered = result.pages;
+        let answers: Vec<Option<PageResult>> = if in_order {
+            result.pages.into_iter().map(Some).collect()
         } else {
-            answers = result
+            let mut by_id: HashMap<protocol::PageId, PageResult> = result
                 .pages
                 .into_iter()
                 .map(|r| (r.id.clone(), r))
                 .collect();
-        }
-        let mut ordered = ordered.into_iter();
-        for &index in &in_flight.pages {
+            in_flight
+                .pages
+                .iter()
+                .map(|&index| by_id.remove(&self.request.plan.pages[index].id))
+                .collect()
+        };
+        for (&index, answer) in in_flight.pages.iter().zip(answers) {
             let id = &self.request.plan.pages[index].id;
-            let answer = if in_order {
-                ordered.next()
-            } else {
-                answers.remove(id)
-            };
             let page_result = answer.unwrap_or_else(|| PageResult {
                 id: id.clone(),
                 elapsed_micros: 0,
