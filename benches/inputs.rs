@@ -24,11 +24,10 @@ pub fn read_sample(rel: &str) -> String {
     })
 }
 
-/// Every file with extension `ext` under `samples/<folder>`, sorted by path, as
-/// (file name, text).
-pub fn samples_in(folder: &str, ext: &str) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    let mut stack = vec![samples_dir().join(folder)];
+/// Every file with extension `ext` under `root`, at any depth.
+fn paths_with_extension(root: &Path, ext: &str) -> Vec<std::path::PathBuf> {
+    let mut paths = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
@@ -37,17 +36,29 @@ pub fn samples_in(folder: &str, ext: &str) -> Vec<(String, String)> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == ext) {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                // Lossy decoding: a stray byte in a sample must not stop a benchmark.
-                let bytes = std::fs::read(&path)
-                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                files.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+                paths.push(path);
             }
         }
     }
+    paths
+}
+
+/// Every file with extension `ext` under `samples/<folder>`, sorted by path, as
+/// (file name, text).
+pub fn samples_in(folder: &str, ext: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = paths_with_extension(&samples_dir().join(folder), ext)
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Lossy decoding: a stray byte in a sample must not stop a benchmark.
+            let bytes = std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            (name, String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect();
     files.sort();
     files
 }
@@ -61,26 +72,18 @@ pub fn generated_site(spec: gen_site::SiteSpec) -> tempfile::TempDir {
 
 /// Every file with extension `ext` under `root`, sorted by path, as (relative path, text).
 pub fn files_under(root: &Path, ext: &str) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                let rel = path
-                    .strip_prefix(root)
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let text = std::fs::read_to_string(&path)
-                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                files.push((rel, text));
-            }
-        }
-    }
+    let mut files: Vec<(String, String)> = paths_with_extension(root, ext)
+        .into_iter()
+        .map(|path| {
+            let rel = path
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            (rel, text)
+        })
+        .collect();
     files.sort();
     files
 }

@@ -35,16 +35,17 @@ struct Body {
 }
 
 fn render_body(root: &std::path::Path, page: &PageData, markdown: &MarkdownRenderer) -> Body {
-    match &page.body {
-        PageBody::Markdown { text, first_line } => {
-            let rendered = markdown.render(text, *first_line, &mut KeepLinks);
-            Body {
-                html: rendered.html,
-                headings: rendered.headings,
-                plain_text: rendered.plain_text,
-                has_leading_h1: rendered.has_leading_h1,
-            }
+    let markdown_body = |text: &str, first_line: u32| {
+        let rendered = markdown.render(text, first_line, &mut KeepLinks);
+        Body {
+            html: rendered.html,
+            headings: rendered.headings,
+            plain_text: rendered.plain_text,
+            has_leading_h1: rendered.has_leading_h1,
         }
+    };
+    match &page.body {
+        PageBody::Markdown { text, first_line } => markdown_body(text, *first_line),
         PageBody::MarkdownFile {
             path,
             offset,
@@ -52,14 +53,7 @@ fn render_body(root: &std::path::Path, page: &PageData, markdown: &MarkdownRende
             ..
         } => {
             let source = std::fs::read_to_string(root.join(path)).expect("read the page");
-            let text = &source[*offset as usize..];
-            let rendered = markdown.render(text, *first_line, &mut KeepLinks);
-            Body {
-                html: rendered.html,
-                headings: rendered.headings,
-                plain_text: rendered.plain_text,
-                has_leading_h1: rendered.has_leading_h1,
-            }
+            markdown_body(&source[*offset as usize..], *first_line)
         }
         PageBody::Python {
             file,
