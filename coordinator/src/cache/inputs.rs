@@ -66,15 +66,8 @@ pub fn input_signature(site_root: &Path, config: &Config, options: &[u8]) -> u12
             .filter(|entry| entry.file_type().is_file())
             .map(walkdir::DirEntry::into_path)
             .collect();
-        let stamps = crate::parallel::par_map(
-            files.len(),
-            |i| {
-                std::fs::symlink_metadata(&files[i])
-                    .ok()
-                    .map(|m| (m.len(), super::mtime_nanos(&m)))
-            },
-            |_| None,
-        );
+        let stamps =
+            crate::parallel::par_map(files.len(), |i| super::file_stamp(&files[i]), |_| None);
         for (path, stamp) in files.iter().zip(stamps) {
             let Some((len, mtime)) = stamp else {
                 continue;

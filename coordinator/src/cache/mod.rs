@@ -57,6 +57,20 @@ pub struct CachedPage {
 
 pub use worker::outputs::modified_nanos as mtime_nanos;
 
+/// An input file's size and modification time (of a symlink itself, as the walks do not
+/// follow links): what recognises a file unchanged since an earlier build without reading it.
+pub fn file_stamp(path: &Path) -> Option<(u64, u128)> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.len(), mtime_nanos(&m)))
+}
+
+/// True when the output file at `path` still has the size and modification time recorded
+/// when it was written (nobody deleted or rewrote it since).
+fn output_intact(path: &Path, len: u64, mtime: u128) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == len && mtime_nanos(&m) == mtime)
+}
+
 /// A shard's cache file.
 #[derive(Debug, Default, Deserialize)]
 struct ShardFile {
@@ -149,8 +163,7 @@ impl FastPath {
             self.outputs.len(),
             |i| {
                 let (path, len, mtime) = &self.outputs[i];
-                std::fs::metadata(out_dir.join(path))
-                    .is_ok_and(|m| m.len() == *len && mtime_nanos(&m) == *mtime)
+                output_intact(&out_dir.join(path), *len, *mtime)
             },
             |_| false,
         );
@@ -363,9 +376,7 @@ pub fn check_fresh(
         }
     }
     for output in &cached.result.outputs {
-        let intact = std::fs::metadata(out_dir.join(&output.path))
-            .is_ok_and(|m| m.len() == output.len && mtime_nanos(&m) == output.modified);
-        if !intact {
+        if !output_intact(&out_dir.join(&output.path), output.len, output.modified) {
             return Err(StaleReason::OutputChanged {
                 path: output.path.clone(),
             });

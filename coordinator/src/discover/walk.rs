@@ -117,9 +117,7 @@ pub(super) fn content(
                 root,
             } = &markdown[i];
             // Size and modification time, to recognise a file an earlier build parsed.
-            let stamp = std::fs::symlink_metadata(path)
-                .ok()
-                .map(|m| (m.len(), crate::cache::mtime_nanos(&m)));
+            let stamp = crate::cache::file_stamp(path);
             let remembered = stamp.and_then(|(len, mtime)| {
                 known
                     .page(rel_path, len, mtime)
