@@ -62,7 +62,7 @@ pub struct PageData {
 }
 
 /// Where a page sits in the [`crate::NavTree`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct NavPosition {
     /// The section whose sidebar the page shows (its parent section, or for a section index
     /// page the section itself).

@@ -41,7 +41,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use discovery::DiscoveryCache;
-pub use nav_slices::{NavSliceHashes, PositionKey, position_key};
+pub use nav_slices::NavSliceHashes;
 pub use store::{CACHE_DIR, CacheStore, remove};
 
 /// One page as the cache remembers it.

@@ -12,27 +12,19 @@ use std::collections::HashMap;
 /// File name in `.ssg-cache/`.
 const FILE: &str = "nav-slices.bin";
 
-/// A position in the nav tree, as a map key.
-pub type PositionKey = (u32, Option<u32>);
-
-/// The key of a position.
-pub fn position_key(position: NavPosition) -> PositionKey {
-    (position.section.0, position.page.map(|p| p.0))
-}
-
 /// Slice hashes by position, for one nav tree.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NavSliceHashes {
     /// Hash of the tree (and of everything else the slices depend on).
-    pub tree: u128,
+    tree: u128,
     /// (position, slice hash), sorted by position.
-    slices: Vec<(PositionKey, u128)>,
+    slices: Vec<(NavPosition, u128)>,
 }
 
 impl NavSliceHashes {
     /// The hashes of `slices` computed on `tree`.
-    pub fn new(tree: u128, slices: impl IntoIterator<Item = (PositionKey, u128)>) -> Self {
-        let mut slices: Vec<(PositionKey, u128)> = slices.into_iter().collect();
+    pub fn new(tree: u128, slices: impl IntoIterator<Item = (NavPosition, u128)>) -> Self {
+        let mut slices: Vec<(NavPosition, u128)> = slices.into_iter().collect();
         slices.sort_unstable();
         slices.dedup_by_key(|(position, _)| *position);
         NavSliceHashes { tree, slices }
@@ -51,7 +43,7 @@ impl NavSliceHashes {
 
     /// The hashes usable on a tree whose hash is `tree`: all of them when it is the tree
     /// they were computed on, none otherwise.
-    pub fn usable_on(&self, tree: u128) -> HashMap<PositionKey, u128> {
+    pub fn usable_on(&self, tree: u128) -> HashMap<NavPosition, u128> {
         if self.tree != tree || tree == 0 {
             return HashMap::new();
         }
@@ -64,11 +56,18 @@ mod tests {
     use super::*;
     use protocol::{NavPageIdx, NavSectionIdx};
 
+    fn at(section: u32, page: Option<u32>) -> NavPosition {
+        NavPosition {
+            section: NavSectionIdx(section),
+            page: page.map(NavPageIdx),
+        }
+    }
+
     #[test]
     fn hashes_are_only_usable_on_the_same_tree() {
-        let hashes = NavSliceHashes::new(7, [((1, Some(2)), 10), ((0, None), 11)]);
-        assert_eq!(hashes.usable_on(7).get(&(1, Some(2))), Some(&10));
-        assert_eq!(hashes.usable_on(7).get(&(0, None)), Some(&11));
+        let hashes = NavSliceHashes::new(7, [(at(1, Some(2)), 10), (at(0, None), 11)]);
+        assert_eq!(hashes.usable_on(7).get(&at(1, Some(2))), Some(&10));
+        assert_eq!(hashes.usable_on(7).get(&at(0, None)), Some(&11));
         assert!(hashes.usable_on(8).is_empty());
         assert!(NavSliceHashes::default().usable_on(0).is_empty());
     }
@@ -77,14 +76,10 @@ mod tests {
     fn survive_a_round_trip_through_the_store() {
         let dir = tempfile::tempdir().unwrap();
         let store = CacheStore::open(dir.path()).unwrap();
-        let position = NavPosition {
-            section: NavSectionIdx(3),
-            page: Some(NavPageIdx(9)),
-        };
-        let hashes = NavSliceHashes::new(42, [(position_key(position), 5)]);
+        let hashes = NavSliceHashes::new(42, [(at(3, Some(9)), 5)]);
         hashes.write(&store).unwrap();
         let read = NavSliceHashes::read(&store);
         assert_eq!(read, hashes);
-        assert_eq!(read.usable_on(42).get(&(3, Some(9))), Some(&5));
+        assert_eq!(read.usable_on(42).get(&at(3, Some(9))), Some(&5));
     }
 }

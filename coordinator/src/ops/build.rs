@@ -2,8 +2,8 @@
 
 use crate::cache::{
     self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, DiscoveryCache,
-    FastPath, NavSliceHashes, NextCache, PositionKey, PreviousBuild, RecordedBuild, StaleReason,
-    check_fresh, inputs, position_key,
+    FastPath, NavSliceHashes, NextCache, PreviousBuild, RecordedBuild, StaleReason, check_fresh,
+    inputs,
 };
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -19,7 +19,7 @@ use crate::plan::{BuildPlan, PlanOptions};
 use crate::pool::{self, Executor, ProcessOptions, ProcessPool, RenderOutcome, RenderRequest};
 use crate::progress::Progress;
 use crate::report::{BuildReport, KindCounts, ShardReport};
-use protocol::{ShardId, WarningKind, WorkerSetup};
+use protocol::{NavPosition, ShardId, WarningKind, WorkerSetup};
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -488,17 +488,18 @@ pub fn build_in(
     });
     let binary_record = exe.map(|stamp| (stamp, binary));
     if let Some(store) = &store {
-        // The discovery cache and the shard cache are independent files: write them side
-        // by side.
-        let written = std::thread::scope(|scope| {
-            let discovery = scope.spawn(|| {
-                if nav_slices != known_slices {
-                    // Only an accelerator: without it the next build computes every slice.
-                    if let Err(e) = nav_slices.write(store) {
-                        tracing::warn!("cannot save the nav slice hashes: {e}");
-                    }
+        // The discovery cache and the nav-slice hashes only save the next build time (a
+        // failure is a log line); they are written beside the shard cache.
+        let shards = std::thread::scope(|scope| {
+            let accelerators = scope.spawn(|| {
+                if nav_slices != known_slices
+                    && let Err(e) = nav_slices.write(store)
+                {
+                    tracing::warn!("cannot save the nav slice hashes: {e}");
                 }
-                DiscoveryCache::from_site(&site).write(store)
+                if let Err(e) = DiscoveryCache::from_site(&site).write(store) {
+                    tracing::warn!("cannot save the discovery cache: {e}");
+                }
             });
             let shards = next_cache.write(
                 store,
@@ -508,17 +509,12 @@ pub fn build_in(
                 binary_record,
                 fast_path,
             );
-            let discovery = discovery.join().unwrap_or_else(|_| {
-                Err(std::io::Error::other(
-                    "saving the discovery cache failed (a bug)",
-                ))
-            });
-            (discovery, shards)
+            if accelerators.join().is_err() {
+                tracing::warn!("saving the discovery cache failed (a bug)");
+            }
+            shards
         });
-        if let Err(e) = written.0 {
-            tracing::warn!("cannot save the discovery cache: {e}");
-        }
-        if let Err(e) = written.1 {
+        if let Err(e) = shards {
             report.warnings.push(Diagnostic::in_file(
                 CACHE_DIR,
                 format!("cannot write the build cache: {e}"),
@@ -534,11 +530,11 @@ pub fn build_in(
 }
 
 fn drop_in_background<T: Send + 'static>(value: T) {
-    let spawned = std::thread::Builder::new()
+    // The thread is detached. Should it fail to start, the value is dropped here, which is
+    // only slower.
+    let _ = std::thread::Builder::new()
         .name("drop".into())
         .spawn(move || drop(value));
-    // Without a thread the value was dropped here already, which is only slower.
-    let _ = spawned;
 }
 
 /// The build options that change what a build writes, as bytes for the input signature.
@@ -615,22 +611,21 @@ fn fingerprint_all(
     site: &Site,
     plan: &BuildPlan,
     binary: u128,
-    known_slices: &HashMap<PositionKey, u128>,
-) -> (Vec<u128>, Vec<(PositionKey, u128)>) {
+    known_slices: &HashMap<NavPosition, u128>,
+) -> (Vec<u128>, Vec<(NavPosition, u128)>) {
     let config = std::fs::read(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
     let base = FingerprintBase::new(binary, &config, plan, &site.templates);
     let hashed = par_map(
         plan.pages.len(),
         |index| {
             let position = plan.pages[index].nav;
-            let key = position_key(position);
             let slice = known_slices
-                .get(&key)
+                .get(&position)
                 .copied()
                 .unwrap_or_else(|| nav_slice_hash(plan, position));
             (
                 page_fingerprint(&base, plan, site, index, slice),
-                Some((key, slice)),
+                Some((position, slice)),
             )
         },
         |_| (0, None),
