@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
+pub mod file_stamp;
 pub mod logging;
 pub mod merge;
 pub mod ops;

@@ -5,6 +5,9 @@ use std::sync::OnceLock;
 
 static FILTER: OnceLock<String> = OnceLock::new();
 
+/// Environment variable carrying the coordinator's log filter to its workers.
+pub const WORKER_LOG_ENV: &str = "SSG_COORD_WORKER_LOG";
+
 /// Initialises logging for the coordinator.
 pub fn init(verbose: u8) {
     let default = match verbose {
@@ -20,7 +23,7 @@ pub fn init(verbose: u8) {
 
 /// Initialises logging in a worker process from the filter its coordinator passed down.
 pub fn init_worker() {
-    let filter = std::env::var(crate::pool::WORKER_LOG_ENV).unwrap_or_else(|_| "warn".to_string());
+    let filter = std::env::var(WORKER_LOG_ENV).unwrap_or_else(|_| "warn".to_string());
     install(&filter);
 }
 

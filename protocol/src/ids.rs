@@ -1,4 +1,4 @@
-//! Stable identifiers for pages, shards and batches.
+//! Stable identifiers for pages, shards and batches, and the kind of a page.
 //!
 //! A [`PageId`] is derived from inputs only (a source path or a generator key), never from
 //! discovery order, so the same page has the same id in every build and every mode.
@@ -60,5 +60,27 @@ pub struct BatchId(pub u64);
 impl fmt::Display for BatchId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "batch {}", self.0)
+    }
+}
+
+/// What produced a page. Reported per kind in the build summary and used by `--shard-autodoc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PageKind {
+    /// A markdown file under the content directory.
+    Content,
+    /// One Python module or package, documented statically.
+    Autodoc,
+    /// A page the build makes: home, section pagination, taxonomy pages, 404, alias redirects.
+    Generated,
+}
+
+impl PageKind {
+    /// Lower-case name used in JSON output and templates (`content`, `autodoc`, `generated`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageKind::Content => "content",
+            PageKind::Autodoc => "autodoc",
+            PageKind::Generated => "generated",
+        }
     }
 }

@@ -29,15 +29,15 @@ pub mod result;
 pub mod slug;
 
 pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
-pub use ids::{BatchId, PageId, ShardId};
+pub use ids::{BatchId, PageId, PageKind, ShardId};
 pub use messages::{Batch, FromWorker, Handshake, TemplateSource, ToWorker, WorkerSetup};
 pub use nav::{
-    NavLink, NavPage, NavPageIdx, NavSection, NavSectionIdx, NavSlice, NavTree, SidebarItem,
-    SidebarItemKind, VersionLink,
+    NavLink, NavPage, NavPageIdx, NavPosition, NavSection, NavSectionIdx, NavSlice, NavTree,
+    SidebarItem, SidebarItemKind, VersionLink,
 };
 pub use page::{
-    Listing, ListingEntry, ListingKind, NavPosition, OutputFormats, PageBody, PageData, PageKind,
-    PageMeta, Paginator, SiteMeta, VersionInfo,
+    Listing, ListingEntry, ListingKind, OutputFormats, PageBody, PageData, PageMeta, Paginator,
+    SiteMeta, VersionInfo,
 };
 pub use result::{
     Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,

@@ -6,7 +6,7 @@
 //! whose size does not grow with the number of pages in the site. Both sides compute slices
 //! with [`NavTree::slice`], so the coordinator can fingerprint exactly what a worker shows.
 
-use crate::page::{NavPosition, PageKind};
+use crate::ids::PageKind;
 use serde::{Deserialize, Serialize};
 
 /// Index of a section in [`NavTree::sections`].
@@ -68,6 +68,17 @@ pub struct NavPage {
     /// Path relative to its version's content root (`guide/install.md`), used to find the
     /// same page in other versions. `None` for unversioned sites.
     pub version_key: Option<String>,
+}
+
+/// Where a page sits in the [`crate::NavTree`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct NavPosition {
+    /// The section whose sidebar the page shows (its parent section, or for a section index
+    /// page the section itself).
+    pub section: NavSectionIdx,
+    /// The page's own entry in the tree, if it has one (generated pages other than a
+    /// section's index have none).
+    pub page: Option<NavPageIdx>,
 }
 
 /// A titled link.

@@ -6,32 +6,10 @@
 //! the listing they show. Everything global arrives once per worker in
 //! [`crate::WorkerSetup`].
 
-use crate::ids::PageId;
-use crate::nav::{NavLink, NavPageIdx, NavSectionIdx};
+use crate::ids::{PageId, PageKind};
+use crate::nav::{NavLink, NavPosition};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-/// What produced a page. Reported per kind in the build summary and used by `--shard-autodoc`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum PageKind {
-    /// A markdown file under the content directory.
-    Content,
-    /// One Python module or package, documented statically.
-    Autodoc,
-    /// A page the build makes: home, section pagination, taxonomy pages, 404, alias redirects.
-    Generated,
-}
-
-impl PageKind {
-    /// Lower-case name used in JSON output and templates (`content`, `autodoc`, `generated`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PageKind::Content => "content",
-            PageKind::Autodoc => "autodoc",
-            PageKind::Generated => "generated",
-        }
-    }
-}
 
 /// One page to render.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,17 +37,6 @@ pub struct PageData {
     pub listing: Option<Arc<Listing>>,
     /// Where the page sits in the nav tree; the worker derives its `NavSlice` from this.
     pub nav: NavPosition,
-}
-
-/// Where a page sits in the [`crate::NavTree`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct NavPosition {
-    /// The section whose sidebar the page shows (its parent section, or for a section index
-    /// page the section itself).
-    pub section: NavSectionIdx,
-    /// The page's own entry in the tree, if it has one (generated pages other than a
-    /// section's index have none).
-    pub page: Option<NavPageIdx>,
 }
 
 /// Front matter fields, normalised, plus derived metadata.

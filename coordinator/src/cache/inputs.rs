@@ -31,7 +31,7 @@ pub fn exe_stamp() -> Option<ExeStamp> {
     Some(ExeStamp {
         path: path.display().to_string(),
         len: metadata.len(),
-        mtime: super::mtime_nanos(&metadata),
+        mtime: crate::file_stamp::mtime_nanos(&metadata),
         inode: metadata.ino(),
     })
 }
@@ -66,8 +66,11 @@ pub fn input_signature(site_root: &Path, config: &Config, options: &[u8]) -> u12
             .filter(|entry| entry.file_type().is_file())
             .map(walkdir::DirEntry::into_path)
             .collect();
-        let stamps =
-            crate::parallel::par_map(files.len(), |i| super::file_stamp(&files[i]), |_| None);
+        let stamps = crate::parallel::par_map(
+            files.len(),
+            |i| crate::file_stamp::file_stamp(&files[i]),
+            |_| None,
+        );
         for (path, stamp) in files.iter().zip(stamps) {
             let Some((len, mtime)) = stamp else {
                 continue;

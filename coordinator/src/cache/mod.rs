@@ -55,15 +55,7 @@ pub struct CachedPage {
     pub result: RenderedPage,
 }
 
-pub use worker::outputs::modified_nanos as mtime_nanos;
-
-/// An input file's size and modification time (of a symlink itself, as the walks do not
-/// follow links): what recognises a file unchanged since an earlier build without reading it.
-pub fn file_stamp(path: &Path) -> Option<(u64, u128)> {
-    std::fs::symlink_metadata(path)
-        .ok()
-        .map(|m| (m.len(), mtime_nanos(&m)))
-}
+use crate::file_stamp::mtime_nanos;
 
 /// True when the output file at `path` still has the size and modification time recorded
 /// when it was written (nobody deleted or rewrote it since).

@@ -109,7 +109,7 @@ pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), Lo
         found.len(),
         |i| {
             let module = &found[i];
-            let (len, mtime) = crate::cache::file_stamp(&module.path).unwrap_or((0, 0));
+            let (len, mtime) = crate::file_stamp::file_stamp(&module.path).unwrap_or((0, 0));
             let hash = match known.module_hash(&module.rel_path, len, mtime) {
                 Some(hash) => hash,
                 None => worker::outputs::content_hash(&std::fs::read(&module.path)?),

@@ -117,7 +117,7 @@ pub(super) fn content(
                 root,
             } = &markdown[i];
             // Size and modification time, to recognise a file an earlier build parsed.
-            let stamp = crate::cache::file_stamp(path);
+            let stamp = crate::file_stamp::file_stamp(path);
             let remembered = stamp.and_then(|(len, mtime)| {
                 known
                     .page(rel_path, len, mtime)
@@ -214,7 +214,7 @@ fn read_page(
         front_matter: parsed.front_matter,
         hash: worker::outputs::content_hash(&bytes),
         len: bytes.len() as u64,
-        mtime: std::fs::metadata(path).map_or(0, |m| crate::cache::mtime_nanos(&m)),
+        mtime: std::fs::metadata(path).map_or(0, |m| crate::file_stamp::mtime_nanos(&m)),
     })
 }
 

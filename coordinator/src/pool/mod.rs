@@ -25,7 +25,6 @@ use crate::progress::Progress;
 use protocol::{PageResult, WorkerSetup};
 
 pub use batches::plan_batches;
-pub use process::WORKER_LOG_ENV;
 pub use supervisor::{ProcessOptions, ProcessPool};
 
 /// Number of pages to render from which the default executor is worker processes rather

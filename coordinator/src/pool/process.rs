@@ -13,8 +13,7 @@ use std::io::{self, BufReader, BufWriter, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// Environment variable carrying the coordinator's log filter to its workers.
-pub const WORKER_LOG_ENV: &str = "SSG_COORD_WORKER_LOG";
+use crate::logging::WORKER_LOG_ENV;
 
 /// Something that happened to a worker.
 #[derive(Debug)]

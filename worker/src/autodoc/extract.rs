@@ -13,9 +13,9 @@ use std::collections::{HashMap, HashSet};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
+use self::class::{FieldSpec, extract_class};
 use self::exports::collect_all;
 use super::AutodocOptions;
-use super::class::{FieldSpec, extract_class};
 use super::decorators::{Accessor, Decorators, PropertyDecorator};
 use super::docstring::parse_docstring;
 use super::model::{
@@ -469,6 +469,7 @@ fn is_conditional_definition(test: &str) -> bool {
 }
 
 mod attributes;
+mod class;
 mod exports;
 
 #[cfg(test)]

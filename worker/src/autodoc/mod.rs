@@ -14,7 +14,6 @@
 // Used by render.rs once integrated: until the page pipeline calls document_module and
 // render_module, nothing outside the tests does.
 
-mod class;
 mod decorators;
 pub mod docstring;
 mod extract;

@@ -4,8 +4,8 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
+use super::class::FieldSpec;
 use super::{Entry, Member, Scope};
-use crate::autodoc::class::FieldSpec;
 use crate::autodoc::decorators::last_name;
 use crate::autodoc::docstring::{Docstring, parse_docstring};
 use crate::autodoc::model::{AttributeDoc, AttributeKind, ClassKind};

@@ -8,12 +8,12 @@
 
 use ruff_python_ast::{self as ast, Expr};
 
-use super::decorators::{Decorators, last_name};
-use super::docstring::{Docstring, parse_docstring};
-use super::extract::{Context, Scope, ScopeKind, docstring_of};
-use super::model::{AttributeDoc, ClassDoc, ClassKind};
-use super::parse::SourceText;
-use super::signature::{Param, ParamKind, Signature, type_params};
+use super::{Context, Scope, ScopeKind, docstring_of};
+use crate::autodoc::decorators::{Decorators, last_name};
+use crate::autodoc::docstring::{Docstring, parse_docstring};
+use crate::autodoc::model::{AttributeDoc, ClassDoc, ClassKind};
+use crate::autodoc::parse::SourceText;
+use crate::autodoc::signature::{Param, ParamKind, Signature, type_params};
 
 /// Longest field default shown in a generated signature, in characters.
 const DEFAULT_MAX_CHARS: usize = 80;
