@@ -12,6 +12,7 @@
 //! - [`messages`]: `ToWorker` / `FromWorker`, the handshake and the session.
 //! - [`frame`]: u32 little-endian length prefix + postcard body, with a size limit.
 //! - [`slug`]: URL slugs and taxonomy URLs, shared so both sides agree.
+//! - [`url_decode`]: percent-decoding of URL paths, shared for the same reason.
 //!
 //! postcard is not self-describing: every type here is a plain struct or an externally tagged
 //! enum (no `flatten`, no `untagged`), and arbitrary user data (front matter params) travels
@@ -27,6 +28,7 @@ pub mod nav;
 pub mod page;
 pub mod result;
 pub mod slug;
+pub mod url_decode;
 
 pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
 pub use ids::{BatchId, PageId, PageKind, ShardId};

@@ -11,6 +11,7 @@
 
 use crate::markdown::LinkRewriter;
 use crate::render::RenderContext;
+use protocol::url_decode::percent_decode_lenient;
 use protocol::{LinkDep, OutgoingLink, PageData, PageWarning, WarningKind};
 
 /// Rewrites and records the links of one page.
@@ -170,7 +171,7 @@ impl LinkRewriter for PageLinkRewriter<'_> {
             self.record(target, line);
             return None;
         }
-        let path = percent_decode(path);
+        let path = percent_decode_lenient(path);
         if path.to_ascii_lowercase().ends_with(".md") {
             return self.resolve_markdown(&path, suffix, line);
         }
@@ -262,33 +263,6 @@ fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Decodes `%XX` escapes (authors write `my%20page.md`); invalid escapes stay as written.
-fn percent_decode(path: &str) -> String {
-    if !path.contains('%') {
-        return path.to_string();
-    }
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(&high), Some(&low)) = (bytes.get(i + 1), bytes.get(i + 2))
-            && let (Some(high), Some(low)) = (hex_value(high), hex_value(low))
-        {
-            out.push(high * 16 + low);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
-}
-
-fn hex_value(byte: u8) -> Option<u8> {
-    (byte as char).to_digit(16).map(|d| d as u8)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,9 +289,6 @@ mod tests {
             Some("content/b/c.md")
         );
         assert_eq!(normalize("content/../../x.md"), None);
-        assert_eq!(percent_decode("my%20page.md"), "my page.md");
-        assert_eq!(percent_decode("100%.md"), "100%.md");
-        assert_eq!(percent_decode("%é.md"), "%é.md");
         assert_eq!(split_suffix("?a=1#frag"), ("#frag", "?a=1"));
     }
 }

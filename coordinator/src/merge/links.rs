@@ -4,6 +4,7 @@
 
 use crate::diagnostics::Diagnostic;
 use protocol::OutgoingLink;
+use protocol::url_decode::percent_decode_lenient;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What links may point at, borrowed from the plan and the pages' results (a large site
@@ -38,8 +39,8 @@ impl<'a> LinkTargets<'a> {
     pub fn check(&self, link: &OutgoingLink) -> Option<String> {
         let (path, fragment) = link.target.split_once('#').unwrap_or((&link.target, ""));
         let path = path.split('?').next().unwrap_or(path);
-        let path = decode(path);
-        let page = if let Some(page) = self.pages.get(path.as_str()) {
+        let path = percent_decode_lenient(path);
+        let page = if let Some(page) = self.pages.get(path.as_ref()) {
             Some(page)
         } else if let Some(page) = path
             .strip_suffix("index.html")
@@ -54,7 +55,11 @@ impl<'a> LinkTargets<'a> {
         match page {
             Some(anchors) => match (anchors, fragment) {
                 (_, "") | (None, _) => None,
-                (Some(anchors), fragment) if anchors.contains(decode(fragment).as_str()) => None,
+                (Some(anchors), fragment)
+                    if anchors.contains(percent_decode_lenient(fragment).as_ref()) =>
+                {
+                    None
+                }
                 (Some(_), fragment) => Some(format!(
                     "link to `{}`: the page has no anchor `#{fragment}`",
                     link.target
@@ -72,29 +77,6 @@ impl<'a> LinkTargets<'a> {
             )),
         }
     }
-}
-
-/// `%20` → space, for comparing link paths with page URLs.
-fn decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-        if bytes[i] == b'%'
-            && let (Some(high), Some(low)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2)))
-        {
-            out.push((high * 16 + low) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Checks every link of a page, returning each dead link with its warning.

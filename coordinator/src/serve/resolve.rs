@@ -52,7 +52,8 @@ pub fn decode_path(target: &str) -> Result<RequestPath, &'static str> {
     if path.contains('\\') {
         return Err("backslashes are not allowed in paths");
     }
-    let bytes = percent_decode(path.as_bytes()).ok_or("invalid percent escape")?;
+    let bytes = protocol::url_decode::percent_decode_strict(path.as_bytes())
+        .ok_or("invalid percent escape")?;
     let decoded = String::from_utf8(bytes).map_err(|_| "the path is not valid UTF-8")?;
     if decoded.contains('\0') {
         return Err("NUL bytes are not allowed in paths");
@@ -72,23 +73,6 @@ pub fn decode_path(target: &str) -> Result<RequestPath, &'static str> {
         trailing_slash: decoded.ends_with('/'),
         segments,
     })
-}
-
-fn percent_decode(input: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len());
-    let mut index = 0;
-    while index < input.len() {
-        if input[index] == b'%' {
-            let high = (*input.get(index + 1)? as char).to_digit(16)?;
-            let low = (*input.get(index + 2)? as char).to_digit(16)?;
-            out.push((high * 16 + low) as u8);
-            index += 3;
-        } else {
-            out.push(input[index]);
-            index += 1;
-        }
-    }
-    Some(out)
 }
 
 /// Percent-encodes one path segment for a `Location` header.
