@@ -145,7 +145,9 @@ fn page_context<'a>(
             generator: &site.generator,
             taxonomies: &site.taxonomies,
             versions: &site.versions,
-            search_index: site.search_index.then(|| strings.href("/index.json")),
+            search_index: site
+                .search_index
+                .then(|| strings.href("/search/manifest.json")),
         },
         page: PageView {
             id: page.id.as_str(),

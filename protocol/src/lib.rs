@@ -43,9 +43,9 @@ pub use page::{
 };
 pub use result::{
     Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,
-    RenderedPage, ShardResult, WarningKind,
+    RenderedPage, SearchTerms, ShardResult, WarningKind,
 };
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;

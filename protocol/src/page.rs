@@ -201,8 +201,8 @@ pub struct SiteMeta {
     /// Content directory relative to the site root (`content`). Relative links in markdown
     /// resolve against the source file's folder, and folders map to URLs below it.
     pub content_dir: String,
-    /// Whether the site-wide search index (`/index.json`) is written; it then takes the
-    /// place of the home page's own `index.json`.
+    /// Whether the site search index (`/search/`) is written; workers then count each
+    /// page's search terms.
     pub search_index: bool,
     /// `ssg-coord <version>`, for the generator meta tag.
     pub generator: String,

@@ -49,9 +49,31 @@ pub struct RenderedPage {
     pub summary: String,
     /// Number of words of plain text.
     pub word_count: u32,
+    /// The body's search terms with their counts, for the site search (empty when the site
+    /// has no search index).
+    pub search_terms: SearchTerms,
     /// Problems that did not stop the page (an unknown code language, a broken relative
     /// link, ...).
     pub warnings: Vec<PageWarning>,
+}
+
+/// A page's search terms (`worker::search_terms`), compact: one string and one count per
+/// term rather than a `String` each, since the coordinator keeps them for every page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchTerms {
+    /// Distinct folded terms in byte order, each followed by `\n`.
+    pub terms: String,
+    /// How often each term occurs, in the order of `terms` (at most `u16::MAX`).
+    pub counts: Vec<u16>,
+    /// Length of the text in words, for length normalisation.
+    pub length: u32,
+}
+
+impl SearchTerms {
+    /// (term, count) pairs in term order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u16)> {
+        self.terms.lines().zip(self.counts.iter().copied())
+    }
 }
 
 /// One file a worker wrote.

@@ -9,6 +9,7 @@ mod determinism;
 mod incremental;
 mod processes;
 mod samples;
+mod search;
 mod serve;
 mod support;
 mod tidy;

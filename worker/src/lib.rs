@@ -14,6 +14,8 @@
 //! - `templates`: built-in theme + user overrides (minijinja); `views` builds the template
 //!   context from a page.
 //! - `outputs`: atomic, confined writes of output files.
+//! - `search_terms`: the site search's tokenizer (a page's body terms; titles, headings
+//!   and API names in the merge).
 //! - `serve`: the worker process's stdio loop; `fault`: test-only fault injection.
 #![deny(missing_docs)]
 
@@ -29,6 +31,7 @@ pub mod autodoc;
 pub mod highlight;
 pub mod markdown;
 pub mod outputs;
+pub mod search_terms;
 pub mod templates;
 
 pub use peak_rss::bytes as peak_rss_bytes;

@@ -254,7 +254,8 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
             }),
         })?;
 
-    let outputs = write_outputs(context, page, &body, &html).map_err(|e| PageError {
+    let text = body_text(page, &body);
+    let outputs = write_outputs(context, page, &body, &html, &text).map_err(|e| PageError {
         file: page.source_path.clone(),
         line: None,
         kind: PageErrorKind::Io,
@@ -263,11 +264,22 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
     })?;
 
     let word_count = body.plain_text.split_whitespace().count() as u32;
+    let searched = context.site.search_index
+        && matches!(
+            page.body,
+            PageBody::Markdown { .. } | PageBody::MarkdownFile { .. } | PageBody::Python { .. }
+        );
+    let search_terms = if searched {
+        crate::search_terms::body_terms(&text)
+    } else {
+        protocol::SearchTerms::default()
+    };
     Ok(RenderedPage {
         title: page.meta.title.clone(),
         outputs,
         summary: summary(page.meta.description.as_deref(), &body.plain_text),
         word_count,
+        search_terms,
         headings: body.headings,
         anchors: body.anchors,
         links: body.links,
@@ -469,6 +481,7 @@ fn write_outputs(
     page: &PageData,
     body: &RenderedBody,
     html: &str,
+    text: &str,
 ) -> std::io::Result<Vec<OutputFile>> {
     let out = &context.output_dir;
     let Some(stem) = output_stem(&page.url) else {
@@ -492,9 +505,7 @@ fn write_outputs(
     if is_redirect {
         return Ok(outputs);
     }
-    // The home page's index.json is the site-wide search index when that is written.
-    let home_json_is_search_index = stem.is_empty() && context.site.search_index;
-    if formats.json && !home_json_is_search_index {
+    if formats.json {
         let json = views::page_json(page, body);
         outputs.push(write_output(out, &format!("{stem}index.json"), &json)?);
     }
@@ -502,7 +513,7 @@ fn write_outputs(
         outputs.push(write_output(
             out,
             &format!("{stem}index.txt"),
-            body_text(page, body).as_bytes(),
+            text.as_bytes(),
         )?);
     }
     Ok(outputs)

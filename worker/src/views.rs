@@ -41,7 +41,9 @@ pub(crate) fn page_context<'a>(
             generator: &site.generator,
             taxonomies: &site.taxonomies,
             versions: &site.versions,
-            search_index: site.search_index.then(|| context.href("/index.json")),
+            search_index: site
+                .search_index
+                .then(|| context.href("/search/manifest.json")),
         },
         page: PageView {
             id: page.id.as_str(),

@@ -172,33 +172,37 @@ fn write_artifacts(
         if !config.outputs.search_index {
             return Ok(Vec::new());
         }
-        let entries: Vec<search::SearchEntry> = pages
-            .iter()
-            .filter(|p| planned(p).is_document())
-            .map(|p| {
-                let page = planned(p);
-                search::SearchEntry {
-                    title: &p.rendered.title,
-                    url: &page.url,
-                    kind: page.kind.as_str(),
-                    section: &page.top_section,
-                    version: page
-                        .meta
-                        .version
-                        .and_then(|v| plan.site.versions.get(v as usize))
-                        .map(|v| v.label.as_str()),
-                    tags: &page.meta.tags,
-                    headings: p
-                        .rendered
-                        .headings
-                        .iter()
-                        .map(|h| h.text.as_str())
-                        .collect(),
-                    summary: &p.rendered.summary,
-                }
-            })
-            .collect();
-        Ok(vec![search::write_search_index(out_dir, &entries)?])
+        let site = search::SearchSite {
+            versions: plan
+                .site
+                .versions
+                .iter()
+                .map(|v| v.label.as_str())
+                .collect(),
+            page_text: config.outputs.txt,
+            pages: pages
+                .iter()
+                .filter(|p| planned(p).is_document())
+                .map(|p| {
+                    let page = planned(p);
+                    search::SearchPage {
+                        url: &page.url,
+                        title: &p.rendered.title,
+                        kind: match page.kind {
+                            protocol::PageKind::Autodoc => search::SearchKind::Api,
+                            _ => search::SearchKind::of_guide(&page.url, &page.top_section),
+                        },
+                        section: &page.top_section,
+                        version: page.meta.version,
+                        summary: &p.rendered.summary,
+                        headings: &p.rendered.headings,
+                        anchors: &p.rendered.anchors,
+                        terms: &p.rendered.search_terms,
+                    }
+                })
+                .collect(),
+        };
+        search::write_search_index(out_dir, &site)
     };
     let feed = || -> io::Result<Vec<OutputFile>> {
         if !config.outputs.rss {

@@ -86,5 +86,9 @@ pub(super) fn assets() -> Vec<(&'static str, Cow<'static, [u8]>)> {
             "assets/search.js",
             Cow::Borrowed(include_bytes!("../../theme/static/search.js")),
         ),
+        (
+            "assets/search-worker.js",
+            Cow::Borrowed(include_bytes!("../../theme/static/search-worker.js")),
+        ),
     ]
 }

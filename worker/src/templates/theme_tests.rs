@@ -20,7 +20,7 @@ fn site<'a>(taxonomies: &'a [String], versions: &'a [VersionInfo]) -> SiteView<'
         generator: "ssg-coord 0.1.0",
         taxonomies,
         versions,
-        search_index: Some("/docs/index.json".into()),
+        search_index: Some("/docs/search/manifest.json".into()),
     }
 }
 
@@ -229,7 +229,7 @@ const LAYOUT: &[&str] = &[
     "<button class=\"menu-button\" type=\"button\" aria-controls=\"sidebar\" aria-expanded=\"false\">",
     "<button class=\"theme-toggle\"",
     "localStorage.getItem(\"ssg-theme\")",
-    "data-search-index=\"/docs/index.json\" data-base-path=\"/docs\"",
+    "data-search-index=\"/docs/search/manifest.json\" data-base-path=\"/docs\"",
     "<script src=\"/docs/assets/search.js\" defer></script>",
     "<script src=\"/docs/assets/theme.js\" defer></script>",
     "<footer class=\"site-footer\">",
@@ -642,7 +642,12 @@ fn assets_are_the_documented_files() {
         .collect();
     assert_eq!(
         paths,
-        ["assets/style.css", "assets/theme.js", "assets/search.js"]
+        [
+            "assets/style.css",
+            "assets/theme.js",
+            "assets/search.js",
+            "assets/search-worker.js"
+        ]
     );
     let css = String::from_utf8_lossy(&super::theme::assets()[0].1).into_owned();
     for variable in [

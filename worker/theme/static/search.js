@@ -1,4 +1,4 @@
-// ssg-coord default theme: client-side search. No dependencies.
+// ssg-coord default theme: the search box. No dependencies.
 //
 // Expects in the page:
 //   <div class="search" data-search-index="HREF" data-base-path="/docs" [data-version="2.x"]>
@@ -6,171 +6,136 @@
 //     <ul id="search-results" role="listbox" hidden></ul>
 //     <p id="search-status" role="status"></p>
 //   </div>
-// The index (fetched on first focus) is
-//   {"version": 1, "pages": [{"title", "url", "kind", "section", "version", "tags",
-//                             "headings", "summary"}]}
-// with site-absolute `url`s that do not include the base path. Every query word must match
-// the title, a heading, a tag or the summary; matches rank in that order.
+// HREF is the index manifest (`search/manifest.json`). Queries run in a Web Worker
+// (`assets/search-worker.js`, beside this script), which downloads only the parts of the
+// index a query needs; typing never waits for it, and answers to outdated queries are
+// dropped. Facet buttons filter by kind (guide, API, CLI) and version; a versioned page
+// searches its own version until the reader picks another.
 (function () {
   "use strict";
 
   var container = document.querySelector(".search[data-search-index]");
-  if (!container) return;
+  if (!container || typeof Worker === "undefined") return;
   var input = container.querySelector(".search-input");
   var list = container.querySelector(".search-results");
   var status = container.querySelector("#search-status");
   if (!input || !list) return;
 
-  var indexHref = container.getAttribute("data-search-index");
+  var script = document.currentScript || document.querySelector('script[src$="search.js"]');
+  var workerUrl = script ? new URL("search-worker.js", script.src).href : null;
+  var manifestUrl = new URL(container.getAttribute("data-search-index"), document.baseURI).href;
   var basePath = (container.getAttribute("data-base-path") || "").replace(/\/+$/, "");
-  var currentVersion = container.getAttribute("data-version") || "";
-  var MAX_RESULTS = 10;
-  var KIND_LABELS = { content: "Page", autodoc: "API", generated: "Index" };
+  var filters = { version: container.getAttribute("data-version") || "", kind: "" };
+  var KIND_LABELS = { guide: "Guide", api: "API", cli: "CLI" };
+  var TYPE_LABELS = { api: "API", heading: "Section", page: "" };
 
-  var pages = null; // prepared index, once loaded
-  var loading = null; // the pending fetch
+  var engine = null;
+  var lastId = 0;
   var results = [];
   var activeIndex = -1;
-
-  function normalize(text) {
-    return String(text == null ? "" : text)
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase();
-  }
 
   function announce(message) {
     if (status) status.textContent = message;
   }
 
-  // Headings may be plain strings or {text, id, level} objects.
-  function prepareHeading(heading) {
-    if (heading && typeof heading === "object") {
-      return { text: String(heading.text || ""), id: heading.id ? String(heading.id) : "", norm: normalize(heading.text) };
-    }
-    return { text: String(heading || ""), id: "", norm: normalize(heading) };
-  }
-
-  function prepare(data) {
-    var raw = data && Array.isArray(data.pages) ? data.pages : [];
-    return raw.map(function (page) {
-      var tags = Array.isArray(page.tags) ? page.tags.map(String) : [];
-      return {
-        title: String(page.title || page.url || ""),
-        url: String(page.url || "/"),
-        kind: String(page.kind || ""),
-        section: page.section ? String(page.section) : "",
-        version: page.version ? String(page.version) : "",
-        summary: String(page.summary || ""),
-        titleNorm: normalize(page.title),
-        headings: (Array.isArray(page.headings) ? page.headings : []).map(prepareHeading),
-        tagsNorm: tags.map(normalize),
-        summaryNorm: normalize(page.summary),
-      };
-    });
-  }
-
-  function load() {
-    if (pages || loading) return loading;
-    announce("Loading the search index…");
-    loading = fetch(indexHref, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (data) {
-        pages = prepare(data);
-        announce("");
-        if (input.value.trim()) search();
-      })
-      .catch(function () {
-        loading = null;
-        showMessage("The search index could not be loaded.");
-      });
-    return loading;
-  }
-
-  // True when `word` starts a word of `text` (both normalized).
-  function startsWord(text, word) {
-    var at = text.indexOf(word);
-    while (at !== -1) {
-      if (at === 0 || /[^a-z0-9]/.test(text.charAt(at - 1))) return true;
-      at = text.indexOf(word, at + 1);
-    }
-    return false;
-  }
-
-  // Scores one page for the query words; 0 when a word matches nowhere.
-  function score(page, words, query) {
-    var total = 0;
-    var heading = null;
-    for (var i = 0; i < words.length; i++) {
-      var word = words[i];
-      var best = 0;
-      if (page.titleNorm.indexOf(word) !== -1) {
-        best = startsWord(page.titleNorm, word) ? 120 : 100;
-      } else {
-        for (var h = 0; h < page.headings.length; h++) {
-          if (page.headings[h].norm.indexOf(word) !== -1) {
-            best = startsWord(page.headings[h].norm, word) ? 36 : 30;
-            if (!heading) heading = page.headings[h];
-            break;
-          }
-        }
-        if (!best) {
-          for (var t = 0; t < page.tagsNorm.length; t++) {
-            if (page.tagsNorm[t].indexOf(word) !== -1) {
-              best = 20;
-              break;
-            }
-          }
-        }
-        if (!best && page.summaryNorm.indexOf(word) !== -1) best = 5;
-      }
-      if (!best) return null;
-      total += best;
-    }
-    if (page.titleNorm === query) total += 200;
-    if (currentVersion && page.version === currentVersion) total += 3;
-    return { page: page, score: total, heading: heading };
-  }
-
-  function href(page, heading) {
-    var url = /^[a-z][a-z0-9+.-]*:/i.test(page.url) ? page.url : basePath + page.url;
-    return heading && heading.id ? url + "#" + encodeURIComponent(heading.id) : url;
+  function start() {
+    if (engine || !workerUrl) return engine;
+    engine = new Worker(workerUrl);
+    engine.onmessage = function (event) {
+      var answer = event.data || {};
+      if (answer.id !== lastId) return; // an outdated query
+      if (answer.type === "error") showMessage("The search index could not be loaded.");
+      else render(answer);
+    };
+    return engine;
   }
 
   function search() {
-    var query = normalize(input.value).trim();
+    var query = input.value.trim();
     if (!query) {
       close();
       return;
     }
-    if (!pages) {
-      load();
-      return;
-    }
-    var words = query.split(/\s+/);
-    var found = [];
-    for (var i = 0; i < pages.length; i++) {
-      var hit = score(pages[i], words, query);
-      if (hit) found.push(hit);
-    }
-    found.sort(function (a, b) {
-      if (b.score !== a.score) return b.score - a.score;
-      if (a.page.title !== b.page.title) return a.page.title < b.page.title ? -1 : 1;
-      return a.page.url < b.page.url ? -1 : a.page.url > b.page.url ? 1 : 0;
+    if (!start()) return;
+    lastId += 1;
+    engine.postMessage({
+      type: "query",
+      id: lastId,
+      query: input.value,
+      version: filters.version,
+      kind: filters.kind,
+      manifest: manifestUrl,
+      basePath: basePath,
     });
-    results = found.slice(0, MAX_RESULTS);
-    render(found.length);
   }
 
-  function render(totalFound) {
+  function facetBar(answer) {
+    var item = document.createElement("li");
+    item.className = "search-facets";
+    var kinds = Object.keys(answer.facets.kinds).sort();
+    var addButton = function (label, pressed, onClick) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "search-facet";
+      button.textContent = label;
+      button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      button.addEventListener("mousedown", function (event) {
+        event.preventDefault(); // keep the focus in the box
+      });
+      button.addEventListener("click", function () {
+        onClick();
+        search();
+        input.focus();
+      });
+      item.appendChild(button);
+    };
+    if (kinds.length > 1 || filters.kind) {
+      addButton("All", !filters.kind, function () {
+        filters.kind = "";
+      });
+      kinds.forEach(function (kind) {
+        addButton((KIND_LABELS[kind] || kind) + " " + answer.facets.kinds[kind], filters.kind === kind, function () {
+          filters.kind = kind;
+        });
+      });
+    }
+    var versions = Object.keys(answer.facets.versions);
+    if (versions.length > 1 || filters.version) {
+      var select = document.createElement("select");
+      select.className = "search-version";
+      select.setAttribute("aria-label", "Version");
+      var all = document.createElement("option");
+      all.value = "";
+      all.textContent = "All versions";
+      select.appendChild(all);
+      if (filters.version && versions.indexOf(filters.version) === -1) versions.push(filters.version);
+      versions.forEach(function (version) {
+        var option = document.createElement("option");
+        option.value = version;
+        option.textContent = version + (answer.facets.versions[version] ? " (" + answer.facets.versions[version] + ")" : "");
+        option.selected = version === filters.version;
+        select.appendChild(option);
+      });
+      select.addEventListener("change", function () {
+        filters.version = select.value;
+        search();
+        input.focus();
+      });
+      item.appendChild(select);
+    }
+    return item.childNodes.length ? item : null;
+  }
+
+  function render(answer) {
+    results = answer.results;
     list.textContent = "";
     activeIndex = -1;
     input.removeAttribute("aria-activedescendant");
+    var facets = facetBar(answer);
+    if (facets) list.appendChild(facets);
     if (!results.length) {
-      showMessage("No results for “" + input.value.trim() + "”.");
+      appendMessage("No results for “" + input.value.trim() + "”.");
+      open();
       return;
     }
     results.forEach(function (hit, i) {
@@ -179,24 +144,30 @@
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", "false");
       var link = document.createElement("a");
-      link.href = href(hit.page, hit.heading);
+      link.href = hit.url;
       link.tabIndex = -1;
       var title = document.createElement("span");
       title.className = "search-result-title";
-      title.textContent = hit.heading ? hit.page.title + " › " + hit.heading.text : hit.page.title;
+      title.textContent = hit.page ? hit.page + " › " + hit.title : hit.title;
       var meta = document.createElement("span");
       meta.className = "search-result-meta";
-      meta.textContent = [KIND_LABELS[hit.page.kind] || hit.page.kind, hit.page.section, hit.page.version]
+      meta.textContent = [TYPE_LABELS[hit.type] || KIND_LABELS[hit.kind] || hit.kind, hit.section, hit.version]
         .filter(Boolean)
         .join(" · ");
       link.appendChild(title);
       link.appendChild(meta);
-      if (hit.page.summary) {
-        var summary = document.createElement("span");
-        summary.className = "search-result-summary";
-        summary.textContent = hit.page.summary;
-        link.appendChild(summary);
-      }
+      var summary = document.createElement("span");
+      summary.className = "search-result-summary";
+      hit.snippet.forEach(function (part) {
+        if (part[1]) {
+          var mark = document.createElement("mark");
+          mark.textContent = part[0];
+          summary.appendChild(mark);
+        } else {
+          summary.appendChild(document.createTextNode(part[0]));
+        }
+      });
+      if (summary.textContent) link.appendChild(summary);
       item.appendChild(link);
       item.addEventListener("mousemove", function () {
         setActive(i);
@@ -205,21 +176,25 @@
     });
     open();
     announce(
-      totalFound > results.length
-        ? "Showing " + results.length + " of " + totalFound + " results."
+      answer.total > results.length
+        ? "Showing " + results.length + " of " + answer.total + " results."
         : results.length + (results.length === 1 ? " result." : " results.")
     );
+  }
+
+  function appendMessage(message) {
+    var item = document.createElement("li");
+    item.className = "search-empty";
+    item.textContent = message;
+    list.appendChild(item);
+    announce(message);
   }
 
   function showMessage(message) {
     results = [];
     list.textContent = "";
-    var item = document.createElement("li");
-    item.className = "search-empty";
-    item.textContent = message;
-    list.appendChild(item);
+    appendMessage(message);
     open();
-    announce(message);
   }
 
   function open() {
@@ -246,8 +221,8 @@
   }
 
   input.addEventListener("focus", function () {
-    load();
-    if (input.value.trim() && pages) search();
+    start();
+    if (input.value.trim()) search();
   });
   input.addEventListener("input", search);
   input.addEventListener("keydown", function (event) {

@@ -1,0 +1,166 @@
+//! The site search index under `search/`, read by the theme's `search-worker.js`.
+//!
+//! Built from what the workers reported: each page's body terms with their counts
+//! (`RenderedPage::search_terms`, counted while it rendered), its title, headings and, for
+//! API pages, the anchors of its documented objects. The coordinator never sees a body.
+//!
+//! Entries: every page, every heading of a guide page and every documented object of an
+//! API page (`click.core.Context.invoke`, linked to its anchor). A term's postings name
+//! (page, entry) with a score precomputed here: title > heading > API name > body, the body
+//! scored with BM25. Files, all deterministic (pages sorted by version, kind, section, URL):
+//!
+//! - `search/manifest.json`: sizes, the dictionary buckets, the first page of each page
+//!   chunk, the facets (versions, kinds) as page ranges. Read first, small.
+//! - `search/t/<n>.txt`: dictionary bucket `n` (terms sharing a prefix), one line per term:
+//!   `term count chunk`, where `count` is its number of postings.
+//! - `search/p/<n>.bin`: postings chunk `n` (`postings.rs` documents the encoding).
+//! - `search/d/<n>.json`: page chunk `n`: per page `[url, title, kind, section, summary,
+//!   [[anchor, text, type], …]]` (type 1 heading, 2 API object).
+//!
+//! A query downloads the manifest, the buckets of its words, the chunks of the terms it
+//! matched and the page chunks of the results it shows. Bump [`SEARCH_FORMAT`] when the
+//! shape changes; the theme's script checks it.
+
+mod layout;
+mod postings;
+
+use protocol::{Heading, OutputFile, SearchTerms};
+use std::io;
+use std::path::Path;
+
+/// Version of the files' shape, written into the manifest.
+pub const SEARCH_FORMAT: u32 = 2;
+
+/// The facet a page is listed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SearchKind {
+    /// A markdown page.
+    Guide,
+    /// A markdown page of a command-line section (`cli` in its URL, or a top-level section
+    /// named "CLI" or "Command line").
+    Cli,
+    /// A Python module page.
+    Api,
+}
+
+impl SearchKind {
+    /// The name in the manifest and the facet buttons.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchKind::Guide => "guide",
+            SearchKind::Cli => "cli",
+            SearchKind::Api => "api",
+        }
+    }
+
+    /// The kind of a markdown page, from its URL and top-level section.
+    pub fn of_guide(url: &str, section: &str) -> SearchKind {
+        let section = worker::search_terms::fold(section);
+        let cli_section = section == "cli"
+            || section.contains("command line")
+            || section.contains("command-line");
+        if cli_section || url.split('/').any(|segment| segment == "cli") {
+            SearchKind::Cli
+        } else {
+            SearchKind::Guide
+        }
+    }
+}
+
+/// One searchable page, borrowed from the build.
+#[derive(Debug, Clone)]
+pub struct SearchPage<'a> {
+    /// Site-absolute URL path.
+    pub url: &'a str,
+    /// Title (for API pages, the module's dotted name).
+    pub title: &'a str,
+    /// Facet.
+    pub kind: SearchKind,
+    /// Title of the page's top-level section (empty at the root).
+    pub section: &'a str,
+    /// Index into [`SearchSite::versions`], for versioned docs.
+    pub version: Option<u16>,
+    /// Plain-text excerpt, shown when the page's text is not at hand.
+    pub summary: &'a str,
+    /// Headings in document order.
+    pub headings: &'a [Heading],
+    /// Every element id of the body (API pages: the documented objects).
+    pub anchors: &'a [String],
+    /// Body terms as the worker counted them.
+    pub terms: &'a SearchTerms,
+}
+
+/// Everything the index is built from.
+#[derive(Debug, Clone, Default)]
+pub struct SearchSite<'a> {
+    /// Version labels, in the site's order.
+    pub versions: Vec<&'a str>,
+    /// Whether each page has an `index.txt` beside it (snippets are cut from it).
+    pub page_text: bool,
+    /// The pages, in any order.
+    pub pages: Vec<SearchPage<'a>>,
+}
+
+/// What an entry below a page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntryType {
+    Heading = 1,
+    Api = 2,
+}
+
+/// A heading or API object of a page: its own search result, linked to its anchor.
+#[derive(Debug, Clone)]
+pub(crate) struct SubEntry<'a> {
+    pub anchor: &'a str,
+    /// Heading text; for API objects the dotted name.
+    pub text: &'a str,
+    pub kind: EntryType,
+}
+
+/// The entries below a page: the documented objects of an API page (anchors under the
+/// module's name), the headings of any other page.
+pub(crate) fn sub_entries<'a>(page: &SearchPage<'a>) -> Vec<SubEntry<'a>> {
+    if page.kind == SearchKind::Api {
+        let prefix = format!("{}.", page.title);
+        return page
+            .anchors
+            .iter()
+            .filter(|anchor| anchor.starts_with(&prefix) && anchor.len() > prefix.len())
+            .map(|anchor| SubEntry {
+                anchor,
+                text: anchor,
+                kind: EntryType::Api,
+            })
+            .collect();
+    }
+    page.headings
+        .iter()
+        .filter(|h| !h.id.is_empty() && !h.text.trim().is_empty())
+        .filter(|h| !(h.level == 1 && h.text.trim() == page.title.trim()))
+        .map(|h| SubEntry {
+            anchor: &h.id,
+            text: &h.text,
+            kind: EntryType::Heading,
+        })
+        .collect()
+}
+
+/// Writes `search/`: the manifest, dictionary buckets, postings chunks and page chunks.
+pub fn write_search_index(out_dir: &Path, site: &SearchSite<'_>) -> io::Result<Vec<OutputFile>> {
+    let mut pages: Vec<&SearchPage<'_>> = site.pages.iter().collect();
+    // Facets become page ranges: order by version (unversioned pages first), kind, section.
+    pages.sort_by(|a, b| {
+        (a.version, a.kind, a.section, a.url, a.title)
+            .cmp(&(b.version, b.kind, b.section, b.url, b.title))
+    });
+    let entries: Vec<Vec<SubEntry<'_>>> = pages.iter().map(|page| sub_entries(page)).collect();
+    let index = postings::build(&pages, &entries);
+    let files = layout::lay_out(site, &pages, &entries, &index)?;
+    files
+        .into_iter()
+        .map(|(path, bytes)| worker::outputs::write_output(out_dir, &path, &bytes))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,500 @@
+//! The site search, end to end: real sites built by the real binary, queried by the theme's
+//! real `search-worker.js` in headless Chromium, served under a base path (`/docs/`).
+//!
+//! A harness page (written into the output after the build, never part of a site) starts
+//! the worker once per query, so every query is a cold one, and posts the answers back to
+//! the test's own little HTTP server, which also counts the bytes each answer downloaded.
+
+use crate::support::{build, copy_site, example_site, samples, workspace};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BASE: &str = "/docs";
+
+/// Serves `root` under [`BASE`] on 127.0.0.1 and keeps the body of a `POST /__result`.
+struct StaticServer {
+    address: std::net::SocketAddr,
+    result: Arc<Mutex<Option<String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl StaticServer {
+    fn start(root: &Path) -> StaticServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = listener.local_addr().expect("address");
+        let result = Arc::new(Mutex::new(None));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (root, shared, stopping) = (root.to_path_buf(), result.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (root, shared) = (root.clone(), shared.clone());
+                std::thread::spawn(move || serve_one(stream, &root, &shared));
+            }
+        });
+        StaticServer {
+            address,
+            result,
+            stop,
+        }
+    }
+
+    fn wait_for_result(&self, browser: &mut Browser) -> String {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Some(result) = self.result.lock().expect("lock").take() {
+                return result;
+            }
+            if let Ok(Some(status)) = browser.0.try_wait() {
+                panic!("chromium exited ({status}) before posting results");
+            }
+            assert!(Instant::now() < deadline, "chromium posted no results");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.address);
+    }
+}
+
+fn serve_one(stream: TcpStream, root: &Path, result: &Mutex<Option<String>>) {
+    let mut reader = BufReader::new(stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut content_length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            content_length = value.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let (status, content_type, body): (&str, &str, Vec<u8>) = if method == "POST"
+        && path == "/__result"
+    {
+        let mut body = vec![0; content_length];
+        let _ = reader.read_exact(&mut body);
+        *result.lock().expect("lock") = Some(String::from_utf8_lossy(&body).into_owned());
+        ("200 OK", "text/plain", Vec::new())
+    } else {
+        match file_for(root, path).and_then(|file| std::fs::read(&file).ok().map(|b| (file, b))) {
+            Some((file, bytes)) => ("200 OK", content_type(&file), bytes),
+            None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+        }
+    };
+    let mut stream = reader.into_inner();
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+fn file_for(root: &Path, path: &str) -> Option<PathBuf> {
+    let rest = path.strip_prefix(BASE)?.trim_start_matches('/');
+    if rest.split('/').any(|segment| segment == "..") {
+        return None;
+    }
+    let mut file = root.join(rest);
+    if rest.is_empty() || rest.ends_with('/') {
+        file = file.join("index.html");
+    }
+    file.is_file().then_some(file)
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The page that runs the queries: one fresh worker per query (a cold start every time).
+const HARNESS: &str = r#"<!doctype html><meta charset="utf-8"><title>search harness</title>
+<script>
+(async () => {
+  const queries = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+  const answers = {};
+  const manifest = new URL("/docs/search/manifest.json", location.href).href;
+  for (const q of queries) {
+    const worker = new Worker("/docs/assets/search-worker.js");
+    answers[q.name] = await new Promise((resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => resolve({ type: "error", message: String(event.message) });
+      worker.postMessage({ type: "query", id: 1, query: q.query, version: q.version || "",
+                           kind: q.kind || "", manifest, basePath: "/docs" });
+    });
+    worker.terminate();
+  }
+  await fetch("/__result", { method: "POST", body: JSON.stringify(answers) });
+})();
+</script>
+"#;
+
+/// Chromium from `SSG_COORD_CHROMIUM` or the PATH (`.ci/run` installs Debian's).
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("SSG_COORD_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Headless Chromium in its own process group, killed with the group on drop.
+struct Browser(Child);
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on the process group we created for the browser.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `queries` (`[{name, query, version?, kind?}]`) against the built site in `out`;
+/// `None` when Chromium is not installed (and not required).
+fn run_queries(out: &Path, queries: &Value) -> Option<Value> {
+    let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var_os("SSG_COORD_REQUIRE_BROWSER").is_none(),
+            "SSG_COORD_REQUIRE_BROWSER is set but chromium is not installed"
+        );
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return None;
+    };
+    std::fs::write(out.join("search-harness.html"), HARNESS).expect("write harness");
+    let server = StaticServer::start(out);
+    let profile = tempfile::tempdir().expect("temp dir");
+    let url = format!(
+        "http://{}{BASE}/search-harness.html#{}",
+        server.address,
+        urlencode(&queries.to_string())
+    );
+    let mut browser = {
+        use std::os::unix::process::CommandExt;
+        Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-extensions",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map(Browser)
+            .expect("start chromium")
+    };
+    let answers = server.wait_for_result(&mut browser);
+    Some(serde_json::from_str(&answers).expect("answers are JSON"))
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// URLs of an answer's results, in rank order.
+fn urls(answer: &Value) -> Vec<String> {
+    assert_eq!(answer["type"], "results", "{answer}");
+    answer["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["url"].as_str().expect("url").to_string())
+        .collect()
+}
+
+fn snippet_marks(result: &Value) -> Vec<String> {
+    result["snippet"]
+        .as_array()
+        .expect("snippet")
+        .iter()
+        .filter(|part| part[1] == true)
+        .map(|part| part[0].as_str().expect("text").to_string())
+        .collect()
+}
+
+/// Writes `files` (relative path → content) into `root`.
+fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("file has a parent")).expect("mkdir");
+        std::fs::write(full, content).expect("write");
+    }
+}
+
+/// Copies the markdown files of `from` into `to`.
+fn copy_markdown(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    let entries = std::fs::read_dir(from).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (is ../shared beside the checkout?)",
+            from.display()
+        )
+    });
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            std::fs::copy(&path, to.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+}
+
+/// Moves the site's `base_url` under `/docs/`.
+fn serve_under_docs(site: &Path) {
+    let config = std::fs::read_to_string(site.join("ssg.toml")).expect("config");
+    let moved = config.replacen(".example.org/\"", ".example.org/docs/\"", 1);
+    assert_ne!(moved, config, "base_url not found");
+    std::fs::write(site.join("ssg.toml"), moved).expect("config");
+}
+
+#[test]
+fn headless_chromium_finds_body_words_typos_api_members_and_phrases() {
+    let site = example_site();
+    serve_under_docs(&site);
+    write_files(
+        &site,
+        &[
+            (
+                "content/guides/field-notes.md",
+                "---\ntitle: Field notes\n---\n\nA quokka sanctuary opened near the harbour.\n\n\
+                 Zoë ordered a café crème in Straße 5.\n\n\
+                 Stochastic gradient descent converges slowly here.\n",
+            ),
+            (
+                "content/guides/reversed.md",
+                "---\ntitle: Reversed words\n---\n\nDescent gradient stochastic, in the other order.\n",
+            ),
+        ],
+    );
+    // MDN's pages: em dashes, curly quotes, `…`.
+    copy_markdown(&samples().join("markdown/mdn"), &site.join("content/mdn"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+
+    let queries = json!([
+        {"name": "body", "query": "quokka"},
+        {"name": "typo", "query": "sanctuery"},
+        {"name": "prefix", "query": "sanctu"},
+        {"name": "api", "query": "Queue.task"},
+        {"name": "phrase", "query": "\"stochastic gradient descent\""},
+        {"name": "words", "query": "stochastic gradient descent "},
+        {"name": "diacritics", "query": "zoe cafe strasse"},
+        {"name": "nothing", "query": "xylophonic"},
+        {"name": "api-facet", "query": "task", "kind": "api"},
+        {"name": "mdn", "query": "gains"},
+        {"name": "mdn-phrase", "query": "\"performance gains for example\""},
+    ]);
+    let Some(answers) = run_queries(out.path(), &queries) else {
+        return;
+    };
+    let notes = "/docs/guides/field-notes/";
+    assert_eq!(urls(&answers["body"]), [notes]);
+    let body_hit = &answers["body"]["results"][0];
+    assert_eq!(body_hit["title"], "Field notes");
+    assert_eq!(snippet_marks(body_hit), ["quokka"], "{body_hit}");
+    assert_eq!(urls(&answers["typo"]), [notes], "one edit, 5+ letters");
+    assert_eq!(urls(&answers["prefix"]), [notes], "prefix while typing");
+
+    let api = &answers["api"]["results"][0];
+    let api_url = api["url"].as_str().expect("url");
+    assert!(api_url.ends_with("/#tidepool.queue.Queue.task"), "{api}");
+    assert!(api_url.starts_with("/docs/api/"), "{api}");
+    assert_eq!(api["type"], "api");
+
+    assert_eq!(urls(&answers["phrase"]), [notes], "the phrase, in order");
+    let mut both = urls(&answers["words"]);
+    both.sort();
+    assert_eq!(
+        both,
+        ["/docs/guides/field-notes/", "/docs/guides/reversed/"]
+    );
+    assert_eq!(urls(&answers["diacritics"]), [notes]);
+    assert!(urls(&answers["nothing"]).is_empty());
+
+    let facet = &answers["api-facet"];
+    assert!(!urls(facet).is_empty());
+    assert!(
+        urls(facet).iter().all(|u| u.starts_with("/docs/api/")),
+        "{facet}"
+    );
+    assert!(
+        facet["facets"]["kinds"]["guide"].as_u64().unwrap_or(0) > 0,
+        "{facet}"
+    );
+
+    let is_simd = |u: &String| u.to_lowercase().contains("simd");
+    assert!(
+        urls(&answers["mdn"]).iter().any(is_simd),
+        "{}",
+        answers["mdn"]
+    );
+    let phrase = urls(&answers["mdn-phrase"]);
+    assert!(
+        phrase.len() == 1 && is_simd(&phrase[0]),
+        "a phrase across an em dash: {phrase:?}"
+    );
+}
+
+#[test]
+fn headless_chromium_searches_the_version_shown() {
+    let site = copy_site(&workspace().join("tests/fixtures/sites/versioned"));
+    serve_under_docs(&site);
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+
+    let queries = json!([
+        {"name": "all", "query": "guide"},
+        {"name": "v1", "query": "guide", "version": "1.x"},
+        {"name": "v2", "query": "guide", "version": "2.x"},
+    ]);
+    let Some(answers) = run_queries(out.path(), &queries) else {
+        return;
+    };
+    let (all, v1, v2) = (
+        urls(&answers["all"]),
+        urls(&answers["v1"]),
+        urls(&answers["v2"]),
+    );
+    let in_v1 = |u: &String| u.starts_with("/docs/v1/");
+    assert!(v1.iter().any(in_v1), "{v1:?}");
+    assert!(!v2.is_empty() && !v2.iter().any(in_v1), "{v2:?}");
+    assert!(
+        all.iter().any(in_v1) && all.len() > v1.len(),
+        "{all:?} {v1:?}"
+    );
+    let versions = &answers["all"]["facets"]["versions"];
+    assert!(versions["1.x"].as_u64().unwrap_or(0) > 0, "{versions}");
+    assert!(versions["2.x"].as_u64().unwrap_or(0) > 0, "{versions}");
+}
+
+/// Every page of the search index at `out` as (URL, kind, version label), in index order;
+/// read straight from the files, for tests of other areas.
+pub fn indexed_pages(out: &Path) -> Vec<(String, String, Option<String>)> {
+    let read_json = |rel: &str| -> Value {
+        let text = crate::support::read(out, rel);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let manifest = read_json("search/manifest.json");
+    let groups = manifest["groups"].as_array().expect("groups");
+    let version_of = |page: u64| -> Option<String> {
+        let group = groups
+            .iter()
+            .rev()
+            .find(|g| g[0].as_u64().is_some_and(|first| first <= page))?;
+        let version = group[1].as_i64().filter(|v| *v >= 0)?;
+        manifest["versions"][version as usize]
+            .as_str()
+            .map(str::to_string)
+    };
+    let chunks = manifest["docs"].as_array().expect("docs").len();
+    let mut pages = Vec::new();
+    for chunk in 0..chunks {
+        for record in read_json(&format!("search/d/{chunk}.json"))
+            .as_array()
+            .expect("chunk")
+        {
+            let url = record[0].as_str().expect("url").to_string();
+            let kind = record[2].as_str().expect("kind").to_string();
+            pages.push((url, kind, version_of(pages.len() as u64)));
+        }
+    }
+    pages
+}
+
+/// The files under `out/search/`.
+fn search_tree(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    crate::support::tree(&out.join("search"))
+}
+
+#[test]
+fn index_files_are_identical_in_every_mode_and_after_an_incremental_build() {
+    let site = example_site();
+    let modes: [&[&str]; 4] = [
+        &["--no-shard"],
+        &["--threads"],
+        &["--process-parallel", "--max-processes", "1"],
+        &["--process-parallel", "--max-processes", "3"],
+    ];
+    let mut reference = None;
+    for flags in modes {
+        let out = tempfile::tempdir().expect("temp dir");
+        let mut args = vec!["--no-cache"];
+        args.extend_from_slice(flags);
+        let run = build(&site, out.path(), &args);
+        assert_eq!(run.code(), 0, "{flags:?}: {}", run.stderr());
+        let files = search_tree(out.path());
+        assert!(files.contains_key("manifest.json") && files.len() > 3);
+        match &reference {
+            None => reference = Some(files),
+            Some(first) => assert!(first == &files, "{flags:?} wrote other index files"),
+        }
+    }
+
+    // Incremental: build, edit one page, build through the cache; then a clean build.
+    let out = tempfile::tempdir().expect("temp dir");
+    assert_eq!(build(&site, out.path(), &[]).code(), 0);
+    let page = site.join("content/guides/retries.md");
+    let text = std::fs::read_to_string(&page).expect("read page");
+    std::fs::write(&page, format!("{text}\nA new paragraph about wombats.\n")).expect("edit");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let clean = tempfile::tempdir().expect("temp dir");
+    assert_eq!(build(&site, clean.path(), &["--no-cache"]).code(), 0);
+    let (incremental, fresh) = (search_tree(out.path()), search_tree(clean.path()));
+    assert!(
+        incremental == fresh,
+        "incremental index differs from a clean build"
+    );
+    let wombat_bucket = incremental
+        .iter()
+        .filter(|(name, _)| name.starts_with("t/"))
+        .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains("wombats "));
+    assert!(
+        wombat_bucket,
+        "the edited page's new word is in the dictionary"
+    );
+}
