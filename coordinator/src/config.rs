@@ -39,6 +39,29 @@ pub struct Config {
     pub outputs: OutputsConfig,
     /// `[versions]`.
     pub versions: VersionsConfig,
+    /// `[markdown]`.
+    pub markdown: MarkdownConfig,
+}
+
+/// `[markdown]`: the Markdown dialect of the pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownConfig {
+    /// `dialect = "mkdocs"`: all of Python-Markdown + pymdown-extensions (definition lists,
+    /// abbreviations, `attr_list`, `md_in_html`, math, icons); default `"default"`, which
+    /// has only the blocks that cannot mean anything else in CommonMark.
+    pub mkdocs: bool,
+    /// `snippet_base_paths`: folders, relative to the site root, where `--8<--` snippets
+    /// are looked up; default `["."]` (the site root), as pymdownx.snippets.
+    pub snippet_base_paths: Vec<String>,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> MarkdownConfig {
+        MarkdownConfig {
+            mkdocs: false,
+            snippet_base_paths: vec![".".to_string()],
+        }
+    }
 }
 
 /// `[versions]`: versioned docs live in `content/_versions/<id>/`, and `content/_shared/`
@@ -139,6 +162,7 @@ impl Default for Config {
                 latest_at_root: true,
                 labels: Default::default(),
             },
+            markdown: MarkdownConfig::default(),
         }
     }
 }
@@ -392,7 +416,7 @@ mod tests {
             ),
             (
                 "theme = 'dark'\n",
-                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions",
+                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown",
             ),
             (
                 "[biuld]\npaginate = 3\n",
@@ -408,7 +432,7 @@ mod tests {
             ),
             (
                 "zzz = 1\nttle = 'x'\n",
-                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions; 1 more unknown key follows",
+                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown; 1 more unknown key follows",
             ),
             (
                 "title = 5\n",
@@ -505,7 +529,11 @@ mod tests {
     #[test]
     fn key_lists_match_the_accepted_keys() {
         let value_for = |key: &str| match key {
-            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" => "{}",
+            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" | "markdown" => {
+                "{}"
+            }
+            "snippet_base_paths" => "['docs']",
+            "dialect" => "'mkdocs'",
             "latest_at_root" => "false",
             "base_url" => "'/'",
             "paginate" => "3",
@@ -514,7 +542,8 @@ mod tests {
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",
         };
-        let tables: [(&str, &[&str]); 6] = [
+        let tables: [(&str, &[&str]); 7] = [
+            ("[markdown]\n", keys::MARKDOWN_KEYS),
             ("", keys::TOP_KEYS),
             ("[build]\n", keys::BUILD_KEYS),
             ("[taxonomies]\n", keys::TAXONOMIES_KEYS),

@@ -225,7 +225,7 @@ pub fn build_in(
     phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut fresh_from_cache: Vec<(usize, &CachedPage)> = Vec::new();
-    for (index, cached) in classify(&previous, &plan, &fingerprints, &out_dir)
+    for (index, cached) in classify(&previous, &plan, &fingerprints, &out_dir, &site.root)
         .into_iter()
         .enumerate()
     {
@@ -584,6 +584,7 @@ fn classify<'c>(
     plan: &BuildPlan,
     fingerprints: &[u128],
     out_dir: &Path,
+    site_root: &Path,
 ) -> Vec<Result<&'c CachedPage, StaleReason>> {
     par_map(
         plan.pages.len(),
@@ -596,6 +597,7 @@ fn classify<'c>(
                 plan,
                 page.meta.version,
                 out_dir,
+                site_root,
             )?;
             Ok(cached)
         },
