@@ -12,6 +12,7 @@
 // Used by ops::build once integrated.
 
 mod keys;
+pub mod mkdocs;
 mod raw;
 
 use keys::Segment;
@@ -41,6 +42,34 @@ pub struct Config {
     pub versions: VersionsConfig,
     /// `[markdown]`.
     pub markdown: MarkdownConfig,
+    /// Which file the configuration came from.
+    pub source: ConfigSource,
+    /// Per-page settings the configuration gives (MkDocs' `nav` and redirects), by path
+    /// relative to the content directory (`guide/install.md`).
+    pub page_overrides: std::collections::BTreeMap<String, PageOverride>,
+    /// Things worth one warning that did not stop the configuration from loading.
+    pub notes: Vec<String>,
+}
+
+/// The file a configuration came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `ssg.toml`, or nothing (the defaults).
+    #[default]
+    SsgToml,
+    /// `mkdocs.yml`, in a folder without `ssg.toml`.
+    MkDocs,
+}
+
+/// What a configuration says about one page; front matter wins over it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageOverride {
+    /// Weight, when the page has none of its own.
+    pub weight: Option<i64>,
+    /// Title, when the page has none of its own.
+    pub title: Option<String>,
+    /// Extra aliases (old URLs that redirect to the page).
+    pub aliases: Vec<String>,
 }
 
 /// `[markdown]`: the Markdown dialect of the pages.
@@ -163,6 +192,9 @@ impl Default for Config {
                 labels: Default::default(),
             },
             markdown: MarkdownConfig::default(),
+            source: ConfigSource::SsgToml,
+            page_overrides: Default::default(),
+            notes: Vec::new(),
         }
     }
 }
@@ -201,9 +233,25 @@ impl Default for OutputsConfig {
 }
 
 impl Config {
-    /// Loads `<site_root>/ssg.toml`, or the defaults when the file does not exist.
+    /// The file the configuration of `site_root` comes from: `ssg.toml`, else
+    /// `mkdocs.yml`, else none (the defaults).
+    pub fn source_file(site_root: &Path) -> Option<PathBuf> {
+        [CONFIG_FILE, mkdocs::MKDOCS_FILE]
+            .iter()
+            .map(|name| site_root.join(name))
+            .find(|path| path.is_file())
+    }
+
+    /// Loads `<site_root>/ssg.toml`; without one, `mkdocs.yml`; without either, the
+    /// defaults.
     pub fn load(site_root: &Path) -> Result<Config, ConfigError> {
         let file = site_root.join(CONFIG_FILE);
+        if !file.exists() {
+            let mkdocs_file = site_root.join(mkdocs::MKDOCS_FILE);
+            if let Ok(text) = std::fs::read_to_string(&mkdocs_file) {
+                return mkdocs::from_mkdocs_yml(&text, &mkdocs_file);
+            }
+        }
         match std::fs::read(&file) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Config::from_toml_str(&text, &file),

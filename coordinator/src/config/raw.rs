@@ -145,6 +145,7 @@ impl RawConfig {
             outputs: self.outputs.validate()?,
             versions: self.versions.validate()?,
             markdown: self.markdown.validate()?,
+            ..defaults
         })
     }
 }
