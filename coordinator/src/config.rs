@@ -12,6 +12,7 @@
 // Used by ops::build once integrated.
 
 mod keys;
+pub mod mkdocs;
 mod raw;
 
 use keys::Segment;
@@ -39,6 +40,57 @@ pub struct Config {
     pub outputs: OutputsConfig,
     /// `[versions]`.
     pub versions: VersionsConfig,
+    /// `[markdown]`.
+    pub markdown: MarkdownConfig,
+    /// Which file the configuration came from.
+    pub source: ConfigSource,
+    /// Per-page settings the configuration gives (MkDocs' `nav` and redirects), by path
+    /// relative to the content directory (`guide/install.md`).
+    pub page_overrides: std::collections::BTreeMap<String, PageOverride>,
+    /// Things worth one warning that did not stop the configuration from loading.
+    pub notes: Vec<String>,
+}
+
+/// The file a configuration came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `ssg.toml`, or nothing (the defaults).
+    #[default]
+    SsgToml,
+    /// `mkdocs.yml`, in a folder without `ssg.toml`.
+    MkDocs,
+}
+
+/// What a configuration says about one page; front matter wins over it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageOverride {
+    /// Weight, when the page has none of its own.
+    pub weight: Option<i64>,
+    /// Title, when the page has none of its own.
+    pub title: Option<String>,
+    /// Extra aliases (old URLs that redirect to the page).
+    pub aliases: Vec<String>,
+}
+
+/// `[markdown]`: the Markdown dialect of the pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownConfig {
+    /// `dialect = "mkdocs"`: all of Python-Markdown + pymdown-extensions (definition lists,
+    /// abbreviations, `attr_list`, `md_in_html`, math, icons); default `"default"`, which
+    /// has only the blocks that cannot mean anything else in CommonMark.
+    pub mkdocs: bool,
+    /// `snippet_base_paths`: folders, relative to the site root, where `--8<--` snippets
+    /// are looked up; default `["."]` (the site root), as pymdownx.snippets.
+    pub snippet_base_paths: Vec<String>,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> MarkdownConfig {
+        MarkdownConfig {
+            mkdocs: false,
+            snippet_base_paths: vec![".".to_string()],
+        }
+    }
 }
 
 /// `[versions]`: versioned docs live in `content/_versions/<id>/`, and `content/_shared/`
@@ -139,6 +191,10 @@ impl Default for Config {
                 latest_at_root: true,
                 labels: Default::default(),
             },
+            markdown: MarkdownConfig::default(),
+            source: ConfigSource::SsgToml,
+            page_overrides: Default::default(),
+            notes: Vec::new(),
         }
     }
 }
@@ -177,9 +233,25 @@ impl Default for OutputsConfig {
 }
 
 impl Config {
-    /// Loads `<site_root>/ssg.toml`, or the defaults when the file does not exist.
+    /// The file the configuration of `site_root` comes from: `ssg.toml`, else
+    /// `mkdocs.yml`, else none (the defaults).
+    pub fn source_file(site_root: &Path) -> Option<PathBuf> {
+        [CONFIG_FILE, mkdocs::MKDOCS_FILE]
+            .iter()
+            .map(|name| site_root.join(name))
+            .find(|path| path.is_file())
+    }
+
+    /// Loads `<site_root>/ssg.toml`; without one, `mkdocs.yml`; without either, the
+    /// defaults.
     pub fn load(site_root: &Path) -> Result<Config, ConfigError> {
         let file = site_root.join(CONFIG_FILE);
+        if !file.exists() {
+            let mkdocs_file = site_root.join(mkdocs::MKDOCS_FILE);
+            if let Ok(text) = std::fs::read_to_string(&mkdocs_file) {
+                return mkdocs::from_mkdocs_yml(&text, &mkdocs_file);
+            }
+        }
         match std::fs::read(&file) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Config::from_toml_str(&text, &file),
@@ -392,7 +464,7 @@ mod tests {
             ),
             (
                 "theme = 'dark'\n",
-                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions",
+                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown",
             ),
             (
                 "[biuld]\npaginate = 3\n",
@@ -408,7 +480,7 @@ mod tests {
             ),
             (
                 "zzz = 1\nttle = 'x'\n",
-                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions; 1 more unknown key follows",
+                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown; 1 more unknown key follows",
             ),
             (
                 "title = 5\n",
@@ -505,7 +577,11 @@ mod tests {
     #[test]
     fn key_lists_match_the_accepted_keys() {
         let value_for = |key: &str| match key {
-            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" => "{}",
+            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" | "markdown" => {
+                "{}"
+            }
+            "snippet_base_paths" => "['docs']",
+            "dialect" => "'mkdocs'",
             "latest_at_root" => "false",
             "base_url" => "'/'",
             "paginate" => "3",
@@ -514,7 +590,8 @@ mod tests {
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",
         };
-        let tables: [(&str, &[&str]); 6] = [
+        let tables: [(&str, &[&str]); 7] = [
+            ("[markdown]\n", keys::MARKDOWN_KEYS),
             ("", keys::TOP_KEYS),
             ("[build]\n", keys::BUILD_KEYS),
             ("[taxonomies]\n", keys::TAXONOMIES_KEYS),

@@ -110,6 +110,8 @@ pub struct BuildReport {
     pub changed_outputs: Vec<String>,
     /// Output directory.
     pub output_dir: String,
+    /// The configuration file, when it is not `ssg.toml` (`mkdocs.yml`).
+    pub config_file: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +128,8 @@ struct JsonSummary<'a> {
     failed_pages: &'a [String],
     worker_peak_rss: u64,
     shards: Vec<JsonShard<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -157,6 +161,7 @@ impl BuildReport {
             worker_restarts: self.worker_restarts,
             failed_pages: &self.failed_pages,
             worker_peak_rss: self.worker_peak_rss,
+            config: self.config_file.as_deref(),
             shards: self
                 .shards
                 .iter()
@@ -234,9 +239,13 @@ impl BuildReport {
             0 => String::new(),
             n => format!(", {n} worker restart{}", if n == 1 { "" } else { "s" }),
         };
+        let from = match &self.config_file {
+            Some(file) => format!(" (configured by {file})"),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{} {} outputs in {} in {seconds:.2}s ({rate:.0} pages/s, {} worker{}{restarts}); {} error{}, {} warning{}",
+            "{} {} outputs in {}{from} in {seconds:.2}s ({rate:.0} pages/s, {} worker{}{restarts}); {} error{}, {} warning{}",
             if self.succeeded() { "built" } else { "FAILED:" },
             self.outputs,
             self.output_dir,

@@ -38,8 +38,8 @@ pub use nav::{
     SidebarItem, SidebarItemKind, VersionLink,
 };
 pub use page::{
-    Listing, ListingEntry, ListingKind, OutputFormats, PageBody, PageData, PageMeta, Paginator,
-    SiteMeta, VersionInfo,
+    Listing, ListingEntry, ListingKind, MarkdownDialect, OutputFormats, PageBody, PageData,
+    PageMeta, Paginator, SiteMeta, VersionInfo,
 };
 pub use result::{
     Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,
@@ -48,4 +48,4 @@ pub use result::{
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;

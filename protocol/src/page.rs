@@ -206,6 +206,25 @@ pub struct SiteMeta {
     pub search_index: bool,
     /// `ssg-coord <version>`, for the generator meta tag.
     pub generator: String,
+    /// Which Markdown extensions beyond CommonMark + GFM the pages are written in.
+    pub markdown: MarkdownDialect,
+}
+
+/// The Markdown dialect of a site's pages.
+///
+/// Every site gets the Python-Markdown / pymdown-extensions blocks that cannot mean anything
+/// else in CommonMark: `!!!` admonitions, `???` details, `///` blocks, `=== "Tab"` content
+/// tabs, `--8<--` snippets and `title=` on code fences. `mkdocs` adds the rest of what an
+/// `mkdocs.yml` site uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkdownDialect {
+    /// Definition lists, abbreviations (`*[HTML]: …`), `attr_list` (`{ #id .class }`),
+    /// `md_in_html` (`<div markdown>`), `$…$` math passed through for KaTeX/MathJax and
+    /// `:material-…:` icons: syntax that means something else (or nothing) in CommonMark.
+    pub mkdocs: bool,
+    /// Folders, relative to the site root and `/`-separated, in which `--8<--` snippet
+    /// paths are looked up, in order (`.` is the site root).
+    pub snippet_base_paths: Vec<String>,
 }
 
 /// Which per-page outputs are written.

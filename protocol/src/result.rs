@@ -111,14 +111,34 @@ pub struct OutgoingLink {
     pub line: Option<u32>,
 }
 
-/// A resolved relative link or cross-reference.
+/// A resolved relative link or cross-reference, or a file the page included.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LinkDep {
-    /// What the page asked for: a site-relative source path (`content/guide/install.md`) or
-    /// a dotted Python name.
+    /// What the page asked for: a site-relative source path (`content/guide/install.md`), a
+    /// dotted Python name, or [`LinkDep::INCLUDED_FILE`] followed by the site-relative path
+    /// of a file the page included (a `--8<--` snippet).
     pub target: String,
-    /// The URL it resolved to, `None` when it did not resolve.
+    /// The URL it resolved to, `None` when it did not resolve; for an included file, the
+    /// hex xxh3-128 of its bytes.
     pub url: Option<String>,
+}
+
+impl LinkDep {
+    /// Prefix of the `target` of an included file.
+    pub const INCLUDED_FILE: &'static str = "file:";
+
+    /// The dependency on an included file (site-relative path) with the given content hash.
+    pub fn included_file(path: &str, hash: u128) -> LinkDep {
+        LinkDep {
+            target: format!("{}{path}", Self::INCLUDED_FILE),
+            url: Some(format!("{hash:032x}")),
+        }
+    }
+
+    /// The site-relative path of an included file, `None` for links.
+    pub fn included_path(&self) -> Option<&str> {
+        self.target.strip_prefix(Self::INCLUDED_FILE)
+    }
 }
 
 /// A problem that did not stop a page.

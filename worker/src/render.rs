@@ -7,16 +7,16 @@
 //! than the end of the worker.
 
 use crate::autodoc::{self, AutodocOptions, ModulePageInfo};
-use crate::markdown::{KeepLinks, MarkdownRenderer};
+use crate::markdown::{DiskSnippetFiles, KeepLinks, MarkdownRenderer, PageDialect};
 use crate::outputs::write_output;
 use crate::page_links::PageLinkRewriter;
 use crate::templates::Templates;
 use crate::templates::context::PageContext;
 use crate::{fault, peak_rss, views};
 use protocol::{
-    Batch, Heading, NavLink, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody, PageData,
-    PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage, ShardResult,
-    SiteMeta, WorkerSetup,
+    Batch, Heading, LinkDep, NavLink, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody,
+    PageData, PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage,
+    ShardResult, SiteMeta, WorkerSetup,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -370,8 +370,31 @@ fn render_markdown(
     first_line: u32,
 ) -> Result<RenderedBody, PageError> {
     let mut rewriter = PageLinkRewriter::new(context, page);
-    let rendered = context.markdown.render(text, first_line, &mut rewriter);
-    let (links, link_deps, mut warnings) = rewriter.finish();
+    let snippets = DiskSnippetFiles {
+        site_root: &context.site_root,
+        base_paths: &context.site.markdown.snippet_base_paths,
+    };
+    let dialect = PageDialect {
+        dialect: &context.site.markdown,
+        snippets: &snippets,
+    };
+    let rendered = context
+        .markdown
+        .render_page(text, first_line, &mut rewriter, &dialect)
+        .map_err(|error| PageError {
+            file: page.source_path.clone(),
+            line: Some(error.line),
+            kind: PageErrorKind::Io,
+            message: error.message,
+            hint: Some(error.hint),
+        })?;
+    let (links, mut link_deps, mut warnings) = rewriter.finish();
+    link_deps.extend(
+        rendered
+            .included_files
+            .iter()
+            .map(|(path, hash)| LinkDep::included_file(path, *hash)),
+    );
     warnings.extend(
         rendered
             .warnings

@@ -45,7 +45,40 @@ fn input_roots(config: &Config) -> Vec<String> {
         "static".to_string(),
     ];
     roots.extend(config.autodoc_python.iter().map(|p| p.path.clone()));
+    // Snippet folders: the site root itself would take in the outputs, so for `.` only
+    // the files directly in it count (README.md, CHANGELOG.md), added by the caller.
+    roots.extend(
+        config
+            .markdown
+            .snippet_base_paths
+            .iter()
+            .filter(|path| path.as_str() != ".")
+            .cloned(),
+    );
     roots
+}
+
+/// Files directly in the site root, when `.` is a snippet base path (they may be included).
+fn top_level_files(site_root: &Path, config: &Config) -> Vec<String> {
+    if !config
+        .markdown
+        .snippet_base_paths
+        .iter()
+        .any(|path| path == ".")
+    {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(site_root) else {
+        return Vec::new();
+    };
+    let mut files: Vec<String> = entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.') && name != crate::config::CONFIG_FILE)
+        .collect();
+    files.sort();
+    files
 }
 
 /// Hash of every input file's path, size and modification time, plus `options` (the build
@@ -53,7 +86,9 @@ fn input_roots(config: &Config) -> Vec<String> {
 pub fn input_signature(site_root: &Path, config: &Config, options: &[u8]) -> u128 {
     let mut hasher = Xxh3::new();
     hasher.update(options);
-    for root in input_roots(config) {
+    let mut roots = input_roots(config);
+    roots.extend(top_level_files(site_root, config));
+    for root in roots {
         hasher.update(root.as_bytes());
         hasher.update(&[0]);
         // The walk reads directories only (entry types come with them); the files are

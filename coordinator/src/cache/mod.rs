@@ -246,6 +246,11 @@ pub enum StaleReason {
         /// The link's target source path.
         target: String,
     },
+    /// A file it included (a `--8<--` snippet) changed or is gone.
+    IncludedFileChanged {
+        /// The file's site-relative path.
+        path: String,
+    },
     /// One of its output files is gone or was rewritten since.
     OutputChanged {
         /// The output path.
@@ -356,11 +361,23 @@ pub fn check_fresh(
     plan: &BuildPlan,
     version: Option<u16>,
     out_dir: &Path,
+    site_root: &Path,
 ) -> Result<(), StaleReason> {
     if cached.fingerprint != fingerprint {
         return Err(StaleReason::InputsChanged);
     }
     for dep in &cached.result.link_deps {
+        if let Some(path) = dep.included_path() {
+            let current = std::fs::read(site_root.join(path))
+                .ok()
+                .map(|bytes| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)));
+            if current.as_deref() != dep.url.as_deref() {
+                return Err(StaleReason::IncludedFileChanged {
+                    path: path.to_string(),
+                });
+            }
+            continue;
+        }
         if plan.resolve_source(version, &dep.target) != dep.url.as_deref() {
             return Err(StaleReason::LinkTargetMoved {
                 target: dep.target.clone(),

@@ -20,7 +20,9 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "taxonomies",
     "outputs",
     "versions",
+    "markdown",
 ];
+pub(super) const MARKDOWN_KEYS: &[&str] = &["dialect", "snippet_base_paths"];
 pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];
 pub(super) const BUILD_KEYS: &[&str] = &["content_dir", "output_dir", "paginate"];
 pub(super) const AUTODOC_KEYS: &[&str] = &["python"];
@@ -175,6 +177,7 @@ pub(super) fn valid_keys(path: &[Segment]) -> &'static [&'static str] {
         ["taxonomies"] => TAXONOMIES_KEYS,
         ["outputs"] => OUTPUTS_KEYS,
         ["versions"] => VERSIONS_KEYS,
+        ["markdown"] => MARKDOWN_KEYS,
 
         _ => &[],
     }

@@ -6,7 +6,8 @@
 //! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
 
 use super::{
-    BuildConfig, Config, OutputsConfig, PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
+    BuildConfig, Config, MarkdownConfig, OutputsConfig, PythonPackageConfig, TaxonomiesConfig,
+    VersionsConfig,
 };
 use serde::Deserialize;
 use std::path::{Component, Path};
@@ -42,6 +43,14 @@ pub(super) struct RawConfig {
     taxonomies: RawTaxonomies,
     outputs: RawOutputs,
     versions: RawVersions,
+    markdown: RawMarkdown,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawMarkdown {
+    dialect: Option<Spanned<String>>,
+    snippet_base_paths: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,6 +144,54 @@ impl RawConfig {
             },
             outputs: self.outputs.validate()?,
             versions: self.versions.validate()?,
+            markdown: self.markdown.validate()?,
+            ..defaults
+        })
+    }
+}
+
+impl RawMarkdown {
+    fn validate(self) -> Result<MarkdownConfig, Invalid> {
+        let mkdocs = match &self.dialect {
+            None => false,
+            Some(dialect) => match dialect.get_ref().as_str() {
+                "default" => false,
+                "mkdocs" => true,
+                other => {
+                    return Err(Invalid::at(
+                        dialect,
+                        format!("unknown markdown dialect `{other}`"),
+                        "write `dialect = \"default\"` or `dialect = \"mkdocs\"`",
+                    ));
+                }
+            },
+        };
+        let snippet_base_paths = match self.snippet_base_paths {
+            None => MarkdownConfig::default().snippet_base_paths,
+            Some(paths) => paths
+                .iter()
+                .map(|path| {
+                    let value = path.get_ref().trim().trim_end_matches('/');
+                    let escapes = Path::new(value)
+                        .components()
+                        .any(|part| !matches!(part, Component::Normal(_) | Component::CurDir));
+                    if value.is_empty() || escapes {
+                        return Err(Invalid::at(
+                            path,
+                            format!(
+                                "`snippet_base_paths` in [markdown] must name folders inside \
+                                 the site, but `{value}` does not"
+                            ),
+                            "give folders relative to the site root, such as `docs` or `.`",
+                        ));
+                    }
+                    Ok(value.to_string())
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(MarkdownConfig {
+            mkdocs,
+            snippet_base_paths,
         })
     }
 }

@@ -107,6 +107,70 @@ impl KnownFiles for NothingKnown {
     }
 }
 
+/// What the configuration says about pages (MkDocs' `nav` order and titles, redirects),
+/// under their front matter; for an `mkdocs.yml` site, a folder's `index.md` is its
+/// section page (`_index.md`) when the folder has none. The configuration's notes become
+/// warnings.
+fn apply_page_overrides(site: &mut Site) {
+    for note in &site.config.notes {
+        let file = match site.config.source {
+            crate::config::ConfigSource::MkDocs => crate::config::mkdocs::MKDOCS_FILE,
+            crate::config::ConfigSource::SsgToml => crate::config::CONFIG_FILE,
+        };
+        site.warnings.push(
+            Diagnostic::in_file(file, note.clone()).with_hint(
+                "these settings have no effect here; see README.md, \"MkDocs projects\"",
+            ),
+        );
+    }
+    if site.config.source == crate::config::ConfigSource::MkDocs {
+        let section_pages: std::collections::HashSet<(ContentRoot, String)> = site
+            .pages
+            .iter()
+            .filter(|page| page.is_section_index())
+            .map(|page| (page.root.clone(), page.content_path.clone()))
+            .collect();
+        for page in &mut site.pages {
+            let folder_index = match page.content_path.strip_suffix("index.md") {
+                Some(folder) if folder.is_empty() || folder.ends_with('/') => {
+                    format!("{folder}_index.md")
+                }
+                _ => continue,
+            };
+            if !section_pages.contains(&(page.root.clone(), folder_index.clone())) {
+                page.content_path = folder_index;
+            }
+        }
+    }
+    if site.config.page_overrides.is_empty() {
+        return;
+    }
+    for page in &mut site.pages {
+        // Overrides name the file as written (`guide/index.md`), before the renaming above.
+        let written = page
+            .rel_path
+            .strip_prefix(&format!("{}/", site.config.build.content_dir))
+            .unwrap_or(&page.content_path);
+        let Some(settings) = site.config.page_overrides.get(written) else {
+            continue;
+        };
+        let front_matter = &mut page.front_matter;
+        if front_matter.weight == 0
+            && let Some(weight) = settings.weight
+        {
+            front_matter.weight = weight;
+        }
+        if front_matter.title.is_none() && settings.title.is_some() {
+            front_matter.title.clone_from(&settings.title);
+        }
+        for alias in &settings.aliases {
+            if !front_matter.aliases.contains(alias) {
+                front_matter.aliases.push(alias.clone());
+            }
+        }
+    }
+}
+
 impl SourcePage {
     /// True for `_index.md`, a section's own page.
     pub fn is_section_index(&self) -> bool {
@@ -197,6 +261,7 @@ impl Site {
             versions: Vec::new(),
         };
         let content_assets = walk::content(&mut site, include_drafts, known);
+        apply_page_overrides(&mut site);
         let mut version_ids: Vec<String> = site
             .pages
             .iter()

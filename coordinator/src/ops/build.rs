@@ -160,7 +160,9 @@ pub fn build_in(
         && fast.outputs_intact(&out_dir)
     {
         phases.done("nothing changed");
-        return Ok(finish(unchanged_report(fast, &out_dir), started));
+        let mut report = unchanged_report(fast, &out_dir);
+        report.config_file = config_file_name(&config);
+        return Ok(finish(report, started));
     }
     phases.done("check inputs");
 
@@ -181,6 +183,7 @@ pub fn build_in(
 
     let mut report = BuildReport {
         output_dir: out_dir.display().to_string(),
+        config_file: config_file_name(&site.config),
         ..BuildReport::default()
     };
     for failure in site.failures.iter().chain(&plan.failures) {
@@ -225,7 +228,7 @@ pub fn build_in(
     phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut fresh_from_cache: Vec<(usize, &CachedPage)> = Vec::new();
-    for (index, cached) in classify(&previous, &plan, &fingerprints, &out_dir)
+    for (index, cached) in classify(&previous, &plan, &fingerprints, &out_dir, &site.root)
         .into_iter()
         .enumerate()
     {
@@ -549,6 +552,12 @@ fn options_key(options: &BuildOptions, out_dir: &Path, exe: Option<&inputs::ExeS
     .into_bytes()
 }
 
+/// The configuration file to name in the summary, when it is not `ssg.toml`.
+fn config_file_name(config: &Config) -> Option<String> {
+    (config.source == crate::config::ConfigSource::MkDocs)
+        .then(|| crate::config::mkdocs::MKDOCS_FILE.to_string())
+}
+
 /// The report of a build that found nothing to do.
 fn unchanged_report(fast: &FastPath, out_dir: &Path) -> BuildReport {
     let summary = &fast.summary;
@@ -584,6 +593,7 @@ fn classify<'c>(
     plan: &BuildPlan,
     fingerprints: &[u128],
     out_dir: &Path,
+    site_root: &Path,
 ) -> Vec<Result<&'c CachedPage, StaleReason>> {
     par_map(
         plan.pages.len(),
@@ -596,6 +606,7 @@ fn classify<'c>(
                 plan,
                 page.meta.version,
                 out_dir,
+                site_root,
             )?;
             Ok(cached)
         },
@@ -613,7 +624,9 @@ fn fingerprint_all(
     binary: u128,
     known_slices: &HashMap<NavPosition, u128>,
 ) -> (Vec<u128>, Vec<(NavPosition, u128)>) {
-    let config = std::fs::read(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let config = Config::source_file(&site.root)
+        .and_then(|file| std::fs::read(file).ok())
+        .unwrap_or_default();
     let base = FingerprintBase::new(binary, &config, plan, &site.templates);
     let hashed = par_map(
         plan.pages.len(),

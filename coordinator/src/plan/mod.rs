@@ -169,6 +169,10 @@ pub fn site_meta(config: &Config, content_dir: &str, versions: &[VersionInfo]) -
         generator: format!("ssg-coord {}", env!("CARGO_PKG_VERSION")),
         content_dir: content_dir.to_string(),
         search_index: config.outputs.search_index,
+        markdown: protocol::MarkdownDialect {
+            mkdocs: config.markdown.mkdocs,
+            snippet_base_paths: config.markdown.snippet_base_paths.clone(),
+        },
     }
 }
 

@@ -120,6 +120,11 @@ fn format_node<'a>(
                 } else {
                     ""
                 };
+                if let Some(title) = super::pymdown::fence_title(info) {
+                    context.write_str("<div class=\"code-title\">")?;
+                    context.escape(title)?;
+                    context.write_str("</div>\n")?;
+                }
                 highlighter.write_code_block(context, info, &block.literal)?;
             }
             Ok(ChildRendering::HTML)

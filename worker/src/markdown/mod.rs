@@ -1,6 +1,8 @@
 //! Markdown to HTML with comrak, for documentation sites.
 //!
-//! [`MarkdownRenderer::render`] parses once and runs these passes over the AST:
+//! [`MarkdownRenderer::render_page`] parses once and runs these passes over the AST:
+//! 0. `pymdown::prepare` reads the MkDocs dialect's snippets and blocks (`!!!`, `???`,
+//!    `===`, `///`) into comrak-readable Markdown, with a map back to source lines;
 //! 1. `admonitions::prepare_source` fixes fence lines comrak would misread (line-preserving);
 //! 2. comrak parses with GFM (tables, footnotes, strikethrough, task lists, autolinks), raw
 //!    HTML kept, GitHub alerts and `:::` fences;
@@ -20,6 +22,7 @@ mod anchors;
 mod deflists;
 mod format;
 mod links;
+mod pymdown;
 mod text;
 
 #[cfg(test)]
@@ -32,6 +35,8 @@ use comrak::{Arena, Options};
 use protocol::Heading;
 
 use crate::highlight::Highlighter;
+use protocol::MarkdownDialect;
+pub use pymdown::{DiskSnippetFiles, NoSnippetFiles, SnippetError, SnippetFile, SnippetFiles};
 
 /// Rewrites link destinations while rendering (relative `.md` links to page URLs, the site's
 /// base path). Implemented by the render pipeline, which knows the nav tree.
@@ -70,12 +75,24 @@ pub struct RenderedMarkdown {
     pub has_leading_h1: bool,
     /// Problems that did not stop rendering: (1-based source line, message), sorted by line.
     pub warnings: Vec<(u32, String)>,
+    /// Files the page included (`--8<--` snippets): (site-relative path, content hash).
+    pub included_files: Vec<(String, u128)>,
+}
+
+/// What a page's Markdown may use beyond CommonMark + GFM, and where its snippets come from.
+pub struct PageDialect<'a> {
+    /// The site's dialect.
+    pub dialect: &'a MarkdownDialect,
+    /// Where `--8<--` snippets are read.
+    pub snippets: &'a dyn SnippetFiles,
 }
 
 /// Markdown renderer: comrak options and the highlighter, built once per worker and shared
 /// by all threads (`Send + Sync`).
 pub struct MarkdownRenderer {
     options: Options<'static>,
+    /// `options` plus definition lists and dollar math, for `mkdocs` sites.
+    mkdocs_options: Options<'static>,
     highlighter: Highlighter,
 }
 
@@ -93,27 +110,81 @@ impl MarkdownRenderer {
         // Docs need raw HTML: MDN pages are full of it, and the content is the site's own.
         options.render.r#unsafe = true;
         options.render.tasklist_classes = true;
+        let mut mkdocs_options = options.clone();
+        mkdocs_options.extension.description_lists = true;
+        mkdocs_options.extension.math_dollars = true;
         MarkdownRenderer {
             options,
+            mkdocs_options,
             highlighter: Highlighter::new(),
         }
     }
 
-    /// Renders `text`, whose first line is line `first_line` of its source file.
+    /// Renders `text`, whose first line is line `first_line` of its source file, in the
+    /// default dialect, without snippets.
     pub fn render(
         &self,
         text: &str,
         first_line: u32,
         links: &mut dyn LinkRewriter,
     ) -> RenderedMarkdown {
+        let dialect = PageDialect {
+            dialect: &MarkdownDialect::default(),
+            snippets: &NoSnippetFiles,
+        };
+        match self.render_page(text, first_line, links, &dialect) {
+            Ok(rendered) => rendered,
+            // Without snippet files, a `--8<--` line is shown as text with a warning.
+            Err(error) => {
+                let mut rendered = self
+                    .render_page(&text.replace("8<-", "8&lt;-"), first_line, links, &dialect)
+                    .unwrap_or_default();
+                rendered.warnings.push((error.line, error.message));
+                rendered
+            }
+        }
+    }
+
+    /// Renders `text`, whose first line is line `first_line` of its source file, in
+    /// `dialect`. Fails only when a snippet cannot be included.
+    pub fn render_page(
+        &self,
+        text: &str,
+        first_line: u32,
+        links: &mut dyn LinkRewriter,
+        dialect: &PageDialect<'_>,
+    ) -> Result<RenderedMarkdown, SnippetError> {
+        let page_line =
+            |line: u32| -> u32 { first_line.max(1).saturating_add(line.saturating_sub(1)) };
+        let dialect_source =
+            pymdown::prepare(text, dialect.dialect, dialect.snippets).map_err(|error| {
+                SnippetError {
+                    line: page_line(error.line),
+                    ..error
+                }
+            })?;
+        let line_map = dialect_source.line_map.as_deref();
         let source_line = |line: usize| -> u32 {
-            let offset = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
-            first_line.max(1).saturating_add(offset)
+            let line = u32::try_from(line).unwrap_or(u32::MAX);
+            let line = match line_map {
+                Some(map) => map
+                    .get(line.saturating_sub(1) as usize)
+                    .or(map.last())
+                    .copied()
+                    .unwrap_or(1),
+                None => line,
+            };
+            page_line(line)
         };
 
-        let prepared = admonitions::prepare_source(text);
+        let prepared = admonitions::prepare_source(&dialect_source.text);
+        let options = if dialect.dialect.mkdocs {
+            &self.mkdocs_options
+        } else {
+            &self.options
+        };
         let arena = Arena::new();
-        let root = comrak::parse_document(&arena, &prepared.text, &self.options);
+        let root = comrak::parse_document(&arena, &prepared.text, options);
         if prepared.has_stand_ins {
             admonitions::restore_colons(root);
         }
@@ -123,6 +194,12 @@ impl MarkdownRenderer {
             .warnings
             .iter()
             .map(|(line, message)| (source_line(*line), message.clone()))
+            .chain(
+                dialect_source
+                    .warnings
+                    .iter()
+                    .map(|(line, message)| (page_line(*line), message.clone())),
+            )
             .collect();
         for (line, message) in admonitions::fence_problems(root, &prepared.text) {
             warnings.push((source_line(line), message));
@@ -130,14 +207,16 @@ impl MarkdownRenderer {
         warnings.sort();
 
         let links = links::rewrite_links(root, &source_line, links);
+        if dialect.dialect.mkdocs {
+            pymdown::apply_inline_extras(&arena, root, &dialect_source.abbreviations);
+        }
         let headings = anchors::assign_heading_ids(root);
         let anchors = anchors::anchors(root, &headings);
         let plain_text = text::plain_text(root);
         let has_leading_h1 = has_leading_h1(root);
 
         let mut html = String::with_capacity(text.len() + text.len() / 2);
-        if format::write_html(root, &self.options, &self.highlighter, &headings, &mut html).is_err()
-        {
+        if format::write_html(root, options, &self.highlighter, &headings, &mut html).is_err() {
             // Writing into a String cannot fail; a formatter error would be a bug of ours.
             warnings.push((
                 first_line,
@@ -145,7 +224,7 @@ impl MarkdownRenderer {
             ));
         }
 
-        RenderedMarkdown {
+        Ok(RenderedMarkdown {
             html,
             headings,
             anchors,
@@ -153,7 +232,8 @@ impl MarkdownRenderer {
             plain_text,
             has_leading_h1,
             warnings,
-        }
+            included_files: dialect_source.included_files,
+        })
     }
 }
 

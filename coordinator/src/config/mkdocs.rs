@@ -1,0 +1,342 @@
+//! `mkdocs.yml` read as the site configuration, for a folder that has no `ssg.toml`.
+//!
+//! YAML tags (`!ENV [VAR, default]`, `!!python/name:…`, `!relative`) are read as data and
+//! never run: `!ENV` takes its default (the environment is not read, so that a build does
+//! not depend on it), every other tagged value is ignored. What maps onto ssg-coord:
+//! `site_name`, `site_url`, `site_description`, `docs_dir`, `site_dir`, `nav` (order and
+//! titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
+//! `pymdownx.snippets`' `base_path`; Markdown is read in the `mkdocs` dialect. Everything
+//! else that changes the output (plugins, hooks, other extensions, `theme` features,
+//! `use_directory_urls: false`) is named in one note, shown as one warning.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_yaml_ng::Value;
+
+use super::{Config, ConfigError, ConfigSource, MarkdownConfig, PageOverride};
+
+/// The file name MkDocs reads.
+pub const MKDOCS_FILE: &str = "mkdocs.yml";
+
+/// Markdown extensions whose syntax ssg-coord reads (`markdown_extensions` entries).
+const KNOWN_EXTENSIONS: &[&str] = &[
+    "admonition",
+    "attr_list",
+    "abbr",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "toc",
+    "meta",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tabbed",
+    "pymdownx.snippets",
+    "pymdownx.blocks.admonition",
+    "pymdownx.blocks.details",
+    "pymdownx.blocks.tab",
+    "pymdownx.blocks.html",
+    "pymdownx.arithmatex",
+    "pymdownx.emoji",
+    "pymdownx.highlight",
+    "pymdownx.inlinehilite",
+    "pymdownx.tasklist",
+];
+/// Plugins whose effect ssg-coord has built in or maps (`search`, `redirects`).
+const KNOWN_PLUGINS: &[&str] = &["search", "redirects", "tags", "offline"];
+
+/// Reads `mkdocs.yml`'s text; `file` names it in errors.
+pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigError> {
+    let error = |message: String, line: Option<u32>| ConfigError {
+        file: file.to_path_buf(),
+        line,
+        message,
+        hint: Some("fix mkdocs.yml, or write an ssg.toml (`ssg-coord init --from mkdocs`)".into()),
+    };
+    let yaml: Value = serde_yaml_ng::from_str(text).map_err(|e| {
+        let line = e
+            .location()
+            .map(|location| u32::try_from(location.line()).unwrap_or(u32::MAX));
+        error(format!("invalid YAML: {e}"), line)
+    })?;
+    let Value::Mapping(_) = &yaml else {
+        return Err(error("expected a mapping of settings".into(), None));
+    };
+    let text_of = |key: &str| yaml.get(key).and_then(plain_string);
+
+    let mut config = Config::default();
+    let mut ignored: Vec<String> = Vec::new();
+    config.source = ConfigSource::MkDocs;
+    config.title = text_of("site_name").unwrap_or(config.title);
+    config.description = text_of("site_description");
+    if let Some(url) = text_of("site_url").filter(|url| !url.is_empty()) {
+        config.base_url = if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
+        };
+    }
+    config.build.content_dir = text_of("docs_dir")
+        .map(|dir| dir.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| "docs".to_string());
+    config.build.output_dir = text_of("site_dir").unwrap_or_else(|| "site".to_string());
+    config.taxonomies.categories = false;
+    if yaml.get("use_directory_urls").and_then(Value::as_bool) == Some(false) {
+        ignored.push("use_directory_urls: false (pages get directory URLs)".into());
+    }
+
+    let mut markdown = MarkdownConfig {
+        mkdocs: true,
+        ..MarkdownConfig::default()
+    };
+    for (name, options) in named_entries(yaml.get("markdown_extensions")) {
+        if name == "pymdownx.snippets"
+            && let Some(base) = options.and_then(|options| options.get("base_path"))
+        {
+            let paths: Vec<String> = match base {
+                Value::Sequence(items) => items.iter().filter_map(plain_string).collect(),
+                other => plain_string(other).into_iter().collect(),
+            };
+            if !paths.is_empty() {
+                markdown.snippet_base_paths = paths;
+            }
+        }
+        if !KNOWN_EXTENSIONS.contains(&name.as_str()) {
+            ignored.push(name);
+        }
+    }
+    config.markdown = markdown;
+
+    for (name, options) in named_entries(yaml.get("plugins")) {
+        if name == "redirects"
+            && let Some(Value::Mapping(map)) = options.and_then(|o| o.get("redirect_maps"))
+        {
+            for (from, to) in map {
+                let (Some(from), Some(to)) = (plain_string(from), plain_string(to)) else {
+                    continue;
+                };
+                if to.contains("://") {
+                    ignored.push(format!("redirect {from} → {to} (external)"));
+                    continue;
+                }
+                let alias = format!("/{}/", strip_md(&from).trim_end_matches("/index"));
+                config
+                    .page_overrides
+                    .entry(to.trim_start_matches('/').to_string())
+                    .or_default()
+                    .aliases
+                    .push(alias.replace("//", "/"));
+            }
+        } else if !KNOWN_PLUGINS.contains(&name.as_str()) {
+            ignored.push(name);
+        }
+    }
+    if let Some(hooks) = yaml.get("hooks") {
+        for hook in named_entries(Some(hooks)) {
+            ignored.push(format!("hooks {}", hook.0));
+        }
+    }
+
+    if let Some(nav) = yaml.get("nav") {
+        let mut order = 0;
+        read_nav(nav, &mut config.page_overrides, &mut order, &mut ignored);
+    }
+    config.notes = if ignored.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("ignored: {}", ignored.join(", "))]
+    };
+    Ok(config)
+}
+
+/// A string (or number) value; tagged values other than `!ENV` are not strings.
+fn plain_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Tagged(tagged) if tagged.tag == "ENV" => match &tagged.value {
+            // `!ENV [VAR, default]`: the default; `!ENV VAR`: nothing.
+            Value::Sequence(items) => items.get(1).and_then(plain_string),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Entries of a plugins / extensions / hooks list: `- name` or `- name: {options}` (or a
+/// mapping of name to options).
+fn named_entries(value: Option<&Value>) -> Vec<(String, Option<&Value>)> {
+    let mut entries = Vec::new();
+    match value {
+        Some(Value::Sequence(items)) => {
+            for item in items {
+                match item {
+                    Value::Mapping(map) => {
+                        for (name, options) in map {
+                            if let Some(name) = plain_string(name) {
+                                entries.push((name, Some(options)));
+                            }
+                        }
+                    }
+                    other => entries.extend(plain_string(other).map(|name| (name, None))),
+                }
+            }
+        }
+        Some(Value::Mapping(map)) => {
+            for (name, options) in map {
+                if let Some(name) = plain_string(name) {
+                    entries.push((name, Some(options)));
+                }
+            }
+        }
+        _ => {}
+    }
+    entries
+}
+
+/// `nav`: every page in it gets a weight in nav order (before pages not in `nav`) and its
+/// nav title; external links are noted as ignored.
+fn read_nav(
+    nav: &Value,
+    overrides: &mut BTreeMap<String, PageOverride>,
+    order: &mut i64,
+    ignored: &mut Vec<String>,
+) {
+    let Value::Sequence(items) = nav else {
+        return;
+    };
+    for item in items {
+        match item {
+            Value::Mapping(map) => {
+                for (title, target) in map {
+                    let title = plain_string(title);
+                    match target {
+                        Value::Sequence(_) => read_nav(target, overrides, order, ignored),
+                        other => {
+                            if let Some(path) = plain_string(other) {
+                                add_nav_page(&path, title, overrides, order, ignored);
+                            }
+                        }
+                    }
+                }
+            }
+            other => {
+                if let Some(path) = plain_string(other) {
+                    add_nav_page(&path, None, overrides, order, ignored);
+                }
+            }
+        }
+    }
+}
+
+fn add_nav_page(
+    path: &str,
+    title: Option<String>,
+    overrides: &mut BTreeMap<String, PageOverride>,
+    order: &mut i64,
+    ignored: &mut Vec<String>,
+) {
+    if path.contains("://") || !path.ends_with(".md") {
+        ignored.push(format!("nav link {path}"));
+        return;
+    }
+    *order += 1;
+    let entry = overrides
+        .entry(path.trim_start_matches('/').to_string())
+        .or_default();
+    // Before every page outside `nav` (weight 0), in nav order.
+    entry.weight = Some(*order - NAV_WEIGHT_BASE);
+    entry.title = title;
+}
+
+/// Nav weights start this far below 0.
+const NAV_WEIGHT_BASE: i64 = 1_000_000;
+
+fn strip_md(path: &str) -> &str {
+    path.trim_start_matches('/')
+        .strip_suffix(".md")
+        .unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_material_config() {
+        let text = r#"
+site_name: My Lib
+site_url: https://example.org/lib
+docs_dir: documentation
+repo_url: !ENV [REPO, "https://github.com/x/y"]
+theme:
+  name: material
+  features: [content.tabs.link]
+nav:
+  - Home: index.md
+  - Guide:
+    - guide/install.md
+    - Usage: guide/usage.md
+  - GitHub: https://github.com/x/y
+plugins:
+  - search
+  - social
+  - redirects:
+      redirect_maps:
+        old.md: guide/usage.md
+  - mkdocstrings:
+      handlers:
+        python:
+          paths: [src]
+hooks:
+  - docs/plugins/main.py
+markdown_extensions:
+  - admonition
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+  - pymdownx.snippets:
+      base_path: [".", "docs/includes"]
+  - pymdownx.critic
+"#;
+        let config = from_mkdocs_yml(text, Path::new("mkdocs.yml")).expect("valid");
+        assert_eq!(config.title, "My Lib");
+        assert_eq!(config.base_url, "https://example.org/lib/");
+        assert_eq!(config.build.content_dir, "documentation");
+        assert_eq!(config.build.output_dir, "site");
+        assert!(config.markdown.mkdocs);
+        assert_eq!(
+            config.markdown.snippet_base_paths,
+            vec![".", "docs/includes"]
+        );
+        let usage = &config.page_overrides["guide/usage.md"];
+        assert_eq!(usage.title.as_deref(), Some("Usage"));
+        assert_eq!(usage.aliases, vec!["/old/"]);
+        let weights: Vec<i64> = ["index.md", "guide/install.md", "guide/usage.md"]
+            .iter()
+            .map(|path| config.page_overrides[*path].weight.expect("in nav"))
+            .collect();
+        assert!(
+            weights
+                .windows(2)
+                .all(|pair| pair[0] < pair[1] && pair[1] < 0)
+        );
+        assert_eq!(
+            config.notes,
+            vec![
+                "ignored: pymdownx.critic, social, mkdocstrings, hooks \
+                 docs/plugins/main.py, nav link https://github.com/x/y"
+                    .to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_names_the_line() {
+        let error = from_mkdocs_yml("site_name: x\nnav: [\n", Path::new("mkdocs.yml"))
+            .expect_err("invalid");
+        assert!(error.line.is_some(), "{error}");
+    }
+}

@@ -1,0 +1,139 @@
+//! MkDocs projects as they are: the vendored docs of mkdocs-autorefs
+//! (`tests/fixtures/sites/mkdocs-autorefs`, read through its `mkdocs.yml`) and small
+//! MkDocs sites using the pymdown dialect; snippets re-render their pages when edited.
+
+use crate::support::{build, copy_site, read, site_from, workspace};
+use std::path::Path;
+
+/// HTML with `<pre>…</pre>` blocks removed (code may show any syntax).
+fn outside_code(html: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<pre") {
+        kept.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("</pre>")
+            .map_or("", |end| &rest[start + end + 6..]);
+    }
+    kept.push_str(rest);
+    kept
+}
+
+fn assert_no_dialect_left(out: &Path) {
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.expect("walk output");
+        if entry.path().extension().is_none_or(|ext| ext != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("read output");
+        // The page's content: the theme's own scripts may hold `===`.
+        let Some(start) = html.find("<article") else {
+            continue;
+        };
+        let end = html.rfind("</article>").unwrap_or(html.len());
+        let text = outside_code(&html[start..end]);
+        for leftover in [
+            "!!! ",
+            "??? ",
+            "=== \"",
+            "///",
+            ":::",
+            "--8&lt;--",
+            "--8<--",
+        ] {
+            assert!(
+                !text.contains(leftover),
+                "`{leftover}` left in {}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_vendored_material_site_builds_from_mkdocs_yml() {
+    let site = copy_site(&workspace().join("tests/fixtures/sites/mkdocs-autorefs"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(run.json["config"], "mkdocs.yml");
+    assert!(run.errors().is_empty(), "{:?}", run.errors());
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("mkdocs.yml:-: ignored: callouts, pymdownx.magiclink"),
+        "{warnings:?}"
+    );
+    assert_no_dialect_left(out.path());
+
+    // The sidebar follows `nav`, not the alphabet.
+    let html = read(out.path(), "license/index.html");
+    let sidebar = &html[html.find("class=\"sidebar\"").expect("sidebar")..];
+    let sidebar = &sidebar[..sidebar.find("</nav>").expect("end of sidebar")];
+    let order: Vec<usize> = [
+        "changelog/",
+        "credits/",
+        "license/",
+        "contributing/",
+        "code_of_conduct/",
+    ]
+    .iter()
+    .map(|page| sidebar.find(&format!("/autorefs/{page}\"")).expect(page))
+    .collect();
+    assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "{sidebar}");
+    assert!(sidebar.contains(">Code of Conduct<"), "nav titles are used");
+
+    // Snippets are included: the home page is README.md, the license page LICENSE.
+    assert!(read(out.path(), "index.html").contains("mkdocs-autorefs"));
+    assert!(html.contains("ISC License"));
+}
+
+#[test]
+fn an_edited_snippet_re_renders_the_pages_that_include_it() {
+    let site = copy_site(&workspace().join("tests/fixtures/sites/mkdocs-autorefs"));
+    let out = tempfile::tempdir().expect("temp dir");
+    assert_eq!(build(&site, out.path(), &[]).code(), 0);
+    let license = site.join("LICENSE");
+    let text = std::fs::read_to_string(&license).expect("read LICENSE");
+    std::fs::write(&license, text.replace("ISC License", "ISC Licence, edited")).expect("edit");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(run.count("rendered", "content"), 1, "{}", run.json);
+    assert!(read(out.path(), "license/index.html").contains("ISC Licence, edited"));
+}
+
+#[test]
+fn the_dialect_renders_and_a_missing_snippet_names_its_line() {
+    let site = site_from(&[
+        (
+            "mkdocs.yml",
+            "site_name: Dialect\nnav:\n  - Second: b.md\n  - First: a.md\n",
+        ),
+        (
+            "docs/a.md",
+            "# A\n\n!!! tip \"Hint\"\n    Body.\n\n=== \"One\"\n    1\n\n=== \"Two\"\n    2\n\n\
+             /// details | More\nHidden.\n///\n\n--8<-- \"docs/part.md\"\n",
+        ),
+        ("docs/part.md", "??? note\n    From a snippet.\n"),
+        ("docs/b.md", "# B\n\ntext\n\n--8<-- \"missing.md\"\n"),
+    ]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build(site.path(), out.path(), &[]);
+    assert_eq!(run.code(), 1, "a missing snippet fails its page");
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("docs/b.md:5: snippet `missing.md` not found"),
+        "{errors:?}"
+    );
+    let html = read(out.path(), "a/index.html");
+    for markup in [
+        "<div class=\"admonition tip\">",
+        "<div class=\"tabbed-set\">",
+        "<details>\n<summary>More</summary>",
+        "<details class=\"note\">",
+    ] {
+        assert!(html.contains(markup), "{markup} missing:\n{html}");
+    }
+    assert_no_dialect_left(out.path());
+}
