@@ -30,8 +30,9 @@ use std::time::Duration;
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Events a slow page may fall behind by before its stream is dropped (it reconnects).
 const CLIENT_BACKLOG: usize = 64;
-/// Output extensions that are data for other tools, not something a page shows.
-const DATA_EXTENSIONS: &[&str] = &["json", "txt", "xml"];
+/// Output extensions that are data for other tools, not something a page shows (`bin`: the
+/// search index's posting chunks, fetched by a query, never by a page load).
+const DATA_EXTENSIONS: &[&str] = &["json", "txt", "xml", "bin"];
 
 /// What a rebuild changed, as the browser sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -291,6 +292,7 @@ mod tests {
         check(&["assets/theme.js"], Some((&[], &[], true, "reload")));
         check(&["img/flow.svg"], Some((&[], &[], true, "reload")));
         check(&["rss.xml", "a/index.json"], None);
+        check(&["search/manifest.json", "search/p/0.bin", "search/t/3.txt"], None);
         check(&[], None);
         let under_docs =
             PageChange::from_outputs(&["a/index.html".to_string(), "x.css".to_string()], "/docs")
