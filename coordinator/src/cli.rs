@@ -207,6 +207,10 @@ pub struct ServeArgs {
     /// The site folder (holding ssg.toml and content/).
     #[arg(default_value = ".")]
     pub site_dir: PathBuf,
+    /// The markdown file of the page being edited (`content/guide/x.md`, relative to the
+    /// site or to the current folder): its URL is printed, and `--open` opens it.
+    #[arg(value_name = "PAGE")]
+    pub page: Option<PathBuf>,
     /// Port to listen on (0 takes any free port).
     #[arg(long, default_value_t = 1313)]
     pub port: u16,
@@ -253,6 +257,7 @@ impl ServeArgs {
             build,
             address,
             open,
+            page: self.page,
         })
     }
 }

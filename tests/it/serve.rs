@@ -1,7 +1,10 @@
 //! `ssg-coord serve` for real: the binary on an ephemeral port, a tiny HTTP/1.1 client on
 //! std `TcpStream`, real edits of real files. Every wait is bounded; nothing is timed.
 
+mod browser;
 mod client;
+mod load;
+mod protocol;
 
 use crate::support::{children_of, generated_site, is_running, site_from, wait_gone};
 use client::{DevServer, EVENT_WAIT, SLOW_WAIT, request};
@@ -252,12 +255,19 @@ fn a_broken_front_matter_shows_the_overlay_until_it_is_fixed() {
         "{errors}"
     );
     assert!(first["message"].as_str().is_some_and(|m| !m.is_empty()));
+    // A navigation to the failed page shows its errors, not its last good version; the
+    // other pages stay served.
     let page = server.get("/guide/");
-    assert_eq!(page.status, 200);
+    assert_eq!(page.status, 500, "{}", page.text());
     assert!(
-        page.text().contains("The original guide text."),
-        "the last good page stays served"
+        page.text().contains("This page failed to build"),
+        "{}",
+        page.text()
     );
+    assert!(page.text().contains("content/guide.md"), "{}", page.text());
+    assert!(page.text().contains("data-ssg-failed"), "{}", page.text());
+    assert!(!page.text().contains("The original guide text."));
+    assert_eq!(server.get("/other/").status, 200);
 
     // A page opened now gets the overlay data at once.
     let mut late = server.events();
@@ -271,18 +281,82 @@ fn a_broken_front_matter_shows_the_overlay_until_it_is_fixed() {
     .expect("fix");
     events.wait_for("ok", EVENT_WAIT, |name, _| name == "ok");
     late.wait_for("ok", EVENT_WAIT, |name, _| name == "ok");
-    assert!(
-        server
-            .get("/guide/")
-            .text()
-            .contains("The fixed guide text.")
-    );
+    let fixed = server.get("/guide/");
+    assert_eq!(fixed.status, 200);
+    assert!(fixed.text().contains("The fixed guide text."));
     let fresh = server.events();
     std::thread::sleep(Duration::from_millis(300));
     assert!(
         fresh.pending().iter().all(|(name, _)| name != "errors"),
         "the overlay is cleared for new pages too"
     );
+}
+
+#[test]
+fn the_page_being_edited_is_opened_and_changed_pages_are_listed() {
+    let site = TestSite::new();
+    // A stand-in for the desktop's opener, recording what it was asked to open.
+    let bin = tempfile::tempdir().expect("temp dir");
+    let opened = bin.path().join("opened.txt");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(&opener, "#!/bin/sh\necho \"$1\" >> \"$SSG_TEST_OPENED\"\n").expect("write");
+    std::fs::set_permissions(
+        &opener,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o755),
+    )
+    .expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let opened_text = opened.display().to_string();
+    let server = site.serve(
+        &["content/guide.md", "--open"],
+        &[("PATH", &path), ("SSG_TEST_OPENED", &opened_text)],
+    );
+    let page_url = format!("http://{}/guide/", server.address);
+    let line = server.wait_for_stdout(|line| line.starts_with("page content/guide.md: "));
+    assert_eq!(line, format!("page content/guide.md: {page_url}"));
+    let deadline = Instant::now() + EVENT_WAIT;
+    while std::fs::read_to_string(&opened).unwrap_or_default() != format!("{page_url}\n") {
+        assert!(Instant::now() < deadline, "not opened\n{}", server.output());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    std::fs::write(
+        site.path("content/other.md"),
+        "---\ntitle: Other\n---\nAnother page, edited.\n",
+    )
+    .expect("edit");
+    let other_url = format!("  http://{}/other/", server.address);
+    server.wait_for_stdout(|line| line == other_url);
+}
+
+#[test]
+fn a_file_that_is_not_a_page_is_refused_or_warned_about() {
+    let site = TestSite::new();
+    let missing = Command::new(crate::support::binary())
+        .arg("serve")
+        .arg(site.site.path())
+        .arg("content/nope.md")
+        .args(["--port", "0"])
+        .output()
+        .expect("run");
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("content/nope.md: no such file"), "{stderr}");
+
+    let server = site.serve(&["static/custom.css"], &[]);
+    let deadline = Instant::now() + EVENT_WAIT;
+    while !server
+        .stderr()
+        .iter()
+        .any(|line| line.contains("static/custom.css: not a page of this site"))
+    {
+        assert!(Instant::now() < deadline, "{}", server.output());
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Path and URL of generated page `index` (gen-site sets no slugs).

@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::{LoadError, Site};
 use crate::merge::llm_full::LlmIndex;
 use crate::merge::{self, MergedPage};
+use crate::ops::page_urls::PageUrls;
 use crate::parallel::par_map;
 use crate::plan::fingerprint::{
     FingerprintBase, binary_identity, nav_slice_hash, nav_tree_hash, page_fingerprint,
@@ -113,10 +114,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 }
 
 /// What outlives one build: the worker processes of a dev server, kept warm between
-/// rebuilds. Dropping the session stops them.
+/// rebuilds, and (with `list_changes`) the URL of every page. Dropping the session stops
+/// the workers.
 #[derive(Default)]
 pub struct BuildSession {
     pool: Option<ProcessPool>,
+    /// Every page's URL as last planned.
+    pub page_urls: PageUrls,
 }
 
 /// Runs a build within `session`, reusing its worker processes.
@@ -180,6 +184,9 @@ pub fn build_in(
         },
     );
     phases.done("plan");
+    if options.list_changes {
+        session.page_urls.remember(&site, &plan);
+    }
 
     let mut report = BuildReport {
         output_dir: out_dir.display().to_string(),

@@ -42,6 +42,8 @@ pub struct ServeOptions {
     pub address: SocketAddr,
     /// Open the site in a browser once it is served.
     pub open: bool,
+    /// A page being edited (its markdown file): `--open` opens it, and its URL is printed.
+    pub page: Option<PathBuf>,
 }
 
 /// What one rebuild produced.
@@ -53,6 +55,8 @@ pub struct RebuildOutcome {
     /// directory, `/`-separated, sorted. Files rewritten with identical bytes are not
     /// changed.
     pub changed: Vec<String>,
+    /// URL paths (`/guide/`, without the base path) of the pages that failed.
+    pub failed_urls: Vec<String>,
 }
 
 /// The one thing the server asks of a builder.
@@ -66,6 +70,13 @@ pub struct RebuildOutcome {
 pub trait Rebuild {
     /// Builds the site again after `changes`.
     fn rebuild(&mut self, changes: &ChangeSet) -> Result<RebuildOutcome, BuildError>;
+
+    /// The URL path (`/guide/x/`, without the base path) of the page with id `page_id`
+    /// (a markdown page's id is its site-relative path, `content/guide/x.md`), if known.
+    fn page_url(&mut self, page_id: &str) -> Option<String> {
+        let _ = page_id;
+        None
+    }
 }
 
 impl<F> Rebuild for F
@@ -103,9 +114,66 @@ impl SessionRebuild {
 impl Rebuild for SessionRebuild {
     fn rebuild(&mut self, _changes: &ChangeSet) -> Result<RebuildOutcome, BuildError> {
         let report = build_in(&self.options, &mut self.session)?;
+        if let Err(e) = self.session.page_urls.learn(
+            &self.options.site_dir,
+            self.options.drafts,
+            self.options.shards,
+        ) {
+            tracing::warn!("cannot plan the site to find its pages' URLs: {e}");
+        }
         let changed = report.changed_outputs.clone();
-        Ok(RebuildOutcome { report, changed })
+        let failed_urls = report
+            .failed_pages
+            .iter()
+            .filter_map(|id| self.session.page_urls.get(id).map(str::to_string))
+            .collect();
+        Ok(RebuildOutcome {
+            report,
+            changed,
+            failed_urls,
+        })
     }
+
+    fn page_url(&mut self, page_id: &str) -> Option<String> {
+        if let Err(e) = self.session.page_urls.learn(
+            &self.options.site_dir,
+            self.options.drafts,
+            self.options.shards,
+        ) {
+            tracing::warn!("cannot plan the site to find its pages' URLs: {e}");
+        }
+        self.session.page_urls.get(page_id).map(str::to_string)
+    }
+}
+
+/// The page id of the markdown file `page` (given relative to the current directory or to
+/// the site), which must exist inside the site.
+fn page_id(site_dir: &Path, page: &Path) -> anyhow::Result<String> {
+    let site_root = std::fs::canonicalize(site_dir)
+        .with_context(|| format!("{}: cannot open site folder", site_dir.display()))?;
+    let candidates = [page.to_path_buf(), site_root.join(page)];
+    let Some(found) = candidates
+        .iter()
+        .find_map(|candidate| std::fs::canonicalize(candidate).ok())
+    else {
+        anyhow::bail!(
+            "{}: no such file; give the markdown file of a page, as content/guide/install.md",
+            page.display()
+        );
+    };
+    let rel = found.strip_prefix(&site_root).map_err(|_| {
+        anyhow::anyhow!(
+            "{}: not inside the site {}; give the markdown file of one of its pages",
+            page.display(),
+            site_root.display()
+        )
+    })?;
+    Ok(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// URLs with the base path, from URL paths without it.
+fn under_base(base_path: &str, urls: &[String]) -> Vec<String> {
+    urls.iter().map(|url| format!("{base_path}{url}")).collect()
 }
 
 /// Runs the dev server with incremental rebuilds until Ctrl-C.
@@ -120,6 +188,10 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
 pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::Result<()> {
     let stop_signal = stop_on_ctrl_c()?;
     let stop = &stop_signal.receiver;
+    let edited_page = match &options.page {
+        Some(page) => Some(page_id(&options.build.site_dir, page)?),
+        None => None,
+    };
     let listener = HttpServer::bind(options.address)?;
 
     let first = rebuild.rebuild(&ChangeSet::default())?;
@@ -144,6 +216,7 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
     events.publish(&BuildUpdate {
         errors: first.report.errors.clone(),
         change: None,
+        failed_pages: under_base(&served.base_path, &first.failed_urls),
     });
     let (change_sender, changes) = crossbeam_channel::unbounded::<ChangeSet>();
     let mut watcher = SourceWatcher::start(
@@ -152,8 +225,23 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
     )?;
     let server = HttpServer::start(listener, served.clone(), Arc::clone(&events))?;
     console::serving(&server.url(), server.address(), watcher.watched());
+    let origin = crate::serve::http::origin(server.address());
+    let mut opened = server.url();
+    if let Some(id) = &edited_page {
+        match rebuild.page_url(id) {
+            Some(url) => {
+                opened = format!("{origin}{}{url}", served.base_path);
+                console::page(id, &opened);
+            }
+            None => console::warning(&format!(
+                "{id}: not a page of this site (a markdown file under the content folder); \
+                 {} the home page",
+                if options.open { "opening" } else { "serving" }
+            )),
+        }
+    }
     if options.open {
-        open_browser(&server.url());
+        open_browser(&opened);
     }
 
     loop {
@@ -188,18 +276,23 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
                     served = now_served;
                 }
                 let change = PageChange::from_outputs(&outcome.changed, &served.base_path);
-                let changed_pages = change.as_ref().map_or(0, |c| c.pages.len());
+                let changed_pages = change.as_ref().map_or(&[][..], |c| &c.pages[..]);
+                let changed_urls: Vec<String> = changed_pages
+                    .iter()
+                    .map(|page| format!("{origin}{page}"))
+                    .collect();
                 events.publish(&BuildUpdate {
                     errors: outcome.report.errors.clone(),
+                    failed_pages: under_base(&served.base_path, &outcome.failed_urls),
                     change,
                 });
-                console::rebuilt(&trigger, &outcome.report, changed_pages, started.elapsed());
+                console::rebuilt(&trigger, &outcome.report, &changed_urls, started.elapsed());
             }
             Err(error) => {
                 let errors = diagnostics_of(&error, &site_root);
                 events.publish(&BuildUpdate {
                     errors: errors.clone(),
-                    change: None,
+                    ..BuildUpdate::default()
                 });
                 console::rebuild_refused(&trigger, &errors);
             }

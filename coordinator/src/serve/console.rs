@@ -18,9 +18,16 @@ pub fn serving(url: &str, address: std::net::SocketAddr, watched: usize) {
     let _ = writeln!(std::io::stdout().lock(), "serving {url}");
     let mut stderr = std::io::stderr().lock();
     if !address.ip().is_loopback() {
+        let reach = if address.ip().is_unspecified() {
+            "every network interface of this machine".to_string()
+        } else {
+            address.ip().to_string()
+        };
         let _ = writeln!(
             stderr,
-            "warning: listening on {}: other machines can reach this dev server",
+            "warning: listening on {reach} (--bind {}): the site and its sources' error \
+             messages are exposed to every machine that can reach it; keep the default \
+             --bind 127.0.0.1 unless you mean to share it",
             address.ip()
         );
     }
@@ -30,8 +37,17 @@ pub fn serving(url: &str, address: std::net::SocketAddr, watched: usize) {
     );
 }
 
-/// One rebuild: what triggered it, how long it took, what it changed or why it failed.
-pub fn rebuilt(trigger: &str, report: &BuildReport, changed_pages: usize, elapsed: Duration) {
+/// Changed pages listed by URL after a rebuild; more are counted.
+const LISTED_PAGES: usize = 10;
+
+/// The page given on the command line is at `url`.
+pub fn page(id: &str, url: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "page {id}: {url}");
+}
+
+/// One rebuild: what triggered it, how long it took, what it changed (with the URL of each
+/// changed page, the first [`LISTED_PAGES`]) or why it failed.
+pub fn rebuilt(trigger: &str, report: &BuildReport, changed_urls: &[String], elapsed: Duration) {
     let millis = elapsed.as_millis();
     let restarts = match report.worker_restarts {
         0 => String::new(),
@@ -39,15 +55,22 @@ pub fn rebuilt(trigger: &str, report: &BuildReport, changed_pages: usize, elapse
         n => format!(" ({n} workers restarted)"),
     };
     if report.succeeded() {
-        let pages = match changed_pages {
+        let pages = match changed_urls.len() {
             0 => "no page changed".to_string(),
             1 => "1 page changed".to_string(),
             n => format!("{n} pages changed"),
         };
+        let mut stdout = std::io::stdout().lock();
         let _ = writeln!(
-            std::io::stdout().lock(),
+            stdout,
             "{trigger} changed: rebuilt in {millis} ms, {pages}{restarts}"
         );
+        for url in changed_urls.iter().take(LISTED_PAGES) {
+            let _ = writeln!(stdout, "  {url}");
+        }
+        if changed_urls.len() > LISTED_PAGES {
+            let _ = writeln!(stdout, "  and {} more", changed_urls.len() - LISTED_PAGES);
+        }
     } else {
         report.print_diagnostics(&mut std::io::stderr().lock());
         let n = report.errors.len();

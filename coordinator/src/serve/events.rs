@@ -15,19 +15,20 @@
 //!
 //! `reload` names the page URLs whose HTML changed; `all` is true when an asset any page
 //! may use changed (a script, an image); `css` is sent instead of `reload` when nothing but
-//! stylesheets changed. A comment line (`: heartbeat`) every 15 s keeps proxies and
-//! browsers from closing an idle stream, and finds streams whose page has gone.
+//! stylesheets changed.
+//!
+//! The events go out through a `tokio::sync::broadcast` channel, so the rebuild loop (a
+//! plain thread) publishes without waiting for any page, and a stream that falls
+//! [`CLIENT_BACKLOG`] events behind (a page that stopped reading) is ended: its page
+//! reconnects and the greeting tells it whether it is stale. How the events are written
+//! (and the keep-alive pings that find streams whose page has gone) is `http.rs`'s part.
 
 use super::resolve::page_url;
 use crate::diagnostics::Diagnostic;
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use serde_json::json;
-use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use tokio::sync::broadcast;
 
-/// How often an idle stream gets a comment line.
-const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Events a slow page may fall behind by before its stream is dropped (it reconnects).
 const CLIENT_BACKLOG: usize = 64;
 /// Output extensions that are data for other tools, not something a page shows (`bin`: the
@@ -89,11 +90,27 @@ pub struct BuildUpdate {
     pub errors: Vec<Diagnostic>,
     /// What it changed, if a page would see it.
     pub change: Option<PageChange>,
+    /// URLs (under the base path) of the pages that failed: they are answered with the
+    /// errors instead of their last good version until they build again.
+    pub failed_pages: Vec<String>,
 }
 
-/// Formats one event.
-fn message(event: &str, data: &serde_json::Value) -> String {
-    format!("event: {event}\ndata: {data}\n\n")
+/// One server-sent event: its name and its data, one line of JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerEvent {
+    /// `hello`, `errors`, `ok`, `reload` or `css`.
+    pub name: &'static str,
+    /// The JSON data, on one line.
+    pub data: String,
+}
+
+impl ServerEvent {
+    fn new(name: &'static str, data: &serde_json::Value) -> ServerEvent {
+        ServerEvent {
+            name,
+            data: data.to_string(),
+        }
+    }
 }
 
 fn errors_json(errors: &[Diagnostic]) -> serde_json::Value {
@@ -106,8 +123,9 @@ fn errors_json(errors: &[Diagnostic]) -> serde_json::Value {
 struct State {
     build: u64,
     errors: Vec<Diagnostic>,
-    clients: Vec<Sender<Arc<str>>>,
-    closed: bool,
+    failed_pages: rustc_hash::FxHashSet<String>,
+    /// `None` once the server is stopping: every stream has ended.
+    sender: Option<broadcast::Sender<Arc<ServerEvent>>>,
 }
 
 /// Sends every rebuild's events to every open page, and greets new pages with the current
@@ -119,23 +137,24 @@ pub struct Broadcaster {
 
 /// A new stream: what to send first, then everything that follows.
 pub struct Subscription {
-    /// `retry`, `hello` and the current errors.
-    pub greeting: String,
-    /// Later events; disconnected when the server stops.
-    pub events: Receiver<Arc<str>>,
+    /// `hello` and the current errors.
+    pub greeting: Vec<ServerEvent>,
+    /// Later events; closed when the server stops, lagging when the page stopped reading.
+    pub events: broadcast::Receiver<Arc<ServerEvent>>,
 }
 
 impl Broadcaster {
     /// A broadcaster for the server instance `server_id` (distinct per server start, so a
     /// page can tell that the server it was served by has been restarted).
     pub fn new(server_id: impl Into<String>) -> Broadcaster {
+        let (sender, _) = broadcast::channel(CLIENT_BACKLOG);
         Broadcaster {
             server_id: server_id.into(),
             state: Mutex::new(State {
                 build: 0,
                 errors: Vec::new(),
-                clients: Vec::new(),
-                closed: false,
+                failed_pages: rustc_hash::FxHashSet::default(),
+                sender: Some(sender),
             }),
         }
     }
@@ -159,9 +178,21 @@ impl Broadcaster {
         self.state().errors.clone()
     }
 
+    /// The latest build's errors when the page at `url` is one that failed.
+    pub fn failure_of(&self, url: &str) -> Option<Vec<Diagnostic>> {
+        let state = self.state();
+        state
+            .failed_pages
+            .contains(url)
+            .then(|| state.errors.clone())
+    }
+
     /// Open streams.
     pub fn clients(&self) -> usize {
-        self.state().clients.len()
+        self.state()
+            .sender
+            .as_ref()
+            .map_or(0, broadcast::Sender::receiver_count)
     }
 
     /// Records a finished build (numbered one past the previous) and sends its events;
@@ -173,9 +204,9 @@ impl Broadcaster {
         let mut messages = Vec::new();
         if !update.errors.is_empty() {
             let data = json!({"build": build, "errors": errors_json(&update.errors)});
-            messages.push(message("errors", &data));
+            messages.push(ServerEvent::new("errors", &data));
         } else if !state.errors.is_empty() {
-            messages.push(message("ok", &json!({"build": build})));
+            messages.push(ServerEvent::new("ok", &json!({"build": build})));
         }
         if let Some(change) = &update.change {
             let data = json!({
@@ -184,70 +215,38 @@ impl Broadcaster {
                 "stylesheets": change.stylesheets,
                 "all": change.all,
             });
-            messages.push(message(change.event_name(), &data));
+            messages.push(ServerEvent::new(change.event_name(), &data));
         }
         state.errors = update.errors.clone();
-        for text in messages {
-            let text: Arc<str> = Arc::from(text);
-            // A page too far behind (or gone) is dropped; its script reconnects and the
-            // greeting tells it whether it is stale.
-            state
-                .clients
-                .retain(|client| match client.try_send(Arc::clone(&text)) {
-                    Ok(()) => true,
-                    Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => false,
-                });
+        state.failed_pages = update.failed_pages.iter().cloned().collect();
+        if let Some(sender) = &state.sender {
+            for message in messages {
+                // An error only means that no page is open.
+                let _ = sender.send(Arc::new(message));
+            }
         }
         build
     }
 
-    /// A new stream, or `None` once the server is stopping.
+    /// A new stream, or `None` once the server is stopping. The greeting and the
+    /// subscription are taken under one lock, so no build falls between them.
     pub fn subscribe(&self) -> Option<Subscription> {
-        let mut state = self.state();
-        if state.closed {
-            return None;
-        }
-        let (sender, receiver) = crossbeam_channel::bounded(CLIENT_BACKLOG);
-        state.clients.push(sender);
-        let mut greeting = String::from("retry: 1000\n\n");
-        greeting.push_str(&message(
+        let state = self.state();
+        let events = state.sender.as_ref()?.subscribe();
+        let mut greeting = vec![ServerEvent::new(
             "hello",
             &json!({"server": self.server_id, "build": state.build}),
-        ));
+        )];
         if !state.errors.is_empty() {
             let data = json!({"build": state.build, "errors": errors_json(&state.errors)});
-            greeting.push_str(&message("errors", &data));
+            greeting.push(ServerEvent::new("errors", &data));
         }
-        Some(Subscription {
-            greeting,
-            events: receiver,
-        })
+        Some(Subscription { greeting, events })
     }
 
     /// Ends every stream and refuses new ones.
     pub fn close(&self) {
-        let mut state = self.state();
-        state.closed = true;
-        state.clients.clear();
-    }
-}
-
-/// Writes a stream's events to `out` until the page goes away or the server stops.
-pub fn stream(out: &mut dyn Write, subscription: Subscription) {
-    let send =
-        |out: &mut dyn Write, text: &str| out.write_all(text.as_bytes()).and_then(|()| out.flush());
-    if send(out, &subscription.greeting).is_err() {
-        return;
-    }
-    loop {
-        let written = match subscription.events.recv_timeout(HEARTBEAT) {
-            Ok(text) => send(out, &text),
-            Err(RecvTimeoutError::Timeout) => send(out, ": heartbeat\n\n"),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if written.is_err() {
-            return;
-        }
+        self.state().sender = None;
     }
 }
 
@@ -302,39 +301,31 @@ mod tests {
     }
 
     /// Each queued event as (name, data).
-    fn drain(subscription: &Subscription) -> Vec<(String, serde_json::Value)> {
-        subscription
-            .events
-            .try_iter()
-            .map(|text| parse(&text))
+    fn drain(subscription: &mut Subscription) -> Vec<(String, serde_json::Value)> {
+        std::iter::from_fn(|| subscription.events.try_recv().ok())
+            .map(|event| parse(&event))
             .collect()
     }
 
-    fn parse(text: &str) -> (String, serde_json::Value) {
-        let body = text
-            .strip_suffix("\n\n")
-            .expect("an event ends with a blank line");
-        let (event, data) = body.split_once('\n').expect("event and data lines");
-        let event = event.strip_prefix("event: ").expect("event line");
-        let data = data.strip_prefix("data: ").expect("data line");
-        assert!(!data.contains('\n'), "data is one line: {data}");
+    fn parse(event: &ServerEvent) -> (String, serde_json::Value) {
+        assert!(
+            !event.data.contains('\n'),
+            "data is one line: {}",
+            event.data
+        );
         (
-            event.to_string(),
-            serde_json::from_str(data).expect("JSON data"),
+            event.name.to_string(),
+            serde_json::from_str(&event.data).expect("JSON data"),
         )
     }
 
     #[test]
     fn errors_then_ok_then_reload() {
         let events = Broadcaster::new("s1");
-        let first = events.subscribe().expect("open");
-        let greeting = first
-            .greeting
-            .strip_prefix("retry: 1000\n\n")
-            .expect("retry first");
+        let mut first = events.subscribe().expect("open");
         assert_eq!(
-            parse(greeting),
-            ("hello".into(), json!({"server": "s1", "build": 0}))
+            first.greeting.iter().map(parse).collect::<Vec<_>>(),
+            [("hello".into(), json!({"server": "s1", "build": 0}))]
         );
         let broken = Diagnostic {
             file: Some("content/a.md".into()),
@@ -343,50 +334,76 @@ mod tests {
             hint: Some("quote it".into()),
         };
         let build = events.publish(&BuildUpdate {
-            errors: vec![broken],
+            errors: vec![broken.clone()],
             change: None,
+            failed_pages: vec!["/a/".into()],
         });
         assert_eq!(build, 1);
+        assert_eq!(events.failure_of("/a/"), Some(vec![broken]));
+        assert_eq!(events.failure_of("/b/"), None);
         let errors = json!({"build": 1, "errors": [
             {"file": "content/a.md", "line": 2, "message": "invalid YAML", "hint": "quote it"}
         ]});
-        assert_eq!(drain(&first), [("errors".into(), errors.clone())]);
+        assert_eq!(drain(&mut first), [("errors".into(), errors.clone())]);
 
         // A page opened now learns about the errors at once.
-        let second = events.subscribe().expect("open");
-        let (_, rest) = second.greeting.split_once("data: {").expect("hello");
-        let (_, rest) = rest.split_once("\n\n").expect("hello ends");
-        assert_eq!(parse(rest), ("errors".into(), errors));
+        let mut second = events.subscribe().expect("open");
+        assert_eq!(
+            second.greeting.iter().map(parse).collect::<Vec<_>>(),
+            [
+                ("hello".into(), json!({"server": "s1", "build": 1})),
+                ("errors".into(), errors)
+            ]
+        );
 
         events.publish(&BuildUpdate {
             errors: Vec::new(),
             change: PageChange::from_outputs(&["a/index.html".to_string()], ""),
+            failed_pages: Vec::new(),
         });
+        assert_eq!(events.failure_of("/a/"), None);
         let reload = json!({"build": 2, "pages": ["/a/"], "stylesheets": [], "all": false});
         assert_eq!(
-            drain(&first),
+            drain(&mut first),
             [
                 ("ok".into(), json!({"build": 2})),
                 ("reload".into(), reload)
             ]
         );
-        assert_eq!(drain(&second).len(), 2);
+        assert_eq!(drain(&mut second).len(), 2);
 
         // No errors before or after, nothing visible changed: nothing to say.
         events.publish(&BuildUpdate::default());
-        assert!(drain(&first).is_empty());
+        assert!(drain(&mut first).is_empty());
         assert_eq!(events.build(), 3);
+    }
+
+    #[test]
+    fn a_page_that_stops_reading_falls_behind_and_is_dropped() {
+        let events = Broadcaster::new("s1");
+        let mut stalled = events.subscribe().expect("open");
+        for _ in 0..=CLIENT_BACKLOG {
+            events.publish(&BuildUpdate {
+                change: PageChange::from_outputs(&["a/index.html".to_string()], ""),
+                ..BuildUpdate::default()
+            });
+        }
+        assert!(matches!(
+            stalled.events.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(_))
+        ));
     }
 
     #[test]
     fn closing_ends_streams_and_refuses_new_ones() {
         let events = Broadcaster::new("s1");
-        let subscription = events.subscribe().expect("open");
+        let mut subscription = events.subscribe().expect("open");
+        assert_eq!(events.clients(), 1);
         events.close();
-        let mut out = Vec::new();
-        stream(&mut out, subscription);
-        let text = String::from_utf8(out).expect("utf-8");
-        assert!(text.starts_with("retry: 1000\n\nevent: hello\n"), "{text}");
+        assert!(matches!(
+            subscription.events.try_recv(),
+            Err(broadcast::error::TryRecvError::Closed)
+        ));
         assert!(events.subscribe().is_none());
         assert_eq!(events.clients(), 0);
     }

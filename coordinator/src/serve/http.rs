@@ -1,52 +1,83 @@
-//! The dev server's HTTP side: a small synchronous server (`tiny_http`) that serves the
-//! output directory and the server's own endpoints.
+//! The dev server's HTTP side: axum on a small tokio runtime of its own, serving the output
+//! directory and the server's own endpoints, `/__ssg/events` and `/__ssg/live.js`.
 //!
 //! Which file a request names, and whether it may be served at all, is `resolve.rs`'s
-//! decision; this module sends it: a folder without its trailing slash is redirected, an
-//! unknown path gets the site's `404.html` with status 404, and every response says
-//! `Cache-Control: no-cache` so a reload always sees the latest build. HTML responses carry
-//! the live-reload script, added to the bytes sent, never to the file on disk. Only GET and
-//! HEAD are served. A file is opened before it is sent, so a rebuild renaming a new version
-//! over it never shows a request half of each.
+//! decision; how a file is sent (`ETag`, `Range`, `HEAD`, the site's `404.html`, the script
+//! in HTML) is `files.rs`'s, run on tokio's blocking pool. This module adds what every
+//! response shares: `Cache-Control: no-cache` (a reload always revalidates), compression
+//! (brotli or gzip, for HTML, CSS, JavaScript and JSON), `405` for methods other than GET
+//! and HEAD, `404` for anything else under `/__ssg/`, and a debug log line per request.
 //!
-//! Threads: one dispatcher receives requests; plain requests go to a few file threads, and
-//! every event stream gets its own thread (bounded), since it stays open.
+//! An event stream is a task, not a thread: any number of tabs can stay open. A ping every
+//! [`PING`] is written to each idle stream, so a page that went away (the write fails) has
+//! its stream dropped within seconds; a stream whose page stopped reading falls behind the
+//! broadcast channel and is ended (see `events.rs`). Rebuilds happen on other threads and
+//! reach the streams through that channel.
 
-use super::events::{self, Broadcaster};
+use super::RESERVED_PREFIX;
+use super::events::{Broadcaster, ServerEvent};
+use super::files::{self, Conditions, Reply};
 use super::overlay;
-use super::resolve::{Resolution, Served, content_type, inside, page_url, resolve};
-use std::io::{self, Read, Write};
+use super::resolve::Served;
+use axum::Router;
+use axum::body::{Body, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::convert::Infallible;
+use std::io;
 use std::net::SocketAddr;
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::thread::JoinHandle;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::Predicate;
 
 /// The event stream endpoint.
 pub const EVENTS_PATH: &str = "/__ssg/events";
 /// The client script endpoint.
 pub const SCRIPT_PATH: &str = "/__ssg/live.js";
 
-/// Threads serving files; requests are short, so a few are plenty on loopback.
-const FILE_THREADS: usize = 4;
-/// Most event streams open at once (one per open tab); more get 503.
-const MAX_EVENT_STREAMS: usize = 64;
+/// How often an idle event stream gets a comment line: finds pages that went away.
+pub const PING: Duration = Duration::from_secs(3);
+/// What a page's `EventSource` waits before reconnecting.
+const RETRY: Duration = Duration::from_millis(1000);
+/// Most event streams open at once; more get 503. Far above any number of tabs, it only
+/// bounds memory.
+const MAX_EVENT_STREAMS: usize = 4096;
+/// Threads answering requests (file work runs on tokio's blocking pool besides).
+const RUNTIME_THREADS: usize = 2;
+/// Longest wait for open connections once the server is asked to stop.
+const STOP_WAIT: Duration = Duration::from_secs(2);
+/// Bodies smaller than this are not worth compressing.
+const COMPRESS_FROM: u64 = 256;
 
-/// State the request threads share with the orchestration.
+/// State the request tasks share with the orchestration.
 struct Shared {
     served: RwLock<Served>,
     events: Arc<Broadcaster>,
     event_streams: AtomicUsize,
-    stopping: AtomicBool,
+}
+
+impl Shared {
+    fn served(&self) -> Served {
+        self.served
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// A running dev server. [`HttpServer::stop`] (or drop) stops it.
 pub struct HttpServer {
-    server: Arc<tiny_http::Server>,
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<io::Result<()>>>,
     shared: Arc<Shared>,
     address: SocketAddr,
-    dispatcher: Option<JoinHandle<()>>,
 }
 
 impl HttpServer {
@@ -69,31 +100,36 @@ impl HttpServer {
         served: Served,
         events: Arc<Broadcaster>,
     ) -> io::Result<HttpServer> {
-        let server = tiny_http::Server::from_listener(listener, None)
+        let address = listener.local_addr()?;
+        listener.set_nonblocking(true)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(RUNTIME_THREADS)
+            .thread_name("serve-http")
+            .enable_io()
+            .enable_time()
+            .build()
             .map_err(|e| io::Error::other(format!("cannot start the HTTP server: {e}")))?;
-        let bound = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| io::Error::other("the server is not listening on an IP address"))?;
-        let server = Arc::new(server);
         let shared = Arc::new(Shared {
             served: RwLock::new(served),
             events,
             event_streams: AtomicUsize::new(0),
-            stopping: AtomicBool::new(false),
         });
-        let dispatcher = {
-            let server = Arc::clone(&server);
-            let shared = Arc::clone(&shared);
-            std::thread::Builder::new()
-                .name("serve-dispatch".into())
-                .spawn(move || dispatch(&server, &shared))?
-        };
+        let app = router(Arc::clone(&shared));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
         Ok(HttpServer {
-            server,
+            runtime: Some(runtime),
+            stop: Some(stop),
+            serving: Some(serving),
             shared,
-            address: bound,
-            dispatcher: Some(dispatcher),
+            address,
         })
     }
 
@@ -102,19 +138,17 @@ impl HttpServer {
         self.address
     }
 
-    /// The site's URL, `http://127.0.0.1:1313/` (with the base path, if any).
+    /// The site's URL, `http://127.0.0.1:1313/` (with the base path, if any). A server
+    /// listening on every interface (`0.0.0.0`, `::`) is reached on this machine through
+    /// the loopback address.
     pub fn url(&self) -> String {
         let base_path = self.served().base_path;
-        format!("http://{}{base_path}/", self.address)
+        format!("{}{base_path}/", origin(self.address))
     }
 
     /// What is served now.
     pub fn served(&self) -> Served {
-        self.shared
-            .served
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.shared.served()
     }
 
     /// Serves another output directory or base path from now on (the configuration
@@ -127,18 +161,28 @@ impl HttpServer {
             .unwrap_or_else(PoisonError::into_inner) = served;
     }
 
-    /// Stops accepting requests and waits for the dispatcher; open event streams end when
-    /// the broadcaster is closed, and responses being sent finish on their own threads.
+    /// Stops accepting requests and lets open responses finish for up to [`STOP_WAIT`];
+    /// event streams end when the broadcaster is closed, which the caller does first.
     pub fn stop(mut self) {
         self.shutdown();
     }
 
     fn shutdown(&mut self) {
-        self.shared.stopping.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        if let Some(dispatcher) = self.dispatcher.take() {
-            let _ = dispatcher.join();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
+        let Some(runtime) = self.runtime.take() else {
+            return;
+        };
+        if let Some(serving) = self.serving.take() {
+            match runtime.block_on(async { tokio::time::timeout(STOP_WAIT, serving).await }) {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => tracing::error!("the HTTP server failed: {e}"),
+                Ok(Err(e)) => tracing::error!("the HTTP server failed: {e}"),
+                Err(_) => tracing::debug!("connections still open after {STOP_WAIT:?}"),
+            }
+        }
+        runtime.shutdown_timeout(Duration::from_millis(200));
     }
 }
 
@@ -148,183 +192,236 @@ impl Drop for HttpServer {
     }
 }
 
-fn dispatch(server: &tiny_http::Server, shared: &Arc<Shared>) {
-    let (sender, receiver) = crossbeam_channel::bounded::<Request>(256);
-    let mut file_threads = Vec::new();
-    for index in 0..FILE_THREADS {
-        let receiver = receiver.clone();
-        let shared = Arc::clone(shared);
-        let spawned = std::thread::Builder::new()
-            .name(format!("serve-files-{index}"))
-            .spawn(move || {
-                for request in receiver {
-                    handle(request, &shared);
-                }
-            });
-        match spawned {
-            Ok(thread) => file_threads.push(thread),
-            Err(e) => tracing::warn!("cannot start a request thread: {e}"),
-        }
-    }
-    loop {
-        let request = match server.recv() {
-            Ok(request) => request,
-            Err(e) => {
-                if !shared.stopping.load(Ordering::SeqCst) {
-                    tracing::error!("the HTTP server stopped accepting requests: {e}");
-                }
-                break;
-            }
-        };
-        if shared.stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        let path = request.url().split('?').next().unwrap_or_default();
-        if path == EVENTS_PATH {
-            open_event_stream(request, shared);
-        } else if file_threads.is_empty() {
-            handle(request, shared);
-        } else if let Err(crossbeam_channel::SendError(request)) = sender.send(request) {
-            handle(request, shared);
-        }
-    }
-    // The file threads end once the requests already handed to them are answered; they
-    // are not waited for, since a client that stopped reading would hold up the shutdown.
-    drop(sender);
-}
-
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-/// Sends a response with a known length (never chunked, so any HTTP/1.x client reads it).
-fn respond<R: Read>(request: Request, status: u16, mut headers: Vec<Header>, body: R, len: usize) {
-    let method = request.method().clone();
-    let url = request.url().to_string();
-    // A dev server must never let the browser reuse an old build.
-    headers.extend(header("Cache-Control", "no-cache"));
-    let response = Response::new(StatusCode(status), headers, body, Some(len), None)
-        .with_chunked_threshold(usize::MAX);
-    match request.respond(response) {
-        Ok(()) => tracing::debug!("{method} {url} {status}"),
-        Err(e) => tracing::debug!("{method} {url} {status}: {e}"),
-    }
-}
-
-fn respond_text(request: Request, status: u16, text: &str, extra: Vec<Header>) {
-    let mut headers = extra;
-    headers.extend(header("Content-Type", "text/plain; charset=utf-8"));
-    respond(request, status, headers, text.as_bytes(), text.len());
-}
-
-fn handle(request: Request, shared: &Shared) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let allow = header("Allow", "GET, HEAD").into_iter().collect();
-        respond_text(request, 405, "only GET and HEAD are served\n", allow);
-        return;
-    }
-    let target = request.url().to_string();
-    if target.split('?').next() == Some(SCRIPT_PATH) {
-        let headers = header("Content-Type", content_type(Path::new("live.js")))
-            .into_iter()
-            .collect();
-        let script = overlay::LIVE_SCRIPT.as_bytes();
-        respond(request, 200, headers, script, script.len());
-        return;
-    }
-    let served = shared
-        .served
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    match resolve(&served, &target) {
-        Resolution::File(path) => serve_file(request, &served, &path, 200, shared),
-        Resolution::Redirect(location) => {
-            let headers = header("Location", &location).into_iter().collect();
-            respond_text(request, 301, &format!("moved to {location}\n"), headers);
-        }
-        Resolution::NotFound => not_found(request, &served, shared),
-        Resolution::BadRequest(why) => respond_text(request, 400, &format!("{why}\n"), Vec::new()),
-    }
-}
-
-/// The site's own 404 page with status 404, or a plain message when it has none.
-fn not_found(request: Request, served: &Served, shared: &Shared) {
-    match inside(&served.out_dir, &served.out_dir.join("404.html")) {
-        Some(page) if page.is_file() => serve_file(request, served, &page, 404, shared),
-        _ => respond_text(request, 404, "not found\n", Vec::new()),
-    }
-}
-
-fn serve_file(request: Request, served: &Served, path: &Path, status: u16, shared: &Shared) {
-    let kind = content_type(path);
-    let headers = header("Content-Type", kind).into_iter().collect();
-    if kind.starts_with("text/html") {
-        // Pages are small; read them whole so the script can be added to the bytes sent.
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let rel = path
-                    .strip_prefix(&served.out_dir)
-                    .map(|rel| rel.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_default();
-                let (server, build) = (shared.events.server_id(), shared.events.build());
-                let tag = overlay::script_tag(server, build, &page_url(&served.base_path, &rel));
-                let page = overlay::inject(&bytes, &tag);
-                let len = page.len();
-                respond(request, status, headers, io::Cursor::new(page), len);
-            }
-            // Replaced between resolving and reading: it is gone now.
-            Err(_) => respond_text(request, 404, "not found\n", Vec::new()),
-        }
-        return;
-    }
-    // An opened file keeps its content even if a rebuild renames a new one over it.
-    let opened = std::fs::File::open(path).and_then(|file| {
-        let len = file.metadata()?.len();
-        Ok((file, len))
-    });
-    match opened {
-        Ok((file, len)) => match usize::try_from(len) {
-            Ok(len) => respond(request, status, headers, file, len),
-            Err(_) => respond_text(request, 500, "file too large\n", Vec::new()),
-        },
-        Err(_) => respond_text(request, 404, "not found\n", Vec::new()),
-    }
-}
-
-/// Hands an event stream its own thread: it stays open as long as the page does.
-fn open_event_stream(request: Request, shared: &Arc<Shared>) {
-    if shared.event_streams.fetch_add(1, Ordering::SeqCst) >= MAX_EVENT_STREAMS {
-        shared.event_streams.fetch_sub(1, Ordering::SeqCst);
-        respond_text(request, 503, "too many open event streams\n", Vec::new());
-        return;
-    }
-    let Some(subscription) = shared.events.subscribe() else {
-        shared.event_streams.fetch_sub(1, Ordering::SeqCst);
-        respond_text(request, 503, "the server is stopping\n", Vec::new());
-        return;
-    };
-    let thread_shared = Arc::clone(shared);
-    let spawned = std::thread::Builder::new()
-        .name("serve-events".into())
-        .spawn(move || {
-            tracing::debug!("GET {EVENTS_PATH} 200 (stream opened)");
-            let mut writer = request.into_writer();
-            // Written by hand: the body has no length and must reach the page event by
-            // event, which tiny_http's buffered chunked encoder would not do.
-            let head = "HTTP/1.1 200 OK\r\n\
-                Content-Type: text/event-stream\r\n\
-                Cache-Control: no-cache\r\n\
-                Connection: close\r\n\
-                X-Accel-Buffering: no\r\n\r\n";
-            if writer.write_all(head.as_bytes()).is_ok() {
-                events::stream(&mut writer, subscription);
-            }
-            tracing::debug!("{EVENTS_PATH}: stream closed");
-            thread_shared.event_streams.fetch_sub(1, Ordering::SeqCst);
+/// `http://ADDRESS` for a browser on this machine.
+pub fn origin(address: SocketAddr) -> String {
+    let mut reachable = address;
+    if address.ip().is_unspecified() {
+        reachable.set_ip(match address {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
         });
-    if let Err(e) = spawned {
-        tracing::warn!("cannot start an event stream thread: {e}");
-        shared.event_streams.fetch_sub(1, Ordering::SeqCst);
+    }
+    format!("http://{reachable}")
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(event_stream))
+        .route(SCRIPT_PATH, get(live_script))
+        .fallback(site_file)
+        .with_state(shared)
+        .layer(CompressionLayer::new().compress_when(Compressible))
+        .layer(middleware::from_fn(weaken_encoded_tags))
+        .layer(middleware::from_fn(no_cache_and_log))
+}
+
+/// Every response says `no-cache` (revalidate every time: a dev server must never let the
+/// browser show an old build) and is logged at debug level.
+async fn no_cache_and_log(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
+    if uri.path() != EVENTS_PATH {
+        tracing::debug!("{method} {uri} {}", response.status().as_u16());
+    }
+    response
+}
+
+/// A compressed body is another representation: its entity tag becomes weak, so it never
+/// satisfies an `If-Range` meant for the uncompressed bytes.
+async fn weaken_encoded_tags(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.headers().contains_key(header::CONTENT_ENCODING)
+        && let Some(tag) = response.headers().get(header::ETAG)
+        && let Ok(text) = tag.to_str()
+        && !text.starts_with("W/")
+        && let Ok(weak) = HeaderValue::from_str(&format!("W/{text}"))
+    {
+        response.headers_mut().insert(header::ETAG, weak);
+    }
+    response
+}
+
+/// Compress HTML, CSS, JavaScript and JSON of some size; never a range or an event stream.
+#[derive(Clone, Copy)]
+struct Compressible;
+
+impl Predicate for Compressible {
+    fn should_compress<B: HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
+        let kind = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let textual = [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/json",
+        ]
+        .iter()
+        .any(|prefix| kind.starts_with(prefix));
+        let large_enough = response
+            .body()
+            .size_hint()
+            .exact()
+            .is_none_or(|len| len >= COMPRESS_FROM);
+        textual && large_enough && !response.headers().contains_key(header::CONTENT_RANGE)
+    }
+}
+
+fn into_response(reply: Reply) -> Response {
+    let body = match reply.body {
+        files::Body::Bytes(bytes) => Body::from(bytes),
+        files::Body::File { file, len } => {
+            use tokio::io::AsyncReadExt;
+            let file = tokio::fs::File::from_std(file).take(len);
+            Body::from_stream(tokio_util::io::ReaderStream::new(file))
+        }
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = reply.status;
+    for (name, value) in reply.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+fn text(status: StatusCode, message: &str) -> Response {
+    into_response(Reply::text(status, message))
+}
+
+/// Any path that is not an endpoint: a file of the site.
+async fn site_file(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD are served\n",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    if uri.path().starts_with(RESERVED_PREFIX) {
+        return text(
+            StatusCode::NOT_FOUND,
+            "not found: /__ssg/ is reserved for the dev server\n",
+        );
+    }
+    let conditions = Conditions::from_headers(&headers, method == Method::HEAD);
+    let target = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
+    let served = shared.served();
+    let live = Arc::clone(&shared.events);
+    let answered =
+        tokio::task::spawn_blocking(move || files::respond(&served, &target, &conditions, &live))
+            .await;
+    match answered {
+        Ok(reply) => into_response(reply),
+        Err(e) => {
+            tracing::error!("answering {uri} failed: {e}");
+            text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
+        }
+    }
+}
+
+async fn live_script(method: Method, headers: HeaderMap) -> Response {
+    let conditions = Conditions::from_headers(&headers, method == Method::HEAD);
+    into_response(files::bytes_reply(
+        StatusCode::OK,
+        super::resolve::content_type(std::path::Path::new("live.js")),
+        overlay::LIVE_SCRIPT.as_bytes().to_vec(),
+        &conditions,
+    ))
+}
+
+/// Counts an open stream while it lives, and logs its end.
+struct OpenStream {
+    shared: Arc<Shared>,
+}
+
+impl OpenStream {
+    /// `None` when too many streams are open.
+    fn new(shared: &Arc<Shared>) -> Option<OpenStream> {
+        if shared.event_streams.fetch_add(1, Ordering::SeqCst) >= MAX_EVENT_STREAMS {
+            shared.event_streams.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        tracing::debug!("GET {EVENTS_PATH} 200 (stream opened)");
+        Some(OpenStream {
+            shared: Arc::clone(shared),
+        })
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.shared.event_streams.fetch_sub(1, Ordering::SeqCst);
+        tracing::debug!("{EVENTS_PATH}: stream closed");
+    }
+}
+
+fn sse_event(event: &ServerEvent) -> Event {
+    Event::default().event(event.name).data(&event.data)
+}
+
+async fn event_stream(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(open) = OpenStream::new(&shared) else {
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many open event streams\n",
+        );
+    };
+    let Some(subscription) = shared.events.subscribe() else {
+        return text(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping\n");
+    };
+    let mut greeting: Vec<Event> = subscription.greeting.iter().map(sse_event).collect();
+    if let Some(first) = greeting.first_mut() {
+        *first = std::mem::take(first).retry(RETRY);
+    }
+    let greeting = futures_util::stream::iter(greeting.into_iter().map(Ok::<_, Infallible>));
+    let later = futures_util::stream::unfold(
+        (subscription.events, open),
+        |(mut events, open)| async move {
+            // Lagging (the page stopped reading) or closed (the server stops): the stream
+            // ends, and `open` with it.
+            let event = events.recv().await.ok()?;
+            Some((Ok(sse_event(&event)), (events, open)))
+        },
+    );
+    let stream = futures_util::StreamExt::chain(greeting, later);
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(PING).text("ping"))
+        .into_response();
+    response
+        .headers_mut()
+        .insert("X-Accel-Buffering", HeaderValue::from_static("no"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_on_every_interface_is_reached_through_loopback() {
+        let on = |text: &str| origin(text.parse().expect("address"));
+        assert_eq!(on("127.0.0.1:1313"), "http://127.0.0.1:1313");
+        assert_eq!(on("0.0.0.0:1313"), "http://127.0.0.1:1313");
+        assert_eq!(on("[::]:80"), "http://[::1]:80");
+        assert_eq!(on("192.168.1.4:8000"), "http://192.168.1.4:8000");
     }
 }

@@ -3,7 +3,10 @@
 // - reloads the page when a rebuild changed it (or changed an asset every page may use),
 // - swaps stylesheets in place when only CSS changed,
 // - shows build errors (file:line, message, hint) in an overlay until a build succeeds,
-// - reconnects when the server restarts, and reloads if the page it shows is stale.
+// - reconnects when the server restarts, and reloads if the page it shows is stale,
+// - closes its stream when the page is left (pagehide) and opens a new one when the
+//   back/forward cache shows the page again (pageshow, persisted), so a page restored from
+//   the cache learns at once whether it is stale and keeps getting reloads.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -15,7 +18,9 @@
   var served = {
     server: script.getAttribute("data-ssg-server"),
     build: Number(script.getAttribute("data-ssg-build")),
-    page: script.getAttribute("data-ssg-page") || ""
+    page: script.getAttribute("data-ssg-page") || "",
+    // This is the error document of a page that failed: reload once the build is good.
+    failed: script.hasAttribute("data-ssg-failed")
   };
 
   function normalize(path) {
@@ -163,33 +168,62 @@
     }
   }
 
+  var source = null;
+
   function connect() {
-    var source = new EventSource("/__ssg/events");
-    source.addEventListener("hello", function (event) {
+    if (source) {
+      source.close();
+    }
+    var current = new EventSource("/__ssg/events");
+    source = current;
+    current.addEventListener("hello", function (event) {
       var hello = JSON.parse(event.data);
-      // A restarted server, or a build finished while this page loaded: it may be stale.
+      // A restarted server, or a build finished while this page loaded or sat in the
+      // back/forward cache: it may be stale.
       if (hello.server !== served.server || hello.build !== served.build) {
         location.reload();
       }
     });
-    source.addEventListener("errors", function (event) {
+    current.addEventListener("errors", function (event) {
       showErrors(data(event).errors || []);
     });
-    source.addEventListener("ok", function (event) {
+    current.addEventListener("ok", function (event) {
       data(event);
+      if (served.failed) {
+        location.reload();
+        return;
+      }
       hideErrors();
     });
-    source.addEventListener("reload", changed);
-    source.addEventListener("css", changed);
-    source.addEventListener("error", function () {
+    current.addEventListener("reload", changed);
+    current.addEventListener("css", changed);
+    current.addEventListener("error", function () {
       // The browser retries an interrupted stream by itself; once it has given up (the
       // server answered with an error), try again a little later.
-      if (source.readyState === EventSource.CLOSED) {
-        source.close();
-        setTimeout(connect, 1000);
+      if (current.readyState === EventSource.CLOSED && source === current) {
+        current.close();
+        setTimeout(function () {
+          if (source === current) {
+            connect();
+          }
+        }, 1000);
       }
     });
   }
+
+  // Leaving the page closes its stream, so the server does not hold it while the page sits
+  // in the back/forward cache (an open stream can also keep a page out of that cache).
+  window.addEventListener("pagehide", function () {
+    if (source) {
+      source.close();
+      source = null;
+    }
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      connect();
+    }
+  });
 
   connect();
 })();

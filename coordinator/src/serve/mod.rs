@@ -1,8 +1,10 @@
 //! The dev server's parts, below the `ssg-coord serve` orchestration in `ops::serve`.
 //!
-//! - [`http`]: the static file server over the output directory (the site's `404.html`,
-//!   folder redirects, no caching) and the two endpoints of the server itself,
-//!   `/__ssg/events` and `/__ssg/live.js`.
+//! - [`http`]: the HTTP server (axum on tokio): compression, `no-cache`, the two endpoints
+//!   of the server itself, `/__ssg/events` (server-sent events with keep-alive pings) and
+//!   `/__ssg/live.js`, and the site's files through [`files`].
+//! - [`files`]: static file responses (`ETag` and `304`, `Range`, `HEAD`, folder
+//!   redirects, the site's `404.html`, the live-reload script added to HTML).
 //! - [`resolve`]: which file a request path names (decoding, base path, content types) and
 //!   whether it may be served: nothing outside the output directory.
 //! - [`events`]: the server-sent-events broadcaster: every rebuild becomes `errors` / `ok`
@@ -18,11 +20,12 @@
 
 pub mod console;
 pub mod events;
+pub mod files;
 pub mod http;
 pub mod overlay;
 pub mod resolve;
 pub mod watch;
 
 /// The URL prefix reserved for the server's own endpoints; a site file under `/__ssg/` is
-/// shadowed while serving.
+/// shadowed while serving (404).
 pub const RESERVED_PREFIX: &str = "/__ssg/";

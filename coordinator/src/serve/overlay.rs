@@ -6,17 +6,53 @@
 //! shows is already stale: a restarted server or a build it missed means a reload.
 //! Files on disk never contain the tag; only the bytes sent do.
 
+use crate::diagnostics::Diagnostic;
+
 /// The client script (EventSource, reload, stylesheet swap, error overlay).
 pub const LIVE_SCRIPT: &str = include_str!("live.js");
 
-/// The `<script>` tag for a page served at `page_url` from build `build` of `server`.
-pub fn script_tag(server: &str, build: u64, page_url: &str) -> String {
+/// The `<script>` tag for a page served at `page_url` from build `build` of `server`;
+/// `failed` marks the error document of a page that failed (it reloads once the build is
+/// good again).
+pub fn script_tag(server: &str, build: u64, page_url: &str, failed: bool) -> String {
     format!(
-        "<script src=\"{}\" data-ssg-server=\"{}\" data-ssg-build=\"{build}\" data-ssg-page=\"{}\"></script>",
+        "<script src=\"{}\" data-ssg-server=\"{}\" data-ssg-build=\"{build}\" data-ssg-page=\"{}\"{}></script>",
         super::http::SCRIPT_PATH,
         escape_attribute(server),
         escape_attribute(page_url),
+        if failed { " data-ssg-failed=\"\"" } else { "" },
     )
+}
+
+/// The page sent instead of the last good version of a page that failed to build: the
+/// errors (readable without the script), and the script, which shows them in the overlay
+/// and reloads once the page builds again.
+pub fn failed_page(errors: &[Diagnostic], tag: &str) -> Vec<u8> {
+    let mut html = String::from(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Build failed</title></head>\n\
+         <body style=\"font:14px/1.5 ui-monospace,monospace;padding:2rem\">\n\
+         <h1>This page failed to build</h1>\n\
+         <p>Fix the error and save: the page reloads by itself.</p>\n",
+    );
+    for error in errors {
+        let place = match (&error.file, error.line) {
+            (Some(file), Some(line)) => format!("{file}:{line}"),
+            (Some(file), None) => file.clone(),
+            _ => "site".to_string(),
+        };
+        html.push_str(&format!(
+            "<section><b>{}</b><pre>{}</pre>",
+            escape_attribute(&place),
+            escape_attribute(&error.message)
+        ));
+        if let Some(hint) = &error.hint {
+            html.push_str(&format!("<p>hint: {}</p>", escape_attribute(hint)));
+        }
+        html.push_str("</section>\n");
+    }
+    html.push_str(tag);
+    html.push_str("\n</body></html>\n");
+    html.into_bytes()
 }
 
 fn escape_attribute(value: &str) -> String {
@@ -74,11 +110,12 @@ mod tests {
 
     #[test]
     fn the_tag_escapes_its_attributes() {
-        let tag = script_tag("1-2", 7, "/a\"<b>/");
+        let tag = script_tag("1-2", 7, "/a\"<b>/", false);
         assert_eq!(
             tag,
             "<script src=\"/__ssg/live.js\" data-ssg-server=\"1-2\" data-ssg-build=\"7\" data-ssg-page=\"/a&quot;&lt;b&gt;/\"></script>"
         );
+        assert!(script_tag("1-2", 7, "/a/", true).contains(" data-ssg-failed=\"\">"));
     }
 
     #[test]

@@ -183,14 +183,28 @@ impl HttpResponse {
 /// Sends `method target` as written (no normalisation, so escapes reach the server) and
 /// reads the whole response.
 pub fn request(address: SocketAddr, method: &str, target: &str) -> HttpResponse {
+    request_with(address, method, target, &[])
+}
+
+/// [`request`] with extra request headers.
+pub fn request_with(
+    address: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+) -> HttpResponse {
     let mut stream =
         TcpStream::connect_timeout(&address, Duration::from_secs(10)).expect("connect");
     stream
         .set_read_timeout(Some(EVENT_WAIT))
         .expect("read timeout");
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: {address}\r\n{extra}Connection: close\r\n\r\n"
     )
     .expect("send request");
     let mut raw = Vec::new();
@@ -206,14 +220,79 @@ pub fn request(address: SocketAddr, method: &str, target: &str) -> HttpResponse 
         .and_then(|line| line.split(' ').nth(1))
         .and_then(|code| code.parse().ok())
         .unwrap_or_else(|| panic!("bad status line in {head}"));
-    let headers = lines
+    let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(key, value)| (key.trim().to_string(), value.trim().to_string()))
         .collect();
+    let chunked = headers.iter().any(|(key, value)| {
+        key.eq_ignore_ascii_case("Transfer-Encoding") && value.eq_ignore_ascii_case("chunked")
+    });
+    let body = &raw[split + 4..];
+    let body = if chunked {
+        let mut decoded = Vec::new();
+        Dechunk::new(body)
+            .read_to_end(&mut decoded)
+            .expect("chunked body");
+        decoded
+    } else {
+        body.to_vec()
+    };
     HttpResponse {
         status,
         headers,
-        body: raw[split + 4..].to_vec(),
+        body,
+    }
+}
+
+/// Reads the body of a `Transfer-Encoding: chunked` response from `inner` (positioned
+/// after the headers).
+pub struct Dechunk<R> {
+    inner: BufReader<R>,
+    left: usize,
+    done: bool,
+}
+
+impl<R: Read> Dechunk<R> {
+    pub fn new(inner: R) -> Dechunk<R> {
+        Dechunk {
+            inner: BufReader::new(inner),
+            left: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Dechunk<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.done || out.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            let mut line = String::new();
+            self.inner.read_line(&mut line)?;
+            let size = line.trim().split(';').next().unwrap_or_default();
+            self.left = usize::from_str_radix(size, 16).map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("chunk size {line:?}"),
+                )
+            })?;
+            if self.left == 0 {
+                self.done = true;
+                return Ok(0);
+            }
+        }
+        let wanted = out.len().min(self.left);
+        let read = self.inner.read(&mut out[..wanted])?;
+        if read == 0 {
+            return Ok(0);
+        }
+        self.left -= read;
+        if self.left == 0 {
+            let mut end = [0u8; 2];
+            self.inner.read_exact(&mut end)?;
+        }
+        Ok(read)
     }
 }
 
@@ -235,14 +314,25 @@ impl EventStream {
         .expect("send request");
         let (sender, events) = crossbeam_channel::unbounded();
         std::thread::spawn(move || {
-            let mut lines = BufReader::new(stream).lines().map_while(Result::ok);
-            let status = lines.next().unwrap_or_default();
+            let mut head = BufReader::new(stream);
+            let mut status = String::new();
+            head.read_line(&mut status).expect("status line");
             assert!(status.contains(" 200 "), "event stream: {status}");
-            for line in lines.by_ref() {
-                if line.is_empty() {
+            let mut chunked = false;
+            loop {
+                let mut line = String::new();
+                if head.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
                     break;
                 }
+                let line = line.to_ascii_lowercase();
+                chunked |= line.starts_with("transfer-encoding:") && line.contains("chunked");
             }
+            let body: Box<dyn Read + Send> = if chunked {
+                Box::new(Dechunk::new(head))
+            } else {
+                Box::new(head)
+            };
+            let lines = BufReader::new(body).lines().map_while(Result::ok);
             let (mut event, mut data) = (String::new(), String::new());
             for line in lines {
                 if let Some(name) = line.strip_prefix("event: ") {
