@@ -159,6 +159,9 @@ pub enum PageErrorKind {
     Timeout,
     /// A bug in ssg-coord (a caught panic).
     Internal,
+    /// The page is past one of the renderer's bounds (nesting, source size), which keep a
+    /// hostile page from taking down the build.
+    Limit,
 }
 
 impl PageErrorKind {
@@ -175,6 +178,7 @@ impl PageErrorKind {
             PageErrorKind::WorkerCrashed => "worker crashed",
             PageErrorKind::Timeout => "timeout",
             PageErrorKind::Internal => "internal error",
+            PageErrorKind::Limit => "limit",
         }
     }
 }

@@ -5,8 +5,11 @@
 
 mod bad_input;
 mod build_example;
+mod deep_input;
 mod determinism;
 mod incremental;
+mod limits;
+mod output_folder;
 mod processes;
 mod samples;
 mod serve;

@@ -15,9 +15,12 @@
 //!   context from a page.
 //! - `outputs`: atomic, confined writes of output files.
 //! - `serve`: the worker process's stdio loop; `fault`: test-only fault injection.
+//! - `limits`: the bounds on one page (render stack, source and output size, template
+//!   fuel), so that no page takes down its renderer.
 #![deny(missing_docs)]
 
 mod fault;
+mod limits;
 mod page_links;
 mod peak_rss;
 mod render;
@@ -31,6 +34,7 @@ pub mod markdown;
 pub mod outputs;
 pub mod templates;
 
+pub use limits::RENDER_STACK_BYTES;
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{RenderContext, base_path, output_stem, render_batch, render_one};
 pub use serve::{ServeError, die_with_parent, ignore_interrupts, serve_stdio};
