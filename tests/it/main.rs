@@ -8,6 +8,7 @@ mod build_example;
 mod deep_input;
 mod determinism;
 mod incremental;
+mod kill_storm;
 mod limits;
 mod output_folder;
 mod processes;
