@@ -97,6 +97,11 @@ pub struct BuildArgs {
     /// Ignore the build cache and render every page (a fresh cache is still written).
     #[arg(long)]
     pub no_cache: bool,
+    /// Build into a non-empty folder that ssg-coord did not create (no .ssg-coord-output
+    /// marker). Its files are kept, but the folder is marked as ssg-coord's output, so
+    /// `ssg-coord clean` may then delete it.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// How pages are rendered: shared by `build` and `serve`.
@@ -195,6 +200,7 @@ impl BuildArgs {
                 by_section: self.shard_sections,
             },
             use_cache: !self.no_cache,
+            force: self.force,
             list_changes: false,
         };
         Ok((options, mode))
@@ -251,6 +257,7 @@ impl ServeArgs {
                 ..ShardStrategy::default()
             },
             use_cache: true,
+            force: false,
             list_changes: false,
         };
         Ok(ServeOptions {
@@ -291,7 +298,14 @@ mod tests {
             .expect("valid");
         assert_eq!(options.site_dir, PathBuf::from("site"));
         assert_eq!(options.out_dir, Some(PathBuf::from("o")));
-        assert!(options.strict && !options.drafts && !options.fail_fast);
+        assert!(options.strict && !options.drafts && !options.fail_fast && !options.force);
+        assert!(
+            build_args(&["build", "--force"])
+                .into_options()
+                .expect("valid")
+                .0
+                .force
+        );
         assert_eq!(mode, ReportMode::Json);
         assert!(!options.progress);
     }

@@ -201,6 +201,9 @@ pub enum PageErrorKind {
     Timeout,
     /// A bug in ssg-coord (a caught panic).
     Internal,
+    /// The page is past one of the renderer's bounds (nesting, source size), which keep a
+    /// hostile page from taking down the build.
+    Limit,
 }
 
 impl PageErrorKind {
@@ -217,6 +220,7 @@ impl PageErrorKind {
             PageErrorKind::WorkerCrashed => "worker crashed",
             PageErrorKind::Timeout => "timeout",
             PageErrorKind::Internal => "internal error",
+            PageErrorKind::Limit => "limit",
         }
     }
 }

@@ -5,9 +5,13 @@
 
 mod bad_input;
 mod build_example;
+mod deep_input;
 mod determinism;
 mod incremental;
+mod kill_storm;
+mod limits;
 mod mkdocs;
+mod output_folder;
 mod processes;
 mod samples;
 mod search;

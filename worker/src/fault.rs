@@ -10,7 +10,11 @@
 //! - `panic`: a Rust panic (caught per page, the worker survives);
 //! - `exit`: the process exits with status 3 (its pipe closes mid-batch);
 //! - `delay`: the page takes 20 ms longer (with `<page>` = `*`, every page does), so tests
-//!   can reliably act while a build is running.
+//!   can reliably act while a build is running;
+//! - `garbage`: writes text that is not a frame to stdout, as a stray `print` in native
+//!   code would (worker processes only: in the coordinator it would go to its stdout);
+//! - `bigframe`: writes a frame header announcing more than `MAX_FRAME_BYTES` (worker
+//!   processes only).
 
 use protocol::PageData;
 
@@ -49,8 +53,17 @@ pub fn inject(page: &PageData) {
         "panic" => panic!("injected panic on {target}"),
         "exit" => std::process::exit(3),
         "delay" => std::thread::sleep(std::time::Duration::from_millis(20)),
+        "garbage" => write_stdout(b"<html>this is not a frame</html>\n"),
+        "bigframe" => write_stdout(&(protocol::MAX_FRAME_BYTES + 1).to_le_bytes()),
         _ => {}
     }
+}
+
+/// Writes straight to file descriptor 1, past the frame writer's buffer.
+#[cfg(debug_assertions)]
+fn write_stdout(bytes: &[u8]) {
+    // SAFETY: write(2) reads `bytes.len()` bytes from a live slice.
+    let _ = unsafe { libc::write(1, bytes.as_ptr().cast(), bytes.len()) };
 }
 
 /// Release builds carry no fault switch.

@@ -17,9 +17,12 @@
 //! - `search_terms`: the site search's tokenizer (a page's body terms; titles, headings
 //!   and API names in the merge).
 //! - `serve`: the worker process's stdio loop; `fault`: test-only fault injection.
+//! - `limits`: the bounds on one page (render stack, source and output size, template
+//!   fuel), so that no page takes down its renderer.
 #![deny(missing_docs)]
 
 mod fault;
+mod limits;
 mod page_links;
 mod peak_rss;
 mod render;
@@ -34,6 +37,7 @@ pub mod outputs;
 pub mod search_terms;
 pub mod templates;
 
+pub use limits::RENDER_STACK_BYTES;
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{RenderContext, base_path, output_stem, render_batch, render_one};
 pub use serve::{ServeError, die_with_parent, ignore_interrupts, serve_stdio};

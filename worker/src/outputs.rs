@@ -1,9 +1,17 @@
 //! Writing output files: atomically (temp file + rename, so a reader such as the dev server
 //! never sees a half-written page) and confined to the output directory.
+//!
+//! Temporary files live in one folder, [`TEMP_DIR`], so what a process killed mid-write
+//! leaves is found without walking the output: the coordinator removes that folder when a
+//! build starts and once every page is written.
 
 use protocol::OutputFile;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Folder of the output directory holding files being written.
+pub const TEMP_DIR: &str = ".ssg-coord-tmp";
 
 /// Content hash used for outputs and fingerprints (xxh3-128).
 pub fn content_hash(bytes: &[u8]) -> u128 {
@@ -54,11 +62,15 @@ pub fn write_output(out_dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<Outpu
     }
     let parent = path.parent().unwrap_or(out_dir);
     std::fs::create_dir_all(parent)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let temp_dir = out_dir.join(TEMP_DIR);
+    std::fs::create_dir_all(&temp_dir)?;
+    // Unique across the processes and threads writing at once.
+    static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
+    let temp = temp_dir.join(format!(
+        "{}.{}.tmp",
+        std::process::id(),
+        NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;
@@ -123,5 +135,9 @@ mod tests {
         );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("x")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temp files left behind");
+        let temps: Vec<_> = std::fs::read_dir(dir.path().join(TEMP_DIR))
+            .unwrap()
+            .collect();
+        assert!(temps.is_empty(), "temp files left behind: {temps:?}");
     }
 }

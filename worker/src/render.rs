@@ -334,11 +334,11 @@ fn read_markdown_body(
         message,
         hint: Some(hint.to_string()),
     };
-    let bytes = std::fs::read(context.site_root.join(path)).map_err(|e| {
+    let bytes = crate::limits::read_source(&context.site_root.join(path)).map_err(|e| {
         fail(
             PageErrorKind::Io,
             format!("cannot read: {e}"),
-            "check that the file is readable",
+            crate::limits::read_hint(&e),
         )
     })?;
     if crate::outputs::content_hash(&bytes) != hash {
@@ -369,6 +369,15 @@ fn render_markdown(
     text: &str,
     first_line: u32,
 ) -> Result<RenderedBody, PageError> {
+    crate::markdown::check_nesting(text).map_err(|too_deep| PageError {
+        file: page.source_path.clone(),
+        line: u32::try_from(too_deep.line)
+            .ok()
+            .map(|line| first_line.max(1).saturating_add(line - 1)),
+        kind: PageErrorKind::Limit,
+        message: too_deep.to_string(),
+        hint: Some("nest fewer block quotes (`>`) and lists; is the file generated?".into()),
+    })?;
     let mut rewriter = PageLinkRewriter::new(context, page);
     let snippets = DiskSnippetFiles {
         site_root: &context.site_root,
@@ -432,9 +441,9 @@ fn render_python(
         line: None,
         kind: PageErrorKind::Io,
         message: format!("cannot read python module: {e}"),
-        hint: None,
+        hint: Some(crate::limits::read_hint(&e).into()),
     };
-    let bytes = std::fs::read(&path).map_err(io_error)?;
+    let bytes = crate::limits::read_source(&path).map_err(io_error)?;
     let source = crate::text::decode_utf8(&bytes).map_err(|(line, message)| PageError {
         file: Some(file.to_string()),
         line: Some(line),
@@ -471,7 +480,11 @@ fn render_python(
         is_package,
         submodules: &submodule_links,
     };
-    let markdown = |text: &str| context.markdown.render(text, 1, &mut KeepLinks).html;
+    // A docstring nested too deeply to render is shown as written.
+    let markdown = |text: &str| match crate::markdown::check_nesting(text) {
+        Ok(()) => context.markdown.render(text, 1, &mut KeepLinks).html,
+        Err(_) => format!("<pre>{}</pre>\n", autodoc::escape_html(text)),
+    };
     let rendered = autodoc::render_module(&doc, &info, &markdown);
     let links = submodules
         .iter()

@@ -27,10 +27,29 @@ pub enum ServeError {
     /// The coordinator sent something out of order.
     #[error("protocol error: {0}")]
     Protocol(String),
+    /// The render thread could not be started.
+    #[error("cannot start the render thread: {0}")]
+    Thread(io::Error),
 }
 
 /// Serves the coordinator over this process's stdin/stdout until `Shutdown` or end of input.
+/// Pages are rendered on a thread with [`crate::RENDER_STACK_BYTES`] of stack, as the
+/// coordinator's own render threads are, so a deeply nested page fails alike in every mode.
 pub fn serve_stdio() -> Result<(), ServeError> {
+    let thread = std::thread::Builder::new()
+        .name("render".into())
+        .stack_size(crate::limits::RENDER_STACK_BYTES)
+        .spawn(serve_loop)
+        .map_err(ServeError::Thread)?;
+    match thread.join() {
+        Ok(result) => result,
+        // A panic outside any page (pages catch their own): let it end the process as it
+        // would have on the main thread.
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+fn serve_loop() -> Result<(), ServeError> {
     let mut input = BufReader::with_capacity(1 << 16, io::stdin().lock());
     let mut output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     send(

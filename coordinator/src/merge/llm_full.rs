@@ -121,8 +121,10 @@ pub fn write_llm_full_reusing(
         .map(|(_, p)| p.segments.iter().map(|s| (s.0.as_str(), s)).collect())
         .unwrap_or_default();
 
-    std::fs::create_dir_all(out_dir).map_err(|error| with_path(error, "cannot create", out_dir))?;
-    let temp = out_dir.join(format!(".{LLM_FULL_PATH}.{}.tmp", std::process::id()));
+    let temp_dir = out_dir.join(worker::outputs::TEMP_DIR);
+    std::fs::create_dir_all(&temp_dir)
+        .map_err(|error| with_path(error, "cannot create", &temp_dir))?;
+    let temp = temp_dir.join(format!("{LLM_FULL_PATH}.{}.tmp", std::process::id()));
     let mut segments = Vec::with_capacity(sorted.len());
     let written = File::create(&temp)
         .map_err(|error| with_path(error, "cannot create", &temp))

@@ -1,5 +1,6 @@
 //! `ssg-coord build`: discover → plan → render → merge → report.
 
+use super::output_folder;
 use crate::cache::{
     self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, DiscoveryCache,
     FastPath, NavSliceHashes, NextCache, PreviousBuild, RecordedBuild, StaleReason, check_fresh,
@@ -55,6 +56,8 @@ pub struct BuildOptions {
     /// Reuse what the previous build rendered (`--no-cache` turns this off; a fresh cache is
     /// written either way).
     pub use_cache: bool,
+    /// Build into a non-empty folder that does not carry the output marker (`--force`).
+    pub force: bool,
     /// List the outputs the build changed in `BuildReport::changed_outputs` (the dev
     /// server tells open pages from it; a one-off build has no use for the list, which
     /// costs a copy of every output path on a full build).
@@ -135,7 +138,8 @@ pub fn build_in(
         message: format!("cannot open site folder: {e}"),
     })?;
     let config = Config::load(&root).map_err(LoadError::from)?;
-    let out_dir = output_dir(&root, &config, options.out_dir.as_deref())?;
+    let out_dir = output_folder::output_dir(&root, &config, options.out_dir.as_deref())?;
+    output_folder::claim(&out_dir, options.force)?;
     let exe = inputs::exe_stamp();
     let signature = inputs::input_signature(
         &root,
@@ -440,6 +444,8 @@ pub fn build_in(
             Cow::Owned(entry),
         );
     }
+    // Every page is written: what a worker killed mid-write left is garbage now.
+    output_folder::remove_temp_files(&out_dir);
     if !stopped_early {
         let current: FxHashSet<&str> = next_cache
             .outputs()
@@ -730,52 +736,4 @@ fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
     report.failed_pages.sort();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     report
-}
-
-/// The output directory: `--out` (relative to the current directory) or `build.output_dir`
-/// (relative to the site). It must not be the site itself, contain it, or lie inside the
-/// content, template or static folders, since a build writes and (with the cache) deletes
-/// files there.
-pub(crate) fn output_dir(
-    root: &Path,
-    config: &Config,
-    out: Option<&Path>,
-) -> Result<PathBuf, BuildError> {
-    let requested = match out {
-        Some(path) => std::env::current_dir()
-            .map(|cwd| cwd.join(path))
-            .unwrap_or_else(|_| path.to_path_buf()),
-        None => root.join(&config.build.output_dir),
-    };
-    std::fs::create_dir_all(&requested).map_err(|e| {
-        BuildError::Output(format!(
-            "{}: cannot create output directory: {e}",
-            requested.display()
-        ))
-    })?;
-    let out_dir = std::fs::canonicalize(&requested).map_err(|e| {
-        BuildError::Output(format!(
-            "{}: cannot open output directory: {e}",
-            requested.display()
-        ))
-    })?;
-    let protected = [
-        root.to_path_buf(),
-        root.join(config.build.content_dir.trim_matches('/')),
-        root.join("templates"),
-        root.join("static"),
-    ];
-    for folder in &protected {
-        if out_dir == *folder
-            || folder.starts_with(&out_dir)
-            || (out_dir.starts_with(folder) && folder != root)
-        {
-            return Err(BuildError::Output(format!(
-                "{}: refusing to use this output directory: it overlaps the site's sources ({})",
-                out_dir.display(),
-                folder.display()
-            )));
-        }
-    }
-    Ok(out_dir)
 }

@@ -2,5 +2,6 @@
 
 pub mod build;
 pub mod clean;
+pub mod output_folder;
 pub mod page_urls;
 pub mod serve;

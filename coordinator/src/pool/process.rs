@@ -51,6 +51,9 @@ pub enum ExitReason {
         /// The ceiling.
         ceiling: u64,
     },
+    /// The supervisor killed it: it wrote something that is not a valid frame (garbage on
+    /// its stdout, a frame over the size limit).
+    Protocol(String),
     /// It closed its pipe and could not be waited for.
     Unknown,
 }
@@ -75,6 +78,9 @@ impl fmt::Display for ExitReason {
                 super::sizing::human_bytes(*ceiling),
                 super::sizing::human_bytes(*rss)
             ),
+            ExitReason::Protocol(error) => {
+                write!(f, "worker wrote something that is not a frame ({error})")
+            }
             ExitReason::Unknown => write!(f, "worker closed its pipe"),
         }
     }

@@ -20,8 +20,8 @@ use crate::plan::page_data;
 use crate::progress::Progress;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use protocol::{
-    Batch, BatchId, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult, ToWorker,
-    write_frame,
+    Batch, BatchId, FrameError, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult,
+    ToWorker, write_frame,
 };
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -674,6 +674,13 @@ impl Supervisor<'_> {
 
     fn worker_died(&mut self, slot: usize, read_error: Option<protocol::FrameError>) {
         let state = std::mem::replace(&mut self.pool.slots[slot].state, SlotState::Empty);
+        // A worker that wrote garbage may well be alive: its pipe cannot be trusted again.
+        if let Some(error @ (FrameError::TooLarge { .. } | FrameError::Decode(_))) = &read_error
+            && let Some(process) = self.pool.slots[slot].process.as_mut()
+            && process.kill_reason.is_none()
+        {
+            process.kill(ExitReason::Protocol(error.to_string()));
+        }
         let reason = match self.pool.slots[slot].process.as_mut() {
             Some(process) => process.exit_reason(EXIT_GRACE),
             None => ExitReason::Unknown,

@@ -1,10 +1,14 @@
 //! The in-process executors: `threads` threads (1 for `--no-shard`) sharing one
 //! `RenderContext`, pulling batches from a shared cursor.
+//!
+//! Pages are never rendered on the calling thread: render threads get
+//! [`worker::RENDER_STACK_BYTES`] of stack, like a worker process's render thread, so a
+//! deeply nested page costs that page, in every mode, never the build.
 
 use super::{RenderOutcome, RenderRequest, plan_batches};
 use crate::plan::page_data;
 use crate::progress::Progress;
-use protocol::PageResult;
+use protocol::{PageError, PageErrorKind, PageResult};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use worker::{RenderContext, render_one};
 
@@ -26,34 +30,42 @@ pub(super) fn render(
     let stop = AtomicBool::new(false);
     let (sender, receiver) = crossbeam_channel::unbounded::<(usize, PageResult)>();
     let mut results = Vec::with_capacity(pages.len());
+    let mut spawn_error = None;
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        for thread in 0..threads {
             let sender = sender.clone();
             let (context, batches, next_batch, stop) = (&context, &batches, &next_batch, &stop);
-            scope.spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let Some(batch) = batches.get(next_batch.fetch_add(1, Ordering::Relaxed))
-                    else {
-                        break;
-                    };
-                    for &index in batch {
-                        let result = match page_data(plan, site, index) {
-                            Ok(data) => render_one(context, &data),
-                            Err(error) => PageResult {
-                                id: plan.pages[index].id.clone(),
-                                elapsed_micros: 0,
-                                outcome: Err(error),
-                            },
+            let spawned = std::thread::Builder::new()
+                .name(format!("render-{thread}"))
+                .stack_size(worker::RENDER_STACK_BYTES)
+                .spawn_scoped(scope, move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let Some(batch) = batches.get(next_batch.fetch_add(1, Ordering::Relaxed))
+                        else {
+                            break;
                         };
-                        if fail_fast && result.outcome.is_err() {
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                        if sender.send((index, result)).is_err() {
-                            return;
+                        for &index in batch {
+                            let result = match page_data(plan, site, index) {
+                                Ok(data) => render_one(context, &data),
+                                Err(error) => PageResult {
+                                    id: plan.pages[index].id.clone(),
+                                    elapsed_micros: 0,
+                                    outcome: Err(error),
+                                },
+                            };
+                            if fail_fast && result.outcome.is_err() {
+                                stop.store(true, Ordering::Relaxed);
+                            }
+                            if sender.send((index, result)).is_err() {
+                                return;
+                            }
                         }
                     }
-                }
-            });
+                });
+            if let Err(e) = spawned {
+                tracing::warn!("cannot start render thread {thread}: {e}");
+                spawn_error = Some(e);
+            }
         }
         drop(sender);
         for (index, result) in receiver {
@@ -61,6 +73,30 @@ pub(super) fn render(
             results.push((index, result));
         }
     });
+    // Only when not a single render thread could start: every page fails with the reason.
+    if let Some(e) = spawn_error.filter(|_| results.is_empty()) {
+        results = pages
+            .iter()
+            .map(|&index| {
+                let error = PageError {
+                    file: None,
+                    line: None,
+                    kind: PageErrorKind::Internal,
+                    message: format!("cannot start a render thread: {e}"),
+                    hint: Some("the machine is out of threads or memory; build again".into()),
+                };
+                let id = plan.pages[index].id.clone();
+                (
+                    index,
+                    PageResult {
+                        id,
+                        elapsed_micros: 0,
+                        outcome: Err(error),
+                    },
+                )
+            })
+            .collect();
+    }
     RenderOutcome {
         results,
         workers: threads,

@@ -291,7 +291,10 @@ mod tests {
         check(&["assets/theme.js"], Some((&[], &[], true, "reload")));
         check(&["img/flow.svg"], Some((&[], &[], true, "reload")));
         check(&["rss.xml", "a/index.json"], None);
-        check(&["search/manifest.json", "search/p/0.bin", "search/t/3.txt"], None);
+        check(
+            &["search/manifest.json", "search/p/0.bin", "search/t/3.txt"],
+            None,
+        );
         check(&[], None);
         let under_docs =
             PageChange::from_outputs(&["a/index.html".to_string(), "x.css".to_string()], "/docs")

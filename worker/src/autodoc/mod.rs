@@ -23,6 +23,7 @@ mod render;
 pub mod signature;
 
 pub use model::ModuleDoc;
+pub(crate) use render::escape as escape_html;
 
 use protocol::{Heading, NavLink};
 

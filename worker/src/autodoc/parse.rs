@@ -21,6 +21,7 @@ pub(crate) fn parse(
     source: &str,
     text: &SourceText<'_>,
 ) -> Result<Parsed<ModModule>, AutodocError> {
+    check_expression_depth(source, text)?;
     let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::latest());
     let parsed = parse_unchecked(source, options);
     // Version-related errors (`unsupported_syntax_errors`) are ignored on purpose: the
@@ -81,6 +82,137 @@ fn check_nesting(
         }
     }
     Ok(())
+}
+
+/// CPython's limit on nested brackets ("too many nested parentheses").
+const MAX_NESTED_BRACKETS: usize = 200;
+
+/// Deepest expression accepted, counted as [`check_expression_depth`] does. CPython gives
+/// up on far shallower chains ("maximum recursion depth exceeded during compilation"), and
+/// the render thread's stack holds trees many times this deep.
+const MAX_EXPRESSION_DEPTH: usize = 100_000;
+
+/// Rejects expressions nested deeper than Python compiles, before Ruff parses them: the
+/// syntax tree of `return ------…1` (200,000 signs) is 200,000 levels deep, and every pass
+/// over it, freeing it included, recurses once per level.
+///
+/// One pass over the bytes (string literals and comments skipped) bounds the tree depth
+/// from above: every operator character, keyword operator and opening bracket adds a
+/// level; a comma goes back to the depth of its bracket, a new logical line back to zero.
+/// Flat data (a list of a million numbers, a long dict) stays shallow; chains of
+/// operators, unary or binary, grow.
+fn check_expression_depth(source: &str, text: &SourceText<'_>) -> Result<(), AutodocError> {
+    // A tree cannot be deeper than its source has bytes.
+    if source.len() <= MAX_EXPRESSION_DEPTH {
+        return Ok(());
+    }
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    // The depth at each open bracket.
+    let mut brackets: Vec<usize> = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        let problem = match byte {
+            b'\'' | b'"' => {
+                index = string_end(bytes, index);
+                continue;
+            }
+            b'#' => {
+                while index < bytes.len() && bytes[index] != b'\n' {
+                    index += 1;
+                }
+                continue;
+            }
+            // A backslash continues the line: skip it with its line break.
+            b'\\' => {
+                index += 2;
+                continue;
+            }
+            b'\n' if brackets.is_empty() => {
+                depth = 0;
+                None
+            }
+            b';' if brackets.is_empty() => {
+                depth = 0;
+                None
+            }
+            b'(' | b'[' | b'{' => {
+                brackets.push(depth);
+                depth += 1;
+                (brackets.len() > MAX_NESTED_BRACKETS).then(|| {
+                    format!("too many nested parentheses (Python allows {MAX_NESTED_BRACKETS})")
+                })
+            }
+            // A closed group keeps its depth: what follows may nest below it.
+            b')' | b']' | b'}' => {
+                brackets.pop();
+                None
+            }
+            b',' => {
+                depth = brackets.last().map_or(0, |open| open + 1);
+                None
+            }
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' | b'<' | b'>'
+            | b'=' | b'.' | b':' | b'!' => {
+                depth += 1;
+                too_deep(depth)
+            }
+            byte if byte.is_ascii_alphabetic() || byte == b'_' => {
+                let start = index;
+                while index < bytes.len()
+                    && (bytes[index].is_ascii_alphanumeric() || bytes[index] == b'_')
+                {
+                    index += 1;
+                }
+                // A string prefix (`f"`, `rb'`) is lexed with its string, next round.
+                if matches!(
+                    &source[start..index],
+                    "not"
+                        | "and"
+                        | "or"
+                        | "in"
+                        | "is"
+                        | "await"
+                        | "lambda"
+                        | "if"
+                        | "else"
+                        | "yield"
+                ) {
+                    depth += 1;
+                    if let Some(message) = too_deep(depth) {
+                        return Err(depth_error(text, start, message));
+                    }
+                }
+                continue;
+            }
+            _ => None,
+        };
+        if let Some(message) = problem {
+            return Err(depth_error(text, index, message));
+        }
+        index += 1;
+    }
+    Ok(())
+}
+
+fn too_deep(depth: usize) -> Option<String> {
+    (depth > MAX_EXPRESSION_DEPTH).then(|| {
+        format!(
+            "expression nested too deeply (over {MAX_EXPRESSION_DEPTH} levels of operators and \
+             brackets)"
+        )
+    })
+}
+
+fn depth_error(text: &SourceText<'_>, offset: usize, message: String) -> AutodocError {
+    let offset = TextSize::try_from(offset).unwrap_or_default();
+    let (line, column) = text.line_column(offset);
+    AutodocError {
+        line,
+        column,
+        message,
+    }
 }
 
 /// The module's source with its line index.

@@ -51,6 +51,36 @@ fn nesting_deeper_than_python_allows_is_an_error() {
 }
 
 #[test]
+fn expressions_deeper_than_python_compiles_are_refused_before_parsing() {
+    let deep = format!(
+        "\"\"\"M.\"\"\"\n\n\ndef f():\n    return {}1\n",
+        "-".repeat(200_000)
+    );
+    check_error(&deep, 5, 100_012, "nested too deeply");
+    // The 100,000th `+` is the one too many (`=` counts too).
+    let chain = format!("x = {}1\n", "a + ".repeat(120_000));
+    check_error(&chain, 1, 400_003, "nested too deeply");
+    let brackets = format!(
+        "# {}\nx = {}1{}\n",
+        "-".repeat(100_000),
+        "(".repeat(201),
+        ")".repeat(201)
+    );
+    check_error(&brackets, 2, 205, "too many nested parentheses");
+    // Brackets, operators and strings that only look deep are not.
+    let flat = format!(
+        "DATA = [{}]\nTEXT = '{}'\n# {}\n",
+        (0..100_000)
+            .map(|i| format!("-{i}.5"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        "(".repeat(300),
+        "-".repeat(200_000)
+    );
+    assert!(document_module(&flat, "m", AutodocOptions::default()).is_ok());
+}
+
+#[test]
 fn long_all_concatenations_do_not_recurse() {
     let terms: Vec<String> = (0..20_000).map(|index| format!("['n{index}']")).collect();
     let source = format!("__all__ = {}\n", terms.join(" + "));

@@ -15,13 +15,15 @@
 //!
 //! Template-looking text (`{{`, `{%`, Hugo shortcodes, MDN macros) is ordinary text here and
 //! comes out literally. Every pass iterates (no recursion over the tree), so deeply nested
-//! input cannot overflow the stack.
+//! input cannot overflow the stack; callers check [`check_nesting`] first, since the time
+//! the passes take grows with the square of the nesting.
 
 mod admonitions;
 mod anchors;
 mod deflists;
 mod format;
 mod links;
+mod nesting;
 mod pymdown;
 mod text;
 
@@ -37,6 +39,8 @@ use protocol::Heading;
 use crate::highlight::Highlighter;
 use protocol::MarkdownDialect;
 pub use pymdown::{DiskSnippetFiles, NoSnippetFiles, SnippetError, SnippetFile, SnippetFiles};
+
+pub use nesting::{MAX_NESTING, TooDeep, check_nesting};
 
 /// Rewrites link destinations while rendering (relative `.md` links to page URLs, the site's
 /// base path). Implemented by the render pipeline, which knows the nav tree.

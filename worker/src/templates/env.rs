@@ -35,6 +35,8 @@ pub(super) fn build(user: &[TemplateSource]) -> (Environment<'static>, TemplateF
         _ => AutoEscape::None,
     });
     env.set_formatter(format_value);
+    // A template that loops without end fails its page instead of hanging its renderer.
+    env.set_fuel(Some(crate::limits::TEMPLATE_FUEL));
     env.add_filter("date", filters::date);
     env.add_filter("slugify", filters::slugify);
     env.add_filter("truncate_words", filters::truncate_words);

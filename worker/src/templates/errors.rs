@@ -93,6 +93,9 @@ fn hint(kind: ErrorKind) -> Option<&'static str> {
             "the theme adds `date`, `slugify` and `truncate_words` to minijinja's built-in filters",
         ),
         ErrorKind::TemplateNotFound => Some("add the template under `templates/` or fix its name"),
+        ErrorKind::OutOfFuel => Some(
+            "the template ran 100 million instructions for one page, far more than any theme needs: look for a loop that does not end or nests too deep",
+        ),
         _ => None,
     }
 }

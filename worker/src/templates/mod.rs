@@ -82,9 +82,45 @@ impl Templates {
                 self.files.convert(name, &error)
             }
         })?;
-        template
-            .render(context.clone())
-            .map_err(|error| self.files.convert(name, &error))
+        let mut output = CappedOutput::default();
+        match template.render_captured_to(context.clone(), &mut output) {
+            Ok(_) => Ok(String::from_utf8(output.bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+            Err(_) if output.over_limit => Err(TemplateError {
+                file: self.files.file_of(name),
+                line: None,
+                message: format!(
+                    "the page's HTML passed {} MiB, the most one page may write (look for a \
+                     loop that does not end or repeats too much)",
+                    crate::limits::mib(crate::limits::MAX_PAGE_OUTPUT_BYTES as u64)
+                ),
+                missing: false,
+            }),
+            Err(error) => Err(self.files.convert(name, &error)),
+        }
+    }
+}
+
+/// The output of one render, refusing to grow past [`crate::limits::MAX_PAGE_OUTPUT_BYTES`]:
+/// a template that writes gigabytes fails its page before it takes the memory.
+#[derive(Default)]
+struct CappedOutput {
+    bytes: Vec<u8>,
+    over_limit: bool,
+}
+
+impl std::io::Write for CappedOutput {
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + chunk.len() > crate::limits::MAX_PAGE_OUTPUT_BYTES {
+            self.over_limit = true;
+            return Err(std::io::Error::other("page output over the limit"));
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(chunk.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
