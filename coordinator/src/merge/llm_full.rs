@@ -395,8 +395,10 @@ Then restart.
         let again = write_llm_full(out.path(), "My Docs", "https://example.org/", &pages).unwrap();
         assert_eq!(again, written);
         assert_eq!(inode(), inode_before);
+        let temp_dir = out.path().join(worker::outputs::TEMP_DIR);
         let leftovers: Vec<_> = std::fs::read_dir(out.path())
             .unwrap()
+            .chain(std::fs::read_dir(&temp_dir).into_iter().flatten())
             .map(|entry| entry.unwrap().file_name().into_string().unwrap())
             .filter(|name| name.ends_with(".tmp"))
             .collect();
@@ -415,8 +417,14 @@ Then restart.
             "{message}"
         );
         assert!(!out.path().join("llm-full.txt").exists());
-        let n_files = std::fs::read_dir(out.path()).unwrap().count();
-        assert_eq!(n_files, 3, "no temporary file left behind");
+        let n_files = std::fs::read_dir(out.path())
+            .unwrap()
+            .filter(|entry| entry.as_ref().unwrap().file_name() != worker::outputs::TEMP_DIR)
+            .count();
+        assert_eq!(n_files, 3, "nothing but the pages' own files");
+        let temp_dir = out.path().join(worker::outputs::TEMP_DIR);
+        let n_temp_files = std::fs::read_dir(&temp_dir).map_or(0, |dir| dir.count());
+        assert_eq!(n_temp_files, 0, "no temporary file left behind");
     }
 
     #[test]
