@@ -119,6 +119,21 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_page_lists_its_errors_escaped() {
+        let errors = [Diagnostic {
+            file: Some("content/a.md".into()),
+            line: Some(3),
+            message: "expected `]` near <tags>".into(),
+            hint: Some("close the list".into()),
+        }];
+        let page = String::from_utf8(failed_page(&errors, "<s>")).expect("utf-8");
+        assert!(page.contains("<b>content/a.md:3</b>"), "{page}");
+        assert!(page.contains("expected `]` near &lt;tags&gt;"), "{page}");
+        assert!(page.contains("hint: close the list"), "{page}");
+        assert!(page.contains("<s>\n</body>"), "{page}");
+    }
+
+    #[test]
     fn the_script_listens_to_every_event_the_server_sends() {
         for event in ["hello", "errors", "ok", "reload", "css"] {
             assert!(
