@@ -28,6 +28,9 @@ pub mod page;
 pub mod result;
 pub mod slug;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
 pub use ids::{BatchId, PageId, ShardId};
 pub use messages::{Batch, FromWorker, Handshake, TemplateSource, ToWorker, WorkerSetup};
