@@ -30,6 +30,9 @@ pub mod result;
 pub mod slug;
 pub mod url_decode;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
 pub use ids::{BatchId, PageId, PageKind, ShardId};
 pub use messages::{Batch, FromWorker, Handshake, TemplateSource, ToWorker, WorkerSetup};

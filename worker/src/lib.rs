@@ -37,6 +37,9 @@ pub mod outputs;
 pub mod search_terms;
 pub mod templates;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 pub use limits::RENDER_STACK_BYTES;
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{RenderContext, base_path, output_stem, render_batch, render_one};

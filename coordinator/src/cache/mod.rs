@@ -535,6 +535,9 @@ pub fn remove_stale_outputs<'p>(
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

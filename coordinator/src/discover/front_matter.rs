@@ -16,6 +16,9 @@ mod fields;
 mod formats;
 mod heading;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 /// Parsed front matter. Unknown keys go to `params`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {

@@ -417,14 +417,14 @@ Then restart.
             "{message}"
         );
         assert!(!out.path().join("llm-full.txt").exists());
+        let temp_dir = out.path().join(worker::outputs::TEMP_DIR);
         let n_files = std::fs::read_dir(out.path())
             .unwrap()
-            .filter(|entry| entry.as_ref().unwrap().file_name() != worker::outputs::TEMP_DIR)
+            .filter(|entry| entry.as_ref().unwrap().path() != temp_dir)
             .count();
-        assert_eq!(n_files, 3, "nothing but the pages' own files");
-        let temp_dir = out.path().join(worker::outputs::TEMP_DIR);
-        let n_temp_files = std::fs::read_dir(&temp_dir).map_or(0, |dir| dir.count());
-        assert_eq!(n_temp_files, 0, "no temporary file left behind");
+        assert_eq!(n_files, 3);
+        let n_temp = std::fs::read_dir(&temp_dir).map_or(0, |dir| dir.count());
+        assert_eq!(n_temp, 0, "no temporary file left behind");
     }
 
     #[test]

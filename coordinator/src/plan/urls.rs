@@ -144,6 +144,9 @@ fn clean_slug(raw: &str) -> Result<Vec<String>, String> {
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::discover::front_matter::FrontMatter;
