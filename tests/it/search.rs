@@ -183,6 +183,12 @@ impl Drop for Browser {
 /// Runs `queries` (`[{name, query, version?, kind?}]`) against the built site in `out`;
 /// `None` when Chromium is not installed (and not required).
 fn run_queries(out: &Path, queries: &Value) -> Option<Value> {
+    run_harness(out, HARNESS, &urlencode(&queries.to_string()))
+}
+
+/// Opens `harness` (written into `out`) in headless Chromium with `fragment`, and returns
+/// the JSON it posts; `None` when Chromium is not installed (and not required).
+fn run_harness(out: &Path, harness: &str, fragment: &str) -> Option<Value> {
     let Some(chromium) = chromium() else {
         assert!(
             std::env::var_os("SSG_COORD_REQUIRE_BROWSER").is_none(),
@@ -191,13 +197,12 @@ fn run_queries(out: &Path, queries: &Value) -> Option<Value> {
         eprintln!("skipped: chromium is not installed (apt-get install chromium)");
         return None;
     };
-    std::fs::write(out.join("search-harness.html"), HARNESS).expect("write harness");
+    std::fs::write(out.join("search-harness.html"), harness).expect("write harness");
     let server = StaticServer::start(out);
     let profile = tempfile::tempdir().expect("temp dir");
     let url = format!(
-        "http://{}{BASE}/search-harness.html#{}",
-        server.address,
-        urlencode(&queries.to_string())
+        "http://{}{BASE}/search-harness.html#{fragment}",
+        server.address
     );
     let mut browser = {
         use std::os::unix::process::CommandExt;
@@ -222,6 +227,54 @@ fn run_queries(out: &Path, queries: &Value) -> Option<Value> {
     let answers = server.wait_for_result(&mut browser);
     Some(serde_json::from_str(&answers).expect("answers are JSON"))
 }
+
+/// Types into the search box of a real page (in a same-origin frame) and reports what the
+/// reader sees: result links, highlighted words, the keyboard selection, facet buttons.
+const UI_HARNESS: &str = r#"<!doctype html><meta charset="utf-8"><title>search ui harness</title>
+<iframe id="page" src="/docs/guides/retries/" style="width:1200px;height:900px"></iframe>
+<script>
+const frame = document.getElementById("page");
+const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
+async function until(test, what) {
+  for (let i = 0; i < 800; i++) {
+    const value = test();
+    if (value) return value;
+    await pause();
+  }
+  throw new Error("timed out waiting for " + what);
+}
+frame.onload = async () => {
+  const report = {};
+  try {
+    const doc = frame.contentDocument;
+    const input = await until(() => doc.querySelector(".search-input"), "the search box");
+    const list = doc.querySelector(".search-results");
+    const links = () => [...list.querySelectorAll('[role="option"] a')].map((a) => a.getAttribute("href"));
+    input.focus();
+    input.value = "quokka";
+    input.dispatchEvent(new Event("input"));
+    await until(() => list.querySelector('[role="option"]'), "results");
+    report.links = links();
+    report.marks = [...list.querySelectorAll("mark")].map((m) => m.textContent);
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    const selected = list.querySelector('[aria-selected="true"] a');
+    report.selected = selected ? selected.getAttribute("href") : null;
+    input.value = "task";
+    input.dispatchEvent(new Event("input"));
+    const buttons = () => [...list.querySelectorAll(".search-facet")];
+    await until(() => buttons().length > 1 && list.querySelector('[role="option"]'), "facets");
+    report.facets = buttons().map((b) => b.textContent);
+    const api = buttons().find((b) => b.textContent.startsWith("API"));
+    api.click();
+    await until(() => !api.isConnected && buttons().some((b) => b.getAttribute("aria-pressed") === "true" && b.textContent.startsWith("API")), "the API facet");
+    report.api_links = links();
+  } catch (error) {
+    report.error = String(error);
+  }
+  await fetch("/__result", { method: "POST", body: JSON.stringify(report) });
+};
+</script>
+"#;
 
 fn urlencode(text: &str) -> String {
     text.bytes()
@@ -363,6 +416,34 @@ fn headless_chromium_finds_body_words_typos_api_members_and_phrases() {
     assert!(
         facet["facets"]["kinds"]["guide"].as_u64().unwrap_or(0) > 0,
         "{facet}"
+    );
+
+    // The search box itself: typing, highlighting, arrow keys, facet buttons.
+    let Some(ui) = run_harness(out.path(), UI_HARNESS, "") else {
+        return;
+    };
+    assert!(ui["error"].is_null(), "{ui}");
+    assert_eq!(ui["links"], json!([notes]), "{ui}");
+    assert_eq!(ui["marks"], json!(["quokka"]), "{ui}");
+    assert_eq!(ui["selected"], notes, "{ui}");
+    let facets: Vec<&str> = ui["facets"]
+        .as_array()
+        .expect("facets")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        facets.iter().any(|f| f.starts_with("Guide"))
+            && facets.iter().any(|f| f.starts_with("API")),
+        "{ui}"
+    );
+    let api_links = ui["api_links"].as_array().expect("links");
+    assert!(
+        !api_links.is_empty()
+            && api_links
+                .iter()
+                .all(|l| l.as_str().is_some_and(|l| l.starts_with("/docs/api/"))),
+        "{ui}"
     );
 
     let is_simd = |u: &String| u.to_lowercase().contains("simd");

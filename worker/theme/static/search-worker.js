@@ -26,7 +26,6 @@ var PREFIX_WEIGHT = 0.7;
 var TYPO_WEIGHT = 0.5;
 var MIN_TERM_CHARS = 2;
 var MAX_TERM_CHARS = 40;
-var MAX_BUCKET_PREFIX = 6;
 var TYPO_MIN_CHARS = 5;
 
 var bytesDownloaded = 0;
@@ -178,7 +177,7 @@ function openIndex(manifestUrl) {
 // The dictionary bucket holding `term`: {terms: [{term, count, chunk}], byTerm: Map}, or null.
 function bucketFor(index, term) {
   var cs = chars(term);
-  for (var n = Math.min(cs.length, MAX_BUCKET_PREFIX); n >= 2; n--) {
+  for (var n = Math.min(cs.length, MAX_TERM_CHARS); n >= 2; n--) {
     var number = index.buckets.get(cs.slice(0, n).join(""));
     if (number === undefined) continue;
     return download(index.root + "t/" + number + ".txt", "text").then(function (text) {

@@ -4,8 +4,10 @@
 //!
 //! Every cut is made by size, so a query's download stays small whatever the site size: a
 //! postings chunk closes once it holds [`POSTINGS_CHUNK_BYTES`], a dictionary bucket larger
-//! than [`BUCKET_BYTES`] is split by one more character of prefix (down to
-//! [`MAX_BUCKET_PREFIX`] characters), a page chunk closes at [`PAGE_CHUNK_BYTES`].
+//! than [`BUCKET_BYTES`] is split by one more character of prefix, a page chunk closes at
+//! [`PAGE_CHUNK_BYTES`]. A bucket that was split keeps, under its own prefix, the term equal
+//! to the prefix and the [`SPLIT_BUCKET_COMPLETIONS`] terms below it with the most postings,
+//! so a prefix being typed always has a bucket with its likeliest completions.
 
 use super::postings::{Index, encode_term};
 use super::{SEARCH_FORMAT, SearchKind, SearchPage, SearchSite, SubEntry};
@@ -16,8 +18,8 @@ use std::io;
 pub(crate) const POSTINGS_CHUNK_BYTES: usize = 12 * 1024;
 /// A dictionary bucket larger than this is split by a longer prefix.
 pub(crate) const BUCKET_BYTES: usize = 8 * 1024;
-/// Longest bucket prefix, in characters: a bucket this specific is never split.
-pub(crate) const MAX_BUCKET_PREFIX: usize = 6;
+/// Completions a split bucket keeps for its prefix.
+pub(crate) const SPLIT_BUCKET_COMPLETIONS: usize = 8;
 /// A page chunk closes once it is this large.
 pub(crate) const PAGE_CHUNK_BYTES: usize = 4 * 1024;
 
@@ -74,13 +76,18 @@ pub(crate) fn lay_out(
         .map(|((term, postings), chunk)| format!("{term} {} {chunk}\n", postings.len()))
         .collect();
     let terms: Vec<&str> = index.terms.iter().map(|(t, _)| t.as_ref()).collect();
-    let mut buckets: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let dictionary = Dictionary {
+        terms: &terms,
+        lines: &lines,
+        counts: &index.terms.iter().map(|(_, p)| p.len()).collect::<Vec<_>>(),
+    };
+    let mut buckets: Vec<(String, Vec<usize>)> = Vec::new();
     for range in runs_by_prefix(&terms, 0..terms.len(), 2) {
         let prefix = char_prefix(terms[range.start], 2).to_string();
-        split_bucket(&terms, &lines, range, prefix, &mut buckets);
+        dictionary.split_bucket(range, prefix, &mut buckets);
     }
-    for (number, (_, range)) in buckets.iter().enumerate() {
-        let text: String = lines[range.clone()].concat();
+    for (number, (_, members)) in buckets.iter().enumerate() {
+        let text: String = members.iter().map(|&i| lines[i].as_str()).collect();
         files.push((format!("search/t/{number}.txt"), text.into_bytes()));
     }
 
@@ -173,29 +180,48 @@ fn runs_by_prefix(
     runs
 }
 
-/// One bucket for `range` (all terms starting with `prefix`) when it is small enough, else
-/// a bucket for the terms equal to `prefix` and one per longer prefix, recursively.
-fn split_bucket(
-    terms: &[&str],
-    lines: &[String],
-    range: std::ops::Range<usize>,
-    prefix: String,
-    out: &mut Vec<(String, std::ops::Range<usize>)>,
-) {
-    let bytes: usize = lines[range.clone()].iter().map(String::len).sum();
-    let depth = prefix.chars().count();
-    if bytes <= BUCKET_BYTES || depth >= MAX_BUCKET_PREFIX {
-        out.push((prefix, range));
-        return;
-    }
-    // Sorted order puts a term equal to the prefix first.
-    let mut start = range.start;
-    if terms[start] == prefix {
-        out.push((prefix.clone(), start..start + 1));
-        start += 1;
-    }
-    for run in runs_by_prefix(terms, start..range.end, depth + 1) {
-        let longer = char_prefix(terms[run.start], depth + 1).to_string();
-        split_bucket(terms, lines, run, longer, out);
+/// The sorted terms with their dictionary lines and numbers of postings.
+struct Dictionary<'a> {
+    terms: &'a [&'a str],
+    lines: &'a [String],
+    counts: &'a [usize],
+}
+
+impl Dictionary<'_> {
+    /// One bucket for `range` (all terms starting with `prefix`) when it is small enough;
+    /// else a bucket for the prefix itself (the term equal to it and the likeliest
+    /// completions) and one per longer prefix, recursively.
+    fn split_bucket(
+        &self,
+        range: std::ops::Range<usize>,
+        prefix: String,
+        out: &mut Vec<(String, Vec<usize>)>,
+    ) {
+        let bytes: usize = self.lines[range.clone()].iter().map(String::len).sum();
+        let depth = prefix.chars().count();
+        if bytes <= BUCKET_BYTES || depth >= worker::search_terms::MAX_TERM_CHARS {
+            out.push((prefix, range.collect()));
+            return;
+        }
+        // Sorted order puts a term equal to the prefix first.
+        let mut start = range.start;
+        let mut own = Vec::new();
+        if self.terms[start] == prefix {
+            own.push(start);
+            start += 1;
+        }
+        let mut below: Vec<usize> = (start..range.end).collect();
+        let by_count = |a: &usize, b: &usize| self.counts[*b].cmp(&self.counts[*a]).then(a.cmp(b));
+        if below.len() > SPLIT_BUCKET_COMPLETIONS {
+            below.select_nth_unstable_by(SPLIT_BUCKET_COMPLETIONS, by_count);
+            below.truncate(SPLIT_BUCKET_COMPLETIONS);
+        }
+        below.sort_unstable();
+        own.extend(below);
+        out.push((prefix, own));
+        for run in runs_by_prefix(self.terms, start..range.end, depth + 1) {
+            let longer = char_prefix(self.terms[run.start], depth + 1).to_string();
+            self.split_bucket(run, longer, out);
+        }
     }
 }

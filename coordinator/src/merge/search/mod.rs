@@ -153,13 +153,24 @@ pub fn write_search_index(out_dir: &Path, site: &SearchSite<'_>) -> io::Result<V
         (a.version, a.kind, a.section, a.url, a.title)
             .cmp(&(b.version, b.kind, b.section, b.url, b.title))
     });
+    let started = std::time::Instant::now();
     let entries: Vec<Vec<SubEntry<'_>>> = pages.iter().map(|page| sub_entries(page)).collect();
     let index = postings::build(&pages, &entries);
+    let built = started.elapsed();
     let files = layout::lay_out(site, &pages, &entries, &index)?;
-    files
+    let laid_out = started.elapsed();
+    let written = files
         .into_iter()
         .map(|(path, bytes)| worker::outputs::write_output(out_dir, &path, &bytes))
-        .collect()
+        .collect::<io::Result<Vec<OutputFile>>>()?;
+    tracing::debug!(
+        pages = pages.len(),
+        terms = index.terms.len(),
+        files = written.len(),
+        "search index: postings {built:?}, files laid out {laid_out:?}, written {:?}",
+        started.elapsed()
+    );
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -56,8 +56,65 @@ struct Raw {
     name_score: u8,
 }
 
-/// Builds the postings of `pages` (already in their final order) and their sub-entries.
+/// Builds the postings of `pages` (already in their final order) and their sub-entries:
+/// page ranges are collected on all cores, then joined in page order and scored.
 pub(crate) fn build<'a>(pages: &[&'a SearchPage<'a>], entries: &[Vec<SubEntry<'a>>]) -> Index<'a> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = pages.len().div_ceil(threads).max(1);
+    let collect_part = |part: usize| {
+        collect(
+            pages,
+            entries,
+            part * chunk..((part + 1) * chunk).min(pages.len()),
+        )
+    };
+    let mut parts =
+        crate::parallel::par_map(pages.len().div_ceil(chunk), collect_part, collect_part)
+            .into_iter();
+    let mut raw = parts.next().unwrap_or_default();
+    // Later parts hold later pages: appending keeps every list in page order.
+    for part in parts {
+        for (term, list) in part {
+            match raw.get_mut(term.as_ref()) {
+                Some(earlier) => earlier.extend(list),
+                None => {
+                    raw.insert(term, list);
+                }
+            }
+        }
+    }
+    let lengths: u64 = pages.iter().map(|page| u64::from(page.terms.length)).sum();
+    let page_count = pages.len().max(1) as f64;
+    let average_length = (lengths as f64 / page_count).max(1.0);
+    let raw: Vec<(Cow<'a, str>, Vec<Raw>)> = raw.into_iter().collect();
+    let score_list = |i: usize| {
+        let list = &raw[i].1;
+        let in_bodies = list.iter().filter(|r| r.body_count > 0).count() as f64;
+        let idf = (1.0 + (page_count - in_bodies + 0.5) / (in_bodies + 0.5)).ln();
+        list.iter()
+            .map(|r| Posting {
+                page: r.page,
+                entry: r.entry,
+                score: score(r, idf, pages[r.page as usize].terms.length, average_length),
+            })
+            .collect::<Vec<Posting>>()
+    };
+    let scored = crate::parallel::par_map(raw.len(), score_list, score_list);
+    let mut terms: Vec<(Cow<'a, str>, Vec<Posting>)> = raw
+        .into_iter()
+        .zip(scored)
+        .map(|((term, _), postings)| (term, postings))
+        .collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Index { terms }
+}
+
+/// The unscored postings of the pages in `range`, each list in (page, entry) order.
+fn collect<'a>(
+    pages: &[&'a SearchPage<'a>],
+    entries: &[Vec<SubEntry<'a>>],
+    range: std::ops::Range<usize>,
+) -> FxHashMap<Cow<'a, str>, Vec<Raw>> {
     let mut raw: FxHashMap<Cow<'a, str>, Vec<Raw>> = FxHashMap::default();
     let mut push = |term: Cow<'a, str>, posting: Raw| match raw.get_mut(term.as_ref()) {
         Some(list) => list.push(posting),
@@ -65,11 +122,10 @@ pub(crate) fn build<'a>(pages: &[&'a SearchPage<'a>], entries: &[Vec<SubEntry<'a
             raw.insert(term, vec![posting]);
         }
     };
-    let mut lengths = 0u64;
     let mut name_terms: Vec<(String, u8)> = Vec::new();
-    for (page_number, (page, subs)) in pages.iter().zip(entries).enumerate() {
+    for page_number in range {
+        let (page, subs) = (pages[page_number], &entries[page_number]);
         let page_number = page_number as u32;
-        lengths += u64::from(page.terms.length);
         name_terms.clear();
         for_each_term(page.title, |term, _| {
             name_terms.push((term.to_string(), TITLE))
@@ -116,26 +172,7 @@ pub(crate) fn build<'a>(pages: &[&'a SearchPage<'a>], entries: &[Vec<SubEntry<'a
             }
         }
     }
-    let page_count = pages.len().max(1) as f64;
-    let average_length = (lengths as f64 / page_count).max(1.0);
-    let mut terms: Vec<(Cow<'a, str>, Vec<Posting>)> = raw
-        .into_iter()
-        .map(|(term, list)| {
-            let in_bodies = list.iter().filter(|r| r.body_count > 0).count() as f64;
-            let idf = (1.0 + (page_count - in_bodies + 0.5) / (in_bodies + 0.5)).ln();
-            let postings = list
-                .iter()
-                .map(|r| Posting {
-                    page: r.page,
-                    entry: r.entry,
-                    score: score(r, idf, pages[r.page as usize].terms.length, average_length),
-                })
-                .collect();
-            (term, postings)
-        })
-        .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Index { terms }
+    raw
 }
 
 fn score(raw: &Raw, idf: f64, length: u32, average_length: f64) -> u8 {
@@ -185,9 +222,9 @@ fn entry_terms(page: &SearchPage<'_>, entry: &SubEntry<'_>, out: &mut Vec<(Strin
                     None => break,
                 }
             }
-            let last = local.rsplit('.').next().unwrap_or(local);
+            let last = fold(local.rsplit('.').next().unwrap_or(local));
             for_each_term(local, |term, role| {
-                let in_last = role == TermRole::Part && fold(last).contains(term);
+                let in_last = role == TermRole::Part && last.contains(term);
                 out.push((term.to_string(), if in_last { API_NAME } else { API_PART }));
             });
         }
