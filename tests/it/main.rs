@@ -7,6 +7,7 @@ mod bad_input;
 mod build_example;
 mod determinism;
 mod incremental;
+mod init_check;
 mod mkdocs;
 mod processes;
 mod samples;

@@ -1,5 +1,7 @@
 //! One orchestration per subcommand.
 
 pub mod build;
+pub mod check;
 pub mod clean;
+pub mod init;
 pub mod serve;
