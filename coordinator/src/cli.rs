@@ -31,6 +31,12 @@ pub enum Command {
     Clean(CleanArgs),
     /// Build a site, serve it on localhost and rebuild it on every change, with live reload.
     Serve(ServeArgs),
+    /// Build a site in full and check its links without writing its output or cache
+    /// (exit codes as `build`).
+    Check(CheckArgs),
+    /// Start a site: a commented ssg.toml, pages, a Python package and a CI recipe; or,
+    /// with `--from mkdocs`, an ssg.toml for an MkDocs project (nothing is moved).
+    Init(InitArgs),
     /// Internal: serve a coordinator as a worker process over stdin/stdout.
     #[command(hide = true)]
     Worker(WorkerArgs),
@@ -104,7 +110,82 @@ pub struct BuildArgs {
     pub force: bool,
 }
 
-/// How pages are rendered: shared by `build` and `serve`.
+/// `ssg-coord init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to start the site in (created if needed).
+    #[arg(default_value = ".")]
+    pub site_dir: PathBuf,
+    /// Convert an existing project's configuration instead of writing a starter site.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub from: Option<InitFrom>,
+}
+
+/// What `init --from` converts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitFrom {
+    /// An MkDocs project's mkdocs.yml.
+    Mkdocs,
+}
+
+/// `ssg-coord check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder (holding ssg.toml and content/, or mkdocs.yml).
+    #[arg(default_value = ".")]
+    pub site_dir: PathBuf,
+    /// Check pages marked `draft: true` too.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Treat dead internal links and missing anchors as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print one JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Who renders the pages.
+    #[command(flatten)]
+    pub executor: ExecutorArgs,
+}
+
+impl CheckArgs {
+    /// Validated options (a full build that writes nothing the user keeps) and the report
+    /// mode.
+    pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
+        let mode = if self.json {
+            ReportMode::Json
+        } else if self.quiet {
+            ReportMode::Quiet
+        } else {
+            ReportMode::Human
+        };
+        let single_shard = self.executor.no_shard;
+        let options = BuildOptions {
+            site_dir: self.site_dir,
+            out_dir: None,
+            drafts: self.drafts,
+            strict: self.strict,
+            fail_fast: false,
+            executor: self.executor.into_choice()?,
+            progress: mode == ReportMode::Human,
+            shards: ShardStrategy {
+                single: single_shard,
+                ..ShardStrategy::default()
+            },
+            use_cache: false,
+            list_changes: false,
+            write_cache: false,
+            // `check` builds into a fresh temporary folder of its own.
+            force: false,
+        };
+        Ok((options, mode))
+    }
+}
+
+/// How pages are rendered: shared by `build`, `check` and `serve`.
 #[derive(Debug, Args)]
 pub struct ExecutorArgs {
     /// Render sequentially in this process, all pages in one shard (the reference output;
@@ -202,6 +283,7 @@ impl BuildArgs {
             use_cache: !self.no_cache,
             force: self.force,
             list_changes: false,
+            write_cache: true,
         };
         Ok((options, mode))
     }
@@ -259,6 +341,7 @@ impl ServeArgs {
             use_cache: true,
             force: false,
             list_changes: false,
+            write_cache: true,
         };
         Ok(ServeOptions {
             build,

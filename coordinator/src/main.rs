@@ -71,36 +71,28 @@ fn main() -> ExitCode {
         }
         Command::Build(args) => {
             logging::init(cli.verbose);
-            let (options, mode) = match args.into_options() {
-                Ok(parsed) => parsed,
+            match args.into_options() {
+                Ok((options, mode)) => report_build(ops::build::build(&options), mode, false),
                 Err(message) => {
                     eprintln!("error: {message}");
-                    return ExitCode::from(2);
+                    ExitCode::from(2)
                 }
+            }
+        }
+        Command::Init(args) => {
+            logging::init(cli.verbose);
+            let outcome = match args.from {
+                Some(cli::InitFrom::Mkdocs) => {
+                    ops::init::init_from_mkdocs(&args.site_dir).map(|file| vec![file])
+                }
+                None => ops::init::init_starter(&args.site_dir),
             };
-            match ops::build::build(&options) {
-                Ok(report) => {
-                    let mut stdout = std::io::stdout().lock();
-                    let mut stderr = std::io::stderr().lock();
-                    match mode {
-                        ReportMode::Json => {
-                            let _ = writeln!(stdout, "{}", report.to_json());
-                        }
-                        ReportMode::Quiet => {
-                            for error in &report.errors {
-                                let _ = writeln!(stderr, "error: {error}");
-                            }
-                        }
-                        ReportMode::Human => {
-                            report.print_diagnostics(&mut stderr);
-                            report.print_summary(&mut stdout);
-                        }
+            match outcome {
+                Ok(written) => {
+                    for file in written {
+                        println!("wrote {}", file.display());
                     }
-                    if report.succeeded() {
-                        ExitCode::SUCCESS
-                    } else {
-                        ExitCode::from(1)
-                    }
+                    ExitCode::SUCCESS
                 }
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -108,5 +100,55 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Check(args) => {
+            logging::init(cli.verbose);
+            match args.into_options() {
+                Ok((options, mode)) => report_build(ops::check::check(&options), mode, true),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+/// Prints a build's (or check's) report in `mode` and maps it to the exit code.
+fn report_build(
+    outcome: Result<coordinator::report::BuildReport, ops::build::BuildError>,
+    mode: ReportMode,
+    is_check: bool,
+) -> ExitCode {
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    match mode {
+        ReportMode::Json => {
+            let _ = writeln!(stdout, "{}", report.to_json());
+        }
+        ReportMode::Quiet => {
+            for error in &report.errors {
+                let _ = writeln!(stderr, "error: {error}");
+            }
+        }
+        ReportMode::Human => {
+            report.print_diagnostics(&mut stderr);
+            if is_check {
+                report.print_check_summary(&mut stdout);
+            } else {
+                report.print_summary(&mut stdout);
+            }
+        }
+    }
+    if report.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

@@ -188,6 +188,28 @@ impl BuildReport {
         }
     }
 
+    /// Writes the one-line result of `ssg-coord check`.
+    pub fn print_check_summary(&self, out: &mut dyn std::io::Write) {
+        let from = match &self.config_file {
+            Some(file) => format!(" (configured by {file})"),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{} {} pages{from}: {} error{}, {} warning{}; nothing written",
+            if self.succeeded() {
+                "checked"
+            } else {
+                "FAILED: checked"
+            },
+            self.pages.total(),
+            self.errors.len(),
+            if self.errors.len() == 1 { "" } else { "s" },
+            self.warnings.len(),
+            if self.warnings.len() == 1 { "" } else { "s" },
+        );
+    }
+
     /// The human summary on stdout.
     pub fn print_summary(&self, out: &mut impl Write) {
         let line = |label: &str, counts: KindCounts| {

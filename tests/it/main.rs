@@ -8,6 +8,7 @@ mod build_example;
 mod deep_input;
 mod determinism;
 mod incremental;
+mod init_check;
 mod kill_storm;
 mod limits;
 mod mkdocs;

@@ -83,6 +83,12 @@ fn the_vendored_material_site_builds_from_mkdocs_yml() {
     assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "{sidebar}");
     assert!(sidebar.contains(">Code of Conduct<"), "nav titles are used");
 
+    // mkdocstrings' python handler `paths: [src]` becomes autodoc of the package.
+    assert!(run.count("pages", "autodoc") >= 4, "{}", run.json);
+    assert!(
+        read(out.path(), "api/mkdocs_autorefs/references/index.html").contains("AutorefsExtension")
+    );
+
     // Snippets are included: the home page is README.md, the license page LICENSE.
     assert!(read(out.path(), "index.html").contains("mkdocs-autorefs"));
     assert!(html.contains("ISC License"));

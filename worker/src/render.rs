@@ -385,7 +385,7 @@ fn render_markdown(
     };
     let dialect = PageDialect {
         dialect: &context.site.markdown,
-        snippets: &snippets,
+        snippets: Some(&snippets),
     };
     let rendered = context
         .markdown

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde_yaml_ng::Value;
 
-use super::{Config, ConfigError, ConfigSource, MarkdownConfig, PageOverride};
+use super::{Config, ConfigError, ConfigSource, MarkdownConfig, PageOverride, PythonPackageConfig};
 
 /// The file name MkDocs reads.
 pub const MKDOCS_FILE: &str = "mkdocs.yml";
@@ -129,6 +129,19 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
                     .aliases
                     .push(alias.replace("//", "/"));
             }
+        } else if name == "mkdocstrings" {
+            let python = options
+                .and_then(|o| o.get("handlers"))
+                .and_then(|handlers| handlers.get("python"));
+            let site_root = file.parent().unwrap_or(Path::new("."));
+            let packages = python_packages(site_root, python);
+            if packages.is_empty() {
+                ignored.push("mkdocstrings (no Python package found in its paths)".into());
+            }
+            config.autodoc_python.extend(packages);
+            if python.and_then(|p| p.get("import")).is_some() {
+                ignored.push("mkdocstrings import (inventories)".into());
+            }
         } else if !KNOWN_PLUGINS.contains(&name.as_str()) {
             ignored.push(name);
         }
@@ -149,6 +162,46 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
         vec![format!("ignored: {}", ignored.join(", "))]
     };
     Ok(config)
+}
+
+/// The packages (folders with `__init__.py`) in the mkdocstrings python handler's `paths`
+/// (default: the site root), each documented by autodoc under `/api/`.
+fn python_packages(site_root: &Path, python: Option<&Value>) -> Vec<PythonPackageConfig> {
+    let paths: Vec<String> = match python.and_then(|p| p.get("paths")) {
+        Some(Value::Sequence(items)) => items.iter().filter_map(plain_string).collect(),
+        _ => vec![".".to_string()],
+    };
+    let mut packages = Vec::new();
+    for path in paths {
+        let path = path.trim_end_matches('/');
+        if path.contains("..") || path.starts_with('/') {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(site_root.join(path)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|entry| entry.path().join("__init__.py").is_file())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with(['.', '_']) && name != "tests")
+            .collect();
+        names.sort();
+        for name in names {
+            let package_path = if path == "." || path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}/{name}")
+            };
+            packages.push(PythonPackageConfig {
+                name,
+                path: package_path,
+                url: "/api/".to_string(),
+                include_private: false,
+            });
+        }
+    }
+    packages
 }
 
 /// A string (or number) value; tagged values other than `!ENV` are not strings.
@@ -326,8 +379,8 @@ markdown_extensions:
         assert_eq!(
             config.notes,
             vec![
-                "ignored: pymdownx.critic, social, mkdocstrings, hooks \
-                 docs/plugins/main.py, nav link https://github.com/x/y"
+                "ignored: pymdownx.critic, social, mkdocstrings (no Python package found in \
+                 its paths), hooks docs/plugins/main.py, nav link https://github.com/x/y"
                     .to_string()
             ]
         );

@@ -62,6 +62,8 @@ pub struct BuildOptions {
     /// server tells open pages from it; a one-off build has no use for the list, which
     /// costs a copy of every output path on a full build).
     pub list_changes: bool,
+    /// Open and write the site's `.ssg-cache/` (`ssg-coord check` leaves it alone).
+    pub write_cache: bool,
 }
 
 /// The executor asked for on the command line.
@@ -146,9 +148,11 @@ pub fn build_in(
         &config,
         &options_key(options, &out_dir, exe.as_ref()),
     );
-    let store = match CacheStore::open(&root) {
-        Ok(store) => Some(store),
-        Err(e) => {
+    let opened = options.write_cache.then(|| CacheStore::open(&root));
+    let store = match opened {
+        None => None,
+        Some(Ok(store)) => Some(store),
+        Some(Err(e)) => {
             tracing::warn!(
                 "cannot use the build cache in {}: {e}",
                 root.join(CACHE_DIR).display()
@@ -213,7 +217,7 @@ pub fn build_in(
     }
 
     // What the previous build left, and which pages it already rendered.
-    if store.is_none() {
+    if store.is_none() && options.write_cache {
         report.warnings.push(
             Diagnostic::in_file(CACHE_DIR, "cannot use the build cache")
                 .with_hint("the site builds in full without it; see the log with -v"),

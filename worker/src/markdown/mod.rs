@@ -38,7 +38,7 @@ use protocol::Heading;
 
 use crate::highlight::Highlighter;
 use protocol::MarkdownDialect;
-pub use pymdown::{DiskSnippetFiles, NoSnippetFiles, SnippetError, SnippetFile, SnippetFiles};
+pub use pymdown::{DiskSnippetFiles, SnippetError, SnippetFile, SnippetFiles};
 
 pub use nesting::{MAX_NESTING, TooDeep, check_nesting};
 
@@ -87,8 +87,8 @@ pub struct RenderedMarkdown {
 pub struct PageDialect<'a> {
     /// The site's dialect.
     pub dialect: &'a MarkdownDialect,
-    /// Where `--8<--` snippets are read.
-    pub snippets: &'a dyn SnippetFiles,
+    /// Where `--8<--` snippets are read; `None` leaves `--8<--` lines as text (docstrings).
+    pub snippets: Option<&'a dyn SnippetFiles>,
 }
 
 /// Markdown renderer: comrak options and the highlighter, built once per worker and shared
@@ -134,19 +134,11 @@ impl MarkdownRenderer {
     ) -> RenderedMarkdown {
         let dialect = PageDialect {
             dialect: &MarkdownDialect::default(),
-            snippets: &NoSnippetFiles,
+            snippets: None,
         };
-        match self.render_page(text, first_line, links, &dialect) {
-            Ok(rendered) => rendered,
-            // Without snippet files, a `--8<--` line is shown as text with a warning.
-            Err(error) => {
-                let mut rendered = self
-                    .render_page(&text.replace("8<-", "8&lt;-"), first_line, links, &dialect)
-                    .unwrap_or_default();
-                rendered.warnings.push((error.line, error.message));
-                rendered
-            }
-        }
+        // Without snippet files nothing can fail.
+        self.render_page(text, first_line, links, &dialect)
+            .unwrap_or_default()
     }
 
     /// Renders `text`, whose first line is line `first_line` of its source file, in

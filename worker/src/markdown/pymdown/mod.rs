@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use protocol::MarkdownDialect;
 
 pub(super) use inline::apply_inline_extras;
-pub use snippets::{DiskSnippetFiles, NoSnippetFiles, SnippetFile, SnippetFiles};
+pub use snippets::{DiskSnippetFiles, SnippetFile, SnippetFiles};
 pub(super) use source_extras::Abbreviations;
 
 /// A snippet that cannot be included: the page fails with this error.
@@ -56,7 +56,7 @@ pub(super) struct Prepared<'t> {
 pub(super) fn prepare<'t>(
     text: &'t str,
     dialect: &MarkdownDialect,
-    files: &dyn SnippetFiles,
+    files: Option<&dyn SnippetFiles>,
 ) -> Result<Prepared<'t>, SnippetError> {
     let mut prepared = Prepared {
         text: Cow::Borrowed(text),
@@ -65,7 +65,9 @@ pub(super) fn prepare<'t>(
         included_files: Vec::new(),
         abbreviations: Abbreviations::default(),
     };
-    if text.contains("8<-") {
+    if let Some(files) = files
+        && text.contains("8<-")
+    {
         let included = snippets::include(text, files)?;
         prepared.text = Cow::Owned(included.text);
         prepared.line_map = Some(included.line_map);

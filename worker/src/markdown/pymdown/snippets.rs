@@ -36,15 +36,6 @@ pub struct SnippetFile {
     pub hash: u128,
 }
 
-/// No snippet files (docstrings, tests): every `--8<--` is an error.
-pub struct NoSnippetFiles;
-
-impl SnippetFiles for NoSnippetFiles {
-    fn read(&self, _requested: &str) -> Result<SnippetFile, String> {
-        Err("snippets are not available here".to_string())
-    }
-}
-
 /// Snippet files on disk: `requested` is looked up in each base path (relative to the site
 /// root) in turn, and must stay inside the site.
 pub struct DiskSnippetFiles<'a> {

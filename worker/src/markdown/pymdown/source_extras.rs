@@ -3,7 +3,10 @@
 //!   abbreviations for the page and are removed; `inline` marks the uses;
 //! - `md_in_html`: an HTML tag alone on its line with a `markdown` attribute
 //!   (`<div class="grid cards" markdown>`) loses the attribute and gets blank lines after
-//!   it and before its closing tag, so that comrak reads its content as Markdown.
+//!   it and before its closing tag, so that comrak reads its content as Markdown;
+//! - mkdocstrings: a line `::: package.module.Object` (and its indented `options:` lines)
+//!   is not rendered inline yet: it becomes the object's name in code, with a warning
+//!   pointing at the API reference pages.
 
 use std::borrow::Cow;
 
@@ -16,9 +19,11 @@ pub(in crate::markdown) struct Abbreviations(pub Vec<(String, String)>);
 /// Applies both rewrites to `prepared`.
 pub(super) fn apply(prepared: &mut Prepared<'_>) {
     let text: &str = &prepared.text;
-    if !text.contains("*[") && !text.contains("markdown") {
+    if !text.contains("*[") && !text.contains("markdown") && !text.contains(":::") {
         return;
     }
+    let mut warnings = Vec::new();
+    let mut in_autodoc_options = false;
     let n_lines = text.lines().count();
     let mut out = String::with_capacity(text.len() + 64);
     let mut line_map = Vec::with_capacity(n_lines + 8);
@@ -58,6 +63,23 @@ pub(super) fn apply(prepared: &mut Prepared<'_>) {
                 continue;
             }
         }
+        if in_autodoc_options && (trimmed.is_empty() || line.starts_with([' ', '\t'])) {
+            push(&mut out, line_no, "");
+            continue;
+        }
+        in_autodoc_options = false;
+        if let Some(identifier) = mkdocstrings_identifier(line) {
+            push(&mut out, line_no, &format!("`{identifier}`"));
+            warnings.push((
+                line_no,
+                format!(
+                    "mkdocstrings block `::: {identifier}` is shown as its name: objects are \
+                     not rendered inside pages yet; link to its page in the API reference"
+                ),
+            ));
+            in_autodoc_options = true;
+            continue;
+        }
         if let Some(definition) = abbreviation(trimmed) {
             abbreviations.push(definition);
             push(&mut out, line_no, "");
@@ -85,8 +107,20 @@ pub(super) fn apply(prepared: &mut Prepared<'_>) {
     }
     abbreviations.sort_by(|a: &(String, String), b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
     prepared.abbreviations = Abbreviations(abbreviations);
+    prepared.warnings.extend(warnings);
+    prepared.warnings.sort();
     prepared.text = Cow::Owned(out);
     prepared.line_map = Some(line_map);
+}
+
+/// `::: package.module.Object` at the start of a line → the dotted name.
+fn mkdocstrings_identifier(line: &str) -> Option<&str> {
+    let identifier = line.strip_prefix("::: ")?.trim();
+    let valid = !identifier.is_empty()
+        && identifier
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '.');
+    valid.then_some(identifier)
 }
 
 /// `*[HTML]: Hyper Text Markup Language` → (`HTML`, `Hyper Text Markup Language`).

@@ -37,7 +37,7 @@ fn render_fixture(text: &str, mkdocs: bool) -> RenderedMarkdown {
             &mut KeepLinks,
             &PageDialect {
                 dialect: &dialect,
-                snippets: &FixtureFiles,
+                snippets: Some(&FixtureFiles),
             },
         )
         .expect("fixture snippets exist")
@@ -95,7 +95,7 @@ fn lines_after_blocks_keep_their_numbers() {
             &mut lines,
             &PageDialect {
                 dialect: &dialect,
-                snippets: &NoSnippetFiles,
+                snippets: None,
             },
         )
         .expect("no snippets");
@@ -111,7 +111,7 @@ fn missing_snippet_names_the_line() {
         &mut KeepLinks,
         &PageDialect {
             dialect: &dialect,
-            snippets: &FixtureFiles,
+            snippets: Some(&FixtureFiles),
         },
     );
     let Err(error) = result else {
@@ -137,11 +137,33 @@ fn unclosed_and_stray_fences_warn() {
 }
 
 #[test]
+fn without_snippet_files_markers_stay_text() {
+    let html = renderer()
+        .render("--8<-- \"x.md\"\n", 1, &mut KeepLinks)
+        .html;
+    assert_eq!(html, "<p>--8&lt;-- &quot;x.md&quot;</p>\n");
+}
+
+#[test]
+fn mkdocstrings_blocks_become_names_with_a_warning() {
+    let rendered = render_fixture(
+        "# API\n\n::: pkg.mod.Thing\n    options:\n      show_source: false\n\nAfter.\n",
+        true,
+    );
+    assert_eq!(
+        rendered.html,
+        "<h1 id=\"api\">API<a class=\"heading-anchor\" href=\"#api\" aria-label=\"Link to this section\">#</a></h1>\n<p><code>pkg.mod.Thing</code></p>\n<p>After.</p>\n"
+    );
+    assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
+    assert_eq!(rendered.warnings[0].0, 3);
+}
+
+#[test]
 fn common_mark_pages_are_not_copied() {
     let prepared = prepare(
         "# Plain\n\nNothing to do.\n",
         &MarkdownDialect::default(),
-        &NoSnippetFiles,
+        None,
     )
     .expect("no snippets");
     assert!(matches!(prepared.text, Cow::Borrowed(_)));
