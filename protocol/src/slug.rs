@@ -13,7 +13,9 @@ pub fn slugify(text: &str) -> String {
                 slug.push('-');
             }
             pending_dash = false;
-            slug.extend(ch.to_lowercase());
+            // Lower-casing may add a combining mark (`İ` → `i̇`): only letters and digits
+            // are kept, so a slug is always made of them (found by fuzzing).
+            slug.extend(ch.to_lowercase().filter(|lower| lower.is_alphanumeric()));
         } else {
             pending_dash = true;
         }
@@ -37,6 +39,14 @@ pub fn taxonomy_index_url(taxonomy: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression found by `fuzz_slugs_keep_their_shape`: `İ` lower-cases to `i` and a
+    /// combining dot, which is not a letter, and slugified again to `i`.
+    #[test]
+    fn lower_casing_adds_no_combining_marks() {
+        assert_eq!(slugify("İstanbul"), "istanbul");
+        assert_eq!(slugify(&slugify("İ")), slugify("İ"));
+    }
 
     #[test]
     fn slugs() {

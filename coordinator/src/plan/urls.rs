@@ -117,10 +117,12 @@ pub fn clean_url_path(raw: &str) -> Result<String, String> {
 /// characters and segments are checked (no `..`, nothing that could leave the output).
 fn checked_segments(raw: &str) -> Result<Vec<String>, String> {
     check_characters(raw)?;
+    // A segment of spaces only becomes empty, like `//`: dropped too (found by fuzzing:
+    // `url: "/ /"` gave `//`).
     let segments: Vec<String> = raw
         .split('/')
-        .filter(|s| !s.is_empty())
         .map(url_segment)
+        .filter(|s| !s.is_empty())
         .collect();
     check_segments(segments.iter().map(String::as_str))?;
     Ok(segments)

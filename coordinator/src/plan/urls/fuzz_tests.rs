@@ -16,3 +16,10 @@ proptest! {
         prop_assert!(!url_segment(&raw).contains(char::is_whitespace));
     }
 }
+
+/// Regression found by `fuzz_urls_never_leave_the_site`: a segment of spaces gave `//`.
+#[test]
+fn segments_of_spaces_are_dropped() {
+    assert_eq!(clean_url_path("/ /"), Ok("/".to_string()));
+    assert_eq!(clean_url_path("/a/  /b"), Ok("/a/b/".to_string()));
+}
