@@ -31,7 +31,7 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Events a slow page may fall behind by before its stream is dropped (it reconnects).
 const CLIENT_BACKLOG: usize = 64;
 /// Output extensions that are data for other tools, not something a page shows.
-const DATA_EXTENSIONS: &[&str] = &["json", "txt", "xml"];
+const DATA_EXTENSIONS: &[&str] = &["bin", "json", "txt", "xml"];
 
 /// What a rebuild changed, as the browser sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
