@@ -23,12 +23,10 @@
 
 mod fault;
 mod limits;
-mod page_links;
 mod peak_rss;
 mod render;
 mod serve;
 mod text;
-mod views;
 
 pub mod autodoc;
 pub mod highlight;

@@ -1,5 +1,6 @@
 //! `ssg-coord build`: discover → plan → render → merge → report.
 
+pub use super::BuildError;
 use super::output_folder;
 use crate::cache::{
     self, CACHE_DIR, CacheStore, CachedPage, CachedSummary, CachedWarning, DiscoveryCache,
@@ -100,17 +101,6 @@ impl ExecutorChoice {
             }
         }
     }
-}
-
-/// Why a build could not even start (exit code 2).
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// The site or its configuration is unusable.
-    #[error(transparent)]
-    Load(#[from] LoadError),
-    /// The output directory is unusable.
-    #[error("{0}")]
-    Output(String),
 }
 
 /// Runs a build. Page failures are in the report; only unusable input is an `Err`.

@@ -1,7 +1,7 @@
 //! `ssg-coord clean`: removes the build cache and the output directory of a site, if that
 //! directory is ssg-coord's (see `output_folder`).
 
-use super::build::BuildError;
+use super::BuildError;
 use super::output_folder;
 use crate::discover::Site;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,6 @@
-//! One orchestration per subcommand.
+//! One orchestration per subcommand, and [`BuildError`], what stops a build before it starts.
+
+use crate::discover::LoadError;
 
 pub mod build;
 pub mod check;
@@ -7,3 +9,14 @@ pub mod init;
 pub mod output_folder;
 pub mod page_urls;
 pub mod serve;
+
+/// Why a build could not even start (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The site or its configuration is unusable.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The output directory is unusable.
+    #[error("{0}")]
+    Output(String),
+}

@@ -7,7 +7,7 @@
 //! files its previous build recorded in the cache (`cache::remove_stale_outputs`) and its own
 //! temporary files (`worker::outputs::TEMP_DIR`, left behind by a worker killed mid-write).
 
-use super::build::BuildError;
+use super::BuildError;
 use crate::config::Config;
 use std::io;
 use std::path::{Path, PathBuf};

@@ -38,8 +38,6 @@ use tower_http::compression::predicate::Predicate;
 
 /// The event stream endpoint.
 pub const EVENTS_PATH: &str = "/__ssg/events";
-/// The client script endpoint.
-pub const SCRIPT_PATH: &str = "/__ssg/live.js";
 
 /// How often an idle event stream gets a comment line: finds pages that went away.
 pub const PING: Duration = Duration::from_secs(3);
@@ -207,7 +205,7 @@ pub fn origin(address: SocketAddr) -> String {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(event_stream))
-        .route(SCRIPT_PATH, get(live_script))
+        .route(overlay::SCRIPT_PATH, get(live_script))
         .fallback(site_file)
         .with_state(shared)
         .layer(CompressionLayer::new().compress_when(Compressible))

@@ -10,6 +10,8 @@ use crate::diagnostics::Diagnostic;
 
 /// The client script (EventSource, reload, stylesheet swap, error overlay).
 pub const LIVE_SCRIPT: &str = include_str!("live.js");
+/// Where the server serves [`LIVE_SCRIPT`].
+pub const SCRIPT_PATH: &str = "/__ssg/live.js";
 
 /// The `<script>` tag for a page served at `page_url` from build `build` of `server`;
 /// `failed` marks the error document of a page that failed (it reloads once the build is
@@ -17,7 +19,7 @@ pub const LIVE_SCRIPT: &str = include_str!("live.js");
 pub fn script_tag(server: &str, build: u64, page_url: &str, failed: bool) -> String {
     format!(
         "<script src=\"{}\" data-ssg-server=\"{}\" data-ssg-build=\"{build}\" data-ssg-page=\"{}\"{}></script>",
-        super::http::SCRIPT_PATH,
+        SCRIPT_PATH,
         escape_attribute(server),
         escape_attribute(page_url),
         if failed { " data-ssg-failed=\"\"" } else { "" },

@@ -2,7 +2,7 @@
 //! nav slice. Every URL becomes a ready-to-use href here (base path applied), so templates
 //! never have to.
 
-use crate::render::{RenderContext, RenderedBody, kind_name};
+use super::{RenderContext, RenderedBody, kind_name};
 use crate::templates::context::{
     EntryView, LinkView, ListingView, NavView, PageContext, PageView, PaginatorView, SidebarView,
     SiteView, TermLink, VersionView,

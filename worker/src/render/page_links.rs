@@ -9,8 +9,8 @@
 //! its source line, for the link check after the merge; every `.md` link is recorded as a
 //! [`LinkDep`] so the cache knows the page depends on where that file's page lives.
 
+use super::RenderContext;
 use crate::markdown::LinkRewriter;
-use crate::render::RenderContext;
 use protocol::url_decode::percent_decode_lenient;
 use protocol::{LinkDep, OutgoingLink, PageData, PageWarning, WarningKind};
 

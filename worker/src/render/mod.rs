@@ -9,10 +9,9 @@
 use crate::autodoc::{self, AutodocOptions, ModulePageInfo};
 use crate::markdown::{DiskSnippetFiles, KeepLinks, MarkdownRenderer, PageDialect};
 use crate::outputs::write_output;
-use crate::page_links::PageLinkRewriter;
 use crate::templates::Templates;
 use crate::templates::context::PageContext;
-use crate::{fault, peak_rss, views};
+use crate::{fault, peak_rss};
 use protocol::{
     Batch, Heading, LinkDep, NavLink, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody,
     PageData, PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage,
@@ -24,6 +23,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Instant;
+
+mod page_links;
+mod views;
+
+use page_links::PageLinkRewriter;
 
 /// Longest summary kept for search entries and feeds, in characters.
 const SUMMARY_CHARS: usize = 300;
