@@ -14,6 +14,7 @@
 //! sorted by plan index, so nothing downstream can depend on which thread finished first.
 
 mod batches;
+mod crash_isolation;
 mod process;
 mod sizing;
 mod supervisor;

@@ -13,6 +13,7 @@
 //! that brings down a worker twice on its own is reported as failed with the reason and
 //! the build goes on.
 
+use super::crash_isolation::CrashIsolation;
 use super::process::{ExitReason, WorkerEvent, WorkerEventKind, WorkerProcess};
 use super::sizing::{self, SizingInput};
 use super::{RenderOutcome, RenderRequest, plan_batches};
@@ -30,8 +31,6 @@ use std::time::{Duration, Instant};
 const TICK: Duration = Duration::from_millis(50);
 /// How long a worker may take to exit after its pipe closes or it is told to stop.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
-/// Crashes of one page after which it is reported as failed.
-const CRASHES_TO_ISOLATE: u32 = 2;
 /// Consecutive worker deaths before any page was rendered after which the pool gives up
 /// (the worker binary itself is broken, not a page).
 const MAX_STARTUP_FAILURES: u32 = 5;
@@ -112,7 +111,7 @@ struct Supervisor<'a> {
     setup_frame: Vec<u8>,
     queue: VecDeque<PendingBatch>,
     results: Vec<(usize, PageResult)>,
-    crashes: HashMap<usize, u32>,
+    crashes: CrashIsolation,
     next_batch_id: u64,
     restarts: usize,
     startup_failures: u32,
@@ -180,7 +179,7 @@ impl ProcessPool {
                 .map(|pages| PendingBatch { pages })
                 .collect(),
             results: Vec::with_capacity(request.pages.len()),
-            crashes: HashMap::new(),
+            crashes: CrashIsolation::default(),
             next_batch_id: 0,
             restarts: 0,
             startup_failures: 0,
@@ -725,61 +724,44 @@ impl Supervisor<'_> {
             .any(|s| matches!(s.state, SlotState::Busy { .. }))
     }
 
-    /// Splits a crashed batch around the pages the worker may have died on. Workers report
-    /// page starts at intervals, so the last report says the culprit is that page or a later
-    /// one: pages before it are retried as they were; the suspects are split in halves until
-    /// one is alone, and a page that crashes a worker twice on its own fails with the reason.
+    /// Requeues a crashed batch as [`CrashIsolation`] decides, and reports the page it
+    /// isolates as failed, with the reason its worker died.
     fn requeue_after_crash(&mut self, in_flight: InFlight, reason: &ExitReason) {
-        let InFlight { pages, current, .. } = in_flight;
-        let first_suspect = current.unwrap_or(0).min(pages.len().saturating_sub(1));
-        if first_suspect > 0 {
-            self.queue.push_front(PendingBatch {
-                pages: pages[..first_suspect].to_vec(),
-            });
+        let verdict = self
+            .crashes
+            .after_crash(&in_flight.pages, in_flight.current);
+        for pages in verdict.retry.into_iter().rev() {
+            self.queue.push_front(PendingBatch { pages });
         }
-        let suspects = &pages[first_suspect..];
-        if suspects.len() > 1 {
-            let (left, right) = suspects.split_at(suspects.len() / 2);
-            self.queue.push_front(PendingBatch {
-                pages: right.to_vec(),
-            });
-            self.queue.push_front(PendingBatch {
-                pages: left.to_vec(),
-            });
-            return;
-        }
-        let Some(&culprit) = suspects.first() else {
+        let Some(culprit) = verdict.isolated else {
             return;
         };
-        let crashes = self.crashes.entry(culprit).or_insert(0);
-        *crashes += 1;
-        if *crashes >= CRASHES_TO_ISOLATE {
-            let name = self.page_name(culprit);
-            let kind = match reason {
-                ExitReason::Timeout(_) => PageErrorKind::Timeout,
-                _ => PageErrorKind::WorkerCrashed,
-            };
-            let error = PageError {
-                file: Some(name.clone()),
-                line: None,
-                kind,
-                message: format!("{reason} while rendering {name} (twice; the page was isolated and skipped)"),
-                hint: Some("the rest of the site was built; run `ssg-coord build --no-shard` to debug this page".into()),
-            };
-            let id = self.request.plan.pages[culprit].id.clone();
-            self.record(
-                culprit,
-                PageResult {
-                    id,
-                    elapsed_micros: 0,
-                    outcome: Err(error),
-                },
-            );
-        } else {
-            self.queue.push_front(PendingBatch {
-                pages: vec![culprit],
-            });
-        }
+        let name = self.page_name(culprit);
+        let kind = match reason {
+            ExitReason::Timeout(_) => PageErrorKind::Timeout,
+            _ => PageErrorKind::WorkerCrashed,
+        };
+        let error = PageError {
+            file: Some(name.clone()),
+            line: None,
+            kind,
+            message: format!(
+                "{reason} while rendering {name} (twice; the page was isolated and skipped)"
+            ),
+            hint: Some(
+                "the rest of the site was built; run `ssg-coord build --no-shard` to debug this page"
+                    .into(),
+            ),
+        };
+        let id = self.request.plan.pages[culprit].id.clone();
+        self.record(
+            culprit,
+            PageResult {
+                id,
+                elapsed_micros: 0,
+                outcome: Err(error),
+            },
+        );
     }
 
     /// Kills workers whose page ran past the timeout or whose memory passed the ceiling.
