@@ -155,13 +155,7 @@ impl CheckArgs {
     /// Validated options (a full build that writes nothing the user keeps) and the report
     /// mode.
     pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
-        let mode = if self.json {
-            ReportMode::Json
-        } else if self.quiet {
-            ReportMode::Quiet
-        } else {
-            ReportMode::Human
-        };
+        let mode = ReportMode::from_flags(self.json, self.quiet);
         let single_shard = self.executor.no_shard;
         let options = BuildOptions {
             site_dir: self.site_dir,
@@ -254,16 +248,23 @@ pub enum ReportMode {
     Json,
 }
 
-impl BuildArgs {
-    /// Validated options and the report mode.
-    pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
-        let mode = if self.json {
+impl ReportMode {
+    /// The mode `--json` and `--quiet` ask for (`--json` wins).
+    fn from_flags(json: bool, quiet: bool) -> ReportMode {
+        if json {
             ReportMode::Json
-        } else if self.quiet {
+        } else if quiet {
             ReportMode::Quiet
         } else {
             ReportMode::Human
-        };
+        }
+    }
+}
+
+impl BuildArgs {
+    /// Validated options and the report mode.
+    pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
+        let mode = ReportMode::from_flags(self.json, self.quiet);
         let single_shard = self.executor.no_shard;
         let executor = self.executor.into_choice()?;
         let options = BuildOptions {
