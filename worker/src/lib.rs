@@ -16,7 +16,7 @@
 //! - `outputs`: atomic, confined writes of output files.
 //! - `search_terms`: the site search's tokenizer (a page's body terms; titles, headings
 //!   and API names in the merge).
-//! - `serve`: the worker process's stdio loop; `fault`: test-only fault injection.
+//! - `stdio_loop`: the worker process's stdio loop; `fault`: test-only fault injection.
 //! - `limits`: the bounds on one page (render stack, source and output size, template
 //!   fuel), so that no page takes down its renderer.
 #![deny(missing_docs)]
@@ -25,7 +25,7 @@ mod fault;
 mod limits;
 mod peak_rss;
 mod render;
-mod serve;
+mod stdio_loop;
 mod text;
 
 pub mod autodoc;
@@ -41,7 +41,7 @@ mod fuzz_tests;
 pub use limits::RENDER_STACK_BYTES;
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{RenderContext, base_path, output_stem, render_batch, render_one};
-pub use serve::{ServeError, die_with_parent, ignore_interrupts, serve_stdio};
+pub use stdio_loop::{ServeError, die_with_parent, ignore_interrupts, serve_stdio};
 pub use templates::builtin_templates;
 pub use text::decode_utf8;
 
