@@ -5,12 +5,12 @@
 //! the worker once per query, so every query is a cold one, and posts the answers back to
 //! the test's own little HTTP server, which also counts the bytes each answer downloaded.
 
-use crate::support::{build, copy_site, example_site, samples, workspace};
+use crate::support::{Browser, build, chromium, copy_site, example_site, samples, workspace};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -157,28 +157,6 @@ const HARNESS: &str = r#"<!doctype html><meta charset="utf-8"><title>search harn
 })();
 </script>
 "#;
-
-/// Chromium from `SSG_COORD_CHROMIUM` or the PATH (`.ci/run` installs Debian's).
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("SSG_COORD_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// Headless Chromium in its own process group, killed with the group on drop.
-struct Browser(Child);
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // SAFETY: kill(2) on the process group we created for the browser.
-        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
-        let _ = self.0.wait();
-    }
-}
 
 /// Runs `queries` (`[{name, query, version?, kind?}]`) against the built site in `out`;
 /// `None` when Chromium is not installed (and not required).

@@ -6,12 +6,14 @@ mod client;
 mod load;
 mod protocol;
 
-use crate::support::{children_of, generated_site, is_running, site_from, wait_gone};
+use crate::support::{
+    Browser, children_of, chromium, generated_site, is_running, site_from, wait_gone,
+};
 use client::{DevServer, EVENT_WAIT, SLOW_WAIT, request};
 use serde_json::Value;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn names(list: &Value, key: &str) -> Vec<String> {
@@ -466,28 +468,6 @@ fn ctrl_c_stops_the_server_and_every_worker() {
         TcpStream::connect_timeout(&server.address, Duration::from_secs(2)).is_err(),
         "the port is closed"
     );
-}
-
-/// Chromium from `SSG_COORD_CHROMIUM` or the PATH (`.ci/run` installs Debian's).
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("SSG_COORD_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// Headless Chromium in its own process group, killed with the group on drop.
-struct Browser(Child);
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // SAFETY: kill(2) on the process group we created for the browser.
-        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

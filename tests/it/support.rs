@@ -310,3 +310,25 @@ pub fn build_with_env(site: &Path, out: &Path, extra: &[&str], env: &[(&str, &st
     );
     run
 }
+
+/// Chromium from `SSG_COORD_CHROMIUM` or the PATH (`.ci/run` installs Debian's).
+pub fn chromium() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("SSG_COORD_CHROMIUM") {
+        return Some(std::path::PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Headless Chromium in its own process group, killed with the group on drop.
+pub struct Browser(pub std::process::Child);
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on the process group we created for the browser.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
+        let _ = self.0.wait();
+    }
+}

@@ -4,8 +4,7 @@
 //! that must reach the page shown.
 
 use super::client::DevServer;
-use super::{Browser, chromium};
-use crate::support::site_from;
+use crate::support::{Browser, chromium, site_from};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
