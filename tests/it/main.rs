@@ -17,6 +17,7 @@ mod processes;
 mod samples;
 mod search;
 mod serve;
+mod snapshot;
 mod support;
 mod tidy;
 mod versions;

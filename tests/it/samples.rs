@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// A site whose content is every sample markdown file (one section per project) and whose
 /// autodoc package holds every sample Python file.
-fn samples_site() -> tempfile::TempDir {
+pub(crate) fn samples_site() -> tempfile::TempDir {
     let site = tempfile::tempdir().expect("temp dir");
     let root = site.path();
     std::fs::write(
