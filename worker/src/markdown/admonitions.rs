@@ -14,6 +14,7 @@
 //! internal use, and [`restore_colons`] turns it back after parsing. MyST option lines
 //! (`:class: tip`) right after an opening fence are blanked, as MyST consumes them.
 
+use super::code_fence::CodeFence;
 use std::borrow::Cow;
 
 use comrak::nodes::{AstNode, NodeValue};
@@ -29,12 +30,6 @@ pub(super) struct PreparedSource<'t> {
     pub has_stand_ins: bool,
     /// Stray closing fences: (1-based line in `text`, message).
     pub warnings: Vec<(usize, String)>,
-}
-
-/// An open fenced code block: fence character and length.
-struct CodeFence {
-    fence_char: u8,
-    fence_len: usize,
 }
 
 /// Applies the fence fixes described in the module docs; borrows `text` when none apply.
@@ -55,12 +50,12 @@ pub(super) fn prepare_source(text: &str) -> PreparedSource<'_> {
         let mut replacement: Option<String> = None;
 
         if let Some(fence) = &code_fence {
-            if closes_code_fence(rest, fence) {
+            if fence.is_closed_by(rest) {
                 code_fence = None;
             } else if !open_fences.is_empty() && rest.starts_with(":::") {
                 replacement = Some(swap_colons(line, prefix_len, 1));
             }
-        } else if let Some(fence) = opens_code_fence(rest) {
+        } else if let Some(fence) = CodeFence::opened_by(rest) {
             code_fence = Some(fence);
             in_myst_options = false;
         } else if in_myst_options && is_myst_option(rest) {
@@ -136,27 +131,6 @@ fn split_container_prefix(line: &str) -> (usize, &str) {
             return (idx, &line[idx..]);
         }
     }
-}
-
-fn opens_code_fence(rest: &str) -> Option<CodeFence> {
-    let fence_char = *rest.as_bytes().first()?;
-    if fence_char != b'`' && fence_char != b'~' {
-        return None;
-    }
-    let fence_len = rest.bytes().take_while(|&b| b == fence_char).count();
-    // A backtick fence's info string may not contain backticks (CommonMark).
-    if fence_len < 3 || (fence_char == b'`' && rest[fence_len..].contains('`')) {
-        return None;
-    }
-    Some(CodeFence {
-        fence_char,
-        fence_len,
-    })
-}
-
-fn closes_code_fence(rest: &str, fence: &CodeFence) -> bool {
-    let run = rest.bytes().take_while(|&b| b == fence.fence_char).count();
-    run >= fence.fence_len && rest[run..].trim().is_empty()
 }
 
 /// Length of the colon run when `rest` is an admonition fence (three or more colons).

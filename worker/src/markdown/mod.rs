@@ -20,6 +20,7 @@
 
 mod admonitions;
 mod anchors;
+pub(crate) mod code_fence;
 mod deflists;
 mod format;
 mod links;

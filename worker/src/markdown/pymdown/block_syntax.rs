@@ -1,6 +1,8 @@
 //! The line syntax `blocks` recognises: block headers (`!!!`, `???`, `===`, `///`), HTML tag
 //! specs, indentation, code fences and list items. Pure functions of one line.
 
+use crate::markdown::code_fence::CodeFence;
+
 /// Columns per indentation level (Python-Markdown's `tab_length`).
 pub(super) const INDENT: usize = 4;
 
@@ -207,27 +209,6 @@ pub(super) fn dedented(line: &str, n_cols: usize) -> Option<&str> {
     (col >= n_cols).then_some("")
 }
 
-pub(super) fn opens_code_fence(rest: &str) -> Option<CodeFence> {
-    let fence_char = *rest.as_bytes().first()?;
-    if fence_char != b'`' && fence_char != b'~' {
-        return None;
-    }
-    let fence_len = rest.bytes().take_while(|&b| b == fence_char).count();
-    if fence_len < 3 || (fence_char == b'`' && rest[fence_len..].contains('`')) {
-        return None;
-    }
-    Some(CodeFence {
-        fence_char,
-        fence_len,
-        depth: 0,
-    })
-}
-
-pub(super) fn closes_code_fence(rest: &str, fence: &CodeFence) -> bool {
-    let run = rest.bytes().take_while(|&b| b == fence.fence_char).count();
-    run >= fence.fence_len && rest[run..].trim().is_empty()
-}
-
 /// `- x`, `* x`, `+ x`, `1. x`, `1) x`.
 pub(super) fn is_list_item(rest: &str) -> bool {
     let bytes = rest.as_bytes();
@@ -244,8 +225,7 @@ pub(super) fn is_list_item(rest: &str) -> bool {
 }
 
 /// A fenced code block being skipped: its fence and the stack depth it belongs to.
-pub(super) struct CodeFence {
-    pub fence_char: u8,
-    pub fence_len: usize,
+pub(super) struct OpenCodeFence {
+    pub fence: CodeFence,
     pub depth: usize,
 }

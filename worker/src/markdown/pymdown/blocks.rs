@@ -20,10 +20,10 @@
 use std::fmt::Write as _;
 
 use super::block_syntax::{
-    Admonition, CodeFence, INDENT, Tab, class_list, closes_code_fence, dedented, default_title,
-    html_tag, indentation, is_list_item, opens_code_fence, parse_admonition, parse_fence,
-    parse_tab, push_escaped,
+    Admonition, INDENT, OpenCodeFence, Tab, class_list, dedented, default_title, html_tag,
+    indentation, is_list_item, parse_admonition, parse_fence, parse_tab, push_escaped,
 };
+use crate::markdown::code_fence::CodeFence;
 
 /// Markdown with the blocks replaced, and where each of its lines came from.
 pub(super) struct Expanded {
@@ -99,7 +99,7 @@ pub(super) fn expand(text: &str, line_of: &[u32]) -> Expanded {
         first_tab_line: None,
         pending_blanks: Vec::new(),
     };
-    let mut code: Option<CodeFence> = None;
+    let mut code: Option<OpenCodeFence> = None;
     let mut pending: Option<PendingFenced> = None;
     let mut in_list = false;
 
@@ -169,7 +169,7 @@ pub(super) fn expand(text: &str, line_of: &[u32]) -> Expanded {
             continue;
         };
         if let Some(fence) = &code {
-            if closes_code_fence(rest, fence) {
+            if fence.fence.is_closed_by(rest) {
                 code = None;
             }
             state.emit(line_no, content);
@@ -206,10 +206,10 @@ pub(super) fn expand(text: &str, line_of: &[u32]) -> Expanded {
                 continue;
             }
         }
-        if let Some(fence) = opens_code_fence(rest) {
-            code = Some(CodeFence {
+        if let Some(fence) = CodeFence::opened_by(rest) {
+            code = Some(OpenCodeFence {
+                fence,
                 depth: state.stack.len(),
-                ..fence
             });
         }
         if is_list_item(rest) {
