@@ -13,6 +13,7 @@
 //! - [`frame`]: u32 little-endian length prefix + postcard body, with a size limit.
 //! - [`slug`]: URL slugs and taxonomy URLs, shared so both sides agree.
 //! - [`url_decode`]: percent-decoding of URL paths, shared for the same reason.
+//! - [`absolute_url`]: a site path under the base URL (permalinks, sitemap, feeds).
 //!
 //! postcard is not self-describing: every type here is a plain struct or an externally tagged
 //! enum (no `flatten`, no `untagged`), and arbitrary user data (front matter params) travels
@@ -21,6 +22,7 @@
 //! Bump [`PROTOCOL_VERSION`] on any change to a type in this crate.
 #![deny(missing_docs)]
 
+pub mod absolute_url;
 pub mod frame;
 pub mod ids;
 pub mod messages;
@@ -33,6 +35,7 @@ pub mod url_decode;
 #[cfg(test)]
 mod fuzz_tests;
 
+pub use absolute_url::absolute_url;
 pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
 pub use ids::{BatchId, PageId, PageKind, ShardId};
 pub use messages::{Batch, FromWorker, Handshake, TemplateSource, ToWorker, WorkerSetup};

@@ -50,7 +50,7 @@ pub(crate) fn page_context<'a>(
             kind: kind_name(page.kind),
             template: &page.template,
             url: context.href(&page.url),
-            permalink: permalink(&site.base_url, &page.url),
+            permalink: protocol::absolute_url(&site.base_url, &page.url),
             title: &page.meta.title,
             description: page.meta.description.as_deref(),
             date: page.meta.date.as_deref(),
@@ -80,11 +80,6 @@ pub(crate) fn page_context<'a>(
             .as_ref()
             .map(|listing| listing_view(context, listing)),
     }
-}
-
-/// Absolute URL of a site path: base URL (ending with `/`) joined without a double slash.
-pub(crate) fn permalink(base_url: &str, url: &str) -> String {
-    format!("{}{}", base_url.trim_end_matches('/'), url)
 }
 
 fn term_links(context: &RenderContext, taxonomy: &str, terms: &[String]) -> Vec<TermLink> {
@@ -228,19 +223,4 @@ pub(crate) fn page_json(page: &PageData, body: &RenderedBody) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(&json).unwrap_or_default();
     bytes.push(b'\n');
     bytes
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn permalinks_do_not_double_slashes() {
-        assert_eq!(permalink("https://x.org/", "/a/"), "https://x.org/a/");
-        assert_eq!(
-            permalink("https://x.org/docs/", "/a/"),
-            "https://x.org/docs/a/"
-        );
-        assert_eq!(permalink("/", "/"), "/");
-    }
 }
