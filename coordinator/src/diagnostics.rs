@@ -5,8 +5,9 @@
 use protocol::{PageError, PageId, PageKind, PageWarning};
 use std::fmt;
 
-/// A problem located in a file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// A problem located in a file. Serialized as is in the `--json` summary
+/// (`{file, line, message, hint}`, see `report.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Diagnostic {
     /// Site-relative file, when the problem is in one.
     pub file: Option<String>,

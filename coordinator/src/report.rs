@@ -52,30 +52,6 @@ pub struct ShardReport {
 /// Most shards the human report lists (the slowest first).
 const SHARDS_SHOWN: usize = 12;
 
-/// A diagnostic in the JSON summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct JsonDiagnostic {
-    /// Site-relative file.
-    pub file: Option<String>,
-    /// 1-based line.
-    pub line: Option<u32>,
-    /// What is wrong.
-    pub message: String,
-    /// What to do.
-    pub hint: Option<String>,
-}
-
-impl From<&Diagnostic> for JsonDiagnostic {
-    fn from(d: &Diagnostic) -> Self {
-        JsonDiagnostic {
-            file: d.file.clone(),
-            line: d.line,
-            message: d.message.clone(),
-            hint: d.hint.clone(),
-        }
-    }
-}
-
 /// The outcome of a build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildReport {
@@ -120,8 +96,8 @@ struct JsonSummary<'a> {
     rendered: KindCounts,
     cached: KindCounts,
     outputs: usize,
-    errors: Vec<JsonDiagnostic>,
-    warnings: Vec<JsonDiagnostic>,
+    errors: &'a [Diagnostic],
+    warnings: &'a [Diagnostic],
     elapsed_ms: u64,
     workers: usize,
     worker_restarts: usize,
@@ -154,8 +130,8 @@ impl BuildReport {
             rendered: self.rendered,
             cached: self.cached,
             outputs: self.outputs,
-            errors: self.errors.iter().map(JsonDiagnostic::from).collect(),
-            warnings: self.warnings.iter().map(JsonDiagnostic::from).collect(),
+            errors: &self.errors,
+            warnings: &self.warnings,
             elapsed_ms: self.elapsed_ms,
             workers: self.workers,
             worker_restarts: self.worker_restarts,
