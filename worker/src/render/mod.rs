@@ -25,7 +25,10 @@ use std::sync::Once;
 use std::time::Instant;
 
 mod page_links;
+mod stages;
 mod views;
+
+pub use stages::PageStages;
 
 use page_links::PageLinkRewriter;
 
@@ -225,12 +228,7 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
         });
     }
     let body = render_body(context, page)?;
-    let slice = context.nav.slice(page.nav, &|version, key| {
-        context
-            .pages_by_version_key
-            .get(&(version, key.to_string()))
-            .copied()
-    });
+    let slice = nav_slice(context, page);
     let page_context: PageContext<'_> = views::page_context(context, page, &body, &slice);
     let html = context
         .templates
@@ -289,6 +287,16 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
         links: body.links,
         link_deps: body.link_deps,
         warnings: body.warnings,
+    })
+}
+
+/// The part of the nav tree `page` shows.
+fn nav_slice(context: &RenderContext, page: &PageData) -> protocol::NavSlice {
+    context.nav.slice(page.nav, &|version, key| {
+        context
+            .pages_by_version_key
+            .get(&(version, key.to_string()))
+            .copied()
     })
 }
 
