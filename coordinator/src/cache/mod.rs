@@ -29,6 +29,7 @@ mod discovery;
 mod format;
 pub mod inputs;
 mod nav_slices;
+mod session;
 mod store;
 
 use crate::diagnostics::Diagnostic;
@@ -42,6 +43,7 @@ use std::path::Path;
 
 pub use discovery::DiscoveryCache;
 pub use nav_slices::NavSliceHashes;
+pub use session::{CacheSession, CacheUse};
 pub use store::{CACHE_DIR, CacheStore, remove};
 
 /// One page as the cache remembers it.
@@ -149,6 +151,28 @@ impl From<&CachedWarning> for Diagnostic {
 }
 
 impl FastPath {
+    /// The record of a build with input `signature` that leaves `next_cache`'s page outputs
+    /// and `site_outputs`, and reported `summary`.
+    pub fn record(
+        signature: u128,
+        next_cache: &NextCache<'_>,
+        site_outputs: &[OutputFile],
+        summary: CachedSummary,
+    ) -> FastPath {
+        FastPath {
+            signature,
+            outputs: next_cache
+                .output_records()
+                .chain(
+                    site_outputs
+                        .iter()
+                        .map(|o| (o.path.clone(), o.len, o.modified)),
+                )
+                .collect(),
+            summary,
+        }
+    }
+
     /// True when every recorded output is still there, unchanged (checked on all cores).
     pub fn outputs_intact(&self, out_dir: &Path) -> bool {
         let intact = crate::parallel::par_map(
