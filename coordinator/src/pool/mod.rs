@@ -16,9 +16,11 @@
 mod batches;
 mod crash_isolation;
 mod process;
+mod process_pool;
 mod sizing;
 mod supervisor;
 mod threads;
+mod worker_lifecycle;
 
 use crate::discover::Site;
 use crate::plan::BuildPlan;
@@ -26,7 +28,7 @@ use crate::progress::Progress;
 use protocol::{PageResult, WorkerSetup};
 
 pub use batches::plan_batches;
-pub use supervisor::{ProcessOptions, ProcessPool};
+pub use process_pool::{ProcessOptions, ProcessPool};
 
 /// Number of pages to render from which the default executor is worker processes rather
 /// than threads. Processes cost a start-up per worker (templates, syntaxes, the nav tree)
