@@ -16,7 +16,9 @@
 mod planned_site;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use protocol::{ListingKind, NavSlice, PageBody, PageData, SidebarItemKind, SiteMeta};
+use protocol::{
+    ListingKind, NavSlice, PageBody, PageData, ReferenceBody, SidebarItemKind, SiteMeta,
+};
 use std::hint::black_box;
 use worker::autodoc::{AutodocOptions, ModulePageInfo, document_module, render_module};
 use worker::markdown::{KeepLinks, MarkdownRenderer};
@@ -55,12 +57,12 @@ fn render_body(root: &std::path::Path, page: &PageData, markdown: &MarkdownRende
             let source = std::fs::read_to_string(root.join(path)).expect("read the page");
             markdown_body(&source[*offset as usize..], *first_line)
         }
-        PageBody::Python {
+        PageBody::Reference(ReferenceBody::Python {
             file,
             module,
             is_package,
             ..
-        } => {
+        }) => {
             let source = std::fs::read_to_string(root.join(file)).expect("read the module");
             let options = AutodocOptions {
                 include_private: false,

@@ -136,7 +136,7 @@ pub fn assign(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Origin;
+    use crate::plan::PageSource;
     use protocol::{NavPosition, NavSectionIdx, PageId, PageMeta};
 
     fn page(id: &str, kind: PageKind, url: &str) -> PlannedPage {
@@ -146,7 +146,7 @@ mod tests {
             url: url.into(),
             template: "page.html".into(),
             meta: PageMeta::default(),
-            origin: Origin::Listing,
+            source: PageSource::Listing,
             listing: None,
             nav: NavPosition {
                 section: NavSectionIdx(0),

@@ -22,8 +22,7 @@ mod supervisor;
 mod threads;
 mod worker_lifecycle;
 
-use crate::discover::Site;
-use crate::plan::BuildPlan;
+use crate::plan::Dispatcher;
 use crate::progress::Progress;
 use protocol::{PageResult, WorkerSetup};
 
@@ -55,10 +54,8 @@ pub enum Executor {
 
 /// What to render.
 pub struct RenderRequest<'a> {
-    /// The plan.
-    pub plan: &'a BuildPlan,
-    /// The site (for reading bodies at dispatch).
-    pub site: &'a Site,
+    /// The planned pages, by plan index (ids, shards, costs, `PageData`).
+    pub dispatcher: Dispatcher<'a>,
     /// Plan indexes of the pages to render.
     pub pages: Vec<usize>,
     /// Global setup (templates, nav tree, site settings).

@@ -134,7 +134,7 @@ impl ProcessPool {
         } else {
             self.slots.len()
         };
-        let batches = plan_batches(request.plan, request.site, &request.pages, workers);
+        let batches = plan_batches(&request.dispatcher, &request.pages, workers);
         let mut supervisor = Supervisor::new(self, &request, progress, setup_frame, batches);
         if first_build {
             for slot in 0..workers {
@@ -174,7 +174,7 @@ fn failed_everything(request: &RenderRequest<'_>, message: &str, workers: usize)
             (
                 index,
                 PageResult {
-                    id: request.plan.pages[index].id.clone(),
+                    id: request.dispatcher.id(index).clone(),
                     elapsed_micros: 0,
                     outcome: Err(PageError {
                         file: None,

@@ -18,7 +18,6 @@ use super::process::{WorkerEvent, WorkerEventKind, WorkerProcess};
 use super::process_pool::{EXIT_GRACE, InFlight, PendingBatch, ProcessPool, SlotState};
 use super::sizing;
 use super::{RenderOutcome, RenderRequest};
-use crate::plan::page_data;
 use crate::progress::Progress;
 use crossbeam_channel::RecvTimeoutError;
 use protocol::{
@@ -74,12 +73,7 @@ impl<'a> Supervisor<'a> {
         }
     }
     pub(super) fn page_name(&self, index: usize) -> String {
-        let page = &self.request.plan.pages[index];
-        match self.request.plan.pages[index].origin {
-            crate::plan::Origin::Content(i) => self.request.site.pages[i].rel_path.clone(),
-            crate::plan::Origin::Module(i) => self.request.site.modules[i].rel_path.clone(),
-            _ => page.id.to_string(),
-        }
+        self.request.dispatcher.name(index).to_string()
     }
 
     pub(super) fn busy_slots(&self) -> usize {
@@ -172,32 +166,21 @@ impl<'a> Supervisor<'a> {
     }
 
     pub(super) fn send_batch(&mut self, slot: usize, batch: PendingBatch) {
-        let mut pages = Vec::with_capacity(batch.pages.len());
-        let mut sent = Vec::with_capacity(batch.pages.len());
-        for &index in &batch.pages {
-            match page_data(self.request.plan, self.request.site, index) {
-                Ok(data) => {
-                    pages.push(data);
-                    sent.push(index);
-                }
-                Err(error) => self.record(
-                    index,
-                    PageResult {
-                        id: self.request.plan.pages[index].id.clone(),
-                        elapsed_micros: 0,
-                        outcome: Err(error),
-                    },
-                ),
-            }
-        }
-        if pages.is_empty() {
+        if batch.pages.is_empty() {
             return;
         }
+        let dispatcher = self.request.dispatcher;
+        let pages = batch
+            .pages
+            .iter()
+            .map(|&index| dispatcher.page_data(index))
+            .collect();
+        let sent = batch.pages;
         self.next_batch_id += 1;
         let id = BatchId(self.next_batch_id);
         let message = ToWorker::Batch(Batch {
             id,
-            shard: self.request.plan.shards[sent[0]].clone(),
+            shard: dispatcher.shard(sent[0]).clone(),
             pages,
         });
 
@@ -332,7 +315,7 @@ impl<'a> Supervisor<'a> {
                 .pages
                 .iter()
                 .zip(&in_flight.pages)
-                .all(|(r, &index)| r.id == self.request.plan.pages[index].id);
+                .all(|(r, &index)| r.id == *self.request.dispatcher.id(index));
         let answers: Vec<Option<PageResult>> = if in_order {
             result.pages.into_iter().map(Some).collect()
         } else {
@@ -344,11 +327,11 @@ impl<'a> Supervisor<'a> {
             in_flight
                 .pages
                 .iter()
-                .map(|&index| by_id.remove(&self.request.plan.pages[index].id))
+                .map(|&index| by_id.remove(self.request.dispatcher.id(index)))
                 .collect()
         };
         for (&index, answer) in in_flight.pages.iter().zip(answers) {
-            let id = &self.request.plan.pages[index].id;
+            let id = self.request.dispatcher.id(index);
             let page_result = answer.unwrap_or_else(|| PageResult {
                 id: id.clone(),
                 elapsed_micros: 0,
@@ -403,7 +386,7 @@ impl<'a> Supervisor<'a> {
                     message: message.to_string(),
                     hint: Some("run with --no-shard to render in one process".into()),
                 };
-                let id = self.request.plan.pages[index].id.clone();
+                let id = self.request.dispatcher.id(index).clone();
                 self.record(
                     index,
                     PageResult {

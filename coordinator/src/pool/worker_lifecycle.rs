@@ -202,7 +202,7 @@ impl Supervisor<'_> {
                     .into(),
             ),
         };
-        let id = self.request.plan.pages[culprit].id.clone();
+        let id = self.request.dispatcher.id(culprit).clone();
         self.record(
             culprit,
             PageResult {

@@ -117,7 +117,7 @@ fn fingerprint_all(
                 .copied()
                 .unwrap_or_else(|| nav_slice_hash(plan, position));
             (
-                page_fingerprint(&base, plan, site, index, slice),
+                page_fingerprint(&base, plan, index, slice),
                 Some((position, slice)),
             )
         },

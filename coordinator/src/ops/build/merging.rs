@@ -6,7 +6,7 @@ use super::collect::Collected;
 use crate::cache::CacheSession;
 use crate::diagnostics::Diagnostic;
 use crate::merge::llm_full::LlmIndex;
-use crate::merge::{self, MergedPage};
+use crate::merge::{self, MergeSite, MergedPage};
 use crate::report::BuildReport;
 use protocol::OutputFile;
 
@@ -32,9 +32,14 @@ pub(super) fn merge_site(
         .collect();
     merged.sort_by_key(|page| page.index);
     let previous_llm = LlmIndex::previous(cache);
+    let site = MergeSite {
+        config: &build.site.config,
+        planned: &build.plan.pages,
+        versions: &build.plan.site.versions,
+        assets: &build.site.assets,
+    };
     match merge::merge(
-        build.site,
-        build.plan,
+        &site,
         &merged,
         &collected.failed,
         build.out_dir,

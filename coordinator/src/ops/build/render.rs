@@ -2,6 +2,7 @@
 //! processes are kept in the session's pool, for a dev server's next build).
 
 use super::Build;
+use crate::plan::Dispatcher;
 use crate::pool::{self, ProcessPool, RenderOutcome, RenderRequest};
 use crate::progress::Progress;
 use protocol::WorkerSetup;
@@ -33,8 +34,7 @@ pub(super) fn render_stale(
         RenderOutcome::default()
     } else {
         let request = RenderRequest {
-            plan,
-            site,
+            dispatcher: Dispatcher::new(plan),
             pages: stale,
             setup,
             fail_fast: build.options.fail_fast,
