@@ -373,6 +373,7 @@ impl PreviousBuild {
     }
 
     /// True when there was a usable previous build.
+    #[cfg(test)]
     pub fn exists(&self) -> bool {
         self.out_dir.is_some()
     }

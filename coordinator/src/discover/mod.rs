@@ -8,7 +8,7 @@
 
 pub mod front_matter;
 mod python;
-pub mod versions;
+pub(crate) mod versions;
 mod walk;
 
 use crate::config::{Config, ConfigError};

@@ -80,6 +80,7 @@ impl LlmIndex {
 ///
 /// A page's text file that is missing or unreadable is an error naming it (and the page);
 /// no partial `llm-full.txt` is left behind.
+#[cfg(test)]
 pub fn write_llm_full(
     out_dir: &Path,
     site_title: &str,
@@ -89,7 +90,7 @@ pub fn write_llm_full(
     write_llm_full_reusing(out_dir, site_title, base_url, pages, None).map(|(output, _)| output)
 }
 
-/// As [`write_llm_full`], reusing what the previous build wrote: when no page changed, the
+/// As `write_llm_full`, reusing what the previous build wrote: when no page changed, the
 /// file is left as it is without being read; otherwise unchanged pages' segments are
 /// copied from the previous file (checked against its hash first) and only changed pages'
 /// text files are read. Returns the index of the file written, for the next build.

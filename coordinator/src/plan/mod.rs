@@ -8,12 +8,12 @@
 //! The plan is built once, then only read.
 
 mod dispatch;
-pub mod fingerprint;
+pub(crate) mod fingerprint;
 mod generated;
-pub mod nav;
-pub mod partition;
-pub mod reference;
-pub mod urls;
+pub(crate) mod nav;
+pub(crate) mod partition;
+pub(crate) mod reference;
+pub(crate) mod urls;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, PageFailure};

@@ -1,7 +1,7 @@
 //! Executors: who renders the planned pages. Every executor calls the same
 //! `worker::render_one`; only the transport differs.
 //!
-//! - [`Executor::Inline`] (`--no-shard`): one thread, in the coordinator. The reference
+//! - [`Executor::Inline`] (the executor of `--no-shard`): one thread, in the coordinator. The reference
 //!   output and the easiest to debug.
 //! - [`Executor::Threads`] (default for small sites): a thread pool sharing one
 //!   `RenderContext`.

@@ -77,7 +77,8 @@ pub struct BuildOptions {
 /// The executor asked for on the command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ExecutorChoice {
-    /// `--no-shard`.
+    /// One thread in the coordinator: the executor of `--no-shard` (which also asks for
+    /// one shard, `ShardStrategy::one_shard`).
     Inline,
     /// `--threads`, with this many threads.
     Threads(usize),
