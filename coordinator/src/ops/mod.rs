@@ -3,6 +3,8 @@
 use crate::discover::LoadError;
 
 pub mod build;
+mod build_options;
+mod build_steps;
 pub mod check;
 pub mod clean;
 pub mod init;

@@ -1,17 +1,14 @@
 //! The process executor's pool: worker slots that outlive a build (a dev server keeps one
 //! [`ProcessPool`] across rebuilds, so workers keep their highlight caches warm), and what
-//! each slot is doing. One build's use of the pool is a [`Supervisor`]: it schedules
-//! batches (`supervisor.rs`) and starts, replaces and recycles workers
-//! (`worker_lifecycle.rs`).
+//! each slot is doing. One build's use of the pool (`ProcessPool::render`) is a
+//! `Supervisor`: it schedules batches (`supervisor.rs`) and starts, replaces and recycles
+//! workers (`worker_lifecycle.rs`).
 
 use super::process::WorkerEvent;
 use super::process::WorkerProcess;
-use super::sizing::{self, SizingInput};
-use super::supervisor::Supervisor;
-use super::{RenderOutcome, RenderRequest, plan_batches};
-use crate::progress::Progress;
+use super::sizing;
 use crossbeam_channel::{Receiver, Sender};
-use protocol::{BatchId, PageError, PageErrorKind, PageResult, ToWorker, write_frame};
+use protocol::BatchId;
 use std::time::{Duration, Instant};
 
 /// How long a worker may take to exit after its pipe closes or it is told to stop.
@@ -102,56 +99,6 @@ impl ProcessPool {
                 .unwrap_or(sizing::DEFAULT_WORKER_CEILING),
         }
     }
-
-    /// Renders `request.pages`; workers started by an earlier build are reused and sent the
-    /// new setup.
-    pub fn render(&mut self, request: RenderRequest<'_>, progress: &Progress) -> RenderOutcome {
-        let mut setup = request.setup.clone();
-        setup.worker_id = 0;
-        let mut setup_frame = Vec::new();
-        if let Err(e) = write_frame(&mut setup_frame, &ToWorker::Setup(Box::new(setup))) {
-            let workers = self.slots.len();
-            return failed_everything(
-                &request,
-                &format!("cannot encode the worker setup: {e}"),
-                workers,
-            );
-        }
-        let first_build = self.slots.is_empty();
-        let workers = if first_build {
-            let per_worker = self
-                .options
-                .worker_memory
-                .unwrap_or(sizing::INITIAL_WORKER_BUDGET);
-            let decision = sizing::decide(SizingInput {
-                max_processes: self.options.max_processes,
-                cores: sizing::available_cores(),
-                available_memory: sizing::available_memory(),
-                per_worker,
-            });
-            tracing::info!("{decision}");
-            decision.workers.min(request.pages.len().max(1))
-        } else {
-            self.slots.len()
-        };
-        let batches = plan_batches(&request.dispatcher, &request.pages, workers);
-        let mut supervisor = Supervisor::new(self, &request, progress, setup_frame, batches);
-        if first_build {
-            for slot in 0..workers {
-                supervisor.pool.slots.push(Slot {
-                    process: None,
-                    generation: 0,
-                    state: SlotState::Empty,
-                    draining: false,
-                });
-                supervisor.start_worker(slot);
-            }
-        } else {
-            supervisor.resume_workers();
-        }
-        supervisor.run();
-        supervisor.finish()
-    }
 }
 
 impl Drop for ProcessPool {
@@ -161,36 +108,5 @@ impl Drop for ProcessPool {
                 process.shutdown(EXIT_GRACE);
             }
         }
-    }
-}
-
-/// When the pool cannot work at all, every page fails with the reason instead of the build
-/// hanging or panicking.
-fn failed_everything(request: &RenderRequest<'_>, message: &str, workers: usize) -> RenderOutcome {
-    let results = request
-        .pages
-        .iter()
-        .map(|&index| {
-            (
-                index,
-                PageResult {
-                    id: request.dispatcher.id(index).clone(),
-                    elapsed_micros: 0,
-                    outcome: Err(PageError {
-                        file: None,
-                        line: None,
-                        kind: PageErrorKind::WorkerCrashed,
-                        message: message.to_string(),
-                        hint: Some("run with --no-shard to render in one process".into()),
-                    }),
-                },
-            )
-        })
-        .collect();
-    RenderOutcome {
-        results,
-        workers,
-        worker_restarts: 0,
-        worker_peak_rss: 0,
     }
 }

@@ -12,7 +12,7 @@ use protocol::OutputFile;
 
 /// Writes the site-wide files; returns them (none when writing failed, which is an error
 /// in the report).
-pub(super) fn merge_site(
+pub(crate) fn merge_site(
     build: &Build<'_>,
     cache: &CacheSession,
     collected: &Collected<'_>,

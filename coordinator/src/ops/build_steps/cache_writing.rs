@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 /// Writes the cache this build leaves. `site_outputs` is `None` when the build stopped
 /// early (`--fail-fast`) and never merged: nothing is then removed from the output folder.
-pub(super) fn write_cache(
+pub(crate) fn write_cache(
     build: &Build<'_>,
     cache: &CacheSession,
     previous: &PreviousBuild,

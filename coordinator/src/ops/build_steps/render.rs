@@ -8,7 +8,7 @@ use crate::progress::Progress;
 use protocol::WorkerSetup;
 
 /// Renders the plan indexes `stale` (`n_cached` pages came from the cache).
-pub(super) fn render_stale(
+pub(crate) fn render_stale(
     build: &Build<'_>,
     pool: &mut Option<ProcessPool>,
     stale: Vec<usize>,

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// What the cache holds of this build, and what is left to render.
-pub(super) struct Freshness<'c> {
+pub(crate) struct Freshness<'c> {
     /// Every planned page's fingerprint, in plan order.
     pub fingerprints: Vec<u128>,
     /// This build's nav-slice hashes, when they differ from the ones the cache holds.
@@ -28,7 +28,7 @@ pub(super) struct Freshness<'c> {
 }
 
 /// Fingerprints every planned page and sorts the pages into reused and stale.
-pub(super) fn find_stale<'c>(
+pub(crate) fn find_stale<'c>(
     build: &Build<'_>,
     cache: &CacheSession,
     previous: &'c PreviousBuild,

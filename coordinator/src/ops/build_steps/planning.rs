@@ -1,18 +1,19 @@
 //! Step 2 of a build: discovery, then the plan. The report starts here, with every page
 //! counted and what could not be read or planned.
 
+use super::Phases;
 use super::inputs::config_file_name;
-use super::{BuildOptions, Phases};
 use crate::cache::CacheSession;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::{LoadError, Site};
+use crate::ops::build_options::BuildOptions;
 use crate::plan::{BuildPlan, PlanOptions};
 use crate::report::BuildReport;
 use std::path::{Path, PathBuf};
 
 /// The site, its plan and the report they start.
-pub(super) struct Planned {
+pub(crate) struct Planned {
     pub site: Site,
     pub plan: BuildPlan,
     pub report: BuildReport,
@@ -20,7 +21,7 @@ pub(super) struct Planned {
 
 /// Discovers the site at `root` with its loaded `config` (reading again only files the
 /// cache does not know), and plans it.
-pub(super) fn discover_and_plan(
+pub(crate) fn discover_and_plan(
     options: &BuildOptions,
     root: PathBuf,
     config: Config,

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 const SLOWEST_PAGES: usize = 5;
 
 /// Every page's outcome, for the merge and the cache.
-pub(super) struct Collected<'c> {
+pub(crate) struct Collected<'c> {
     /// The cache this build leaves; freshly rendered pages are moved in last, once the
     /// merge has read them.
     pub next_cache: NextCache<'c>,
@@ -34,7 +34,7 @@ pub(super) struct Collected<'c> {
 }
 
 /// Counts and files every page: `cached` ones and the render `outcome`.
-pub(super) fn collect_results<'c>(
+pub(crate) fn collect_results<'c>(
     build: &Build<'_>,
     previous: &'c PreviousBuild,
     fingerprints: &[u128],

@@ -3,17 +3,18 @@
 //! cache session and signs the inputs. When the signature is the previous build's and
 //! every output it recorded is still in place, the build has nothing to do.
 
-use super::{BuildError, BuildOptions};
 use crate::cache::inputs::{ExeStamp, input_signature};
 use crate::cache::{CacheSession, FastPath};
 use crate::config::{Config, ConfigSource, mkdocs::MKDOCS_FILE};
 use crate::discover::LoadError;
+use crate::ops::BuildError;
+use crate::ops::build_options::BuildOptions;
 use crate::ops::output_folder;
 use crate::report::BuildReport;
 use std::path::{Path, PathBuf};
 
 /// What the rest of the build starts from.
-pub(super) struct Inputs {
+pub(crate) struct Inputs {
     /// The site folder, canonical.
     pub root: PathBuf,
     /// Its configuration.
@@ -27,7 +28,7 @@ pub(super) struct Inputs {
 }
 
 /// Opens the inputs of the build `options` describe.
-pub(super) fn open_inputs(options: &BuildOptions) -> Result<Inputs, BuildError> {
+pub(crate) fn open_inputs(options: &BuildOptions) -> Result<Inputs, BuildError> {
     let root = std::fs::canonicalize(&options.site_dir).map_err(|e| LoadError::Site {
         path: options.site_dir.display().to_string(),
         message: format!("cannot open site folder: {e}"),
@@ -53,7 +54,7 @@ pub(super) fn open_inputs(options: &BuildOptions) -> Result<Inputs, BuildError> 
 impl Inputs {
     /// The report of the previous build, repeated, when it read the same inputs and every
     /// output it recorded is still in place: this build has nothing to do.
-    pub(super) fn unchanged(&self) -> Option<BuildReport> {
+    pub(crate) fn unchanged(&self) -> Option<BuildReport> {
         let fast = self.cache.fast_path(self.signature)?;
         fast.outputs_intact(&self.out_dir)
             .then(|| unchanged_report(fast, &self.config, &self.out_dir))
@@ -68,7 +69,7 @@ fn unchanged_report(fast: &FastPath, config: &Config, out_dir: &Path) -> BuildRe
 }
 
 /// The configuration file to name in the summary, when it is not `ssg.toml`.
-pub(super) fn config_file_name(config: &Config) -> Option<String> {
+pub(crate) fn config_file_name(config: &Config) -> Option<String> {
     (config.source == ConfigSource::MkDocs).then(|| MKDOCS_FILE.to_string())
 }
 

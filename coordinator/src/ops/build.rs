@@ -1,0 +1,137 @@
+//! `ssg-coord build`: one build as a pipeline of named steps (`ops/build_steps/`, one
+//! module each), called in order by [`build_in`]: `open_inputs` → `discover_and_plan` →
+//! `find_stale` → `render_stale` → `collect_results` → `merge_site` → `write_cache`.
+
+pub use super::BuildError;
+pub use super::build_options::{BuildOptions, ExecutorChoice};
+use super::build_steps::cache_writing::write_cache;
+use super::build_steps::collect::collect_results;
+use super::build_steps::freshness::{Freshness, find_stale};
+use super::build_steps::inputs::{Inputs, open_inputs};
+use super::build_steps::merging::merge_site;
+use super::build_steps::planning::{Planned, discover_and_plan};
+use super::build_steps::render::render_stale;
+use super::build_steps::{Build, Phases};
+use crate::ops::page_urls::PageUrls;
+use crate::pool::ProcessPool;
+use crate::report::BuildReport;
+use std::time::Instant;
+
+/// Runs a build. Page failures are in the report; only unusable input is an `Err`.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_in(options, &mut BuildSession::default())
+}
+
+/// What outlives one build: the worker processes of a dev server, kept warm between
+/// rebuilds, and (with `list_changes`) the URL of every page. Dropping the session stops
+/// the workers.
+#[derive(Default)]
+pub struct BuildSession {
+    pool: Option<ProcessPool>,
+    /// Every page's URL as last planned.
+    pub page_urls: PageUrls,
+}
+
+/// Runs a build within `session`, reusing its worker processes: the steps of the module
+/// documentation, in order.
+pub fn build_in(
+    options: &BuildOptions,
+    session: &mut BuildSession,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let mut phases = Phases::new();
+    let inputs = open_inputs(options)?;
+    if let Some(report) = inputs.unchanged() {
+        phases.done("nothing changed");
+        return Ok(finish(report, started));
+    }
+    let Inputs {
+        root,
+        config,
+        out_dir,
+        signature,
+        mut cache,
+    } = inputs;
+    phases.done("check inputs");
+
+    let Planned {
+        site,
+        plan,
+        mut report,
+    } = discover_and_plan(options, root, config, &cache, &out_dir, &mut phases)?;
+    if options.list_changes {
+        session.page_urls.remember(&site, &plan);
+    }
+    if options.fail_fast && !report.errors.is_empty() {
+        return Ok(finish(report, started));
+    }
+
+    report.warnings.extend(cache.unusable_warning());
+    let previous = cache.previous_build(&mut report.warnings);
+    let build = Build {
+        options,
+        site: &site,
+        plan: &plan,
+        out_dir: &out_dir,
+        signature,
+    };
+    let Freshness {
+        fingerprints,
+        nav_slices,
+        cached,
+        stale,
+    } = find_stale(&build, &cache, &previous, &mut phases);
+
+    let outcome = render_stale(&build, &mut session.pool, stale, cached.len());
+    phases.done("render");
+
+    let collected = collect_results(
+        &build,
+        &previous,
+        &fingerprints,
+        cached,
+        outcome,
+        &mut report,
+    );
+    let stopped_early = options.fail_fast && !report.errors.is_empty();
+    let site_outputs = (!stopped_early).then(|| {
+        phases.done("collect");
+        let outputs = merge_site(&build, &cache, &collected, &mut report);
+        phases.done("merge");
+        outputs
+    });
+
+    write_cache(
+        &build,
+        &cache,
+        &previous,
+        nav_slices,
+        collected,
+        site_outputs,
+        &mut report,
+    );
+    phases.done("write cache");
+    // Freeing a large site's plan and cached results is a few hundred thousand small
+    // deallocations: let a thread do it, so the report (and a one-off build's exit) does
+    // not wait for it.
+    drop_in_background((site, plan, previous, fingerprints));
+    Ok(finish(report, started))
+}
+
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // The thread is detached. Should it fail to start, the value is dropped here, which is
+    // only slower.
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
+fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
+    report.errors.sort();
+    report.errors.dedup();
+    report.warnings.sort();
+    report.warnings.dedup();
+    report.failed_pages.sort();
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    report
+}
