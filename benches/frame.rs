@@ -18,9 +18,12 @@
 #[path = "planned_site.rs"]
 mod planned_site;
 
+use coordinator::plan::Dispatcher;
 use coordinator::pool::plan_batches;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use protocol::{Batch, BatchId, FromWorker, PageBody, ShardId, ToWorker, read_frame, write_frame};
+use protocol::{
+    Batch, BatchId, FromWorker, PageBody, ReferenceBody, ShardId, ToWorker, read_frame, write_frame,
+};
 use std::hint::black_box;
 use worker::{RenderContext, render_batch};
 
@@ -39,7 +42,7 @@ fn exchange(
     pick: impl Fn(&Batch) -> bool,
 ) -> Exchange {
     let all: Vec<usize> = (0..planned.plan.pages.len()).collect();
-    let batch = plan_batches(&planned.plan, &planned.site, &all, 2)
+    let batch = plan_batches(&Dispatcher::new(&planned.plan), &all, 2)
         .into_iter()
         .enumerate()
         .map(|(n, indexes)| Batch {
@@ -111,7 +114,7 @@ fn bench_frames(c: &mut Criterion) {
         batch
             .pages
             .iter()
-            .all(|p| matches!(p.body, PageBody::Python { .. }))
+            .all(|p| matches!(p.body, PageBody::Reference(ReferenceBody::Python { .. })))
     });
     for exchange in [&content, &autodoc] {
         let label = exchange.label.replace(' ', "_");

@@ -7,8 +7,8 @@
 #![allow(dead_code)]
 
 use coordinator::discover::Site;
-use coordinator::plan::{BuildPlan, PlanOptions, page_data};
-use protocol::{PageBody, PageData, PageKind, WorkerSetup};
+use coordinator::plan::{BuildPlan, Dispatcher, PlanOptions};
+use protocol::{PageBody, PageData, PageKind, ReferenceBody, WorkerSetup};
 use std::path::Path;
 
 /// A generated site, its discovery and its plan. The temporary folder lives as long as this.
@@ -63,8 +63,7 @@ impl PlannedSite {
 
     /// `PageData` of plan page `index`, as the executors dispatch it (body read from disk).
     pub fn page_data(&self, index: usize) -> PageData {
-        page_data(&self.plan, &self.site, index)
-            .unwrap_or_else(|e| panic!("page {index} cannot be dispatched: {}", e.message))
+        Dispatcher::new(&self.plan).page_data(index)
     }
 
     /// Plan index of the first page that `wanted` accepts, in plan order.
@@ -103,10 +102,10 @@ impl PlannedSite {
                 self.find("module page", |p| {
                     matches!(
                         p.body,
-                        PageBody::Python {
+                        PageBody::Reference(ReferenceBody::Python {
                             is_package: false,
                             ..
-                        }
+                        })
                     )
                 }),
             ));

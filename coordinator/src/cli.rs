@@ -92,13 +92,13 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub executor: ExecutorArgs,
     /// Shard pages by kind: autodoc, content, generated.
-    #[arg(long, conflicts_with = "no_shard")]
+    #[arg(long, conflicts_with = "inline_one_shard")]
     pub shard_autodoc: bool,
     /// Shard pages by doc version.
-    #[arg(long, conflicts_with = "no_shard")]
+    #[arg(long, conflicts_with = "inline_one_shard")]
     pub shard_versions: bool,
     /// Shard pages by top-level section (very large sections are split by a stable hash).
-    #[arg(long, conflicts_with = "no_shard")]
+    #[arg(long, conflicts_with = "inline_one_shard")]
     pub shard_sections: bool,
     /// Ignore the build cache and render every page (a fresh cache is still written).
     #[arg(long)]
@@ -156,7 +156,7 @@ impl CheckArgs {
     /// mode.
     pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
         let mode = ReportMode::from_flags(self.json, self.quiet);
-        let single_shard = self.executor.no_shard;
+        let one_shard = self.executor.inline_one_shard;
         let options = BuildOptions {
             site_dir: self.site_dir,
             out_dir: None,
@@ -166,7 +166,7 @@ impl CheckArgs {
             executor: self.executor.into_choice()?,
             progress: mode == ReportMode::Human,
             shards: ShardStrategy {
-                single: single_shard,
+                one_shard,
                 ..ShardStrategy::default()
             },
             use_cache: false,
@@ -184,8 +184,10 @@ impl CheckArgs {
 pub struct ExecutorArgs {
     /// Render sequentially in this process, all pages in one shard (the reference output;
     /// for debugging).
-    #[arg(long, group = "mode")]
-    pub no_shard: bool,
+    // The flag means two things, named apart inside: the inline executor
+    // (`ExecutorChoice::Inline`) and one shard (`ShardStrategy::one_shard`).
+    #[arg(long = "no-shard", group = "mode")]
+    pub inline_one_shard: bool,
     /// Render with a thread pool in this process (the default below 2,000 pages to render).
     #[arg(long, group = "mode")]
     pub threads: bool,
@@ -222,7 +224,7 @@ impl ExecutorArgs {
             worker_memory: self.worker_memory.map(|mb| mb * 1024 * 1024),
             page_timeout: Duration::from_secs_f64(self.page_timeout),
         };
-        Ok(if self.no_shard {
+        Ok(if self.inline_one_shard {
             ExecutorChoice::Inline
         } else if self.threads {
             ExecutorChoice::Threads(cores)
@@ -265,7 +267,7 @@ impl BuildArgs {
     /// Validated options and the report mode.
     pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
         let mode = ReportMode::from_flags(self.json, self.quiet);
-        let single_shard = self.executor.no_shard;
+        let one_shard = self.executor.inline_one_shard;
         let executor = self.executor.into_choice()?;
         let options = BuildOptions {
             site_dir: self.site_dir,
@@ -276,7 +278,7 @@ impl BuildArgs {
             executor,
             progress: mode == ReportMode::Human,
             shards: ShardStrategy {
-                single: single_shard,
+                one_shard,
                 by_kind: self.shard_autodoc,
                 by_version: self.shard_versions,
                 by_section: self.shard_sections,
@@ -326,7 +328,7 @@ impl ServeArgs {
     pub fn into_options(self) -> Result<ServeOptions, String> {
         let address = SocketAddr::new(self.bind, self.port);
         let open = self.open;
-        let single_shard = self.executor.no_shard;
+        let one_shard = self.executor.inline_one_shard;
         let build = BuildOptions {
             site_dir: self.site_dir,
             out_dir: self.out,
@@ -336,7 +338,7 @@ impl ServeArgs {
             executor: self.executor.into_choice()?,
             progress: true,
             shards: ShardStrategy {
-                single: single_shard,
+                one_shard,
                 ..ShardStrategy::default()
             },
             use_cache: true,

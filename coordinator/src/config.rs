@@ -233,6 +233,14 @@ impl Default for OutputsConfig {
 }
 
 impl Config {
+    /// The folders reference sources read, relative to the site root (each autodoc
+    /// package's path): what the input signature stamps and the dev server watches.
+    pub fn reference_folders(&self) -> impl Iterator<Item = &str> {
+        self.autodoc_python
+            .iter()
+            .map(|package| package.path.as_str())
+    }
+
     /// The file the configuration of `site_root` comes from: `ssg.toml`, else
     /// `mkdocs.yml`, else none (the defaults).
     pub fn source_file(site_root: &Path) -> Option<PathBuf> {

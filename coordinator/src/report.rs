@@ -1,6 +1,7 @@
 //! What the user sees at the end of a build: a short human report (stdout, with errors and
 //! warnings on stderr) or one JSON summary on stdout with `--json`.
 
+use crate::cache::{CACHE_DIR, CachedSummary, CachedWarning};
 use crate::diagnostics::Diagnostic;
 use protocol::PageKind;
 use serde::Serialize;
@@ -115,6 +116,57 @@ struct JsonShard<'a> {
     cached: usize,
     rendered: usize,
     render_ms: u64,
+}
+
+/// A report and the summary the cache keeps of it, for a build that finds nothing to do
+/// to report again.
+impl BuildReport {
+    /// The report of a build that found nothing to do, from the previous build's summary.
+    pub fn unchanged(summary: &CachedSummary, output_dir: String) -> BuildReport {
+        let pages = KindCounts {
+            content: summary.pages[0],
+            autodoc: summary.pages[1],
+            generated: summary.pages[2],
+        };
+        BuildReport {
+            pages,
+            cached: pages,
+            outputs: summary.outputs,
+            warnings: summary.warnings.iter().map(Diagnostic::from).collect(),
+            shards: summary
+                .shards
+                .iter()
+                .map(|(id, pages)| ShardReport {
+                    id: id.clone(),
+                    pages: *pages,
+                    cached: *pages,
+                    ..ShardReport::default()
+                })
+                .collect(),
+            output_dir,
+            ..BuildReport::default()
+        }
+    }
+
+    /// What the cache keeps of this report, for [`BuildReport::unchanged`].
+    pub fn cached_summary(&self) -> CachedSummary {
+        CachedSummary {
+            pages: [self.pages.content, self.pages.autodoc, self.pages.generated],
+            outputs: self.outputs,
+            shards: self
+                .shards
+                .iter()
+                .map(|s| (s.id.clone(), s.pages))
+                .collect(),
+            // Problems of the cache itself belong to this build only.
+            warnings: self
+                .warnings
+                .iter()
+                .filter(|w| w.file.as_deref() != Some(CACHE_DIR))
+                .map(CachedWarning::from)
+                .collect(),
+        }
+    }
 }
 
 impl BuildReport {

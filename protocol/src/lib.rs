@@ -45,7 +45,7 @@ pub use nav::{
 };
 pub use page::{
     Listing, ListingEntry, ListingKind, MarkdownDialect, OutputFormats, PageBody, PageData,
-    PageMeta, Paginator, SiteMeta, VersionInfo,
+    PageMeta, Paginator, ReferenceBody, SiteMeta, VersionInfo,
 };
 pub use result::{
     Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,
@@ -54,4 +54,4 @@ pub use result::{
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;

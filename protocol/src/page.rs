@@ -2,7 +2,7 @@
 //! ([`SiteMeta`]).
 //!
 //! `PageData` carries only what its page needs: parsed front matter, the markdown body (or
-//! the path of a Python module), the URL and template, and for generated pages the slice of
+//! the reference source it documents), the URL and template, and for generated pages the slice of
 //! the listing they show. Everything global arrives once per worker in
 //! [`crate::WorkerSetup`].
 
@@ -89,9 +89,24 @@ pub enum PageBody {
         /// changed since is refused rather than rendered with stale front matter.
         hash: u128,
     },
-    /// A Python module to document. The worker reads and parses the file itself; user code
+    /// A page documented from a reference source (code rather than markdown). The worker
+    /// reads and parses the source itself.
+    Reference(ReferenceBody),
+    /// An alias: a page that only redirects to `to` (a site-absolute URL path).
+    Redirect {
+        /// Target URL path.
+        to: String,
+    },
+    /// No body of its own (generated listing pages, the 404 page).
+    Empty,
+}
 
-    /// is never imported or executed.
+/// What a reference page documents: one variant per reference source. Each stage that
+/// handles reference pages matches on its own enum of sources once (`ARCHITECTURE.md`,
+/// "Adding a reference source"); this is the wire's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ReferenceBody {
+    /// A Python module (`[[autodoc.python]]`). User code is never imported or executed.
     Python {
         /// Source file relative to the site root.
         file: String,
@@ -104,13 +119,15 @@ pub enum PageBody {
         /// Document `_private` names too.
         include_private: bool,
     },
-    /// An alias: a page that only redirects to `to` (a site-absolute URL path).
-    Redirect {
-        /// Target URL path.
-        to: String,
-    },
-    /// No body of its own (generated listing pages, the 404 page).
-    Empty,
+}
+
+impl ReferenceBody {
+    /// The source file the page documents, relative to the site root.
+    pub fn file(&self) -> &str {
+        match self {
+            ReferenceBody::Python { file, .. } => file,
+        }
+    }
 }
 
 /// The entries a listing page shows (section index, taxonomy list, taxonomy term).

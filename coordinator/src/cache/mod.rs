@@ -26,9 +26,11 @@
 //! uses any more) are removed, so no stale file is left in the output directory.
 
 mod discovery;
+mod fast_path;
 mod format;
 pub mod inputs;
 mod nav_slices;
+mod session;
 mod store;
 
 use crate::diagnostics::Diagnostic;
@@ -41,7 +43,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use discovery::DiscoveryCache;
+pub use fast_path::{CachedSummary, CachedWarning, FastPath};
 pub use nav_slices::NavSliceHashes;
+pub use session::{CacheSession, CacheUse};
 pub use store::{CACHE_DIR, CacheStore, remove};
 
 /// One page as the cache remembers it.
@@ -86,81 +90,6 @@ struct Manifest {
     binary: Option<(inputs::ExeStamp, u128)>,
     /// What lets the next build stop early when nothing changed.
     fast_path: Option<FastPath>,
-}
-
-/// The record of a build that succeeded: if the next build reads the same inputs (same
-/// signature) and every output below is still in place, it has nothing to do.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FastPath {
-    /// [`inputs::input_signature`] of the build.
-    pub signature: u128,
-    /// Every output file with its size and modification time.
-    pub outputs: Vec<(String, u64, u128)>,
-    /// What the build reported, to report again.
-    pub summary: CachedSummary,
-}
-
-/// The parts of a build report a no-change build repeats.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CachedSummary {
-    /// Pages per kind: content, autodoc, generated.
-    pub pages: [usize; 3],
-    /// Output files.
-    pub outputs: usize,
-    /// Shards and their page counts.
-    pub shards: Vec<(String, usize)>,
-    /// Warnings.
-    pub warnings: Vec<CachedWarning>,
-}
-
-/// A warning as the cache keeps it (a `Diagnostic`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CachedWarning {
-    /// File.
-    pub file: Option<String>,
-    /// Line.
-    pub line: Option<u32>,
-    /// Message.
-    pub message: String,
-    /// Hint.
-    pub hint: Option<String>,
-}
-
-impl From<&Diagnostic> for CachedWarning {
-    fn from(d: &Diagnostic) -> Self {
-        CachedWarning {
-            file: d.file.clone(),
-            line: d.line,
-            message: d.message.clone(),
-            hint: d.hint.clone(),
-        }
-    }
-}
-
-impl From<&CachedWarning> for Diagnostic {
-    fn from(w: &CachedWarning) -> Self {
-        Diagnostic {
-            file: w.file.clone(),
-            line: w.line,
-            message: w.message.clone(),
-            hint: w.hint.clone(),
-        }
-    }
-}
-
-impl FastPath {
-    /// True when every recorded output is still there, unchanged (checked on all cores).
-    pub fn outputs_intact(&self, out_dir: &Path) -> bool {
-        let intact = crate::parallel::par_map(
-            self.outputs.len(),
-            |i| {
-                let (path, len, mtime) = &self.outputs[i];
-                output_intact(&out_dir.join(path), *len, *mtime)
-            },
-            |_| false,
-        );
-        intact.into_iter().all(|ok| ok)
-    }
 }
 
 /// The manifest the previous build left, read once: what it says alone (the fast path,
@@ -349,6 +278,7 @@ impl PreviousBuild {
     }
 
     /// True when there was a usable previous build.
+    #[cfg(test)]
     pub fn exists(&self) -> bool {
         self.out_dir.is_some()
     }

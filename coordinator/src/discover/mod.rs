@@ -8,7 +8,7 @@
 
 pub mod front_matter;
 mod python;
-pub mod versions;
+pub(crate) mod versions;
 mod walk;
 
 use crate::config::{Config, ConfigError};
@@ -230,6 +230,17 @@ pub enum LoadError {
     },
 }
 
+/// A site root must be a folder.
+fn check_is_folder(root: &Path) -> Result<(), LoadError> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    Err(LoadError::Site {
+        path: root.display().to_string(),
+        message: "not a folder; pass the folder that holds ssg.toml and content/".into(),
+    })
+}
+
 impl Site {
     /// Loads the site rooted at `root`.
     pub fn load(
@@ -241,13 +252,20 @@ impl Site {
             path: root.display().to_string(),
             message: format!("cannot open site folder: {e}"),
         })?;
-        if !root.is_dir() {
-            return Err(LoadError::Site {
-                path: root.display().to_string(),
-                message: "not a folder; pass the folder that holds ssg.toml and content/".into(),
-            });
-        }
+        check_is_folder(&root)?;
         let config = Config::load(&root)?;
+        Site::with_config(root, config, include_drafts, known)
+    }
+
+    /// Loads the site at `root` (an absolute, canonical path) whose configuration is
+    /// already loaded: a build reads `ssg.toml` once.
+    pub fn with_config(
+        root: PathBuf,
+        config: Config,
+        include_drafts: bool,
+        known: &dyn KnownFiles,
+    ) -> Result<Site, LoadError> {
+        check_is_folder(&root)?;
         let mut site = Site {
             root,
             config,

@@ -24,6 +24,7 @@
 // Used by ops::build once integrated.
 
 use super::xml::absolute_url;
+use crate::cache::CacheSession;
 use protocol::OutputFile;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
@@ -59,11 +60,27 @@ pub struct LlmIndex {
 /// Name of the output, relative to the output directory.
 pub const LLM_FULL_PATH: &str = "llm-full.txt";
 
+/// The cache file holding the [`LlmIndex`] of the last build.
+const LLM_INDEX_FILE: &str = "llm-full.bin";
+
+impl LlmIndex {
+    /// The index the previous build left in the cache, when this build reuses it.
+    pub fn previous(cache: &CacheSession) -> Option<LlmIndex> {
+        cache.read_named(LLM_INDEX_FILE)
+    }
+
+    /// Keeps this index in the cache for the next build.
+    pub fn save(&self, cache: &CacheSession) {
+        cache.write_named(LLM_INDEX_FILE, self, "the llm-full.txt index");
+    }
+}
+
 /// Writes `llm-full.txt`: a header naming the site, then per page (sorted by URL) a
 /// `# <title>` line, a `URL: <absolute url>` line, a blank line and the page's text.
 ///
 /// A page's text file that is missing or unreadable is an error naming it (and the page);
 /// no partial `llm-full.txt` is left behind.
+#[cfg(test)]
 pub fn write_llm_full(
     out_dir: &Path,
     site_title: &str,
@@ -73,7 +90,7 @@ pub fn write_llm_full(
     write_llm_full_reusing(out_dir, site_title, base_url, pages, None).map(|(output, _)| output)
 }
 
-/// As [`write_llm_full`], reusing what the previous build wrote: when no page changed, the
+/// As `write_llm_full`, reusing what the previous build wrote: when no page changed, the
 /// file is left as it is without being read; otherwise unchanged pages' segments are
 /// copied from the previous file (checked against its hash first) and only changed pages'
 /// text files are read. Returns the index of the file written, for the next build.

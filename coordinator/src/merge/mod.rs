@@ -14,12 +14,24 @@ mod xml;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::discover::Site;
-use crate::plan::{BuildPlan, Origin};
+use crate::discover::AssetFile;
+use crate::plan::PlannedPage;
 use links::LinkTargets;
 use protocol::{OutgoingLink, OutputFile, RenderedPage};
 use std::io;
 use std::path::Path;
+
+/// What the merge reads of the site and its plan: no more.
+pub struct MergeSite<'a> {
+    /// The configuration (outputs, title, base URL).
+    pub config: &'a Config,
+    /// Every planned page, by plan index.
+    pub planned: &'a [PlannedPage],
+    /// The versions of versioned docs (empty when the site has none).
+    pub versions: &'a [protocol::VersionInfo],
+    /// Files copied as they are.
+    pub assets: &'a [AssetFile],
+}
 
 /// A successfully rendered page, as the merge sees it.
 pub struct MergedPage<'a> {
@@ -42,21 +54,19 @@ pub struct MergeOutcome {
 
 /// Writes the site-wide artifacts and checks links.
 pub fn merge(
-    site: &Site,
-    plan: &BuildPlan,
+    site: &MergeSite<'_>,
     pages: &[MergedPage<'_>],
     failed: &[usize],
     out_dir: &Path,
     previous_llm: Option<&llm_full::LlmIndex>,
 ) -> io::Result<MergeOutcome> {
-    let config = &site.config;
     let mut outcome = MergeOutcome::default();
     // The site-wide artifacts, the copies of assets and the link check over the pages do
     // not depend on each other: run them side by side.
     let (artifacts, unresolved) = std::thread::scope(|scope| -> io::Result<_> {
-        let artifacts = scope.spawn(|| write_artifacts(config, plan, pages, out_dir, previous_llm));
-        let unresolved = scope.spawn(|| check_links(site, plan, pages, failed));
-        copy_assets(site, out_dir, &mut outcome.outputs)?;
+        let artifacts = scope.spawn(|| write_artifacts(site, pages, out_dir, previous_llm));
+        let unresolved = scope.spawn(|| check_links(site.planned, pages, failed));
+        copy_assets(site.assets, out_dir, &mut outcome.outputs)?;
         let artifacts = artifacts.join().unwrap_or_else(|_| {
             Err(io::Error::other(
                 "writing the site-wide files failed (a bug)",
@@ -85,11 +95,15 @@ pub fn merge(
 }
 
 /// Theme assets and the site's static and content files.
-fn copy_assets(site: &Site, out_dir: &Path, outputs: &mut Vec<OutputFile>) -> io::Result<()> {
+fn copy_assets(
+    assets: &[AssetFile],
+    out_dir: &Path,
+    outputs: &mut Vec<OutputFile>,
+) -> io::Result<()> {
     for (path, bytes) in worker::theme_assets() {
         outputs.push(worker::outputs::write_output(out_dir, &path, &bytes)?);
     }
-    for asset in &site.assets {
+    for asset in assets {
         let bytes = std::fs::read(&asset.source).map_err(|e| {
             io::Error::new(
                 e.kind(),
@@ -109,46 +123,37 @@ fn copy_assets(site: &Site, out_dir: &Path, outputs: &mut Vec<OutputFile>) -> io
 /// The link check over every page against every page and page output: the links that do
 /// not resolve there, with the problem each would be.
 fn check_links<'p>(
-    site: &Site,
-    plan: &BuildPlan,
+    planned: &[PlannedPage],
     pages: &'p [MergedPage<'_>],
     failed: &[usize],
 ) -> Vec<(&'p OutgoingLink, Diagnostic)> {
     let mut targets = LinkTargets::default();
     for page in pages {
-        targets.add_page(&plan.pages[page.index].url, &page.rendered.anchors);
+        targets.add_page(&planned[page.index].url, &page.rendered.anchors);
         for output in &page.rendered.outputs {
             targets.add_file(&output.path);
         }
     }
     for &index in failed {
-        targets.add_page_without_anchors(&plan.pages[index].url);
+        targets.add_page_without_anchors(&planned[index].url);
     }
     pages
         .iter()
         .flat_map(|page| {
-            let source = plan_source(site, plan, page.index);
+            let source = planned[page.index].source_path();
             links::check_page(&targets, source, &page.rendered.links)
         })
         .collect()
 }
 
-fn plan_source<'a>(site: &'a Site, plan: &BuildPlan, index: usize) -> Option<&'a str> {
-    match plan.pages[index].origin {
-        Origin::Content(i) => Some(site.pages[i].rel_path.as_str()),
-        Origin::Module(i) => Some(site.modules[i].rel_path.as_str()),
-        _ => None,
-    }
-}
-
 fn write_artifacts(
-    config: &Config,
-    plan: &BuildPlan,
+    site: &MergeSite<'_>,
     pages: &[MergedPage<'_>],
     out_dir: &Path,
     previous_llm: Option<&llm_full::LlmIndex>,
 ) -> io::Result<(Vec<OutputFile>, Option<llm_full::LlmIndex>)> {
-    let planned = |page: &MergedPage<'_>| &plan.pages[page.index];
+    let config = site.config;
+    let planned = |page: &MergedPage<'_>| &site.planned[page.index];
     let sitemap = || -> io::Result<Vec<OutputFile>> {
         if !(config.outputs.sitemap && config.outputs.html) {
             return Ok(Vec::new());
@@ -173,12 +178,7 @@ fn write_artifacts(
             return Ok(Vec::new());
         }
         let site = search::SearchSite {
-            versions: plan
-                .site
-                .versions
-                .iter()
-                .map(|v| v.label.as_str())
-                .collect(),
+            versions: site.versions.iter().map(|v| v.label.as_str()).collect(),
             page_text: config.outputs.txt,
             pages: pages
                 .iter()
@@ -210,7 +210,7 @@ fn write_artifacts(
         }
         let items: Vec<rss::FeedItem> = pages
             .iter()
-            .filter(|p| matches!(planned(p).origin, Origin::Content(_)))
+            .filter(|p| planned(p).is_markdown())
             .filter_map(|p| {
                 let page = planned(p);
                 Some(rss::FeedItem {

@@ -3,11 +3,13 @@
 use crate::discover::LoadError;
 
 pub mod build;
+mod build_options;
+mod build_steps;
 pub mod check;
 pub mod clean;
 pub mod init;
-pub mod output_folder;
-pub mod page_urls;
+pub(crate) mod output_folder;
+pub(crate) mod page_urls;
 pub mod serve;
 
 /// Why a build could not even start (exit code 2).

@@ -1,78 +1,78 @@
-//! Turning a planned page into the [`PageData`] a worker renders. Sources are not read
-//! here: a page names its file (with the body's offset and the file's hash) and the worker
-//! reads it, so the coordinator never holds or copies the site's sources, and reading is
-//! spread over the workers.
+//! Turning a planned page into the [`PageData`] a worker renders, and the [`Dispatcher`]:
+//! all the pool knows of the plan. Sources are not read here: a page names its file (with
+//! the body's offset and the file's hash) and the worker reads it, so the coordinator never
+//! holds or copies the site's sources, and reading is spread over the workers.
 
-use super::{BuildPlan, Origin};
-use crate::discover::Site;
-use protocol::{NavLink, PageBody, PageData, PageError};
+use super::{BuildPlan, PageSource, PlannedPage};
+use protocol::{PageBody, PageData, PageId, ShardId};
 
-/// The worker's view of plan page `index`.
-pub fn page_data(plan: &BuildPlan, site: &Site, index: usize) -> Result<PageData, PageError> {
-    let page = &plan.pages[index];
-    let (source_path, body) = match &page.origin {
-        Origin::Content(i) => {
-            let source = &site.pages[*i];
-            (
-                Some(source.rel_path.clone()),
-                PageBody::MarkdownFile {
-                    path: source.rel_path.clone(),
-                    offset: source.body_offset as u64,
-                    first_line: source.body_first_line,
-                    hash: source.hash,
-                },
-            )
+/// What the pool sees of the plan, by plan index: each page's id, shard, cost and name,
+/// and the `PageData` to send. Everything was decided at plan time; nothing here looks at
+/// the site.
+#[derive(Debug, Clone, Copy)]
+pub struct Dispatcher<'p> {
+    pages: &'p [PlannedPage],
+    shards: &'p [ShardId],
+}
+
+impl<'p> Dispatcher<'p> {
+    /// The dispatcher of `plan`.
+    pub fn new(plan: &'p BuildPlan) -> Dispatcher<'p> {
+        Dispatcher {
+            pages: &plan.pages,
+            shards: &plan.shards,
         }
-        Origin::Module(i) => {
-            let module = &site.modules[*i];
-            let package = &site.config.autodoc_python[module.package];
-            (
-                Some(module.rel_path.clone()),
-                PageBody::Python {
-                    file: module.rel_path.clone(),
-                    module: module.name.clone(),
-                    is_package: module.is_package,
-                    submodules: if module.is_package {
-                        submodules(plan, page.nav.section)
-                    } else {
-                        Vec::new()
-                    },
-                    include_private: package.include_private,
-                },
-            )
-        }
-        Origin::Listing | Origin::NotFound => (None, PageBody::Empty),
-        Origin::Redirect { to } => (None, PageBody::Redirect { to: to.clone() }),
+    }
+
+    /// The page's id.
+    pub fn id(&self, index: usize) -> &'p PageId {
+        &self.pages[index].id
+    }
+
+    /// The page's shard.
+    pub fn shard(&self, index: usize) -> &'p ShardId {
+        &self.shards[index]
+    }
+
+    /// The page's relative cost (expensive pages are scheduled first).
+    pub fn cost(&self, index: usize) -> u64 {
+        self.pages[index].cost()
+    }
+
+    /// How progress lines and errors name the page: its source file, else its id.
+    pub fn name(&self, index: usize) -> &'p str {
+        let page = &self.pages[index];
+        page.source_path().unwrap_or(page.id.as_str())
+    }
+
+    /// The worker's view of the page.
+    pub fn page_data(&self, index: usize) -> PageData {
+        page_data(&self.pages[index])
+    }
+}
+
+/// The worker's view of a planned page.
+fn page_data(page: &PlannedPage) -> PageData {
+    let body = match &page.source {
+        PageSource::Markdown(source) => PageBody::MarkdownFile {
+            path: source.rel_path.clone(),
+            offset: source.body_offset,
+            first_line: source.body_first_line,
+            hash: source.hash,
+        },
+        PageSource::Reference(reference) => PageBody::Reference(reference.body.clone()),
+        PageSource::Listing | PageSource::NotFound => PageBody::Empty,
+        PageSource::Redirect { to } => PageBody::Redirect { to: to.clone() },
     };
-    Ok(PageData {
+    PageData {
         id: page.id.clone(),
         kind: page.kind,
         url: page.url.clone(),
-        source_path,
+        source_path: page.source_path().map(str::to_string),
         template: page.template.clone(),
         meta: page.meta.clone(),
         body,
         listing: page.listing.clone(),
         nav: page.nav,
-    })
-}
-
-/// Direct submodules and subpackages of a package section, in name order.
-pub(super) fn submodules(plan: &BuildPlan, section: protocol::NavSectionIdx) -> Vec<NavLink> {
-    let tree = &plan.nav;
-    let section = tree.section(section);
-    let mut links: Vec<NavLink> = section
-        .subsections
-        .iter()
-        .map(|&s| NavLink {
-            title: tree.section(s).title.clone(),
-            url: tree.section(s).url.clone(),
-        })
-        .chain(section.pages.iter().map(|&p| NavLink {
-            title: tree.page(p).title.clone(),
-            url: tree.page(p).url.clone(),
-        }))
-        .collect();
-    links.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.url.cmp(&b.url)));
-    links
+    }
 }

@@ -4,7 +4,7 @@
 //! - the binary (a hash of the running executable: a new ssg-coord re-renders everything);
 //! - `ssg.toml` (its raw bytes) and the site settings derived from it;
 //! - the page's own `PageData` without its body (URL, template name, front matter, listing,
-//!   nav position, submodules of a package) plus the hash of its source file;
+//!   nav position, a reference page's body) plus the hash of its source file;
 //! - the templates it uses: its template and everything that template extends, includes or
 //!   imports, transitively, with user templates overriding built-ins;
 //! - the slice of the nav tree it shows (breadcrumbs, sidebar, prev/next, versions).
@@ -12,8 +12,7 @@
 //! What a page resolves while rendering (relative `.md` links) is not known before
 //! rendering; the worker reports it as `LinkDep`s and the cache checks them separately.
 
-use super::{BuildPlan, Origin, dispatch};
-use crate::discover::Site;
+use super::{BuildPlan, PageSource};
 use protocol::{NavPageIdx, NavPosition, TemplateSource};
 use std::collections::{BTreeSet, HashMap};
 use xxhash_rust::xxh3::Xxh3;
@@ -184,7 +183,6 @@ impl FingerprintBase {
 pub fn page_fingerprint(
     base: &FingerprintBase,
     plan: &BuildPlan,
-    site: &Site,
     index: usize,
     nav_slice: u128,
 ) -> u128 {
@@ -203,38 +201,17 @@ pub fn page_fingerprint(
             &page.listing,
         ),
     );
-    match &page.origin {
-        Origin::Content(i) => {
-            let source = &site.pages[*i];
-            feed(
-                &mut hasher,
-                &(0u8, &source.rel_path, source.body_first_line, source.hash),
-            );
+    match &page.source {
+        PageSource::Markdown(source) => feed(
+            &mut hasher,
+            &(0u8, &source.rel_path, source.body_first_line, source.hash),
+        ),
+        PageSource::Reference(reference) => {
+            feed(&mut hasher, &(1u8, &reference.body, reference.hash));
         }
-        Origin::Module(i) => {
-            let module = &site.modules[*i];
-            let include_private = site.config.autodoc_python[module.package].include_private;
-            let submodules = if module.is_package {
-                dispatch::submodules(plan, page.nav.section)
-            } else {
-                Vec::new()
-            };
-            feed(
-                &mut hasher,
-                &(
-                    1u8,
-                    &module.rel_path,
-                    &module.name,
-                    module.is_package,
-                    &submodules,
-                    include_private,
-                    module.hash,
-                ),
-            );
-        }
-        Origin::Listing => feed(&mut hasher, &2u8),
-        Origin::NotFound => feed(&mut hasher, &3u8),
-        Origin::Redirect { to } => feed(&mut hasher, &(4u8, to)),
+        PageSource::Listing => feed(&mut hasher, &2u8),
+        PageSource::NotFound => feed(&mut hasher, &3u8),
+        PageSource::Redirect { to } => feed(&mut hasher, &(4u8, to)),
     }
     hasher.update(&nav_slice.to_le_bytes());
     hasher.digest128()

@@ -4,7 +4,7 @@
 //! Listings are computed here from front matter, so a listing page carries exactly the
 //! entries it shows and never needs another page's rendered output.
 
-use super::{BuildPlan, Origin, PlannedPage, UrlClaims, top_section_title, urls};
+use super::{BuildPlan, PageSource, PlannedPage, UrlClaims, top_section_title, urls};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{ContentRoot, Site};
 use protocol::slug::{slugify, taxonomy_index_url, taxonomy_term_url};
@@ -39,7 +39,7 @@ pub(super) fn add_generated_pages(
             title: "Page not found".into(),
             ..PageMeta::default()
         },
-        origin: Origin::NotFound,
+        source: PageSource::NotFound,
         listing: None,
         nav: NavPosition {
             section: NavSectionIdx(0),
@@ -203,7 +203,7 @@ fn add_section_listings(
                             toc: false,
                             ..PageMeta::default()
                         },
-                        origin: Origin::Listing,
+                        source: PageSource::Listing,
                         listing: Some(Arc::new(listing)),
                         nav: position,
                         top_section: top_section.clone(),
@@ -281,7 +281,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
                     title: title.clone(),
                     ..PageMeta::default()
                 },
-                origin: Origin::Listing,
+                source: PageSource::Listing,
                 listing: Some(Arc::new(listing)),
                 nav: root,
                 top_section: String::new(),
@@ -320,7 +320,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
                         title: name.clone(),
                         ..PageMeta::default()
                     },
-                    origin: Origin::Listing,
+                    source: PageSource::Listing,
                     listing: Some(Arc::new(listing)),
                     nav: root,
                     top_section: String::new(),
@@ -338,10 +338,10 @@ fn add_aliases(
 ) {
     let mut aliases = Vec::new();
     for page in &plan.pages {
-        let Origin::Content(source_idx) = page.origin else {
+        let PageSource::Markdown(markdown) = &page.source else {
             continue;
         };
-        let source = &site.pages[source_idx];
+        let source = &site.pages[markdown.discovered];
         // An alias of a versioned page is a path inside its version.
         let prefix = match (&source.root, page.meta.version) {
             (ContentRoot::Main, _) | (_, None) => "",
@@ -375,7 +375,7 @@ fn add_aliases(
                     title: page.meta.title.clone(),
                     ..PageMeta::default()
                 },
-                origin: Origin::Redirect {
+                source: PageSource::Redirect {
                     to: page.url.clone(),
                 },
                 listing: None,
@@ -407,7 +407,7 @@ fn add_latest_redirect(plan: &mut BuildPlan, site: &Site, claims: &mut UrlClaims
                 title: latest.label.clone(),
                 ..PageMeta::default()
             },
-            origin: Origin::Redirect {
+            source: PageSource::Redirect {
                 to: format!("{}/", latest.url_prefix),
             },
             listing: None,

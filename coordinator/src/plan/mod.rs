@@ -8,11 +8,12 @@
 //! The plan is built once, then only read.
 
 mod dispatch;
-pub mod fingerprint;
+pub(crate) mod fingerprint;
 mod generated;
-pub mod nav;
-pub mod partition;
-pub mod urls;
+pub(crate) mod nav;
+pub(crate) mod partition;
+pub(crate) mod reference;
+pub(crate) mod urls;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, PageFailure};
@@ -24,7 +25,8 @@ use protocol::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-pub use dispatch::page_data;
+pub use dispatch::Dispatcher;
+pub use reference::ReferencePage;
 
 /// What to render and how everything fits together.
 #[derive(Debug)]
@@ -60,8 +62,8 @@ pub struct PlannedPage {
     pub template: String,
     /// Metadata sent to the worker.
     pub meta: PageMeta,
-    /// Where its content comes from.
-    pub origin: Origin,
+    /// Where its content comes from, decided at plan time.
+    pub source: PageSource,
     /// For listing pages: what they list (shared with the `PageData` sent to workers).
     pub listing: Option<std::sync::Arc<Listing>>,
     /// Nav position.
@@ -70,13 +72,14 @@ pub struct PlannedPage {
     pub top_section: String,
 }
 
-/// Where a planned page's content comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// `site.pages[index]`.
-    Content(usize),
-    /// `site.modules[index]`.
-    Module(usize),
+/// Where a planned page's content comes from: everything later steps need of its source
+/// (its path, hash and cost), so none of them looks back into the [`Site`].
+#[derive(Debug, Clone)]
+pub enum PageSource {
+    /// A markdown file.
+    Markdown(MarkdownSource),
+    /// A page of a reference source (a Python module).
+    Reference(ReferencePage),
     /// A listing page (section, taxonomy).
     Listing,
     /// The 404 page.
@@ -88,25 +91,66 @@ pub enum Origin {
     },
 }
 
+/// A markdown page's source file, as discovery read it.
+#[derive(Debug, Clone)]
+pub struct MarkdownSource {
+    /// Path relative to the site root.
+    pub rel_path: String,
+    /// Byte offset of the body in the decoded file.
+    pub body_offset: u64,
+    /// 1-based line on which the body starts.
+    pub body_first_line: u32,
+    /// Hash of the raw file bytes.
+    pub hash: u128,
+    /// Size of the file in bytes.
+    pub len: u64,
+    /// Its index in `Site::pages`, for planning only (aliases come from its front matter).
+    discovered: usize,
+}
+
+/// The cost of a page without a source of its own (listings, redirects, the 404 page).
+const GENERATED_PAGE_COST: u64 = 512;
+
 impl PlannedPage {
-    /// Relative cost, to schedule expensive pages first: source size, with autodoc pages
-    /// weighted up because parsing and extracting Python costs more per byte than markdown.
-    pub fn cost(&self, site: &Site) -> u64 {
-        match self.origin {
-            Origin::Content(i) => site.pages[i].len,
-            Origin::Module(i) => site.modules[i].len * 4,
-            _ => 512,
+    /// Relative cost, to schedule expensive pages first: source size, with reference pages
+    /// weighted as their source says.
+    pub fn cost(&self) -> u64 {
+        match &self.source {
+            PageSource::Markdown(source) => source.len,
+            PageSource::Reference(reference) => reference.cost,
+            _ => GENERATED_PAGE_COST,
+        }
+    }
+
+    /// The source file the page comes from, relative to the site root (`None` for
+    /// generated pages).
+    pub fn source_path(&self) -> Option<&str> {
+        match &self.source {
+            PageSource::Markdown(source) => Some(&source.rel_path),
+            PageSource::Reference(reference) => Some(reference.file()),
+            _ => None,
         }
     }
 
     /// Whether the page belongs in the sitemap.
     pub fn in_sitemap(&self) -> bool {
-        !matches!(self.origin, Origin::NotFound | Origin::Redirect { .. })
+        !matches!(
+            self.source,
+            PageSource::NotFound | PageSource::Redirect { .. }
+        )
     }
 
     /// Whether the page is indexed for search and `llm-full.txt`.
     pub fn is_document(&self) -> bool {
-        matches!(self.origin, Origin::Content(_) | Origin::Module(_))
+        matches!(
+            self.source,
+            PageSource::Markdown(_) | PageSource::Reference(_)
+        )
+    }
+
+    /// Whether the page is written in markdown (the feed lists only those).
+    pub fn is_markdown(&self) -> bool {
+        matches!(self.source, PageSource::Markdown(_))
     }
 }
 
@@ -291,7 +335,14 @@ impl BuildPlan {
                     url,
                     template,
                     meta,
-                    origin: Origin::Content(index),
+                    source: PageSource::Markdown(MarkdownSource {
+                        rel_path: source.rel_path.clone(),
+                        body_offset: source.body_offset as u64,
+                        body_first_line: source.body_first_line,
+                        hash: source.hash,
+                        len: source.len,
+                        discovered: index,
+                    }),
                     listing: None,
                     nav: NavPosition {
                         section: protocol::NavSectionIdx(0),
@@ -302,60 +353,47 @@ impl BuildPlan {
             }
         }
 
-        // API docs are not versioned: they belong to the latest version's tree.
+        // Reference pages are not versioned: they belong to the latest version's tree.
         let latest_version = (!site.versions.is_empty()).then_some(0u16);
-        for (index, module) in site.modules.iter().enumerate() {
-            let package = &site.config.autodoc_python[module.package];
-            let id = PageId::autodoc(&module.name);
-            let url = urls::module_url(&package.url, &module.name);
-            if let Err(owner) = claims.claim(&url, &id) {
+        for item in reference::reference_items(site) {
+            if let Err(owner) = claims.claim(&item.url, &item.id) {
                 let error = url_error(
-                    &module.rel_path,
+                    item.page.file(),
                     format!(
-                        "url `{url}` of module `{}` is already used by `{owner}`",
-                        module.name
+                        "url `{}` of {} is already used by `{owner}`",
+                        item.url, item.subject
                     ),
-                    "move the content page, or give the package another `url` in ssg.toml",
+                    item.url_hint,
                 );
                 failures.push(PageFailure {
-                    id,
+                    id: item.id,
                     kind: PageKind::Autodoc,
                     error,
                 });
                 continue;
             }
-            let short = module
-                .name
-                .rsplit('.')
-                .next()
-                .unwrap_or(&module.name)
-                .to_string();
             entries.push(NavEntry {
-                title: short,
-                url: url.clone(),
-                source: Some(module.rel_path.clone()),
+                title: item.nav_title,
+                url: item.url.clone(),
+                source: Some(item.page.file().to_string()),
                 kind: PageKind::Autodoc,
                 weight: 0,
-                placement: Placement::Module {
-                    prefix: package.url.clone(),
-                    name: module.name.clone(),
-                    is_package: module.is_package,
-                },
+                placement: item.placement,
                 version: latest_version,
                 version_key: None,
             });
             pages.push(PlannedPage {
-                id,
+                id: item.id,
                 kind: PageKind::Autodoc,
-                url,
-                template: "autodoc.html".into(),
+                url: item.url,
+                template: item.template.into(),
                 meta: PageMeta {
-                    title: module.name.clone(),
+                    title: item.title,
                     toc: true,
                     version: latest_version,
                     ..PageMeta::default()
                 },
-                origin: Origin::Module(index),
+                source: PageSource::Reference(item.page),
                 listing: None,
                 nav: NavPosition {
                     section: protocol::NavSectionIdx(0),
@@ -369,6 +407,9 @@ impl BuildPlan {
         for (page, position) in pages.iter_mut().zip(&built.positions) {
             page.nav = *position;
             page.top_section = top_section_title(&built.tree, *position);
+            if let PageSource::Reference(reference) = &mut page.source {
+                reference.complete(&built.tree, position.section);
+            }
         }
         let mut plan = BuildPlan {
             site: site_meta(&site.config, &content_dir, &site.versions),

@@ -24,8 +24,8 @@ pub const SECTION_SHARD_PAGES: usize = 1000;
 /// How pages are partitioned.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ShardStrategy {
-    /// One shard for everything (`--no-shard`).
-    pub single: bool,
+    /// One shard for everything (`--no-shard`, which also picks the inline executor).
+    pub one_shard: bool,
     /// Split by page kind (`--shard-autodoc`).
     pub by_kind: bool,
     /// Split by doc version (`--shard-versions`).
@@ -55,7 +55,7 @@ pub fn assign(
     version_labels: &[(String, String)],
     strategy: ShardStrategy,
 ) -> Vec<ShardId> {
-    if strategy.single {
+    if strategy.one_shard {
         return vec![ShardId("all".into()); pages.len()];
     }
     if !(strategy.by_kind || strategy.by_version || strategy.by_section) {
@@ -136,7 +136,7 @@ pub fn assign(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Origin;
+    use crate::plan::PageSource;
     use protocol::{NavPosition, NavSectionIdx, PageId, PageMeta};
 
     fn page(id: &str, kind: PageKind, url: &str) -> PlannedPage {
@@ -146,7 +146,7 @@ mod tests {
             url: url.into(),
             template: "page.html".into(),
             meta: PageMeta::default(),
-            origin: Origin::Listing,
+            source: PageSource::Listing,
             listing: None,
             nav: NavPosition {
                 section: NavSectionIdx(0),
@@ -191,7 +191,7 @@ mod tests {
             ]
         );
         let single = ShardStrategy {
-            single: true,
+            one_shard: true,
             ..Default::default()
         };
         assert_eq!(ids(&assign(&pages, &[], single)), ["all"; 4]);

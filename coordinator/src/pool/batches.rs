@@ -1,7 +1,6 @@
 //! Grouping pages into batches: the unit of scheduling.
 
-use crate::discover::Site;
-use crate::plan::BuildPlan;
+use crate::plan::Dispatcher;
 use protocol::ShardId;
 use std::collections::BTreeMap;
 
@@ -14,19 +13,17 @@ const MAX_BATCH_PAGES: usize = 64;
 /// About eight batches per worker keep every worker busy until the end without paying
 /// per-batch overhead on tiny batches.
 pub fn plan_batches(
-    plan: &BuildPlan,
-    site: &Site,
+    dispatcher: &Dispatcher<'_>,
     pages: &[usize],
     workers: usize,
 ) -> Vec<Vec<usize>> {
     let per_batch = (pages.len() / (workers.max(1) * 8)).clamp(1, MAX_BATCH_PAGES);
     let mut by_shard: BTreeMap<&ShardId, Vec<(u64, usize)>> = BTreeMap::new();
     for &index in pages {
-        let shard = &plan.shards[index];
         by_shard
-            .entry(shard)
+            .entry(dispatcher.shard(index))
             .or_default()
-            .push((plan.pages[index].cost(site), index));
+            .push((dispatcher.cost(index), index));
     }
     let mut batches: Vec<(u64, Vec<usize>)> = Vec::new();
     for mut shard_pages in by_shard.into_values() {

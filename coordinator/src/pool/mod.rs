@@ -1,7 +1,7 @@
 //! Executors: who renders the planned pages. Every executor calls the same
 //! `worker::render_one`; only the transport differs.
 //!
-//! - [`Executor::Inline`] (`--no-shard`): one thread, in the coordinator. The reference
+//! - [`Executor::Inline`] (the executor of `--no-shard`): one thread, in the coordinator. The reference
 //!   output and the easiest to debug.
 //! - [`Executor::Threads`] (default for small sites): a thread pool sharing one
 //!   `RenderContext`.
@@ -16,17 +16,18 @@
 mod batches;
 mod crash_isolation;
 mod process;
+mod process_pool;
 mod sizing;
 mod supervisor;
 mod threads;
+mod worker_lifecycle;
 
-use crate::discover::Site;
-use crate::plan::BuildPlan;
+use crate::plan::Dispatcher;
 use crate::progress::Progress;
 use protocol::{PageResult, WorkerSetup};
 
 pub use batches::plan_batches;
-pub use supervisor::{ProcessOptions, ProcessPool};
+pub use process_pool::{ProcessOptions, ProcessPool};
 
 /// Number of pages to render from which the default executor is worker processes rather
 /// than threads. Processes cost a start-up per worker (templates, syntaxes, the nav tree)
@@ -53,10 +54,8 @@ pub enum Executor {
 
 /// What to render.
 pub struct RenderRequest<'a> {
-    /// The plan.
-    pub plan: &'a BuildPlan,
-    /// The site (for reading bodies at dispatch).
-    pub site: &'a Site,
+    /// The planned pages, by plan index (ids, shards, costs, `PageData`).
+    pub dispatcher: Dispatcher<'a>,
     /// Plan indexes of the pages to render.
     pub pages: Vec<usize>,
     /// Global setup (templates, nav tree, site settings).

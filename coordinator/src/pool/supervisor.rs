@@ -14,129 +14,23 @@
 //! the build goes on.
 
 use super::crash_isolation::CrashIsolation;
-use super::process::{ExitReason, WorkerEvent, WorkerEventKind, WorkerProcess};
+use super::process::{WorkerEvent, WorkerEventKind, WorkerProcess};
+use super::process_pool::{EXIT_GRACE, InFlight, PendingBatch, ProcessPool, Slot, SlotState};
 use super::sizing::{self, SizingInput};
 use super::{RenderOutcome, RenderRequest, plan_batches};
-use crate::plan::page_data;
 use crate::progress::Progress;
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::RecvTimeoutError;
 use protocol::{
-    Batch, BatchId, FrameError, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult,
-    ToWorker, write_frame,
+    Batch, BatchId, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult, ToWorker,
+    write_frame,
 };
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 /// How often the supervisor checks timeouts and memory when no event arrives.
 const TICK: Duration = Duration::from_millis(50);
-/// How long a worker may take to exit after its pipe closes or it is told to stop.
-const EXIT_GRACE: Duration = Duration::from_secs(2);
-/// Consecutive worker deaths before any page was rendered after which the pool gives up
-/// (the worker binary itself is broken, not a page).
-const MAX_STARTUP_FAILURES: u32 = 5;
-
-/// Settings of the process executor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProcessOptions {
-    /// `--max-processes`.
-    pub max_processes: usize,
-    /// `--worker-memory` in bytes: the sizing budget and the ceiling of one worker.
-    pub worker_memory: Option<u64>,
-    /// `--page-timeout`.
-    pub page_timeout: Duration,
-}
-
-/// Pages to send together, and how they got here.
-#[derive(Debug, Clone)]
-struct PendingBatch {
-    /// Plan indexes.
-    pages: Vec<usize>,
-}
-
-/// A batch a worker is rendering.
-#[derive(Debug)]
-struct InFlight {
-    id: BatchId,
-    /// Plan indexes, in the order sent.
-    pages: Vec<usize>,
-    /// Index (into `pages`) of the page being rendered, once the worker says.
-    current: Option<usize>,
-    /// When the current page (or the batch) started, for the timeout.
-    since: Instant,
-}
-
-enum SlotState {
-    /// Started; waiting for its handshake and readiness.
-    Starting,
-    /// Waiting for a batch.
-    Idle,
-    /// Rendering `rendering`, with `next` already sent behind it so the worker never waits
-    /// for the coordinator between batches.
-    Busy {
-        rendering: InFlight,
-        next: Option<InFlight>,
-    },
-    /// No process (the pool shrank, or there is nothing left to do).
-    Empty,
-}
-
-struct Slot {
-    process: Option<WorkerProcess>,
-    generation: u64,
-    state: SlotState,
-    /// Over its memory ceiling: it gets no further batch and is recycled once idle.
-    draining: bool,
-}
-
-/// Worker processes that outlive a build: a dev server keeps one across rebuilds, so
-/// workers keep their syntax definitions and highlight caches warm. Dropping the pool stops
-/// every worker.
-pub struct ProcessPool {
-    options: ProcessOptions,
-    log_filter: String,
-    events_tx: Sender<WorkerEvent>,
-    events: Receiver<WorkerEvent>,
-    slots: Vec<Slot>,
-    peak_rss: u64,
-    /// The peak RSS the pool size was last decided with.
-    sized_for_rss: u64,
-    ceiling: u64,
-}
-
-/// One build's use of a [`ProcessPool`].
-struct Supervisor<'a> {
-    pool: &'a mut ProcessPool,
-    request: &'a RenderRequest<'a>,
-    progress: &'a Progress,
-    setup_frame: Vec<u8>,
-    queue: VecDeque<PendingBatch>,
-    results: Vec<(usize, PageResult)>,
-    crashes: CrashIsolation,
-    next_batch_id: u64,
-    restarts: usize,
-    startup_failures: u32,
-    stop_scheduling: bool,
-    fatal: Option<String>,
-}
 
 impl ProcessPool {
-    /// A pool that starts its workers with its first build.
-    pub fn new(options: ProcessOptions) -> ProcessPool {
-        let (events_tx, events) = crossbeam_channel::unbounded();
-        ProcessPool {
-            options,
-            log_filter: crate::logging::worker_filter(),
-            events_tx,
-            events,
-            slots: Vec::new(),
-            peak_rss: 0,
-            sized_for_rss: 0,
-            ceiling: options
-                .worker_memory
-                .unwrap_or(sizing::DEFAULT_WORKER_CEILING),
-        }
-    }
-
     /// Renders `request.pages`; workers started by an earlier build are reused and sent the
     /// new setup.
     pub fn render(&mut self, request: RenderRequest<'_>, progress: &Progress) -> RenderOutcome {
@@ -168,24 +62,8 @@ impl ProcessPool {
         } else {
             self.slots.len()
         };
-        let batches = plan_batches(request.plan, request.site, &request.pages, workers);
-        let mut supervisor = Supervisor {
-            pool: self,
-            request: &request,
-            progress,
-            setup_frame,
-            queue: batches
-                .into_iter()
-                .map(|pages| PendingBatch { pages })
-                .collect(),
-            results: Vec::with_capacity(request.pages.len()),
-            crashes: CrashIsolation::default(),
-            next_batch_id: 0,
-            restarts: 0,
-            startup_failures: 0,
-            stop_scheduling: false,
-            fatal: None,
-        };
+        let batches = plan_batches(&request.dispatcher, &request.pages, workers);
+        let mut supervisor = Supervisor::new(self, &request, progress, setup_frame, batches);
         if first_build {
             for slot in 0..workers {
                 supervisor.pool.slots.push(Slot {
@@ -204,16 +82,6 @@ impl ProcessPool {
     }
 }
 
-impl Drop for ProcessPool {
-    fn drop(&mut self) {
-        for slot in &mut self.slots {
-            if let Some(process) = slot.process.take() {
-                process.shutdown(EXIT_GRACE);
-            }
-        }
-    }
-}
-
 /// When the pool cannot work at all, every page fails with the reason instead of the build
 /// hanging or panicking.
 fn failed_everything(request: &RenderRequest<'_>, message: &str, workers: usize) -> RenderOutcome {
@@ -224,7 +92,7 @@ fn failed_everything(request: &RenderRequest<'_>, message: &str, workers: usize)
             (
                 index,
                 PageResult {
-                    id: request.plan.pages[index].id.clone(),
+                    id: request.dispatcher.id(index).clone(),
                     elapsed_micros: 0,
                     outcome: Err(PageError {
                         file: None,
@@ -245,65 +113,54 @@ fn failed_everything(request: &RenderRequest<'_>, message: &str, workers: usize)
     }
 }
 
-impl Supervisor<'_> {
-    fn page_name(&self, index: usize) -> String {
-        let page = &self.request.plan.pages[index];
-        match self.request.plan.pages[index].origin {
-            crate::plan::Origin::Content(i) => self.request.site.pages[i].rel_path.clone(),
-            crate::plan::Origin::Module(i) => self.request.site.modules[i].rel_path.clone(),
-            _ => page.id.to_string(),
+/// One build's use of a [`ProcessPool`].
+pub(super) struct Supervisor<'a> {
+    pub(super) pool: &'a mut ProcessPool,
+    pub(super) request: &'a RenderRequest<'a>,
+    pub(super) progress: &'a Progress,
+    pub(super) setup_frame: Vec<u8>,
+    pub(super) queue: VecDeque<PendingBatch>,
+    pub(super) results: Vec<(usize, PageResult)>,
+    pub(super) crashes: CrashIsolation,
+    pub(super) next_batch_id: u64,
+    pub(super) restarts: usize,
+    pub(super) startup_failures: u32,
+    pub(super) stop_scheduling: bool,
+    pub(super) fatal: Option<String>,
+}
+
+impl<'a> Supervisor<'a> {
+    /// This build's use of `pool`: `batches` of `request` to render.
+    pub(super) fn new(
+        pool: &'a mut ProcessPool,
+        request: &'a RenderRequest<'a>,
+        progress: &'a Progress,
+        setup_frame: Vec<u8>,
+        batches: Vec<Vec<usize>>,
+    ) -> Supervisor<'a> {
+        Supervisor {
+            pool,
+            request,
+            progress,
+            setup_frame,
+            queue: batches
+                .into_iter()
+                .map(|pages| PendingBatch { pages })
+                .collect(),
+            results: Vec::with_capacity(request.pages.len()),
+            crashes: CrashIsolation::default(),
+            next_batch_id: 0,
+            restarts: 0,
+            startup_failures: 0,
+            stop_scheduling: false,
+            fatal: None,
         }
     }
-
-    /// Brings the workers of an earlier build into this one: idle workers get the new setup
-    /// (and answer `Ready`); slots left empty get a new worker.
-    fn resume_workers(&mut self) {
-        for slot in 0..self.pool.slots.len() {
-            let live = self.pool.slots[slot].process.is_some();
-            match (&self.pool.slots[slot].state, live) {
-                (SlotState::Idle, true) => {
-                    let frame = std::mem::take(&mut self.setup_frame);
-                    let sent = self.pool.slots[slot]
-                        .process
-                        .as_mut()
-                        .map(|p| p.send_bytes(&frame));
-                    self.setup_frame = frame;
-                    // A failed write means the worker died; its Closed event replaces it.
-                    if let Some(Ok(())) = sent {
-                        self.pool.slots[slot].state = SlotState::Starting;
-                    }
-                }
-                (_, false) => self.start_worker(slot),
-                _ => {}
-            }
-        }
+    pub(super) fn page_name(&self, index: usize) -> String {
+        self.request.dispatcher.name(index).to_string()
     }
 
-    fn start_worker(&mut self, slot: usize) {
-        let generation = self.pool.slots[slot].generation + 1;
-        self.pool.slots[slot].generation = generation;
-        self.pool.slots[slot].draining = false;
-        match WorkerProcess::spawn(
-            slot,
-            generation,
-            &self.pool.log_filter,
-            self.pool.events_tx.clone(),
-        ) {
-            Ok(process) => {
-                tracing::debug!("worker {slot}: started, pid {}", process.pid);
-                self.progress
-                    .worker_line(slot, &format!("starting (pid {})", process.pid));
-                self.pool.slots[slot].process = Some(process);
-                self.pool.slots[slot].state = SlotState::Starting;
-            }
-            Err(e) => {
-                self.pool.slots[slot].state = SlotState::Empty;
-                self.fatal = Some(format!("cannot start a worker process: {e}"));
-            }
-        }
-    }
-
-    fn busy_slots(&self) -> usize {
+    pub(super) fn busy_slots(&self) -> usize {
         self.pool
             .slots
             .iter()
@@ -311,7 +168,7 @@ impl Supervisor<'_> {
             .count()
     }
 
-    fn work_left(&self) -> bool {
+    pub(super) fn work_left(&self) -> bool {
         (!self.queue.is_empty() && !self.stop_scheduling && self.fatal.is_none())
             || self
                 .pool
@@ -320,7 +177,7 @@ impl Supervisor<'_> {
                 .any(|s| matches!(s.state, SlotState::Busy { .. }))
     }
 
-    fn run(&mut self) {
+    pub(super) fn run(&mut self) {
         let mut last_watchdog = Instant::now();
         while self.work_left() {
             self.dispatch();
@@ -364,7 +221,7 @@ impl Supervisor<'_> {
     /// trip that, with every core rendering, can wait for a time slice). No batch is sent
     /// ahead while fewer batches than workers remain: at the end of a build the last ones
     /// go to whichever worker is free first.
-    fn dispatch(&mut self) {
+    pub(super) fn dispatch(&mut self) {
         if self.stop_scheduling || self.fatal.is_some() {
             return;
         }
@@ -392,33 +249,22 @@ impl Supervisor<'_> {
         }
     }
 
-    fn send_batch(&mut self, slot: usize, batch: PendingBatch) {
-        let mut pages = Vec::with_capacity(batch.pages.len());
-        let mut sent = Vec::with_capacity(batch.pages.len());
-        for &index in &batch.pages {
-            match page_data(self.request.plan, self.request.site, index) {
-                Ok(data) => {
-                    pages.push(data);
-                    sent.push(index);
-                }
-                Err(error) => self.record(
-                    index,
-                    PageResult {
-                        id: self.request.plan.pages[index].id.clone(),
-                        elapsed_micros: 0,
-                        outcome: Err(error),
-                    },
-                ),
-            }
-        }
-        if pages.is_empty() {
+    pub(super) fn send_batch(&mut self, slot: usize, batch: PendingBatch) {
+        if batch.pages.is_empty() {
             return;
         }
+        let dispatcher = self.request.dispatcher;
+        let pages = batch
+            .pages
+            .iter()
+            .map(|&index| dispatcher.page_data(index))
+            .collect();
+        let sent = batch.pages;
         self.next_batch_id += 1;
         let id = BatchId(self.next_batch_id);
         let message = ToWorker::Batch(Batch {
             id,
-            shard: self.request.plan.shards[sent[0]].clone(),
+            shard: dispatcher.shard(sent[0]).clone(),
             pages,
         });
 
@@ -446,7 +292,7 @@ impl Supervisor<'_> {
         }
     }
 
-    fn record(&mut self, index: usize, result: PageResult) {
+    pub(super) fn record(&mut self, index: usize, result: PageResult) {
         if result.outcome.is_err() && self.request.fail_fast {
             self.stop_scheduling = true;
         }
@@ -454,7 +300,7 @@ impl Supervisor<'_> {
         self.results.push((index, result));
     }
 
-    fn handle(&mut self, event: WorkerEvent) {
+    pub(super) fn handle(&mut self, event: WorkerEvent) {
         let WorkerEvent {
             slot,
             generation,
@@ -529,7 +375,7 @@ impl Supervisor<'_> {
         }
     }
 
-    fn batch_done(&mut self, slot: usize, result: protocol::ShardResult) {
+    pub(super) fn batch_done(&mut self, slot: usize, result: protocol::ShardResult) {
         let SlotState::Busy {
             rendering: in_flight,
             next,
@@ -553,7 +399,7 @@ impl Supervisor<'_> {
                 .pages
                 .iter()
                 .zip(&in_flight.pages)
-                .all(|(r, &index)| r.id == self.request.plan.pages[index].id);
+                .all(|(r, &index)| r.id == *self.request.dispatcher.id(index));
         let answers: Vec<Option<PageResult>> = if in_order {
             result.pages.into_iter().map(Some).collect()
         } else {
@@ -565,11 +411,11 @@ impl Supervisor<'_> {
             in_flight
                 .pages
                 .iter()
-                .map(|&index| by_id.remove(&self.request.plan.pages[index].id))
+                .map(|&index| by_id.remove(self.request.dispatcher.id(index)))
                 .collect()
         };
         for (&index, answer) in in_flight.pages.iter().zip(answers) {
-            let id = &self.request.plan.pages[index].id;
+            let id = self.request.dispatcher.id(index);
             let page_result = answer.unwrap_or_else(|| PageResult {
                 id: id.clone(),
                 elapsed_micros: 0,
@@ -614,183 +460,7 @@ impl Supervisor<'_> {
         }
     }
 
-    /// Re-decides the pool size with the real peak RSS workers report (unless
-    /// `--worker-memory` fixed the budget): retires this idle worker if the pool is now too
-    /// big for the available memory, or starts more if it can grow.
-    fn resize_from_measurements(&mut self, slot: usize) {
-        // Decided again when the measured peak has grown by a quarter since the last
-        // decision (reading the system's memory after every batch would be wasted work).
-        let measured = self.pool.peak_rss;
-        if self.pool.options.worker_memory.is_some()
-            || measured == 0
-            || measured <= self.pool.sized_for_rss + self.pool.sized_for_rss / 4
-        {
-            return;
-        }
-        // Headroom: pages differ, and highlight caches grow as a worker renders.
-        let per_worker = (self.pool.peak_rss + self.pool.peak_rss / 2).max(32 * 1024 * 1024);
-        let decision = sizing::decide(SizingInput {
-            max_processes: self.pool.options.max_processes,
-            cores: sizing::available_cores(),
-            available_memory: sizing::available_memory()
-                + self.live_workers() as u64 * self.pool.peak_rss,
-            per_worker,
-        });
-        let live = self.live_workers();
-        let idle = matches!(self.pool.slots[slot].state, SlotState::Idle);
-        if decision.workers < live && !idle {
-            return; // Retried after the next batch: only an idle worker can be retired.
-        }
-        self.pool.sized_for_rss = measured;
-        if decision.workers < live {
-            tracing::info!("shrinking the pool, measured {decision}");
-            if let Some(process) = self.pool.slots[slot].process.take() {
-                process.shutdown(EXIT_GRACE);
-            }
-            self.pool.slots[slot].state = SlotState::Empty;
-        } else if decision.workers > live && self.queue.len() > live {
-            tracing::info!("growing the pool, measured {decision}");
-            for _ in live..decision.workers {
-                let new_slot = self.pool.slots.len();
-                self.pool.slots.push(Slot {
-                    process: None,
-                    generation: 0,
-                    state: SlotState::Empty,
-                    draining: false,
-                });
-                self.start_worker(new_slot);
-            }
-        }
-    }
-
-    fn live_workers(&self) -> usize {
-        self.pool
-            .slots
-            .iter()
-            .filter(|s| s.process.is_some())
-            .count()
-    }
-
-    fn worker_died(&mut self, slot: usize, read_error: Option<protocol::FrameError>) {
-        let state = std::mem::replace(&mut self.pool.slots[slot].state, SlotState::Empty);
-        // A worker that wrote garbage may well be alive: its pipe cannot be trusted again.
-        if let Some(error @ (FrameError::TooLarge { .. } | FrameError::Decode(_))) = &read_error
-            && let Some(process) = self.pool.slots[slot].process.as_mut()
-            && process.kill_reason.is_none()
-        {
-            process.kill(ExitReason::Protocol(error.to_string()));
-        }
-        let reason = match self.pool.slots[slot].process.as_mut() {
-            Some(process) => process.exit_reason(EXIT_GRACE),
-            None => ExitReason::Unknown,
-        };
-        self.pool.slots[slot].process = None;
-        if let Some(error) = &read_error {
-            tracing::debug!("worker {slot}: pipe: {error}");
-        }
-        tracing::warn!("worker {slot}: {reason}; replacing it");
-        match state {
-            SlotState::Busy { rendering, next } => {
-                self.startup_failures = 0;
-                // The batch sent behind the crashed one never started: retry it as it was.
-                if let Some(next) = next {
-                    self.queue.push_front(PendingBatch { pages: next.pages });
-                }
-                self.requeue_after_crash(rendering, &reason);
-            }
-            SlotState::Starting => {
-                self.startup_failures += 1;
-                if self.startup_failures >= MAX_STARTUP_FAILURES {
-                    self.fatal = Some(format!(
-                        "worker processes keep dying before rendering anything ({reason})"
-                    ));
-                }
-            }
-            SlotState::Idle | SlotState::Empty => {}
-        }
-        if self.fatal.is_none()
-            && (!self.queue.is_empty() || self.any_busy())
-            && !self.stop_scheduling
-        {
-            self.restarts += 1;
-            self.start_worker(slot);
-        }
-    }
-
-    fn any_busy(&self) -> bool {
-        self.pool
-            .slots
-            .iter()
-            .any(|s| matches!(s.state, SlotState::Busy { .. }))
-    }
-
-    /// Requeues a crashed batch as [`CrashIsolation`] decides, and reports the page it
-    /// isolates as failed, with the reason its worker died.
-    fn requeue_after_crash(&mut self, in_flight: InFlight, reason: &ExitReason) {
-        let verdict = self
-            .crashes
-            .after_crash(&in_flight.pages, in_flight.current);
-        for pages in verdict.retry.into_iter().rev() {
-            self.queue.push_front(PendingBatch { pages });
-        }
-        let Some(culprit) = verdict.isolated else {
-            return;
-        };
-        let name = self.page_name(culprit);
-        let kind = match reason {
-            ExitReason::Timeout(_) => PageErrorKind::Timeout,
-            _ => PageErrorKind::WorkerCrashed,
-        };
-        let error = PageError {
-            file: Some(name.clone()),
-            line: None,
-            kind,
-            message: format!(
-                "{reason} while rendering {name} (twice; the page was isolated and skipped)"
-            ),
-            hint: Some(
-                "the rest of the site was built; run `ssg-coord build --no-shard` to debug this page"
-                    .into(),
-            ),
-        };
-        let id = self.request.plan.pages[culprit].id.clone();
-        self.record(
-            culprit,
-            PageResult {
-                id,
-                elapsed_micros: 0,
-                outcome: Err(error),
-            },
-        );
-    }
-
-    /// Kills workers whose page ran past the timeout or whose memory passed the ceiling.
-    fn watchdog(&mut self) {
-        let timeout = self.pool.options.page_timeout;
-        let ceiling = self.pool.ceiling;
-        for slot in &mut self.pool.slots {
-            let SlotState::Busy {
-                rendering: in_flight,
-                ..
-            } = &slot.state
-            else {
-                continue;
-            };
-            let Some(process) = slot.process.as_mut() else {
-                continue;
-            };
-            if process.kill_reason.is_some() {
-                continue;
-            }
-            if in_flight.since.elapsed() > timeout {
-                process.kill(ExitReason::Timeout(timeout));
-            } else if let Some(rss) = process.rss().filter(|&rss| rss > ceiling) {
-                process.kill(ExitReason::Memory { rss, ceiling });
-            }
-        }
-    }
-
-    fn fail_queued(&mut self, message: &str) {
+    pub(super) fn fail_queued(&mut self, message: &str) {
         while let Some(batch) = self.queue.pop_front() {
             for index in batch.pages {
                 let error = PageError {
@@ -800,7 +470,7 @@ impl Supervisor<'_> {
                     message: message.to_string(),
                     hint: Some("run with --no-shard to render in one process".into()),
                 };
-                let id = self.request.plan.pages[index].id.clone();
+                let id = self.request.dispatcher.id(index).clone();
                 self.record(
                     index,
                     PageResult {
@@ -814,7 +484,7 @@ impl Supervisor<'_> {
     }
 
     /// Ends this build; the workers stay, idle, for the next one (or until the pool drops).
-    fn finish(mut self) -> RenderOutcome {
+    pub(super) fn finish(mut self) -> RenderOutcome {
         let workers = self.pool.slots.len();
         RenderOutcome {
             results: std::mem::take(&mut self.results),

@@ -6,7 +6,6 @@
 //! deeply nested page costs that page, in every mode, never the build.
 
 use super::{RenderOutcome, RenderRequest, plan_batches};
-use crate::plan::page_data;
 use crate::progress::Progress;
 use protocol::{PageError, PageErrorKind, PageResult};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,14 +17,13 @@ pub(super) fn render(
     progress: &Progress,
 ) -> RenderOutcome {
     let RenderRequest {
-        plan,
-        site,
+        dispatcher,
         pages,
         setup,
         fail_fast,
     } = request;
     let context = RenderContext::new(setup);
-    let batches = plan_batches(plan, site, &pages, threads);
+    let batches = plan_batches(&dispatcher, &pages, threads);
     let next_batch = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let (sender, receiver) = crossbeam_channel::unbounded::<(usize, PageResult)>();
@@ -45,14 +43,7 @@ pub(super) fn render(
                             break;
                         };
                         for &index in batch {
-                            let result = match page_data(plan, site, index) {
-                                Ok(data) => render_one(context, &data),
-                                Err(error) => PageResult {
-                                    id: plan.pages[index].id.clone(),
-                                    elapsed_micros: 0,
-                                    outcome: Err(error),
-                                },
-                            };
+                            let result = render_one(context, &dispatcher.page_data(index));
                             if fail_fast && result.outcome.is_err() {
                                 stop.store(true, Ordering::Relaxed);
                             }
@@ -69,7 +60,7 @@ pub(super) fn render(
         }
         drop(sender);
         for (index, result) in receiver {
-            progress.page_done(&plan.pages[index].id);
+            progress.page_done(dispatcher.id(index));
             results.push((index, result));
         }
     });
@@ -85,7 +76,7 @@ pub(super) fn render(
                     message: format!("cannot start a render thread: {e}"),
                     hint: Some("the machine is out of threads or memory; build again".into()),
                 };
-                let id = plan.pages[index].id.clone();
+                let id = dispatcher.id(index).clone();
                 (
                     index,
                     PageResult {

@@ -173,11 +173,6 @@ impl Broadcaster {
         self.state().build
     }
 
-    /// Errors of the latest build.
-    pub fn errors(&self) -> Vec<Diagnostic> {
-        self.state().errors.clone()
-    }
-
     /// The latest build's errors when the page at `url` is one that failed.
     pub fn failure_of(&self, url: &str) -> Option<Vec<Diagnostic>> {
         let state = self.state();
@@ -188,6 +183,7 @@ impl Broadcaster {
     }
 
     /// Open streams.
+    #[cfg(test)]
     pub fn clients(&self) -> usize {
         self.state()
             .sender

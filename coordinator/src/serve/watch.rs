@@ -47,8 +47,8 @@ pub enum SourceKind {
     Template,
     /// A file under `static/`.
     Static,
-    /// A file under an autodoc package path.
-    Python,
+    /// A file under a reference source's folder (an autodoc package).
+    Reference,
 }
 
 /// One changed path.
@@ -175,8 +175,8 @@ impl WatchRoots {
             (canonical(site_root.join("templates")), SourceKind::Template),
             (canonical(site_root.join("static")), SourceKind::Static),
         ];
-        for package in &config.autodoc_python {
-            roots.push((canonical(site_root.join(&package.path)), SourceKind::Python));
+        for folder in config.reference_folders() {
+            roots.push((canonical(site_root.join(folder)), SourceKind::Reference));
         }
         roots.sort();
         roots.dedup_by(|a, b| a.0 == b.0);
@@ -419,7 +419,7 @@ mod tests {
         check("/site/content", Some(Content));
         check("/site/templates/page.html", Some(Template));
         check("/site/static/css/x.css", Some(Static));
-        check("/site/content/src/pkg/mod.py", Some(Python));
+        check("/site/content/src/pkg/mod.py", Some(Reference));
         check("/site/public/index.html", None);
         check("/site/.ssg-cache/manifest", None);
         check("/site/README.md", None);

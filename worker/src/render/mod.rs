@@ -6,16 +6,15 @@
 //! inside `catch_unwind`, so a bug triggered by one page becomes that page's error rather
 //! than the end of the worker.
 
-use crate::autodoc::{self, AutodocOptions, ModulePageInfo};
-use crate::markdown::{DiskSnippetFiles, KeepLinks, MarkdownRenderer, PageDialect};
+use crate::markdown::{DiskSnippetFiles, MarkdownRenderer, PageDialect};
 use crate::outputs::write_output;
 use crate::templates::Templates;
 use crate::templates::context::PageContext;
 use crate::{fault, peak_rss};
 use protocol::{
-    Batch, Heading, LinkDep, NavLink, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody,
-    PageData, PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage,
-    ShardResult, SiteMeta, WorkerSetup,
+    Batch, Heading, LinkDep, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody, PageData,
+    PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage, ShardResult,
+    SiteMeta, WorkerSetup,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -25,6 +24,7 @@ use std::sync::Once;
 use std::time::Instant;
 
 mod page_links;
+mod reference;
 mod stages;
 mod views;
 
@@ -269,7 +269,7 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
     let searched = context.site.search_index
         && matches!(
             page.body,
-            PageBody::Markdown { .. } | PageBody::MarkdownFile { .. } | PageBody::Python { .. }
+            PageBody::Markdown { .. } | PageBody::MarkdownFile { .. } | PageBody::Reference(_)
         );
     let search_terms = if searched {
         crate::search_terms::body_terms(&text)
@@ -314,20 +314,7 @@ fn render_body(context: &RenderContext, page: &PageData) -> Result<RenderedBody,
             let text = read_markdown_body(context, path, *offset, *hash)?;
             render_markdown(context, page, &text, *first_line)
         }
-        PageBody::Python {
-            file,
-            module,
-            is_package,
-            submodules,
-            include_private,
-        } => render_python(
-            context,
-            file,
-            module,
-            *is_package,
-            submodules,
-            *include_private,
-        ),
+        PageBody::Reference(reference) => reference::render_reference(context, reference),
         PageBody::Redirect { .. } | PageBody::Empty => Ok(RenderedBody::default()),
     }
 }
@@ -436,84 +423,6 @@ fn render_markdown(
         plain_text: rendered.plain_text,
         has_leading_h1: rendered.has_leading_h1,
         warnings,
-    })
-}
-
-fn render_python(
-    context: &RenderContext,
-    file: &str,
-    module: &str,
-    is_package: bool,
-    submodules: &[NavLink],
-    include_private: bool,
-) -> Result<RenderedBody, PageError> {
-    let path = context.site_root.join(file);
-    let io_error = |e: std::io::Error| PageError {
-        file: Some(file.to_string()),
-        line: None,
-        kind: PageErrorKind::Io,
-        message: format!("cannot read python module: {e}"),
-        hint: Some(crate::limits::read_hint(&e).into()),
-    };
-    let bytes = crate::limits::read_source(&path).map_err(io_error)?;
-    let source = crate::text::decode_utf8(&bytes).map_err(|(line, message)| PageError {
-        file: Some(file.to_string()),
-        line: Some(line),
-        kind: PageErrorKind::Encoding,
-        message,
-        hint: Some("save the file as UTF-8".into()),
-    })?;
-    let doc = autodoc::document_module(
-        source,
-        module,
-        AutodocOptions {
-            include_private,
-            is_package,
-        },
-    )
-    .map_err(|e| PageError {
-        file: Some(file.to_string()),
-        line: Some(e.line),
-        kind: PageErrorKind::Python,
-        message: format!("python syntax error at column {}: {}", e.column, e.message),
-        hint: Some(
-            "fix the syntax error; the module is parsed statically and never imported".into(),
-        ),
-    })?;
-    let submodule_links: Vec<NavLink> = submodules
-        .iter()
-        .map(|l| NavLink {
-            title: l.title.clone(),
-            url: context.href(&l.url),
-        })
-        .collect();
-    let info = ModulePageInfo {
-        source_file: file,
-        is_package,
-        submodules: &submodule_links,
-    };
-    // A docstring nested too deeply to render is shown as written.
-    let markdown = |text: &str| match crate::markdown::check_nesting(text) {
-        Ok(()) => context.markdown.render(text, 1, &mut KeepLinks).html,
-        Err(_) => format!("<pre>{}</pre>\n", autodoc::escape_html(text)),
-    };
-    let rendered = autodoc::render_module(&doc, &info, &markdown);
-    let links = submodules
-        .iter()
-        .map(|l| OutgoingLink {
-            target: l.url.clone(),
-            line: None,
-        })
-        .collect();
-    Ok(RenderedBody {
-        html: rendered.html,
-        headings: rendered.headings,
-        anchors: rendered.anchors,
-        links,
-        link_deps: Vec::new(),
-        plain_text: rendered.plain_text,
-        has_leading_h1: false,
-        warnings: Vec::new(),
     })
 }
 

@@ -1,0 +1,61 @@
+//! Step 2 of a build: discovery, then the plan. The report starts here, with every page
+//! counted and what could not be read or planned.
+
+use super::Phases;
+use super::inputs::config_file_name;
+use crate::cache::CacheSession;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::discover::{LoadError, Site};
+use crate::ops::build_options::BuildOptions;
+use crate::plan::{BuildPlan, PlanOptions};
+use crate::report::BuildReport;
+use std::path::{Path, PathBuf};
+
+/// The site, its plan and the report they start.
+pub(crate) struct Planned {
+    pub site: Site,
+    pub plan: BuildPlan,
+    pub report: BuildReport,
+}
+
+/// Discovers the site at `root` with its loaded `config` (reading again only files the
+/// cache does not know), and plans it.
+pub(crate) fn discover_and_plan(
+    options: &BuildOptions,
+    root: PathBuf,
+    config: Config,
+    cache: &CacheSession,
+    out_dir: &Path,
+    phases: &mut Phases,
+) -> Result<Planned, LoadError> {
+    let known = cache.known_files();
+    let site = Site::with_config(root, config, options.drafts, &known)?;
+    drop(known);
+    phases.done("discover");
+    let plan = BuildPlan::new(
+        &site,
+        PlanOptions {
+            shards: options.shards,
+        },
+    );
+    phases.done("plan");
+
+    let mut report = BuildReport {
+        output_dir: out_dir.display().to_string(),
+        config_file: config_file_name(&site.config),
+        ..BuildReport::default()
+    };
+    for failure in site.failures.iter().chain(&plan.failures) {
+        report.pages.add(failure.kind);
+        report.errors.push(Diagnostic::from(&failure.error));
+        report.failed_pages.push(failure.id.to_string());
+    }
+    report.errors.extend(site.errors.iter().cloned());
+    report.warnings.extend(site.warnings.iter().cloned());
+    report.warnings.extend(plan.warnings.iter().cloned());
+    for page in &plan.pages {
+        report.pages.add(page.kind);
+    }
+    Ok(Planned { site, plan, report })
+}

@@ -1,0 +1,143 @@
+//! Reference sources: pages documented from code rather than written in markdown (Python
+//! modules today; CLI and OpenAPI pages next). A source is one concept with one match per
+//! stage, each on that stage's own enum or list of sources:
+//!
+//! 1. config: its settings (`[[autodoc.python]]` → `Config::autodoc_python`);
+//! 2. discover: its items, found from paths only (`discover/python.rs` → `Site::modules`);
+//! 3. plan, here: [`reference_items`] lists every source's pages (id, URL, nav placement,
+//!    template, title, body, cost), and [`ReferencePage::complete`] adds what a body needs
+//!    of the nav tree;
+//! 4. the wire: [`ReferenceBody`], one variant per source;
+//! 5. the worker: `worker::render::reference`, one arm per variant, calling the source's
+//!    own folder.
+//!
+//! Fingerprints, dispatch, scheduling, the merge and the search index see only
+//! [`ReferencePage`] (a body, the source file's hash, a cost), whatever the source.
+
+use super::nav::Placement;
+use super::urls;
+use crate::discover::Site;
+use protocol::{NavLink, NavSectionIdx, NavTree, PageId, ReferenceBody};
+
+/// A reference page as the plan decides it, once.
+#[derive(Debug, Clone)]
+pub struct ReferencePage {
+    /// What the worker renders.
+    pub body: ReferenceBody,
+    /// Hash of the source file: what stands for its content in the page's fingerprint.
+    pub hash: u128,
+    /// Relative cost, to schedule expensive pages first.
+    pub cost: u64,
+}
+
+/// One page a reference source contributes, before URLs are claimed and the nav tree is
+/// built.
+pub(super) struct ReferenceItem {
+    /// Stable id.
+    pub id: PageId,
+    /// URL path.
+    pub url: String,
+    /// Title in the nav tree.
+    pub nav_title: String,
+    /// Page title.
+    pub title: String,
+    /// Template name.
+    pub template: &'static str,
+    /// Where it sits in the nav tree.
+    pub placement: Placement,
+    /// What the page shows.
+    pub page: ReferencePage,
+    /// What the page documents, for an error about its URL (`module `mypkg.x``).
+    pub subject: String,
+    /// What to do when its URL is taken.
+    pub url_hint: &'static str,
+}
+
+/// Every reference page of `site`, source by source, in a fixed order: the one list of
+/// reference sources in the plan.
+pub(super) fn reference_items(site: &Site) -> Vec<ReferenceItem> {
+    let mut items = Vec::new();
+    items.extend(python_items(site));
+    items
+}
+
+impl ReferencePage {
+    /// The source file the page documents, relative to the site root.
+    pub fn file(&self) -> &str {
+        self.body.file()
+    }
+
+    /// Adds what the body needs of the built nav tree; `section` is the page's own.
+    pub(super) fn complete(&mut self, tree: &NavTree, section: NavSectionIdx) {
+        match &mut self.body {
+            ReferenceBody::Python {
+                is_package,
+                submodules,
+                ..
+            } => {
+                if *is_package {
+                    *submodules = child_links(tree, section);
+                }
+            }
+        }
+    }
+}
+
+/// Python: one page per module of each `[[autodoc.python]]` package. Parsing and
+/// extracting Python costs more per byte than markdown: a module's size counts four times.
+fn python_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
+    site.modules.iter().map(|module| {
+        let package = &site.config.autodoc_python[module.package];
+        let short = module
+            .name
+            .rsplit('.')
+            .next()
+            .unwrap_or(&module.name)
+            .to_string();
+        ReferenceItem {
+            id: PageId::autodoc(&module.name),
+            url: urls::module_url(&package.url, &module.name),
+            nav_title: short,
+            title: module.name.clone(),
+            template: "autodoc.html",
+            placement: Placement::Module {
+                prefix: package.url.clone(),
+                name: module.name.clone(),
+                is_package: module.is_package,
+            },
+            page: ReferencePage {
+                body: ReferenceBody::Python {
+                    file: module.rel_path.clone(),
+                    module: module.name.clone(),
+                    is_package: module.is_package,
+                    submodules: Vec::new(),
+                    include_private: package.include_private,
+                },
+                hash: module.hash,
+                cost: module.len * 4,
+            },
+            subject: format!("module `{}`", module.name),
+            url_hint: "move the content page, or give the package another `url` in ssg.toml",
+        }
+    })
+}
+
+/// Direct subsections and pages of a nav section (a package's submodules and
+/// subpackages), in title order.
+fn child_links(tree: &NavTree, section: NavSectionIdx) -> Vec<NavLink> {
+    let section = tree.section(section);
+    let mut links: Vec<NavLink> = section
+        .subsections
+        .iter()
+        .map(|&s| NavLink {
+            title: tree.section(s).title.clone(),
+            url: tree.section(s).url.clone(),
+        })
+        .chain(section.pages.iter().map(|&p| NavLink {
+            title: tree.page(p).title.clone(),
+            url: tree.page(p).url.clone(),
+        }))
+        .collect();
+    links.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.url.cmp(&b.url)));
+    links
+}
