@@ -11,7 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use worker::markdown::{KeepLinks, MarkdownRenderer};
 use worker::reference::cli::{CliSource, extract_cli, render_command_page};
+use worker::reference::openapi::{SpecSource, load_spec};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -26,11 +28,15 @@ fn main() {
         .as_slice()
     {
         ["cli", program, path, object] => cli(program, Path::new(path), object),
-        [] => cli(
-            "clickapp",
-            &fixtures.join("cli/clickapp"),
-            "clickapp.cli:cli",
-        ),
+        ["openapi", spec] => openapi(Path::new(spec)),
+        [] => {
+            cli(
+                "clickapp",
+                &fixtures.join("cli/clickapp"),
+                "clickapp.cli:cli",
+            );
+            openapi(&fixtures.join("openapi/petstore.yaml"));
+        }
         _ => {
             eprintln!("usage: reference [cli PROGRAM PATH OBJECT | openapi SPEC_FILE]");
             std::process::exit(2);
@@ -71,6 +77,69 @@ fn cli(program: &str, path: &Path, object: &str) {
         doc.framework.name(),
         pages.len(),
         extracted.as_secs_f64() * 1e3,
+        start.elapsed().as_secs_f64() * 1e3,
+        worker::peak_rss_bytes() >> 20
+    );
+}
+
+fn openapi(path: &Path) {
+    let start = Instant::now();
+    let display = path.display().to_string();
+    let allowed_root = path.parent().unwrap_or(Path::new("/"));
+    let spec = match load_spec(&SpecSource {
+        path,
+        display_path: &display,
+        allowed_root,
+    }) {
+        Ok(spec) => spec,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+    };
+    let loaded = start.elapsed();
+    let rss_loaded = worker::peak_rss_bytes();
+    let pages = spec.pages();
+    let fingerprint_start = Instant::now();
+    let mut combined = 0u64;
+    for key in &pages {
+        combined ^= spec.page_fingerprint(key);
+    }
+    let fingerprinted = fingerprint_start.elapsed();
+    // The real markdown renderer, as the build would pass it.
+    let renderer = MarkdownRenderer::new();
+    let markdown = |text: &str| renderer.render(text, 1, &mut KeepLinks).html;
+    let render_start = Instant::now();
+    let mut bytes = 0usize;
+    let mut largest = (0usize, String::new());
+    for key in &pages {
+        if let Some(page) = spec.render_page(key, "/api/", &markdown) {
+            bytes += page.html.len();
+            if page.html.len() > largest.0 {
+                largest = (page.html.len(), page.url.clone());
+            }
+            if std::env::var_os("SHOW").is_some_and(|url| url == page.url.as_str()) {
+                println!("{}", page.html);
+            }
+        }
+    }
+    let rendered = render_start.elapsed();
+    println!(
+        "openapi {display}: {} pages ({} operations), {} MiB of HTML (largest {} KiB: {}); \
+         load {:.0} ms (peak RSS {} MiB), fingerprints {:.0} ms ({combined:x}), render {:.0} ms, \
+         total {:.0} ms, peak RSS {} MiB",
+        pages.len(),
+        pages
+            .iter()
+            .filter(|key| matches!(key.kind, worker::reference::openapi::PageKind::Operation(_)))
+            .count(),
+        bytes >> 20,
+        largest.0 >> 10,
+        largest.1,
+        loaded.as_secs_f64() * 1e3,
+        rss_loaded >> 20,
+        fingerprinted.as_secs_f64() * 1e3,
+        rendered.as_secs_f64() * 1e3,
         start.elapsed().as_secs_f64() * 1e3,
         worker::peak_rss_bytes() >> 20
     );

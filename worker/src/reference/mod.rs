@@ -37,7 +37,7 @@
 //! is not an error: the model keeps it as the source text ([`cli::Text::AsWritten`]).
 
 pub mod cli;
-
+pub mod openapi;
 
 mod html;
 
