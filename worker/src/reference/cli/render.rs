@@ -252,7 +252,12 @@ fn params_table(page: &mut PageWriter, framework: Framework, params: &[&Param], 
             (Some(value_type), false) => cell(value_type),
             (None, false) => String::new(),
         };
-        let default_cell = param.default.as_ref().map(cell).unwrap_or_default();
+        // A flag off by default says nothing the "flag" type does not.
+        let default_cell = match &param.default {
+            Some(Text::Known(value)) if param.is_flag && value == "False" => String::new(),
+            Some(default) => cell(default),
+            None => String::new(),
+        };
         let mut description = String::new();
         let mut plain = vec![display_names.clone()];
         for (shown, badge) in [

@@ -301,6 +301,16 @@ impl Spec {
         pages
     }
 
+    /// The site-relative paths of every file the description was read from, the root
+    /// first, then in the order `$ref`s reached them.
+    pub fn source_files(&self) -> Vec<&str> {
+        self.files
+            .files
+            .iter()
+            .map(|file| file.display.as_str())
+            .collect()
+    }
+
     pub(crate) fn root(&self) -> &Node {
         &self.files.files[0].root
     }

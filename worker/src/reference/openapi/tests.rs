@@ -150,6 +150,15 @@ fn tag_and_overview_pages() {
 fn multi_file_31_spec() {
     let spec = load("openapi/multi/openapi.yaml").expect("loads");
     assert_eq!(spec.version, SpecVersion::V31);
+    assert_eq!(
+        spec.source_files(),
+        [
+            "openapi/multi/openapi.yaml",
+            "openapi/multi/schemas/tree.yaml",
+            "openapi/multi/responses.yaml",
+            "openapi/multi/parameters.yaml"
+        ]
+    );
     let list = render(&spec, "operations/get-trees/");
     insta::assert_snapshot!("multi_list_trees_html", list.html);
     // A parameter and a whole response from other files; a schema in a third, expanded
