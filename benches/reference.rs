@@ -8,6 +8,7 @@
 //! Without arguments it runs on the fixtures in `tests/fixtures/reference/`. Prints one
 //! line per phase on stdout; peak RSS is the process's `VmHWM`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -67,7 +68,13 @@ fn cli(program: &str, path: &Path, object: &str) {
         if let Some(page) = render_command_page(&doc, key, "/cli/") {
             bytes += page.html.len();
             if std::env::var_os("SHOW").is_some() {
-                println!("=== {} ({})\n{}", page.title, page.url, page.html);
+                let _ = writeln!(
+                    std::io::stdout().lock(),
+                    "=== {} ({})\n{}",
+                    page.title,
+                    page.url,
+                    page.html
+                );
             }
         }
     }
@@ -119,7 +126,7 @@ fn openapi(path: &Path) {
                 largest = (page.html.len(), page.url.clone());
             }
             if std::env::var_os("SHOW").is_some_and(|url| url == page.url.as_str()) {
-                println!("{}", page.html);
+                let _ = writeln!(std::io::stdout().lock(), "{}", page.html);
             }
         }
     }

@@ -54,6 +54,9 @@ pub mod openapi;
 
 mod html;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 use protocol::Heading;
 
 /// One rendered reference page.

@@ -32,7 +32,7 @@ pub(crate) fn read_click(
         values: Values { package },
     };
     let help_names = vec!["--help".to_owned()];
-    reader.command(module, function, Some(program.to_owned()), &help_names, 0)
+    reader.command(module, function, Some(program.to_owned()), &help_names, &[])
 }
 
 /// The decorator that makes a function a click command: `@click.command`,
@@ -66,7 +66,7 @@ impl<'p> ClickReader<'p> {
         function: &'p ast::StmtFunctionDef,
         name: Option<String>,
         inherited_help_names: &[String],
-        depth: usize,
+        ancestors: &[*const ast::StmtFunctionDef],
     ) -> Command {
         let decorator = command_decorator(function);
         let call = decorator.and_then(|(_, call, _)| call);
@@ -126,15 +126,21 @@ impl<'p> ClickReader<'p> {
             help.help = Some(Text::Known("Show this message and exit.".to_owned()));
             command.params.push(help);
         }
-        if is_group && depth < MAX_GROUP_DEPTH {
+        if is_group && ancestors.len() < MAX_GROUP_DEPTH {
+            let mut chain = ancestors.to_vec();
+            chain.push(function);
             let mut subcommands = Vec::new();
             for (sub_module, sub_function, sub_name) in self.subcommands(module, function) {
+                // A group added below itself would nest forever: click would recurse too.
+                if chain.contains(&(sub_function as *const _)) {
+                    continue;
+                }
                 subcommands.push(self.command(
                     sub_module,
                     sub_function,
                     sub_name,
                     &help_names,
-                    depth + 1,
+                    &chain,
                 ));
             }
             subcommands.sort_by(|left, right| left.name.cmp(&right.name));

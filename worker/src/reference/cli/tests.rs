@@ -252,3 +252,44 @@ fn module_level_argparse_parser() {
         page.html
     );
 }
+
+#[test]
+fn groups_and_apps_added_below_themselves_stop() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let click_file = folder.path().join("loop_click.py");
+    std::fs::write(
+        &click_file,
+        "import click\n\n@click.group()\ndef a():\n    pass\n\n@a.group()\ndef b():\n    pass\n\n\
+         b.add_command(a, 'again')\nb.add_command(b, 'self')\n",
+    )
+    .expect("write");
+    let doc = extract_cli(&CliSource {
+        program: "a",
+        path: &click_file,
+        display_path: "loop_click.py",
+        object: "a",
+        framework: None,
+    })
+    .expect("reads");
+    let urls: Vec<String> = doc.pages().into_iter().map(|key| key.url).collect();
+    assert_eq!(urls, ["", "b/"]);
+
+    let typer_file = folder.path().join("loop_typer.py");
+    std::fs::write(
+        &typer_file,
+        "import typer\napp = typer.Typer()\nsub = typer.Typer()\napp.add_typer(sub, name='s')\n\
+         sub.add_typer(app, name='back')\nsub.add_typer(sub, name='me')\n\
+         @sub.command()\ndef go():\n    pass\n",
+    )
+    .expect("write");
+    let doc = extract_cli(&CliSource {
+        program: "t",
+        path: &typer_file,
+        display_path: "loop_typer.py",
+        object: "app",
+        framework: None,
+    })
+    .expect("reads");
+    let urls: Vec<String> = doc.pages().into_iter().map(|key| key.url).collect();
+    assert_eq!(urls, ["", "s/", "s/go/"]);
+}

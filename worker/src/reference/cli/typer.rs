@@ -28,7 +28,7 @@ pub(crate) fn read_typer(package: &Package, module: &Module, app: &Expr, program
     let Expr::Call(call) = app else {
         return Command::new(program, location(module, app));
     };
-    let mut root = reader.app(module, call, program.to_owned(), 0);
+    let mut root = reader.app(module, call, program.to_owned(), &[]);
     let add_completion = keyword(call, "add_completion")
         .and_then(|value| reader.values.boolean(module, value))
         .unwrap_or(true);
@@ -95,7 +95,7 @@ impl<'p> TyperReader<'p> {
         module: &'p Module,
         app: &'p ast::ExprCall,
         name: String,
-        depth: usize,
+        ancestors: &[*const ast::ExprCall],
     ) -> Command {
         let mut command = Command::new(
             keyword(app, "name")
@@ -115,7 +115,7 @@ impl<'p> TyperReader<'p> {
             .iter()
             .any(|registration| matches!(registration, Registration::Callback(..)));
         // Only the top app collapses into its one command; a sub-app stays a group.
-        if depth == 0
+        if ancestors.is_empty()
             && n_commands == 1
             && !has_callback
             && let Some(Registration::Command(module, function, call)) = registrations.first()
@@ -143,11 +143,18 @@ impl<'p> TyperReader<'p> {
                         .subcommands
                         .push(self.command(module, function, call));
                 }
-                Registration::SubApp(module, call, sub_app) if depth < MAX_APP_DEPTH => {
+                // An app added below itself would nest forever: typer would recurse too.
+                Registration::SubApp(module, call, sub_app)
+                    if ancestors.len() < MAX_APP_DEPTH
+                        && !std::ptr::eq(sub_app, app)
+                        && !ancestors.contains(&(sub_app as *const _)) =>
+                {
                     let sub_name = keyword(call, "name")
                         .and_then(|value| known(self.values.text(module, value)))
                         .unwrap_or_default();
-                    let mut sub = self.app(module, sub_app, sub_name, depth + 1);
+                    let mut chain = ancestors.to_vec();
+                    chain.push(app);
+                    let mut sub = self.app(module, sub_app, sub_name, &chain);
                     self.command_settings(module, call, &mut sub);
                     sub.source = location(module, call);
                     command.subcommands.push(sub);

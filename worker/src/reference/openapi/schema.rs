@@ -244,7 +244,7 @@ impl<'s> SchemaWriter<'s> {
         if let Some(example) = example {
             facts.push(format!(
                 "Example: <code>{}</code>",
-                escape(&example.to_json(200).replace('\n', " "))
+                escape(&scalar(example))
             ));
         }
         if !facts.is_empty() {
