@@ -42,17 +42,16 @@ pub(crate) fn read_argparse(
         values: Values { package },
         parsers: Vec::new(),
         children: Vec::new(),
+        not_top: Vec::new(),
         variables: HashMap::new(),
         returned: None,
     };
     let wanted = match entry {
         ArgparseEntry::Function(function) => {
             walker.walk(module, &function.body, 0);
-            walker.returned.or(if walker.parsers.is_empty() {
-                None
-            } else {
-                Some(0)
-            })
+            walker
+                .returned
+                .or_else(|| walker.not_top.iter().position(|not_top| !not_top))
         }
         ArgparseEntry::ModuleVariable(name) => {
             walker.walk(module, &module.body, 0);
@@ -80,6 +79,8 @@ struct Walker<'p> {
     /// Every parser built, in order; the tree is in `children`.
     parsers: Vec<Command>,
     children: Vec<Vec<usize>>,
+    /// Parsers that are a subcommand, or a `parents=` of another: not the top parser.
+    not_top: Vec<bool>,
     variables: HashMap<String, Handle>,
     returned: Option<usize>,
 }
@@ -246,6 +247,7 @@ impl<'p> Walker<'p> {
                     .unwrap_or_default();
                 let child = self.new_parser(module, call, &name)?;
                 self.children[parent].push(child);
+                self.not_top[child] = true;
                 let short_help = keyword(call, "help");
                 let command = &mut self.parsers[child];
                 if let Some(help) = short_help {
@@ -355,8 +357,39 @@ impl<'p> Walker<'p> {
             help.help = Some(Text::Known("show this help message and exit".to_owned()));
             command.params.push(help);
         }
+        // `parents=[common]`: their arguments and groups come first, as argparse copies them.
+        if let Some(parents) = keyword(call, "parents") {
+            let elements: &[Expr] = match parents {
+                Expr::List(list) => &list.elts,
+                Expr::Tuple(tuple) => &tuple.elts,
+                _ => &[],
+            };
+            let mut inherited = Vec::new();
+            for element in elements {
+                if let Expr::Name(name) = element
+                    && let Some(Handle::Parser(parent)) =
+                        self.variables.get(name.id.as_str()).copied()
+                {
+                    self.not_top[parent] = true;
+                    let offset = command.groups.len();
+                    command
+                        .groups
+                        .extend(self.parsers[parent].groups.iter().cloned());
+                    for param in &self.parsers[parent].params {
+                        if param.dest == "help" {
+                            continue;
+                        }
+                        let mut param = param.clone();
+                        param.group = param.group.map(|group| group + offset);
+                        inherited.push(param);
+                    }
+                }
+            }
+            command.params.extend(inherited);
+        }
         self.parsers.push(command);
         self.children.push(Vec::new());
+        self.not_top.push(false);
         Some(self.parsers.len() - 1)
     }
 

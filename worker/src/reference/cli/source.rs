@@ -299,6 +299,16 @@ impl Package {
                 let owner = self.resolve_expr(module, &attribute.value)?;
                 match owner.binding {
                     Resolution::Module(target) => self.resolve(target, attribute.attr.as_str()),
+                    // `Color.red`: a class attribute (an enum member's value).
+                    Resolution::Class(class) => {
+                        match find_in(&class.body, attribute.attr.as_str())? {
+                            Binding::Value(value) => Some(Resolved {
+                                module: owner.module,
+                                binding: Resolution::Value(value),
+                            }),
+                            _ => None,
+                        }
+                    }
                     _ => None,
                 }
             }

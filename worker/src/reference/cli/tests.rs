@@ -132,6 +132,8 @@ fn typer_pages() {
     assert!(add.html.contains("Usage: inv add [OPTIONS] NAME</code>"));
     assert!(add.html.contains("--color [red|green]"));
     assert!(add.html.contains("-f, --force"));
+    // An enum member as default: its value.
+    assert!(add.html.contains("<td><code>red</code></td>"));
     assert!(add.html.contains("INTEGER RANGE"));
     let top = page(&pages, "");
     assert!(top.html.contains("--install-completion"));
@@ -175,7 +177,10 @@ fn argparse_pages() {
     assert!(run.html.contains("id=\"options-output\""));
     assert!(run.html.contains("--color / --no-color"));
     let stop = page(&pages, "stop/");
-    assert!(stop.html.contains("usage: tool stop [-h] [target]</code>"));
+    assert!(
+        stop.html
+            .contains("usage: tool stop [-h] [--log-file LOG_FILE] [target]</code>")
+    );
     assert!(!stop.html.contains("--secret"));
 }
 
