@@ -27,8 +27,8 @@ use std::path::Path;
 use ruff_python_ast::Expr;
 
 pub use model::{
-    CliDoc, Command, Deprecation, Framework, Nargs, Param, ParamGroup, ParamKind, SourceLocation,
-    Text,
+    CliDoc, CliPageKey, Command, Deprecation, Framework, Nargs, Param, ParamGroup, ParamKind,
+    SourceLocation, Text, command_url,
 };
 
 use self::argparse::{ArgparseEntry, read_argparse};
@@ -48,17 +48,6 @@ pub struct CliSource<'a> {
     pub object: &'a str,
     /// The framework, or `None` to detect it.
     pub framework: Option<Framework>,
-}
-
-/// One command page: where it sits in the command tree and its URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CliPageKey {
-    /// Subcommand names from the top command (empty for the top command).
-    pub path: Vec<String>,
-    /// URL relative to the source's `url` (`""`, `build/`, `remote/add/`).
-    pub url: String,
-    /// Page title: the command line that runs it (`mkdocs build`).
-    pub title: String,
 }
 
 /// Reads the CLI `source` names. Errors name the file and line at fault: a module that
@@ -266,14 +255,6 @@ fn collect_pages(
         collect_pages(sub, program, path, pages, depth + 1);
         path.pop();
     }
-}
-
-/// URL of a command page relative to the source's `url`: `""` for the top command,
-/// `remote/add/` below it (each name slugified).
-pub fn command_url(path: &[String]) -> String {
-    path.iter()
-        .map(|name| format!("{}/", protocol::slug::slugify(name)))
-        .collect()
 }
 
 /// Renders the page of `key`; `base_url` is the source's `url` (`/cli/`), prefixed to every

@@ -249,3 +249,22 @@ impl Param {
         }
     }
 }
+
+/// One command page: where it sits in the command tree and its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliPageKey {
+    /// Subcommand names from the top command (empty for the top command).
+    pub path: Vec<String>,
+    /// URL relative to the source's `url` (`""`, `build/`, `remote/add/`).
+    pub url: String,
+    /// Page title: the command line that runs it (`mkdocs build`).
+    pub title: String,
+}
+
+/// URL of a command page relative to the source's `url`: `""` for the top command,
+/// `remote/add/` below it (each name slugified).
+pub fn command_url(path: &[String]) -> String {
+    path.iter()
+        .map(|name| format!("{}/", protocol::slug::slugify(name)))
+        .collect()
+}

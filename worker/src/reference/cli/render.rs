@@ -13,9 +13,10 @@
 
 use std::fmt::Write as _;
 
-use super::model::{CliDoc, Command, Deprecation, Framework, Param, ParamKind, Text};
+use super::model::{
+    CliDoc, CliPageKey, Command, Deprecation, Framework, Param, ParamKind, Text, command_url,
+};
 use super::usage::{argparse_option_metavar, click_option_metavar, usage_line};
-use super::{CliPageKey, command_url};
 use crate::reference::ReferencePage;
 use crate::reference::html::{PageWriter, escape};
 
