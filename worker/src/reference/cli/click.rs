@@ -208,20 +208,14 @@ impl<'p> ClickReader<'p> {
         group: &'p ast::StmtFunctionDef,
     ) -> Vec<(&'p Module, &'p ast::StmtFunctionDef, Option<String>)> {
         let mut found: Vec<(&'p Module, &'p ast::StmtFunctionDef, Option<String>)> = Vec::new();
+        // The defining module first, then the others that may register commands.
         let mut modules = vec![module];
-        for name in self.package.module_names() {
-            if name == module.name {
-                continue;
-            }
-            let mentions = self.package.raw_source(name).is_some_and(|source| {
-                source.contains(".command")
-                    || source.contains(".group")
-                    || source.contains(".add_command")
-            });
-            if mentions && let Some(Ok(other)) = self.package.module(name) {
-                modules.push(other);
-            }
-        }
+        modules.extend(
+            self.package
+                .registering_modules()
+                .into_iter()
+                .filter(|other| other.name != module.name),
+        );
         for scanned in modules {
             self.scan_body(scanned, &scanned.body, group, &mut found);
         }

@@ -145,6 +145,8 @@ struct ModuleSlot {
 pub(crate) struct Package {
     /// Sorted by name.
     slots: Vec<ModuleSlot>,
+    /// Indexes into `slots` of [`Package::registering_modules`], found on first use.
+    registering: OnceCell<Vec<usize>>,
 }
 
 /// What a name resolves to, with the module it is defined in.
@@ -208,7 +210,10 @@ impl Package {
             }
         }
         slots.sort_by(|left, right| left.name.cmp(&right.name));
-        Ok(Package { slots })
+        Ok(Package {
+            slots,
+            registering: OnceCell::new(),
+        })
     }
 
     /// Module names, sorted.
@@ -224,14 +229,43 @@ impl Package {
         }
     }
 
-    /// The source of a module without parsing it (cheap filters before parsing).
-    pub(crate) fn raw_source(&self, name: &str) -> Option<String> {
-        let slot = self.slot(name)?;
-        if let Some(Ok(module)) = slot.parsed.get() {
-            return Some(module.source.clone());
-        }
-        let bytes = crate::limits::read_source(&slot.disk_path).ok()?;
-        String::from_utf8(bytes).ok()
+    /// The modules that may register commands (their text mentions `.command`, `.group`,
+    /// `.add_command`, `.callback` or `.add_typer`), parsed; read once per package, so a
+    /// CLI of many groups does not read every file once per group. Modules that do not
+    /// parse are left out: they register nothing that can be read.
+    pub(crate) fn registering_modules(&self) -> Vec<&Module> {
+        const MARKERS: [&str; 5] = [
+            ".command",
+            ".group",
+            ".add_command",
+            ".callback",
+            ".add_typer",
+        ];
+        let indexes = self.registering.get_or_init(|| {
+            let mut indexes = Vec::new();
+            for (index, slot) in self.slots.iter().enumerate() {
+                let mentions = match slot.parsed.get() {
+                    Some(Ok(module)) => MARKERS.iter().any(|marker| module.source.contains(marker)),
+                    Some(Err(_)) => false,
+                    None => crate::limits::read_source(&slot.disk_path).is_ok_and(|bytes| {
+                        MARKERS.iter().any(|marker| {
+                            bytes.windows(marker.len()).any(|w| w == marker.as_bytes())
+                        })
+                    }),
+                };
+                if mentions && matches!(self.module(&slot.name), Some(Ok(_))) {
+                    indexes.push(index);
+                }
+            }
+            indexes
+        });
+        indexes
+            .iter()
+            .filter_map(|&index| match self.slots[index].parsed.get() {
+                Some(Ok(module)) => Some(module),
+                _ => None,
+            })
+            .collect()
     }
 
     fn slot(&self, name: &str) -> Option<&ModuleSlot> {

@@ -201,20 +201,14 @@ impl<'p> TyperReader<'p> {
     /// other modules that mention one of them.
     fn registrations(&self, module: &'p Module, app: &'p ast::ExprCall) -> Vec<Registration<'p>> {
         let mut found = Vec::new();
+        // The defining module first, then the others that may register commands.
         let mut modules = vec![module];
-        for name in self.package.module_names() {
-            if name == module.name {
-                continue;
-            }
-            let mentions = self.package.raw_source(name).is_some_and(|source| {
-                source.contains(".command")
-                    || source.contains(".callback")
-                    || source.contains(".add_typer")
-            });
-            if mentions && let Some(Ok(other)) = self.package.module(name) {
-                modules.push(other);
-            }
-        }
+        modules.extend(
+            self.package
+                .registering_modules()
+                .into_iter()
+                .filter(|other| other.name != module.name),
+        );
         for scanned in modules {
             self.scan(scanned, &scanned.body, app, &mut found);
         }
