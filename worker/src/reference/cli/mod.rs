@@ -40,7 +40,8 @@ use super::{ReferenceError, ReferencePage};
 pub struct CliSource<'a> {
     /// The program's name as users type it (`mkdocs`): the top command's name.
     pub program: &'a str,
-    /// The `.py` file or package folder on disk.
+    /// The `.py` file, package folder or source root (a folder without `__init__.py`,
+    /// such as `src/`, whose packages are top-level) on disk.
     pub path: &'a Path,
     /// The same path relative to the site, for messages and "defined in" lines.
     pub display_path: &'a str,

@@ -193,11 +193,17 @@ impl Package {
                 parsed: OnceCell::new(),
             });
         } else {
-            let package = disk_path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .unwrap_or("")
-                .to_owned();
+            // A package folder names its modules after itself (`mkdocs.__main__`); a folder
+            // without `__init__.py` is a source root (`src/`) holding top-level modules.
+            let package = if disk_path.join("__init__.py").is_file() {
+                disk_path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .unwrap_or("")
+                    .to_owned()
+            } else {
+                String::new()
+            };
             list_modules(disk_path, &package, display, &mut slots)
                 .map_err(|error| not_found(format!("cannot list the package: {error}")))?;
             if slots.is_empty() {
@@ -441,7 +447,7 @@ fn list_modules(
             if is_identifier(file_name) {
                 list_modules(
                     &path,
-                    &format!("{dotted}.{file_name}"),
+                    &dotted_child(dotted, file_name),
                     &child_display,
                     slots,
                 )?;
@@ -450,7 +456,7 @@ fn list_modules(
             let (name, is_package) = if stem == "__init__" {
                 (dotted.to_owned(), true)
             } else if is_identifier(stem) {
-                (format!("{dotted}.{stem}"), false)
+                (dotted_child(dotted, stem), false)
             } else {
                 continue;
             };
@@ -464,6 +470,15 @@ fn list_modules(
         }
     }
     Ok(())
+}
+
+/// `parent.child`, or `child` at the top of a source root.
+fn dotted_child(parent: &str, child: &str) -> String {
+    if parent.is_empty() {
+        child.to_owned()
+    } else {
+        format!("{parent}.{child}")
+    }
 }
 
 fn is_identifier(name: &str) -> bool {

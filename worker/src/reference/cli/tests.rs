@@ -298,3 +298,27 @@ fn groups_and_apps_added_below_themselves_stop() {
     let urls: Vec<String> = doc.pages().into_iter().map(|key| key.url).collect();
     assert_eq!(urls, ["", "s/", "s/go/"]);
 }
+
+#[test]
+fn a_source_root_holds_top_level_modules() {
+    // `tests/fixtures/reference/cli` has no `__init__.py`: it is read like `src/`.
+    let doc = extract_cli(&CliSource {
+        program: "clickapp",
+        path: &fixture(""),
+        display_path: "cli",
+        object: "clickapp.cli:cli",
+        framework: None,
+    })
+    .expect("reads");
+    assert_eq!(doc.root.source.file, "cli/clickapp/cli.py");
+    assert_eq!(doc.pages().len(), 7);
+    let typer = extract_cli(&CliSource {
+        program: "inv",
+        path: &fixture(""),
+        display_path: "cli",
+        object: "typer_app:app",
+        framework: None,
+    })
+    .expect("reads");
+    assert_eq!(typer.framework, Framework::Typer);
+}
