@@ -91,14 +91,45 @@ impl PageWriter {
     }
 
     pub(crate) fn finish(self, url: String, title: String) -> ReferencePage {
+        let links = attribute_values(&self.html, " href=\"");
+        let anchors = attribute_values(&self.html, " id=\"");
         ReferencePage {
             url,
             title,
             html: self.html,
             headings: self.headings,
+            anchors,
+            links,
             plain_text: self.plain.join("\n\n"),
         }
     }
+}
+
+/// The values of one attribute (`marker` is ` href="`) in a fragment, unescaped, each
+/// once, in order. Every attribute the renderers write is double-quoted and escaped, as
+/// comrak's are, so markdown's links and heading ids are found too.
+fn attribute_values(html: &str, marker: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut links = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(marker) {
+        rest = &rest[start + marker.len()..];
+        let Some(end) = rest.find('"') else { break };
+        let href = unescape(&rest[..end]);
+        if seen.insert(href.clone()) {
+            links.push(href);
+        }
+        rest = &rest[end..];
+    }
+    links
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Splits dedented help text into paragraphs at blank lines, joining the lines of each
@@ -173,6 +204,18 @@ mod tests {
             clean_doc("Summary.\n\n    Body\n      indented\n    "),
             "Summary.\n\nBody\n  indented"
         );
+    }
+
+    #[test]
+    fn links_are_read_back_from_the_fragment() {
+        let mut writer = PageWriter::new();
+        writer.raw(
+            "<a href=\"/cli/a/\">a</a> <a href=\"/cli/b/?x=1&amp;y=2\">b</a> <a href=\"/cli/a/\">",
+        );
+        writer.heading(2, "Options", "options");
+        let page = writer.finish(String::new(), "t".to_owned());
+        assert_eq!(page.links, ["/cli/a/", "/cli/b/?x=1&y=2"]);
+        assert_eq!(page.anchors, ["options"]);
     }
 
     #[test]

@@ -70,6 +70,13 @@ pub struct ReferencePage {
     pub html: String,
     /// Headings for the table of contents, in page order; their ids are in the fragment.
     pub headings: Vec<Heading>,
+    /// Every `id` in the fragment, in page order (headings, options, parameters, media
+    /// types), for the link check of `#fragment` links.
+    pub anchors: Vec<String>,
+    /// Every `href` in the fragment (unescaped, first occurrence order, no repeats):
+    /// links to other pages of the source (under `base_url`), and whatever links the
+    /// descriptions' markdown holds, for the build to record and check.
+    pub links: Vec<String>,
     /// The page as plain text, for `index.txt`, search and `llm-full.txt`.
     pub plain_text: String,
 }

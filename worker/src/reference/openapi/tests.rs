@@ -142,6 +142,19 @@ fn tag_and_overview_pages() {
     assert_eq!(overview.title, "Petstore");
     assert!(overview.html.contains("https://petstore.example/v1"));
     assert!(overview.html.contains("id=\"security-scheme-api-key\""));
+    // The link check sees both ends of a security link.
+    assert!(
+        overview
+            .anchors
+            .contains(&"security-scheme-oauth".to_owned())
+    );
+    let create = render(&spec, "operations/createpet/");
+    assert!(
+        create
+            .links
+            .contains(&"/api/#security-scheme-oauth".to_owned())
+    );
+    assert!(create.links.contains(&"/api/schemas/pet/".to_owned()));
     assert!(overview.html.contains("<code>write:pets</code>"));
     assert!(!overview.html.contains("unused"));
 }
@@ -283,4 +296,11 @@ fn errors_name_file_and_line() {
     let error = load_in(&bad_json, "d.json");
     assert_eq!(error.line, 3);
     assert!(error.message.contains("JSON syntax error"), "{error}");
+}
+
+#[test]
+fn a_loaded_spec_is_shared_across_render_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Spec>();
+    shareable::<crate::reference::cli::CliDoc>();
 }
