@@ -38,6 +38,15 @@
 //! A key is plain data (an index or a path of names), so the coordinator can plan with it and
 //! a worker can render it after loading the same source: both sides list pages in the same
 //! deterministic order. Loading is deterministic too (no hash-map order reaches output).
+//! A loaded `Spec` or `CliDoc` is `Send + Sync` and immutable: a worker loads a source once
+//! (GitHub's description holds about 30 MiB as a tree) and renders all its pages of that
+//! source from it, on any thread; rendering one page allocates only that page.
+//!
+//! Per page the build gets a [`ReferencePage`]: its URL (relative), title, HTML fragment
+//! (for the page template's body, as the Python autodoc's fragment is), headings (table of
+//! contents), anchors and links (the link check), and plain text (`index.txt`, search,
+//! `llm-full.txt`). Stable CSS class names are listed in `cli/render.rs` and
+//! `openapi/render.rs`; the theme has no rules for them yet.
 //!
 //! Every page's `url` is **relative to the source's `url`** from `ssg.toml` (`""` for the
 //! source's own top page, `build/`, `operations/get-repo/`, always ending in `/`); links
