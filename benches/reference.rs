@@ -123,7 +123,12 @@ fn openapi(path: &Path) {
         if let Some(page) = spec.render_page(key, "/api/", &markdown) {
             bytes += page.html.len();
             if page.html.len() > largest.0 {
-                largest = (page.html.len(), page.url.clone());
+                let url = if page.url.is_empty() {
+                    "(overview)"
+                } else {
+                    &page.url
+                };
+                largest = (page.html.len(), url.to_owned());
             }
             if std::env::var_os("SHOW").is_some_and(|url| url == page.url.as_str()) {
                 let _ = writeln!(std::io::stdout().lock(), "{}", page.html);

@@ -163,7 +163,7 @@ fn argparse_pages() {
     let pages = render_all(&doc);
     let top = page(&pages, "");
     assert!(top.html.contains(
-        "usage: tool [-h] [--version] [--config FILE] [-v | -q] {run,r,stop} ...</code>"
+        "usage: tool [-h] [--version] [--config FILE] [-v | -q] {run,r,stop,internal} ...</code>"
     ));
     assert!(
         top.html

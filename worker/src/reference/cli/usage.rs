@@ -119,10 +119,10 @@ fn argparse_usage(path: &[&str], command: &Command) -> String {
     }
     if command.is_group {
         let metavar = command.subcommand_metavar.clone().unwrap_or_else(|| {
+            // argparse builds this from every choice, `help=SUPPRESS` ones included.
             let names: Vec<&str> = command
                 .subcommands
                 .iter()
-                .filter(|sub| !sub.hidden)
                 .flat_map(|sub| {
                     std::iter::once(sub.name.as_str()).chain(sub.aliases.iter().map(String::as_str))
                 })
