@@ -475,14 +475,14 @@ impl<'p> Walker<'p> {
             .filter(|default| !is_suppress(default) && !matches!(default, Expr::NoneLiteral(_)))
             .map(|default| self.values.display(module, default));
         param.metavar = keyword(call, "metavar").map(|metavar| match metavar {
-            Expr::Tuple(tuple) => Text::Known(
-                tuple
+            Expr::Tuple(tuple) => {
+                param.metavar_tuple = tuple
                     .elts
                     .iter()
                     .map(|item| self.values.text(module, item).as_str().to_owned())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+                    .collect();
+                Text::Known(param.metavar_tuple.join(" "))
+            }
             other => self.values.text(module, other),
         });
         match keyword(call, "help") {

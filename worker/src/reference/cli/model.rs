@@ -194,6 +194,8 @@ pub struct Param {
     pub value_type: Option<Text>,
     /// `metavar=`.
     pub metavar: Option<Text>,
+    /// argparse `metavar=("a", "b")`: one name per value (`metavar` holds them joined).
+    pub metavar_tuple: Vec<String>,
     /// `default=`; `None` when not given.
     pub default: Option<Text>,
     /// Must be given.
@@ -233,6 +235,7 @@ impl Param {
             dest,
             value_type: None,
             metavar: None,
+            metavar_tuple: Vec::new(),
             default: None,
             required: false,
             multiple: false,

@@ -177,10 +177,9 @@ fn argparse_pages() {
     assert!(run.html.contains("id=\"options-output\""));
     assert!(run.html.contains("--color / --no-color"));
     let stop = page(&pages, "stop/");
-    assert!(
-        stop.html
-            .contains("usage: tool stop [-h] [--log-file LOG_FILE] [target]</code>")
-    );
+    assert!(stop.html.contains(
+        "usage: tool stop [-h] [--log-file LOG_FILE] [--pair KEY [VALUE ...]] [target]</code>"
+    ));
     assert!(!stop.html.contains("--secret"));
 }
 

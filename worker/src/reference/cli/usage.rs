@@ -153,8 +153,21 @@ fn argparse_part(param: &Param) -> String {
                 .then(|| format!("{{{}}}", known.join(",")))
         })
         .unwrap_or_else(|| default_metavar(param));
+    // argparse's `_format_args`: a tuple metavar gives one name per value shown.
+    let part = |index: usize| {
+        param
+            .metavar_tuple
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| metavar.clone())
+    };
     let values = match &param.nargs {
         _ if param.is_flag => String::new(),
+        Nargs::Optional if !param.metavar_tuple.is_empty() => format!("[{}]", part(0)),
+        Nargs::Any if !param.metavar_tuple.is_empty() => format!("[{} ...]", part(0)),
+        Nargs::AtLeastOne if !param.metavar_tuple.is_empty() => {
+            format!("{} [{} ...]", part(0), part(1))
+        }
         Nargs::One => metavar,
         Nargs::Optional => format!("[{metavar}]"),
         Nargs::Any => format!("[{metavar} ...]"),
