@@ -156,6 +156,9 @@ fn read(
         (Framework::Typer, Resolution::Value(app)) => {
             typer::read_typer(package, module, app, source.program)
         }
+        (Framework::Typer, Resolution::Function(function)) => {
+            typer::read_typer_function(package, module, function, source.program)
+        }
         (Framework::Argparse, Resolution::Function(function)) => read_argparse(
             package,
             module,
@@ -200,8 +203,13 @@ fn detect(package: &Package, module: &Module, binding: Resolution<'_>) -> Option
                 .source
                 .get(range.start().to_usize()..range.end().to_usize())
                 .unwrap_or("");
-            body.contains("ArgumentParser")
-                .then_some(Framework::Argparse)
+            if body.contains("ArgumentParser") {
+                return Some(Framework::Argparse);
+            }
+            // `typer.run(main)`: a function made a one-command typer app.
+            let run_call = format!("run({})", function.name.as_str());
+            (module.source.contains("typer") && module.source.contains(&run_call))
+                .then_some(Framework::Typer)
         }
         Resolution::Value(value) if typer::is_typer_app(value) => Some(Framework::Typer),
         Resolution::Value(Expr::Call(call))

@@ -321,3 +321,33 @@ fn a_source_root_holds_top_level_modules() {
     .expect("reads");
     assert_eq!(typer.framework, Framework::Typer);
 }
+
+#[test]
+fn typer_run_makes_a_function_a_command() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let file = folder.path().join("hello.py");
+    std::fs::write(
+        &file,
+        "import typer\n\ndef main(name: str, loud: bool = False):\n    \"\"\"Say hello.\"\"\"\n\n\
+         if __name__ == '__main__':\n    typer.run(main)\n",
+    )
+    .expect("write");
+    let doc = extract_cli(&CliSource {
+        program: "hello",
+        path: &file,
+        display_path: "hello.py",
+        object: "main",
+        framework: None,
+    })
+    .expect("reads");
+    assert_eq!(doc.framework, Framework::Typer);
+    let page = render_command_page(&doc, &doc.pages()[0], "/").expect("renders");
+    assert!(
+        page.html.contains("Usage: hello [OPTIONS] NAME</code>"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("--loud / --no-loud"));
+    assert!(page.html.contains("Say hello."));
+    assert!(!page.html.contains("--install-completion"));
+}

@@ -61,6 +61,26 @@ pub(crate) fn read_typer(package: &Package, module: &Module, app: &Expr, program
     root
 }
 
+/// Reads a function run with `typer.run(function)`: a one-command app without
+/// completion options, as `typer.run` builds it.
+pub(crate) fn read_typer_function(
+    package: &Package,
+    module: &Module,
+    function: &ast::StmtFunctionDef,
+    program: &str,
+) -> Command {
+    let reader = TyperReader {
+        package,
+        values: Values { package },
+    };
+    let mut command = Command::new(program, location(module, function));
+    command.help = docstring(&function.body)
+        .map(|text| Text::Known(clean_doc(text)))
+        .filter(|text| !text.as_str().is_empty());
+    command.params = reader.params(module, function);
+    command
+}
+
 /// Whether `expr` builds a typer app.
 pub(crate) fn is_typer_app(expr: &Expr) -> bool {
     matches!(expr, Expr::Call(call) if last_name(&call.func) == Some("Typer"))

@@ -234,7 +234,17 @@ impl<'s> SchemaWriter<'s> {
                 .get(key)
                 .filter(|value| !matches!(value, Node::Bool(_)))
             {
-                facts.push(format!("{label}: <code>{}</code>", escape(&scalar(value))));
+                // 3.0 marks a bound exclusive with a boolean beside it.
+                let exclusive = match key {
+                    "minimum" => node.flag("exclusiveMinimum"),
+                    "maximum" => node.flag("exclusiveMaximum"),
+                    _ => false,
+                };
+                facts.push(format!(
+                    "{label}: <code>{}</code>{}",
+                    escape(&scalar(value)),
+                    if exclusive { " (exclusive)" } else { "" }
+                ));
             }
         }
         let example = node.get("example").or_else(|| {

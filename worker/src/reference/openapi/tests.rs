@@ -120,6 +120,8 @@ fn circular_schemas_are_links() {
     assert!(category.html.contains("any of: string | integer"));
     let tree = render(&spec, "operations/get-store-tree/");
     assert!(tree.html.contains("<code>children</code>"));
+    let cat = render(&spec, "schemas/cat/");
+    assert!(cat.html.contains("Maximum: <code>10</code> (exclusive)"));
     let dog = render(&spec, "schemas/dog/");
     // allOf of a named schema that is itself an allOf: every property, once.
     for property in ["<code>name</code>", "<code>id</code>", "<code>bark</code>"] {
