@@ -39,8 +39,10 @@ pub struct Spec {
 
 /// One operation: where its node is and its page.
 pub(crate) struct Operation {
-    /// The path template (`/repos/{owner}/{repo}`).
+    /// The path template (`/repos/{owner}/{repo}`), or a webhook's name.
     pub(crate) path: Box<str>,
+    /// A 3.1 webhook: a request the API sends, named rather than at a path.
+    pub(crate) webhook: bool,
     /// Lower-case method (`get`).
     pub(crate) method: &'static str,
     /// The file and JSON pointer of the path item (after its own `$ref`, if any).
@@ -156,13 +158,21 @@ pub fn load_spec(source: &SpecSource<'_>) -> Result<Spec, ReferenceError> {
     let mut operations = Vec::new();
     let mut operation_slugs = HashSet::new();
     let mut untagged = Vec::new();
-    for (path, item) in root.get("paths").map(Node::entries).unwrap_or_default() {
+    // Paths, then 3.1 webhooks (path items named by event rather than by URL).
+    let path_items = root.get("paths").map(Node::entries).unwrap_or_default();
+    let webhooks = root.get("webhooks").map(Node::entries).unwrap_or_default();
+    let all_items = path_items
+        .iter()
+        .map(|entry| ("paths", entry))
+        .chain(webhooks.iter().map(|entry| ("webhooks", entry)));
+    for (section, (path, item)) in all_items {
+        let webhook = section == "webhooks";
         let (item_file, item_pointer, item) = match item.str("$ref") {
             Some(reference) => match files.follow(0, reference) {
                 Some((target, node)) => (target.file, target.pointer, node),
                 None => continue,
             },
-            None => (0, format!("/paths/{}", escape_pointer(path)), item),
+            None => (0, format!("/{section}/{}", escape_pointer(path)), item),
         };
         for method in METHODS {
             let Some(operation) = item.get(method) else {
@@ -170,6 +180,7 @@ pub fn load_spec(source: &SpecSource<'_>) -> Result<Spec, ReferenceError> {
             };
             let base = match operation.str("operationId") {
                 Some(id) => id.to_owned(),
+                None if webhook => format!("webhook {path} {method}"),
                 None => format!("{method} {path}"),
             };
             let index = operations.len();
@@ -188,6 +199,7 @@ pub fn load_spec(source: &SpecSource<'_>) -> Result<Spec, ReferenceError> {
             }
             operations.push(Operation {
                 path: path.clone(),
+                webhook,
                 method,
                 item_file,
                 item_pointer: item_pointer.clone(),
@@ -339,13 +351,19 @@ impl Spec {
         Some((item.get(operation.method)?, item))
     }
 
-    /// `summary`, else `METHOD /path`.
+    /// `summary`, else `METHOD /path` (`Webhook name` for a webhook).
     pub(crate) fn operation_title(&self, index: usize) -> String {
         let operation = &self.operations[index];
         self.operation_node(index)
             .and_then(|(node, _)| node.str("summary"))
             .map(str::to_owned)
-            .unwrap_or_else(|| format!("{} {}", operation.method.to_uppercase(), operation.path))
+            .unwrap_or_else(|| {
+                if operation.webhook {
+                    format!("Webhook {}", operation.path)
+                } else {
+                    format!("{} {}", operation.method.to_uppercase(), operation.path)
+                }
+            })
     }
 
     /// The index of the root file's component schema a `$ref` names

@@ -241,7 +241,12 @@ fn operation(writer: &SchemaWriter<'_>, page: &mut PageWriter, index: usize) -> 
     page.raw("<div class=\"reference-openapi reference-openapi-operation\">\n");
     let _ = writeln!(
         page.html,
-        "<p class=\"reference-openapi-endpoint\">{} <code class=\"reference-openapi-path\">{}</code></p>",
+        "<p class=\"reference-openapi-endpoint\">{}{} <code class=\"reference-openapi-path\">{}</code></p>",
+        if operation.webhook {
+            "<span class=\"reference-openapi-webhook\">Webhook</span> "
+        } else {
+            ""
+        },
         method_badge(operation.method),
         escape(&operation.path)
     );

@@ -186,6 +186,9 @@ fn multi_file_31_spec() {
         list.html
             .contains("<code>forest</code></td><td><a href=\"/api/schemas/forest/\">")
     );
+    let webhook = render(&spec, "operations/webhook-treeplanted-post/");
+    assert_eq!(webhook.title, "Webhook treePlanted");
+    assert!(webhook.html.contains("reference-openapi-webhook\">Webhook</span> <span class=\"reference-openapi-method reference-openapi-method-post\">POST</span> <code class=\"reference-openapi-path\">treePlanted</code>"));
     let forest = render(&spec, "schemas/forest/");
     assert!(forest.html.contains("string | null"));
     assert!(
