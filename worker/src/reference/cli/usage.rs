@@ -64,7 +64,7 @@ pub(crate) fn click_option_metavar(param: &Param) -> Option<String> {
         _ => "TEXT".to_owned(),
     };
     Some(match &param.nargs {
-        Nargs::Exactly(count) => vec![shown; *count as usize].join(" "),
+        Nargs::Exactly(count) => repeated(&shown, *count),
         _ => shown,
     })
 }
@@ -173,7 +173,7 @@ fn argparse_part(param: &Param) -> String {
         Nargs::Any => format!("[{metavar} ...]"),
         Nargs::AtLeastOne => format!("{metavar} [{metavar} ...]"),
         Nargs::Remainder => "...".to_owned(),
-        Nargs::Exactly(count) => vec![metavar; *count as usize].join(" "),
+        Nargs::Exactly(count) => repeated(&metavar, *count),
         Nargs::AsWritten(_) => format!("{metavar} ..."),
     };
     match param.kind {
@@ -197,4 +197,27 @@ pub(crate) fn argparse_option_metavar(param: &Param) -> Option<String> {
         .map(str::trim)
         .filter(|rest| !rest.is_empty())
         .map(str::to_owned)
+}
+
+/// Most times a metavar is repeated for a fixed number of values; past it the count is
+/// written out (`X ... (1000 values)`), so `nargs=10**9` cannot fill memory.
+const MAX_REPEATED_METAVARS: u32 = 16;
+
+/// `X X X` for three values.
+fn repeated(metavar: &str, count: u32) -> String {
+    if count > MAX_REPEATED_METAVARS {
+        return format!("{metavar} ... ({count} values)");
+    }
+    vec![metavar; count as usize].join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_counts_repeat_within_a_bound() {
+        assert_eq!(repeated("X", 3), "X X X");
+        assert_eq!(repeated("X", 4_000_000_000), "X ... (4000000000 values)");
+    }
 }

@@ -458,11 +458,11 @@ impl Spec {
                 }
             }
             PageKind::Schema(index) => {
-                let pointer = format!(
-                    "/components/schemas/{}",
-                    escape_pointer(&self.schemas[index].name)
-                );
-                if let Some(node) = self.root().pointer(&pointer) {
+                let node = self.schemas.get(index).and_then(|schema| {
+                    let pointer = format!("/components/schemas/{}", escape_pointer(&schema.name));
+                    self.root().pointer(&pointer)
+                });
+                if let Some(node) = node {
                     self.hash_reaching(0, node, &mut hasher, &mut reached);
                 }
             }

@@ -304,6 +304,24 @@ fn errors_name_file_and_line() {
 }
 
 #[test]
+fn keys_of_another_spec_are_refused_not_panicked_on() {
+    let spec = load("openapi/multi/openapi.yaml").expect("loads");
+    for kind in [
+        PageKind::Tag(99),
+        PageKind::Operation(99),
+        PageKind::Schema(99),
+    ] {
+        let key = PageKey {
+            kind,
+            url: "x/".to_owned(),
+            title: "x".to_owned(),
+        };
+        assert!(spec.render_page(&key, "/", &markdown).is_none());
+        let _ = spec.page_fingerprint(&key);
+    }
+}
+
+#[test]
 fn a_loaded_spec_is_shared_across_render_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<Spec>();
