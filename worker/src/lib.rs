@@ -32,6 +32,7 @@ pub mod autodoc;
 pub mod highlight;
 pub mod markdown;
 pub mod outputs;
+pub mod reference;
 pub mod search_terms;
 pub mod templates;
 

@@ -18,7 +18,7 @@ mod decorators;
 pub mod docstring;
 mod extract;
 pub mod model;
-mod parse;
+pub(crate) mod parse;
 mod render;
 pub mod signature;
 
