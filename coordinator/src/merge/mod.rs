@@ -40,7 +40,9 @@ pub struct MergeOutcome {
     pub llm_index: Option<llm_full::LlmIndex>,
 }
 
-/// Writes the site-wide artifacts and checks links.
+/// Writes the site-wide artifacts and checks links. `previous_llm` and `search_cache` are
+/// what the previous build left to reuse (`llm-full.txt`'s segments, the search index's
+/// per-shard parts).
 pub fn merge(
     site: &Site,
     plan: &BuildPlan,
@@ -48,13 +50,18 @@ pub fn merge(
     failed: &[usize],
     out_dir: &Path,
     previous_llm: Option<&llm_full::LlmIndex>,
+    search_cache: Option<&search::SearchCache<'_>>,
 ) -> io::Result<MergeOutcome> {
     let config = &site.config;
     let mut outcome = MergeOutcome::default();
     // The site-wide artifacts, the copies of assets and the link check over the pages do
     // not depend on each other: run them side by side.
     let (artifacts, unresolved) = std::thread::scope(|scope| -> io::Result<_> {
-        let artifacts = scope.spawn(|| write_artifacts(config, plan, pages, out_dir, previous_llm));
+        let reuse = Reuse {
+            previous_llm,
+            search_cache,
+        };
+        let artifacts = scope.spawn(move || write_artifacts(config, plan, pages, out_dir, reuse));
         let unresolved = scope.spawn(|| check_links(site, plan, pages, failed));
         copy_assets(site, out_dir, &mut outcome.outputs)?;
         let artifacts = artifacts.join().unwrap_or_else(|_| {
@@ -141,12 +148,19 @@ fn plan_source<'a>(site: &'a Site, plan: &BuildPlan, index: usize) -> Option<&'a
     }
 }
 
+/// What the site-wide writers may reuse from the previous build.
+#[derive(Clone, Copy)]
+struct Reuse<'a> {
+    previous_llm: Option<&'a llm_full::LlmIndex>,
+    search_cache: Option<&'a search::SearchCache<'a>>,
+}
+
 fn write_artifacts(
     config: &Config,
     plan: &BuildPlan,
     pages: &[MergedPage<'_>],
     out_dir: &Path,
-    previous_llm: Option<&llm_full::LlmIndex>,
+    reuse: Reuse<'_>,
 ) -> io::Result<(Vec<OutputFile>, Option<llm_full::LlmIndex>)> {
     let planned = |page: &MergedPage<'_>| &plan.pages[page.index];
     let sitemap = || -> io::Result<Vec<OutputFile>> {
@@ -198,11 +212,12 @@ fn write_artifacts(
                         headings: &p.rendered.headings,
                         anchors: &p.rendered.anchors,
                         terms: &p.rendered.search_terms,
+                        shard: &plan.shards[p.index].0,
                     }
                 })
                 .collect(),
         };
-        search::write_search_index(out_dir, &site)
+        search::write_search_index(out_dir, &site, reuse.search_cache)
     };
     let feed = || -> io::Result<Vec<OutputFile>> {
         if !config.outputs.rss {
@@ -255,7 +270,7 @@ fn write_artifacts(
             &config.title,
             &config.base_url,
             &llm_pages,
-            previous_llm,
+            reuse.previous_llm,
         )?;
         Ok((vec![output], Some(index)))
     };

@@ -396,6 +396,11 @@ pub fn build_in(
                 (Some(store), true) => store.read_named(LLM_INDEX).ok().flatten(),
                 _ => None,
             };
+            let search_cache = store.as_ref().map(|store| merge::search::SearchCache {
+                store,
+                reuse: options.use_cache,
+                binary,
+            });
             match merge::merge(
                 &site,
                 &plan,
@@ -403,6 +408,7 @@ pub fn build_in(
                 &failed,
                 &out_dir,
                 previous_llm.as_ref(),
+                search_cache.as_ref(),
             ) {
                 Ok(merge_outcome) => {
                     if let (Some(store), Some(index)) = (&store, &merge_outcome.llm_index)
