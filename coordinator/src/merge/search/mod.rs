@@ -28,6 +28,7 @@ mod postings;
 
 pub use parts::SearchCache;
 use protocol::{Heading, OutputFile, SearchTerms};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
@@ -213,25 +214,64 @@ pub fn write_search_index(
         })
         .collect();
     let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
-    let index = postings::merge(&placed, &lengths);
+    let index = postings::merge(&placed, &lengths)
+        .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?;
     let merged = started.elapsed();
-    let files = layout::lay_out(site, &pages, &entries, &index)?;
-    let laid_out = started.elapsed();
-    let written = files
+    let before: FxHashMap<String, OutputFile> = cache
+        .map(|cache| cache.written_files(out_dir))
+        .unwrap_or_default()
         .into_iter()
-        .map(|(path, bytes)| worker::outputs::write_output(out_dir, &path, &bytes))
-        .collect::<io::Result<Vec<OutputFile>>>()?;
+        .map(|file| (file.path.clone(), file))
+        .collect();
+    let mut written = Vec::new();
+    layout::lay_out(site, &pages, &entries, &index, &mut |path, bytes| {
+        written.push(write_unless_unchanged(
+            out_dir,
+            path,
+            bytes,
+            before.get(path),
+        )?);
+        Ok(())
+    })?;
+    let unchanged = written.len() == before.len()
+        && written
+            .iter()
+            .all(|file| before.get(&file.path) == Some(file));
+    if let Some(cache) = cache.filter(|_| !unchanged) {
+        cache.write_files(out_dir, written.clone());
+    }
     tracing::debug!(
         pages = pages.len(),
         parts = shards.len(),
         reused,
         terms = index.terms.len(),
         files = written.len(),
-        "search index: parts {parts_done:?}, merged {merged:?}, files laid out {laid_out:?}, \
-         written {:?}",
+        "search index: parts {parts_done:?}, merged {merged:?}, files laid out and written \
+         {:?}",
         started.elapsed()
     );
     Ok(written)
+}
+
+/// Writes an index file, unless `before` (what the last build wrote there) has the same
+/// bytes and the file still has the size and modification time it was written with.
+fn write_unless_unchanged(
+    out_dir: &Path,
+    path: &str,
+    bytes: &[u8],
+    before: Option<&OutputFile>,
+) -> io::Result<OutputFile> {
+    if let Some(before) = before
+        && before.len == bytes.len() as u64
+        && before.hash == worker::outputs::content_hash(bytes)
+        && std::fs::metadata(out_dir.join(path)).is_ok_and(|metadata| {
+            metadata.len() == before.len
+                && worker::outputs::modified_nanos(&metadata) == before.modified
+        })
+    {
+        return Ok(before.clone());
+    }
+    worker::outputs::write_output(out_dir, path, bytes)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! cannot know, so the merge scores them (cheap arithmetic) and the index stays exactly
 //! what one pass over every page would give.
 
-use super::postings::{TITLE, entry_terms};
+use super::postings::{TITLE, entry_terms, push_varint};
 use super::{SearchPage, SubEntry};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -42,8 +42,11 @@ pub(crate) struct SearchPart {
     /// Per term: the end of its bytes in `text` and of its postings in `postings` (each
     /// starts where the previous term's ended).
     ends: Vec<(u32, u32)>,
-    /// Postings, by term, then page and entry.
-    postings: Vec<RawPosting>,
+    /// Postings, by term, then page and entry, as bytes (a few per posting, read as one
+    /// copy): LEB128 varints of the page (from the term's previous posting, the first from
+    /// 0), the entry and the body count, then the name score byte.
+    #[serde(with = "byte_buffer")]
+    postings: Vec<u8>,
 }
 
 impl SearchPart {
@@ -59,9 +62,13 @@ impl SearchPart {
     }
 
     /// The postings of term `i`, in (page, entry) order.
-    pub fn postings(&self, i: usize) -> &[RawPosting] {
+    pub fn postings(&self, i: usize) -> RawPostings<'_> {
         let start = if i == 0 { 0 } else { self.ends[i - 1].1 };
-        &self.postings[start as usize..self.ends[i].1 as usize]
+        RawPostings {
+            bytes: &self.postings[start as usize..self.ends[i].1 as usize],
+            at: 0,
+            page: 0,
+        }
     }
 
     /// The index of the first term not below `term`.
@@ -79,8 +86,9 @@ impl SearchPart {
     }
 
     /// True when the part is well formed for `pages` pages: offsets in bounds, increasing
-    /// and on character boundaries, terms sorted and distinct, postings in order and naming
-    /// existing pages. A cached part failing this is recomputed, never trusted.
+    /// and on character boundaries, terms sorted and distinct, postings readable to their
+    /// last byte, in order and naming existing pages. A cached part failing this is
+    /// computed again, never trusted.
     pub fn is_sound(&self, pages: usize) -> bool {
         if self.pages as usize != pages {
             return false;
@@ -102,13 +110,99 @@ impl SearchPart {
             return false;
         }
         (0..self.len()).all(|i| {
-            let postings = self.postings(i);
-            (i == 0 || self.term(i - 1) < self.term(i))
-                && postings.iter().all(|p| (p.page as usize) < pages)
-                && postings
-                    .windows(2)
-                    .all(|w| (w[0].page, w[0].entry) < (w[1].page, w[1].entry))
+            let mut postings = self.postings(i);
+            let mut last: Option<(u32, u32)> = None;
+            for posting in postings.by_ref() {
+                let here = (posting.page, posting.entry);
+                if posting.page as usize >= pages || last.is_some_and(|last| last >= here) {
+                    return false;
+                }
+                last = Some(here);
+            }
+            postings.at == postings.bytes.len() && (i == 0 || self.term(i - 1) < self.term(i))
         })
+    }
+}
+
+/// Reads a term's postings (see [`SearchPart::postings`]); stops at the first malformed
+/// byte, which [`SearchPart::is_sound`] rules out.
+pub(crate) struct RawPostings<'p> {
+    bytes: &'p [u8],
+    at: usize,
+    page: u32,
+}
+
+impl Iterator for RawPostings<'_> {
+    type Item = RawPosting;
+
+    fn next(&mut self) -> Option<RawPosting> {
+        if self.at >= self.bytes.len() {
+            return None;
+        }
+        let mut at = self.at;
+        let page = self.page.checked_add(read_varint(self.bytes, &mut at)?)?;
+        let entry = read_varint(self.bytes, &mut at)?;
+        let body_count = u16::try_from(read_varint(self.bytes, &mut at)?).ok()?;
+        let name_score = *self.bytes.get(at)?;
+        self.at = at + 1;
+        self.page = page;
+        Some(RawPosting {
+            page,
+            entry,
+            body_count,
+            name_score,
+        })
+    }
+}
+
+/// Reads a LEB128 varint of at most 32 bits at `at`, moving past it.
+fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut value: u32 = 0;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        let bits = u32::from(byte & 0x7f);
+        if shift == 28 && bits > 0x0f {
+            return None;
+        }
+        value |= bits << shift;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// A `Vec<u8>` as one byte string for serde (postcard: a length and a copy), rather than a
+/// sequence of numbers read one by one.
+mod byte_buffer {
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::ser::Serializer;
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        deserializer.deserialize_byte_buf(BytesVisitor)
+    }
+
+    struct BytesVisitor;
+
+    impl<'de> Visitor<'de> for BytesVisitor {
+        type Value = Vec<u8>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a byte string")
+        }
+
+        fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(bytes.to_vec())
+        }
+
+        fn visit_byte_buf<E: de::Error>(self, bytes: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(bytes)
+        }
     }
 }
 
@@ -170,11 +264,18 @@ pub(crate) fn compute<'a>(
         pages: numbers.len() as u32,
         text: String::with_capacity(terms.iter().map(|(term, _)| term.len()).sum()),
         ends: Vec::with_capacity(terms.len()),
-        postings: Vec::with_capacity(terms.iter().map(|(_, list)| list.len()).sum()),
+        postings: Vec::with_capacity(terms.iter().map(|(_, list)| list.len() * 4).sum()),
     };
     for (term, list) in terms {
         part.text.push_str(&term);
-        part.postings.extend(list);
+        let mut previous_page = 0;
+        for posting in list {
+            push_varint(&mut part.postings, posting.page - previous_page);
+            push_varint(&mut part.postings, posting.entry);
+            push_varint(&mut part.postings, u32::from(posting.body_count));
+            part.postings.push(posting.name_score);
+            previous_page = posting.page;
+        }
         part.ends
             .push((part.text.len() as u32, part.postings.len() as u32));
     }
@@ -242,4 +343,86 @@ fn collect<'a>(
         }
     }
     raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::merge::search::{SearchKind, sub_entries};
+    use protocol::SearchTerms;
+
+    fn part_of(bodies: &[&str]) -> SearchPart {
+        let terms: Vec<SearchTerms> = bodies
+            .iter()
+            .map(|body| worker::search_terms::body_terms(body))
+            .collect();
+        let pages: Vec<SearchPage<'_>> = terms
+            .iter()
+            .map(|terms| SearchPage {
+                url: "/p/",
+                title: "Title",
+                kind: SearchKind::Guide,
+                section: "",
+                version: None,
+                summary: "",
+                headings: &[],
+                anchors: &[],
+                terms,
+                shard: "s",
+            })
+            .collect();
+        let pages: Vec<&SearchPage<'_>> = pages.iter().collect();
+        let entries: Vec<Vec<SubEntry<'_>>> = pages.iter().map(|p| sub_entries(p)).collect();
+        let numbers: Vec<u32> = (0..pages.len() as u32).collect();
+        compute(1, &pages, &entries, &numbers)
+    }
+
+    #[test]
+    fn a_part_reads_back_and_a_damaged_one_is_not_sound() {
+        let part = part_of(&["alpha beta beta", "beta gamma"]);
+        assert!(part.is_sound(2));
+        assert!(!part.is_sound(3), "for another number of pages");
+        let beta = part.first_at_or_after("beta");
+        assert_eq!(part.term(beta), "beta");
+        let postings: Vec<RawPosting> = part.postings(beta).collect();
+        assert_eq!(
+            postings
+                .iter()
+                .map(|p| (p.page, p.body_count))
+                .collect::<Vec<_>>(),
+            [(0, 2), (1, 1)]
+        );
+        let title = part.first_at_or_after("title");
+        assert!(part.postings(title).all(|p| p.name_score == TITLE));
+
+        let site = tempfile::tempdir().unwrap();
+        let store = crate::cache::CacheStore::open(site.path()).unwrap();
+        store.write_in("search", "part.bin", &part).unwrap();
+        let decoded: SearchPart = store.read_in("search", "part.bin").unwrap().unwrap();
+        assert!(decoded.is_sound(2));
+        assert_eq!(decoded.postings, part.postings);
+
+        let mut truncated = part_of(&["alpha beta beta", "beta gamma"]);
+        truncated.postings.pop();
+        assert!(!truncated.is_sound(2));
+        let mut out_of_range = part_of(&["alpha"]);
+        out_of_range.postings[0] = 5;
+        assert!(!out_of_range.is_sound(1));
+        let mut unsorted = part_of(&["alpha beta"]);
+        unsorted.text = "betaalpha".into();
+        assert!(!unsorted.is_sound(1));
+    }
+
+    #[test]
+    fn varints_read_back_and_overlong_ones_are_refused() {
+        for value in [0, 1, 127, 128, 300, u32::MAX] {
+            let mut bytes = Vec::new();
+            push_varint(&mut bytes, value);
+            let mut at = 0;
+            assert_eq!(read_varint(&bytes, &mut at), Some(value));
+            assert_eq!(at, bytes.len());
+        }
+        assert_eq!(read_varint(&[0xff; 6], &mut 0), None);
+        assert_eq!(read_varint(&[0x80], &mut 0), None);
+    }
 }

@@ -58,8 +58,8 @@ pub(crate) struct PlacedPart<'p> {
 /// Merges the parts into the site-wide index, scoring every posting: term lists are merged
 /// k ways (each range of the term space on its own core), and a term's postings from
 /// several parts are joined in page order. `lengths` holds every page's length in words,
-/// by site-wide page number.
-pub(crate) fn merge<'p>(parts: &[PlacedPart<'p>], lengths: &[u32]) -> Index<'p> {
+/// by site-wide page number. `None` when merging a range of terms failed (a bug).
+pub(crate) fn merge<'p>(parts: &[PlacedPart<'p>], lengths: &[u32]) -> Option<Index<'p>> {
     let page_count = lengths.len().max(1) as f64;
     let total_length: u64 = lengths.iter().map(|&length| u64::from(length)).sum();
     let scoring = Scoring {
@@ -78,12 +78,14 @@ pub(crate) fn merge<'p>(parts: &[PlacedPart<'p>], lengths: &[u32]) -> Index<'p> 
     let merge_range = |range: usize| {
         let from = range.checked_sub(1).map(|i| cuts[i]);
         let to = cuts.get(range).copied();
-        merge_terms(parts, from, to, &scoring)
+        Some(merge_terms(parts, from, to, &scoring))
     };
-    let merged = crate::parallel::par_map(cuts.len() + 1, merge_range, |_| Vec::new());
-    Index {
-        terms: merged.into_iter().flatten().collect(),
+    let merged = crate::parallel::par_map(cuts.len() + 1, merge_range, |_| None);
+    let mut terms = Vec::new();
+    for range in merged {
+        terms.extend(range?);
     }
+    Some(Index { terms })
 }
 
 /// What a body score needs to know of the whole site.
@@ -135,16 +137,10 @@ fn merge_terms<'p>(
         for &number in &holders {
             let placed = &parts[number];
             let cursor = &mut cursors[number];
-            raw.extend(
-                placed
-                    .part
-                    .postings(cursor.0)
-                    .iter()
-                    .map(|posting| RawPosting {
-                        page: placed.pages[posting.page as usize],
-                        ..*posting
-                    }),
-            );
+            raw.extend(placed.part.postings(cursor.0).map(|posting| RawPosting {
+                page: placed.pages[posting.page as usize],
+                ..posting
+            }));
             cursor.0 += 1;
             if cursor.0 < cursor.1 {
                 heads.push(Reverse((placed.part.term(cursor.0), number)));
