@@ -557,3 +557,150 @@ fn index_files_are_identical_in_every_mode_and_after_an_incremental_build() {
         "the edited page's new word is in the dictionary"
     );
 }
+
+/// Loads the theme's `search-worker.js` as a page script and posts the terms its tokenizer
+/// finds in each text of the fragment (words, then parts and whole word).
+const TOKENIZER_HARNESS: &str = r#"<!doctype html><meta charset="utf-8"><title>tokenizer harness</title>
+<script src="/docs/assets/search-worker.js"></script>
+<script>
+(async () => {
+  const texts = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+  const terms = texts.map((text) => scanWords(text).flatMap((w) => {
+    const found = termsOfWord(w.word);
+    return found.parts.concat(found.whole ? [found.whole] : []);
+  }));
+  await fetch("/__result", { method: "POST", body: JSON.stringify(terms) });
+})();
+</script>
+"#;
+
+#[test]
+fn the_browser_tokenizes_as_the_index_does_cjk_included() {
+    let site = example_site();
+    serve_under_docs(&site);
+    let out = tempfile::tempdir().expect("temp dir");
+    assert_eq!(build(&site, out.path(), &[]).code(), 0);
+    let texts = [
+        "Context.invoke read_file getElementById HTMLParser __init__",
+        "Été à Zürich, Straße 5, version 1.5. End. Next",
+        "東京都に住む 猫 Python入門 ガイド",
+        "人工智能。机器学习 한국어 검색 v1.日本 Zoë中文",
+    ];
+    let Some(answer) = run_harness(
+        out.path(),
+        TOKENIZER_HARNESS,
+        &urlencode(&json!(texts).to_string()),
+    ) else {
+        return;
+    };
+    for (n, text) in texts.iter().enumerate() {
+        let mut expected = Vec::new();
+        worker::search_terms::for_each_term(text, |term, _| expected.push(term.to_string()));
+        assert_eq!(answer[n], json!(expected), "{text}");
+    }
+}
+
+#[test]
+fn headless_chromium_checks_phrases_past_the_first_candidates_falls_back_to_any_word_and_finds_cjk()
+{
+    let site = example_site();
+    serve_under_docs(&site);
+    let mut files: Vec<(String, String)> = (0..40)
+        .map(|n| {
+            (
+                format!("content/decoys/decoy-{n:02}.md"),
+                format!("---\ntitle: Decoy {n}\n---\n\nNumbat and wombat.\n"),
+            )
+        })
+        .collect();
+    let filler = "Long text about other animals and places. ".repeat(40);
+    files.extend([
+        (
+            "content/guides/hybrid.md".to_string(),
+            format!("---\ntitle: Hybrids\n---\n\n{filler}\n\nA wombat numbat hybrid, at last.\n\n{filler}\n"),
+        ),
+        (
+            "content/guides/platypus.md".to_string(),
+            "---\ntitle: Monotremes\n---\n\nThe platypus lays eggs.\n".to_string(),
+        ),
+        (
+            "content/guides/axolotl.md".to_string(),
+            "---\ntitle: Amphibians\n---\n\nThe axolotl regrows limbs.\n".to_string(),
+        ),
+        (
+            "content/guides/nihongo.md".to_string(),
+            "---\ntitle: 日本語のページ\n---\n\n私は東京都に住んでいます。\n\n人工智能和机器学习。\n"
+                .to_string(),
+        ),
+    ]);
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    write_files(&site, &files);
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+
+    let queries = json!([
+        {"name": "words", "query": "wombat numbat"},
+        {"name": "phrase", "query": "\"wombat numbat\""},
+        {"name": "some-words", "query": "platypus axolotl"},
+        {"name": "unknown-word", "query": "platypus xylophonicz"},
+        {"name": "all-words", "query": "platypus eggs"},
+        {"name": "cjk", "query": "東京都"},
+        {"name": "cjk-inside", "query": "住んで"},
+        {"name": "cjk-phrase", "query": "\"人工智能\""},
+        {"name": "cjk-title", "query": "日本語"},
+        {"name": "cjk-absent", "query": "大阪"},
+    ]);
+    let Some(answers) = run_queries(out.path(), &queries) else {
+        return;
+    };
+    let hybrid = "/docs/guides/hybrid/";
+    let words = &answers["words"];
+    assert!(
+        words["total"].as_u64().unwrap_or(0) >= 41,
+        "every decoy and the hybrid page have both words: {words}"
+    );
+    assert!(
+        !urls(words).iter().any(|u| u == hybrid),
+        "the long page ranks below the first ten: {words}"
+    );
+    assert_eq!(
+        urls(&answers["phrase"]),
+        [hybrid],
+        "found after the first 30 candidates failed the phrase"
+    );
+    assert_eq!(answers["phrase"]["anyWord"], false);
+
+    let mut some = urls(&answers["some-words"]);
+    some.sort();
+    assert_eq!(
+        some,
+        ["/docs/guides/axolotl/", "/docs/guides/platypus/"],
+        "{}",
+        answers["some-words"]
+    );
+    assert_eq!(answers["some-words"]["anyWord"], true);
+    assert_eq!(urls(&answers["unknown-word"]), ["/docs/guides/platypus/"]);
+    assert_eq!(answers["unknown-word"]["anyWord"], true);
+    assert_eq!(urls(&answers["all-words"]), ["/docs/guides/platypus/"]);
+    assert_eq!(answers["all-words"]["anyWord"], false);
+
+    let nihongo = "/docs/guides/nihongo/";
+    for name in ["cjk", "cjk-inside", "cjk-phrase"] {
+        assert_eq!(urls(&answers[name]), [nihongo], "{name}: {}", answers[name]);
+    }
+    // The title, first; the section page listing it follows.
+    assert_eq!(
+        urls(&answers["cjk-title"]).first().map(String::as_str),
+        Some(nihongo)
+    );
+    assert_eq!(
+        snippet_marks(&answers["cjk"]["results"][0]),
+        ["私は東京都に住んでいます"],
+        "the run holding the match is highlighted"
+    );
+    assert!(urls(&answers["cjk-absent"]).is_empty());
+}

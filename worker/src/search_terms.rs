@@ -10,7 +10,10 @@
 //! Every part is a term, and so is the whole word when it has more than one part, so
 //! `read_file`, `read` and `file` all find `read_file`. Terms are folded: diacritics removed
 //! (NFD, combining marks dropped), then lower case, `ß` as `ss`. Terms of one character or longer than
-//! [`MAX_TERM_CHARS`] are left out.
+//! [`MAX_TERM_CHARS`] are left out. Chinese, Japanese and Korean text has no spaces to split
+//! at (or, in Korean, words people search by pieces): a run of those characters
+//! ([`is_cjk`]) is a word of its own whose terms are its overlapping pairs of characters, so
+//! `東京都` is found by `東京` and `京都`, and a lone character is a term by itself.
 
 use protocol::SearchTerms;
 use std::collections::HashMap;
@@ -48,11 +51,33 @@ pub fn fold(text: &str) -> String {
     }
 }
 
+/// Whether `c` belongs to a script written without spaces between words (Chinese,
+/// Japanese) or whose words are best found by pieces (Korean). Runs of such characters
+/// are words of their own, indexed as overlapping pairs of characters.
+pub fn is_cjk(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x3040..=0x30FF // Hiragana, Katakana
+            | 0x31F0..=0x31FF // Katakana phonetic extensions
+            | 0x3400..=0x4DBF // CJK ideographs, extension A
+            | 0x4E00..=0x9FFF // CJK unified ideographs
+            | 0xAC00..=0xD7AF // Hangul syllables
+            | 0xF900..=0xFAFF // CJK compatibility ideographs
+            | 0xFF66..=0xFF9D // Half-width Katakana
+            | 0x20000..=0x2FFFF // CJK ideographs, extensions B and later
+    )
+}
+
 /// Calls `emit` with every term of `text`, in text order: for each word its parts, then the
-/// whole word when it has several parts.
+/// whole word when it has several parts; for a run of CJK characters, each pair of
+/// neighbours (`東京都` → `東京`, `京都`), or the character alone when the run has one.
 pub fn for_each_term(text: &str, mut emit: impl FnMut(&str, TermRole)) {
     let mut parts: Vec<&str> = Vec::new();
     for word in words(text) {
+        if word.starts_with(is_cjk) {
+            emit_pairs(word, &mut emit);
+            continue;
+        }
         parts.clear();
         split_parts(word, &mut parts);
         let role = if parts.len() > 1 {
@@ -66,6 +91,25 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(&str, TermRole)) {
         if parts.len() > 1 {
             emit_folded(word, TermRole::Whole, &mut emit);
         }
+    }
+}
+
+/// The terms of a run of CJK characters: every two neighbours, or the one character. They
+/// are not folded (these scripts have no case; kana keep their voicing marks).
+fn emit_pairs(run: &str, emit: &mut impl FnMut(&str, TermRole)) {
+    let mut starts = run.char_indices().map(|(at, _)| at).peekable();
+    let mut pairs = 0;
+    while let Some(start) = starts.next() {
+        let Some(&second) = starts.peek() else { break };
+        let end = run[second..]
+            .chars()
+            .next()
+            .map_or(run.len(), |c| second + c.len_utf8());
+        emit(&run[start..end], TermRole::Whole);
+        pairs += 1;
+    }
+    if pairs == 0 && !run.is_empty() {
+        emit(run, TermRole::Whole);
     }
 }
 
@@ -113,21 +157,28 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The words of `text`: runs of letters, digits and `_`, with `.` kept between two letters
-/// or digits.
+/// or digits; a run of CJK characters ([`is_cjk`]) is a word of its own.
 fn words(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
         let start = rest.find(is_word_char)?;
         let tail = &rest[start..];
         let mut end = tail.len();
+        let cjk = tail.starts_with(is_cjk);
         let mut chars = tail.char_indices().peekable();
         let mut previous_alnum = false;
         while let Some((at, c)) = chars.next() {
+            if is_cjk(c) != cjk {
+                end = at;
+                break;
+            }
             if is_word_char(c) {
                 previous_alnum = c.is_alphanumeric();
                 continue;
             }
-            let next_alnum = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            let next_alnum = chars
+                .peek()
+                .is_some_and(|&(_, n)| n.is_alphanumeric() && is_cjk(n) == cjk);
             if c == '.' && previous_alnum && next_alnum {
                 previous_alnum = false;
                 continue;
@@ -221,6 +272,31 @@ mod tests {
         assert_eq!(terms("x"), Vec::<String>::new());
         let long = "x".repeat(MAX_TERM_CHARS + 1);
         assert_eq!(terms(&long), Vec::<String>::new());
+    }
+
+    #[test]
+    fn cjk_runs_are_pairs_of_characters() {
+        assert_eq!(
+            terms("東京都に住む"),
+            ["東京", "京都", "都に", "に住", "住む"]
+        );
+        assert_eq!(terms("猫"), ["猫"]);
+        assert_eq!(
+            terms("Python入門 ガイド"),
+            ["python", "入門", "ガイ", "イド"]
+        );
+        assert_eq!(
+            terms("人工智能。机器学习"),
+            ["人工", "工智", "智能", "机器", "器学", "学习"]
+        );
+        assert_eq!(terms("한국어 검색"), ["한국", "국어", "검색"]);
+        // A dot between Latin and CJK ends the Latin word.
+        assert_eq!(terms("v1.日本"), ["v1", "日本"]);
+        assert_eq!(terms("Zoë中文"), ["zoe", "中文"]);
+        let counted = body_terms("東京 東京");
+        assert_eq!(counted.terms, "東京\n");
+        assert_eq!(counted.counts, [2]);
+        assert_eq!(counted.length, 2);
     }
 
     #[test]

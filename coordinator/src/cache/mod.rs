@@ -16,7 +16,8 @@
 //! # On disk
 //!
 //! `<site>/.ssg-cache/` holds one file per shard (the unit of caching) listing its pages,
-//! and `manifest.bin`, which names the shard files and lists the site-wide outputs. Files
+//! and `manifest.bin`, which names the shard files and lists the site-wide outputs
+//! (`search/` holds each shard's part of the search index, `merge/search/parts.rs`). Files
 //! are versioned and checksummed (`format.rs`) and written atomically, the manifest last
 //! (`store.rs`). A cache that cannot be read — corrupt, truncated, from another version —
 //! is ignored with one warning and rebuilt. A page that fails keeps its previous entry and

@@ -155,6 +155,11 @@ impl CacheSession {
         }
     }
 
+    /// Whether this build reuses what the previous one left (off under `--no-cache`).
+    pub fn reuses(&self) -> bool {
+        self.reuse
+    }
+
     /// The cache folder this build writes, if any.
     pub fn store(&self) -> Option<&CacheStore> {
         self.store.as_ref()

@@ -114,6 +114,40 @@ impl CacheStore {
         write_atomic(&self.dir.join(MANIFEST), &format::encode(manifest))
     }
 
+    /// A file in a folder of its own inside the cache (`search/…`), or `None` when it is
+    /// missing.
+    pub fn read_in<T: DeserializeOwned>(
+        &self,
+        folder: &str,
+        name: &str,
+    ) -> Result<Option<T>, ReadError> {
+        self.read(&self.dir.join(folder).join(name))
+    }
+
+    /// Writes a file in a folder of its own inside the cache, atomically, creating the folder.
+    pub fn write_in<T: Serialize>(&self, folder: &str, name: &str, value: &T) -> io::Result<()> {
+        let folder = self.dir.join(folder);
+        std::fs::create_dir_all(&folder)?;
+        write_atomic(&folder.join(name), &format::encode(value))
+    }
+
+    /// Removes the files of a folder of the cache not named in `keep`.
+    pub fn remove_in_except(&self, folder: &str, keep: &[&str]) -> io::Result<()> {
+        let entries = match std::fs::read_dir(self.dir.join(folder)) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            if !keep.iter().any(|k| name.to_str() == Some(k)) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
     /// Removes shard files the manifest no longer names.
     pub fn remove_shards_except(&self, keep: &[&str]) -> io::Result<()> {
         for entry in std::fs::read_dir(self.dir.join(SHARDS))? {

@@ -27,6 +27,9 @@ pub struct MergeSite<'a> {
     pub config: &'a Config,
     /// Every planned page, by plan index.
     pub planned: &'a [PlannedPage],
+    /// Each planned page's shard, by plan index (the search index is merged from per-shard
+    /// parts).
+    pub shards: &'a [protocol::ShardId],
     /// The versions of versioned docs (empty when the site has none).
     pub versions: &'a [protocol::VersionInfo],
     /// Files copied as they are.
@@ -52,19 +55,26 @@ pub struct MergeOutcome {
     pub llm_index: Option<llm_full::LlmIndex>,
 }
 
-/// Writes the site-wide artifacts and checks links.
+/// Writes the site-wide artifacts and checks links. `previous_llm` and `search_cache` are
+/// what the previous build left to reuse (`llm-full.txt`'s segments, the search index's
+/// per-shard parts).
 pub fn merge(
     site: &MergeSite<'_>,
     pages: &[MergedPage<'_>],
     failed: &[usize],
     out_dir: &Path,
     previous_llm: Option<&llm_full::LlmIndex>,
+    search_cache: Option<&search::SearchCache<'_>>,
 ) -> io::Result<MergeOutcome> {
     let mut outcome = MergeOutcome::default();
     // The site-wide artifacts, the copies of assets and the link check over the pages do
     // not depend on each other: run them side by side.
     let (artifacts, unresolved) = std::thread::scope(|scope| -> io::Result<_> {
-        let artifacts = scope.spawn(|| write_artifacts(site, pages, out_dir, previous_llm));
+        let reuse = Reuse {
+            previous_llm,
+            search_cache,
+        };
+        let artifacts = scope.spawn(move || write_artifacts(site, pages, out_dir, reuse));
         let unresolved = scope.spawn(|| check_links(site.planned, pages, failed));
         copy_assets(site.assets, out_dir, &mut outcome.outputs)?;
         let artifacts = artifacts.join().unwrap_or_else(|_| {
@@ -146,11 +156,18 @@ fn check_links<'p>(
         .collect()
 }
 
+/// What the site-wide writers may reuse from the previous build.
+#[derive(Clone, Copy)]
+struct Reuse<'a> {
+    previous_llm: Option<&'a llm_full::LlmIndex>,
+    search_cache: Option<&'a search::SearchCache<'a>>,
+}
+
 fn write_artifacts(
     site: &MergeSite<'_>,
     pages: &[MergedPage<'_>],
     out_dir: &Path,
-    previous_llm: Option<&llm_full::LlmIndex>,
+    reuse: Reuse<'_>,
 ) -> io::Result<(Vec<OutputFile>, Option<llm_full::LlmIndex>)> {
     let config = site.config;
     let planned = |page: &MergedPage<'_>| &site.planned[page.index];
@@ -177,6 +194,7 @@ fn write_artifacts(
         if !config.outputs.search_index {
             return Ok(Vec::new());
         }
+        let shards = site.shards;
         let site = search::SearchSite {
             versions: site.versions.iter().map(|v| v.label.as_str()).collect(),
             page_text: config.outputs.txt,
@@ -198,11 +216,12 @@ fn write_artifacts(
                         headings: &p.rendered.headings,
                         anchors: &p.rendered.anchors,
                         terms: &p.rendered.search_terms,
+                        shard: &shards[p.index].0,
                     }
                 })
                 .collect(),
         };
-        search::write_search_index(out_dir, &site)
+        search::write_search_index(out_dir, &site, reuse.search_cache)
     };
     let feed = || -> io::Result<Vec<OutputFile>> {
         if !config.outputs.rss {
@@ -255,7 +274,7 @@ fn write_artifacts(
             &config.title,
             &config.base_url,
             &llm_pages,
-            previous_llm,
+            reuse.previous_llm,
         )?;
         Ok((vec![output], Some(index)))
     };

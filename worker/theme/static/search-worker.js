@@ -7,10 +7,12 @@
 // for the first results the pages' `index.txt`, to cut snippets and check phrases.
 //
 // Messages in:  {type: "query", id, query, version, kind, manifest, basePath}
-// Messages out: {type: "results", id, total, results: [{url, title, page, kind, section,
-//                version, snippet: [[text, isMatch], …]}], facets: {kinds, versions},
-//                bytes}  or  {type: "error", id, message}
-// `bytes` counts every byte this worker downloaded so far.
+// Messages out: {type: "results", id, total, atLeast, anyWord, results: [{url, title, page,
+//                kind, section, version, snippet: [[text, isMatch], …]}],
+//                facets: {kinds, versions}, bytes}  or  {type: "error", id, message}
+// `bytes` counts every byte this worker downloaded so far. `anyWord`: no page has every
+// word, and the results have some of them. `atLeast`: `total` counts the results checked
+// so far (a phrase is checked against pages' text in batches, until enough are found).
 //
 // Tokenizing mirrors worker/src/search_terms.rs (`fold`, `scanWords`, `splitParts`): keep
 // them in step.
@@ -19,7 +21,8 @@
 var FORMAT = 2;
 var MAX_RESULTS = 10;
 var SNIPPET_PAGES = 5; // results whose text is fetched for a snippet
-var PHRASE_CHECKS = 30; // candidates whose text may be fetched to check a phrase
+var PHRASE_BATCH = 30; // candidates whose text is fetched at once to check a phrase
+var PHRASE_CHECK_LIMIT = 300; // candidates checked at most for one query
 var MAX_COMPLETIONS = 6;
 var MAX_TYPOS = 6;
 var PREFIX_WEIGHT = 0.7;
@@ -37,6 +40,8 @@ var manifests = new Map(); // manifest url -> Promise of {manifest, root, bucket
 var ALNUM = /[\p{Alphabetic}\p{N}]/u;
 var WORD_CHAR = /[\p{Alphabetic}\p{N}_]/u;
 var UPPER = /\p{Uppercase}/u;
+// Same ranges as `is_cjk` in search_terms.rs.
+var CJK = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9d\u{20000}-\u{2ffff}]/u;
 var LOWER = /\p{Lowercase}/u;
 
 function fold(text) {
@@ -47,8 +52,13 @@ function chars(text) {
   return Array.from(text);
 }
 
-// Words of `text` as {word, start, end} (UTF-16 offsets): runs of letters, digits and `_`,
-// with `.` kept between two letters or digits.
+function isCjk(c) {
+  return CJK.test(c);
+}
+
+// Words of `text` as {word, start, end, cjk} (UTF-16 offsets): runs of letters, digits and
+// `_`, with `.` kept between two letters or digits; a run of CJK characters is a word of
+// its own.
 function scanWords(text) {
   var words = [];
   var cs = chars(text);
@@ -63,11 +73,13 @@ function scanWords(text) {
     var start = offset;
     var word = "";
     var previousAlnum = false;
+    var cjk = isCjk(cs[i]);
     while (i < cs.length) {
       var c = cs[i];
+      if (isCjk(c) !== cjk) break;
       if (WORD_CHAR.test(c)) {
         previousAlnum = ALNUM.test(c);
-      } else if (c === "." && previousAlnum && i + 1 < cs.length && ALNUM.test(cs[i + 1])) {
+      } else if (c === "." && previousAlnum && i + 1 < cs.length && ALNUM.test(cs[i + 1]) && isCjk(cs[i + 1]) === cjk) {
         previousAlnum = false;
       } else {
         break;
@@ -76,7 +88,7 @@ function scanWords(text) {
       offset += c.length;
       i++;
     }
-    words.push({ word: word, start: start, end: offset });
+    words.push({ word: word, start: start, end: offset, cjk: cjk });
   }
   return words;
 }
@@ -107,8 +119,18 @@ function keepTerm(term) {
   return n >= MIN_TERM_CHARS && n <= MAX_TERM_CHARS;
 }
 
+// The terms of a run of CJK characters: every two neighbours, or the one character.
+function pairsOf(run) {
+  var cs = chars(run);
+  if (cs.length < 2) return cs.length ? [run] : [];
+  var pairs = [];
+  for (var i = 0; i + 1 < cs.length; i++) pairs.push(cs[i] + cs[i + 1]);
+  return pairs;
+}
+
 // {parts: folded parts kept, whole: the folded whole word when it has several parts}
 function termsOfWord(word) {
+  if (isCjk(chars(word)[0] || "")) return { parts: pairsOf(word), whole: null };
   var raw = splitParts(word);
   var parts = raw.map(fold).filter(keepTerm);
   var whole = raw.length > 1 ? fold(word) : null;
@@ -177,7 +199,8 @@ function openIndex(manifestUrl) {
 // The dictionary bucket holding `term`: {terms: [{term, count, chunk}], byTerm: Map}, or null.
 function bucketFor(index, term) {
   var cs = chars(term);
-  for (var n = Math.min(cs.length, MAX_TERM_CHARS); n >= 2; n--) {
+  // One character: a lone CJK character is a term (and its own bucket) too.
+  for (var n = Math.min(cs.length, MAX_TERM_CHARS); n >= 1; n--) {
     var number = index.buckets.get(cs.slice(0, n).join(""));
     if (number === undefined) continue;
     return download(index.root + "t/" + number + ".txt", "text").then(function (text) {
@@ -354,18 +377,33 @@ function facetsOf(manifest, page) {
   return [group[1], manifest.kinds[group[2]]];
 }
 
-function rank(index, groups, request) {
+// Ranks the pages of the scored groups: with `allWords`, the pages in every group; else the
+// pages in any group, ranked first by how many groups hold them.
+function rank(index, groups, request, allWords) {
   var manifest = index.manifest;
   var wantedVersion = request.version ? manifest.versions.indexOf(request.version) : -1;
   var facets = { kinds: {}, versions: {} };
   var hits = [];
-  var smallest = groups.reduce(function (a, b) { return a.size <= b.size ? a : b; });
-  smallest.forEach(function (_, page) {
+  var candidates;
+  if (allWords) {
+    candidates = groups.reduce(function (a, b) { return a.size <= b.size ? a : b; });
+  } else {
+    candidates = new Map();
+    groups.forEach(function (g) {
+      g.forEach(function (_, page) { candidates.set(page, true); });
+    });
+  }
+  candidates.forEach(function (_, page) {
     var total = 0;
+    var holders = 0;
     var sums = new Map();
     for (var g = 0; g < groups.length; g++) {
       var entries = groups[g].get(page);
-      if (!entries) return;
+      if (!entries) {
+        if (allWords) return;
+        continue;
+      }
+      holders++;
       var best = 0;
       entries.forEach(function (score, entry) {
         if (score > best) best = score;
@@ -390,10 +428,10 @@ function rank(index, groups, request) {
         targetScore = score;
       }
     });
-    hits.push({ page: page, entry: target, score: total, entryScore: targetScore });
+    hits.push({ page: page, entry: target, words: holders, score: total, entryScore: targetScore });
   });
   hits.sort(function (a, b) {
-    return b.score - a.score || b.entryScore - a.entryScore || a.page - b.page;
+    return b.words - a.words || b.score - a.score || b.entryScore - a.entryScore || a.page - b.page;
   });
   return { hits: hits, facets: facets };
 }
@@ -417,9 +455,11 @@ function pageText(index, basePath, record) {
   return download(basePath + record[0] + "index.txt", "text-optional");
 }
 
+// The words of `text` folded, one space apart; CJK text one character apart, so a phrase
+// is found inside a run.
 function normalizedWords(text) {
   return scanWords(text)
-    .map(function (w) { return fold(w.word); })
+    .map(function (w) { return w.cjk ? chars(w.word).join(" ") : fold(w.word); })
     .join(" ");
 }
 
@@ -472,27 +512,36 @@ function runQuery(request) {
   return openIndex(request.manifest).then(function (index) {
     var parsed = parseQuery(request.query);
     return queryGroups(index, parsed).then(function (groups) {
-      if (!groups.length || groups.some(function (g) { return !g.length; })) {
-        return { total: 0, results: [], facets: { kinds: {}, versions: {} } };
-      }
+      var empty = { total: 0, results: [], facets: { kinds: {}, versions: {} } };
+      var found = groups.filter(function (g) { return g.length; });
+      if (!found.length) return empty;
       // Words to highlight: every term matched, and the parts of a dotted or snake name.
       var matched = new Set();
-      groups.forEach(function (g) {
+      found.forEach(function (g) {
         g.forEach(function (alt) {
           matched.add(alt.term);
           alt.term.split(/[._]/).filter(keepTerm).forEach(function (part) { matched.add(part); });
         });
       });
-      return Promise.all(groups.map(function (g) { return scoreGroup(index, g); })).then(function (scored) {
-        var ranked = rank(index, scored, request);
-        return (parsed.phrases.length ? checkPhrases(index, basePath, ranked.hits, parsed.phrases) : Promise.resolve(ranked.hits)).then(function (hits) {
+      return Promise.all(found.map(function (g) { return scoreGroup(index, g); })).then(function (scored) {
+        // Every word must match; when no page has them all (or a word is in no page),
+        // the pages with any of them, those with more of them first.
+        var ranked = found.length === groups.length ? rank(index, scored, request, true) : null;
+        var anyWord = groups.length > 1 && (!ranked || !ranked.hits.length);
+        if (anyWord) ranked = rank(index, scored, request, false);
+        if (!ranked) return empty;
+        var checked = parsed.phrases.length && !anyWord
+          ? checkPhrases(index, basePath, ranked.hits, parsed.phrases)
+          : Promise.resolve({ hits: ranked.hits, atLeast: false });
+        return checked.then(function (check) {
+          var hits = check.hits;
           var shown = hits.slice(0, MAX_RESULTS);
           return Promise.all(
             shown.map(function (hit, n) {
               return describe(index, basePath, hit, n < SNIPPET_PAGES ? matched : null);
             })
           ).then(function (results) {
-            return { total: hits.length, results: results, facets: ranked.facets };
+            return { total: hits.length, atLeast: check.atLeast, anyWord: anyWord, results: results, facets: ranked.facets };
           });
         });
       });
@@ -500,23 +549,34 @@ function runQuery(request) {
   });
 }
 
-// Keeps the hits whose text holds every phrase, checking at most PHRASE_CHECKS of them (the
-// rest are dropped); without page texts the hits are kept as they are.
+// Keeps the hits whose text holds every phrase. Candidates are checked in rank order, a
+// batch at a time, until MAX_RESULTS are found or PHRASE_CHECK_LIMIT were checked (the
+// rest are dropped): {hits, atLeast} where `atLeast` says unchecked candidates remain.
+// Without page texts the hits are kept as they are.
 function checkPhrases(index, basePath, hits, phrases) {
-  if (!index.manifest.text) return Promise.resolve(hits);
-  var candidates = hits.slice(0, PHRASE_CHECKS);
-  return Promise.all(
-    candidates.map(function (hit) {
-      return pageRecord(index, hit.page).then(function (record) {
-        return pageText(index, basePath, record);
+  if (!index.manifest.text) return Promise.resolve({ hits: hits, atLeast: false });
+  var kept = [];
+  var limit = Math.min(hits.length, PHRASE_CHECK_LIMIT);
+  function fromBatch(start) {
+    if (start >= limit || kept.length >= MAX_RESULTS) {
+      return Promise.resolve({ hits: kept, atLeast: start < hits.length });
+    }
+    var candidates = hits.slice(start, Math.min(limit, start + PHRASE_BATCH));
+    return Promise.all(
+      candidates.map(function (hit) {
+        return pageRecord(index, hit.page).then(function (record) {
+          return pageText(index, basePath, record);
+        });
+      })
+    ).then(function (texts) {
+      candidates.forEach(function (hit, n) {
+        var text = texts[n];
+        if (text !== null && phrases.every(function (phrase) { return containsPhrase(text, phrase); })) kept.push(hit);
       });
-    })
-  ).then(function (texts) {
-    return candidates.filter(function (_, n) {
-      var text = texts[n];
-      return text !== null && phrases.every(function (phrase) { return containsPhrase(text, phrase); });
+      return fromBatch(start + candidates.length);
     });
-  });
+  }
+  return fromBatch(0);
 }
 
 function describe(index, basePath, hit, matched) {

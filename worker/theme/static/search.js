@@ -175,10 +175,18 @@
       list.appendChild(item);
     });
     open();
+    if (answer.anyWord) {
+      var note = document.createElement("li");
+      note.className = "search-empty search-note";
+      note.textContent = "No page has every word; pages with some of them:";
+      list.insertBefore(note, list.querySelector('[role="option"]'));
+    }
+    var total = answer.total + (answer.atLeast ? "+" : "");
     announce(
-      answer.total > results.length
-        ? "Showing " + results.length + " of " + answer.total + " results."
-        : results.length + (results.length === 1 ? " result." : " results.")
+      (answer.anyWord ? "No page has every word. " : "") +
+        (answer.total > results.length || answer.atLeast
+          ? "Showing " + results.length + " of " + total + " results."
+          : results.length + (results.length === 1 ? " result." : " results."))
     );
   }
 

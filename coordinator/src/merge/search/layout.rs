@@ -42,58 +42,83 @@ struct Manifest<'a> {
     groups: Vec<(u32, i32, u8)>,
 }
 
-/// Every file of the index as (path under the output directory, bytes), in a fixed order.
+/// Hands every file of the index to `emit` as (path under the output directory, bytes), in
+/// a fixed order, one at a time: buffers are reused rather than all files held at once.
 pub(crate) fn lay_out(
     site: &SearchSite<'_>,
     pages: &[&SearchPage<'_>],
     entries: &[Vec<SubEntry<'_>>],
     index: &Index<'_>,
-) -> io::Result<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
+    emit: &mut dyn FnMut(&str, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut path = String::new();
+    let mut numbered = |folder: &str, number: usize, extension: &str| -> String {
+        path.clear();
+        path.push_str("search/");
+        path.push_str(folder);
+        path.push('/');
+        push_number(&mut path, number);
+        path.push_str(extension);
+        path.clone()
+    };
 
     // Postings chunks, and for each term the chunk it went to.
-    let mut chunk_of_term = Vec::with_capacity(index.terms.len());
-    let mut chunk = Vec::new();
+    let mut chunk_of_term: Vec<u32> = Vec::with_capacity(index.terms.len());
+    let mut chunk = Vec::with_capacity(POSTINGS_CHUNK_BYTES * 2);
     let mut chunks = 0usize;
     for (term, postings) in &index.terms {
         encode_term(&mut chunk, term, postings);
-        chunk_of_term.push(chunks);
+        chunk_of_term.push(chunks as u32);
         if chunk.len() >= POSTINGS_CHUNK_BYTES {
-            files.push((format!("search/p/{chunks}.bin"), std::mem::take(&mut chunk)));
+            emit(&numbered("p", chunks, ".bin"), &chunk)?;
+            chunk.clear();
             chunks += 1;
         }
     }
     if !chunk.is_empty() {
-        files.push((format!("search/p/{chunks}.bin"), chunk));
+        emit(&numbered("p", chunks, ".bin"), &chunk)?;
         chunks += 1;
     }
+    drop(chunk);
 
-    // Dictionary lines, then buckets by prefix.
-    let lines: Vec<String> = index
-        .terms
-        .iter()
-        .zip(&chunk_of_term)
-        .map(|((term, postings), chunk)| format!("{term} {} {chunk}\n", postings.len()))
-        .collect();
+    // Dictionary buckets by prefix, of lines `term count chunk`.
     let terms: Vec<&str> = index.terms.iter().map(|(t, _)| t.as_ref()).collect();
+    let counts: Vec<u32> = index.terms.iter().map(|(_, p)| p.len() as u32).collect();
+    let mut line_ends: Vec<usize> = Vec::with_capacity(terms.len());
+    let mut line_end = 0;
+    for ((term, count), chunk) in terms.iter().zip(&counts).zip(&chunk_of_term) {
+        line_end += term.len() + decimal_digits(*count) + decimal_digits(*chunk) + 3;
+        line_ends.push(line_end);
+    }
     let dictionary = Dictionary {
         terms: &terms,
-        lines: &lines,
-        counts: &index.terms.iter().map(|(_, p)| p.len()).collect::<Vec<_>>(),
+        line_ends: &line_ends,
+        counts: &counts,
     };
-    let mut buckets: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut buckets: Vec<(String, Vec<u32>)> = Vec::new();
     for range in runs_by_prefix(&terms, 0..terms.len(), 2) {
         let prefix = char_prefix(terms[range.start], 2).to_string();
         dictionary.split_bucket(range, prefix, &mut buckets);
     }
+    let mut text = String::with_capacity(BUCKET_BYTES * 2);
     for (number, (_, members)) in buckets.iter().enumerate() {
-        let text: String = members.iter().map(|&i| lines[i].as_str()).collect();
-        files.push((format!("search/t/{number}.txt"), text.into_bytes()));
+        text.clear();
+        for &member in members {
+            let member = member as usize;
+            text.push_str(terms[member]);
+            text.push(' ');
+            push_number(&mut text, counts[member] as usize);
+            text.push(' ');
+            push_number(&mut text, chunk_of_term[member] as usize);
+            text.push('\n');
+        }
+        emit(&numbered("t", number, ".txt"), text.as_bytes())?;
     }
+    drop(text);
 
     // Page chunks.
     let mut docs = Vec::new();
-    let mut doc_chunk: Vec<u8> = Vec::new();
+    let mut doc_chunk: Vec<u8> = Vec::with_capacity(PAGE_CHUNK_BYTES * 2);
     for (number, (page, subs)) in pages.iter().zip(entries).enumerate() {
         if doc_chunk.is_empty() {
             docs.push(number as u32);
@@ -120,8 +145,8 @@ pub(crate) fn lay_out(
         serde_json::to_writer(&mut doc_chunk, &record).map_err(io::Error::other)?;
         if doc_chunk.len() >= PAGE_CHUNK_BYTES || number + 1 == pages.len() {
             doc_chunk.push(b']');
-            let path = format!("search/d/{}.json", docs.len() - 1);
-            files.push((path, std::mem::take(&mut doc_chunk)));
+            emit(&numbered("d", docs.len() - 1, ".json"), &doc_chunk)?;
+            doc_chunk.clear();
         }
     }
 
@@ -149,8 +174,12 @@ pub(crate) fn lay_out(
         groups,
     };
     let manifest = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
-    files.push(("search/manifest.json".to_string(), manifest));
-    Ok(files)
+    emit("search/manifest.json", &manifest)
+}
+
+/// How many decimal digits `number` takes.
+fn decimal_digits(number: u32) -> usize {
+    number.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
 /// The first `chars` characters of `term` (all of it when shorter).
@@ -158,6 +187,24 @@ fn char_prefix(term: &str, chars: usize) -> &str {
     term.char_indices()
         .nth(chars)
         .map_or(term, |(end, _)| &term[..end])
+}
+
+/// Appends `number` in decimal.
+fn push_number(text: &mut String, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        text.push(char::from(digit));
+    }
 }
 
 /// Splits `range` of the sorted `terms` into runs sharing their first `chars` characters.
@@ -168,23 +215,27 @@ fn runs_by_prefix(
 ) -> Vec<std::ops::Range<usize>> {
     let mut runs = Vec::new();
     let mut start = range.start;
-    for i in range.clone() {
-        if char_prefix(terms[i], chars) != char_prefix(terms[start], chars) {
-            runs.push(start..i);
-            start = i;
-        }
-    }
-    if start < range.end {
-        runs.push(start..range.end);
+    while start < range.end {
+        let prefix = char_prefix(terms[start], chars);
+        // A term shorter than `chars` characters is its own prefix, shared with no other
+        // (terms are distinct); else the terms starting with the prefix follow it, sorted.
+        let end = if prefix.chars().count() < chars {
+            start + 1
+        } else {
+            start + terms[start..range.end].partition_point(|term| term.starts_with(prefix))
+        };
+        runs.push(start..end);
+        start = end;
     }
     runs
 }
 
-/// The sorted terms with their dictionary lines and numbers of postings.
+/// The sorted terms with their dictionary lines' lengths and numbers of postings.
 struct Dictionary<'a> {
     terms: &'a [&'a str],
-    lines: &'a [String],
-    counts: &'a [usize],
+    /// Where each term's line would end if all lines were written one after the other.
+    line_ends: &'a [usize],
+    counts: &'a [u32],
 }
 
 impl Dictionary<'_> {
@@ -195,23 +246,28 @@ impl Dictionary<'_> {
         &self,
         range: std::ops::Range<usize>,
         prefix: String,
-        out: &mut Vec<(String, Vec<usize>)>,
+        out: &mut Vec<(String, Vec<u32>)>,
     ) {
-        let bytes: usize = self.lines[range.clone()].iter().map(String::len).sum();
+        let line_start = |i: usize| if i == 0 { 0 } else { self.line_ends[i - 1] };
+        let bytes = line_start(range.end) - line_start(range.start);
         let depth = prefix.chars().count();
         if bytes <= BUCKET_BYTES || depth >= worker::search_terms::MAX_TERM_CHARS {
-            out.push((prefix, range.collect()));
+            out.push((prefix, range.map(|i| i as u32).collect()));
             return;
         }
         // Sorted order puts a term equal to the prefix first.
         let mut start = range.start;
         let mut own = Vec::new();
         if self.terms[start] == prefix {
-            own.push(start);
+            own.push(start as u32);
             start += 1;
         }
-        let mut below: Vec<usize> = (start..range.end).collect();
-        let by_count = |a: &usize, b: &usize| self.counts[*b].cmp(&self.counts[*a]).then(a.cmp(b));
+        let mut below: Vec<u32> = (start as u32..range.end as u32).collect();
+        let by_count = |a: &u32, b: &u32| {
+            self.counts[*b as usize]
+                .cmp(&self.counts[*a as usize])
+                .then(a.cmp(b))
+        };
         if below.len() > SPLIT_BUCKET_COMPLETIONS {
             below.select_nth_unstable_by(SPLIT_BUCKET_COMPLETIONS, by_count);
             below.truncate(SPLIT_BUCKET_COMPLETIONS);

@@ -22,9 +22,14 @@
 //! shape changes; the theme's script checks it.
 
 mod layout;
+mod part;
+mod parts;
 mod postings;
 
+pub use parts::SearchCache;
 use protocol::{Heading, OutputFile, SearchTerms};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
@@ -88,6 +93,8 @@ pub struct SearchPage<'a> {
     pub anchors: &'a [String],
     /// Body terms as the worker counted them.
     pub terms: &'a SearchTerms,
+    /// The shard the page belongs to: each shard's pages make one cached part.
+    pub shard: &'a str,
 }
 
 /// Everything the index is built from.
@@ -146,31 +153,125 @@ pub(crate) fn sub_entries<'a>(page: &SearchPage<'a>) -> Vec<SubEntry<'a>> {
 }
 
 /// Writes `search/`: the manifest, dictionary buckets, postings chunks and page chunks.
-pub fn write_search_index(out_dir: &Path, site: &SearchSite<'_>) -> io::Result<Vec<OutputFile>> {
+///
+/// Each shard's pages make one part (`part.rs`): reused from `cache` when the shard's pages
+/// are unchanged, else computed (on all cores) and saved there. The parts are then merged
+/// and scored site-wide, so the files are the same whatever was reused.
+pub fn write_search_index(
+    out_dir: &Path,
+    site: &SearchSite<'_>,
+    cache: Option<&SearchCache<'_>>,
+) -> io::Result<Vec<OutputFile>> {
+    let started = std::time::Instant::now();
     let mut pages: Vec<&SearchPage<'_>> = site.pages.iter().collect();
     // Facets become page ranges: order by version (unversioned pages first), kind, section.
     pages.sort_by(|a, b| {
         (a.version, a.kind, a.section, a.url, a.title)
             .cmp(&(b.version, b.kind, b.section, b.url, b.title))
     });
-    let started = std::time::Instant::now();
     let entries: Vec<Vec<SubEntry<'_>>> = pages.iter().map(|page| sub_entries(page)).collect();
-    let index = postings::build(&pages, &entries);
-    let built = started.elapsed();
-    let files = layout::lay_out(site, &pages, &entries, &index)?;
-    let laid_out = started.elapsed();
-    let written = files
+    // Every shard's page numbers, increasing.
+    let mut by_shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (number, page) in pages.iter().enumerate() {
+        by_shard.entry(page.shard).or_default().push(number as u32);
+    }
+    let shards: Vec<(&str, Vec<u32>)> = by_shard.into_iter().collect();
+    let binary = cache.map_or(0, |cache| cache.binary);
+    let obtain = |i: usize| -> (part::SearchPart, bool) {
+        let (shard, numbers) = &shards[i];
+        let key = part::part_key(binary, &pages, numbers);
+        if let Some(part) = cache.and_then(|cache| cache.read(shard, key, numbers.len())) {
+            return (part, true);
+        }
+        let part = part::compute(key, &pages, &entries, numbers);
+        if let Some(cache) = cache {
+            cache.write(shard, &part);
+        }
+        (part, false)
+    };
+    let obtained: Vec<Option<(part::SearchPart, bool)>> =
+        crate::parallel::par_map(shards.len(), |i| Some(obtain(i)), |_| None);
+    let mut parts = Vec::with_capacity(obtained.len());
+    let mut reused = 0;
+    for (part, (shard, numbers)) in obtained.into_iter().zip(&shards) {
+        let (part, was_cached) = part.ok_or_else(|| {
+            io::Error::other(format!(
+                "computing the search index part of shard {shard} failed (a bug)"
+            ))
+        })?;
+        reused += usize::from(was_cached);
+        parts.push((part, numbers));
+    }
+    if let Some(cache) = cache {
+        cache.keep_only(shards.iter().map(|(shard, _)| *shard));
+    }
+    let parts_done = started.elapsed();
+    let placed: Vec<postings::PlacedPart<'_>> = parts
+        .iter()
+        .map(|(part, numbers)| postings::PlacedPart {
+            part,
+            pages: numbers,
+        })
+        .collect();
+    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
+    let index = postings::merge(&placed, &lengths)
+        .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?;
+    let merged = started.elapsed();
+    let before: FxHashMap<String, OutputFile> = cache
+        .map(|cache| cache.written_files(out_dir))
+        .unwrap_or_default()
         .into_iter()
-        .map(|(path, bytes)| worker::outputs::write_output(out_dir, &path, &bytes))
-        .collect::<io::Result<Vec<OutputFile>>>()?;
+        .map(|file| (file.path.clone(), file))
+        .collect();
+    let mut written = Vec::new();
+    layout::lay_out(site, &pages, &entries, &index, &mut |path, bytes| {
+        written.push(write_unless_unchanged(
+            out_dir,
+            path,
+            bytes,
+            before.get(path),
+        )?);
+        Ok(())
+    })?;
+    let unchanged = written.len() == before.len()
+        && written
+            .iter()
+            .all(|file| before.get(&file.path) == Some(file));
+    if let Some(cache) = cache.filter(|_| !unchanged) {
+        cache.write_files(out_dir, written.clone());
+    }
     tracing::debug!(
         pages = pages.len(),
+        parts = shards.len(),
+        reused,
         terms = index.terms.len(),
         files = written.len(),
-        "search index: postings {built:?}, files laid out {laid_out:?}, written {:?}",
+        "search index: parts {parts_done:?}, merged {merged:?}, files laid out and written \
+         {:?}",
         started.elapsed()
     );
     Ok(written)
+}
+
+/// Writes an index file, unless `before` (what the last build wrote there) has the same
+/// bytes and the file still has the size and modification time it was written with.
+fn write_unless_unchanged(
+    out_dir: &Path,
+    path: &str,
+    bytes: &[u8],
+    before: Option<&OutputFile>,
+) -> io::Result<OutputFile> {
+    if let Some(before) = before
+        && before.len == bytes.len() as u64
+        && before.hash == worker::outputs::content_hash(bytes)
+        && std::fs::metadata(out_dir.join(path)).is_ok_and(|metadata| {
+            metadata.len() == before.len
+                && worker::outputs::modified_nanos(&metadata) == before.modified
+        })
+    {
+        return Ok(before.clone());
+    }
+    worker::outputs::write_output(out_dir, path, bytes)
 }
 
 #[cfg(test)]

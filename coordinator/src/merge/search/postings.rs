@@ -12,9 +12,11 @@
 //! (from the previous posting's page, the first from 0), varint entry (0 the page itself,
 //! k its k-th sub-entry), one score byte. Varints are LEB128.
 
+use super::part::{RawPosting, SearchPart};
 use super::{EntryType, SearchPage, SubEntry};
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use worker::search_terms::{TermRole, fold, for_each_term};
 
 /// Score of a page title term (before half the body score is added).
@@ -46,136 +48,130 @@ pub(crate) struct Index<'a> {
     pub terms: Vec<(Cow<'a, str>, Vec<Posting>)>,
 }
 
-/// Before scoring: how often the term occurs in the body (entry 0 only) and the fixed score
-/// of the entry's name (0 when the name does not hold it).
-#[derive(Clone, Copy)]
-struct Raw {
-    page: u32,
-    entry: u32,
-    body_count: u16,
-    name_score: u8,
+/// A shard's part placed in the site-wide index: its page numbers mapped to site-wide ones.
+pub(crate) struct PlacedPart<'p> {
+    pub part: &'p SearchPart,
+    /// Site-wide page number of each of the part's pages, increasing.
+    pub pages: &'p [u32],
 }
 
-/// Builds the postings of `pages` (already in their final order) and their sub-entries:
-/// page ranges are collected on all cores, then joined in page order and scored.
-pub(crate) fn build<'a>(pages: &[&'a SearchPage<'a>], entries: &[Vec<SubEntry<'a>>]) -> Index<'a> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = pages.len().div_ceil(threads).max(1);
-    let collect_part = |part: usize| {
-        collect(
-            pages,
-            entries,
-            part * chunk..((part + 1) * chunk).min(pages.len()),
-        )
+/// Merges the parts into the site-wide index, scoring every posting: term lists are merged
+/// k ways (each range of the term space on its own core), and a term's postings from
+/// several parts are joined in page order. `lengths` holds every page's length in words,
+/// by site-wide page number. `None` when merging a range of terms failed (a bug).
+pub(crate) fn merge<'p>(parts: &[PlacedPart<'p>], lengths: &[u32]) -> Option<Index<'p>> {
+    let page_count = lengths.len().max(1) as f64;
+    let total_length: u64 = lengths.iter().map(|&length| u64::from(length)).sum();
+    let scoring = Scoring {
+        page_count,
+        average_length: (total_length as f64 / page_count).max(1.0),
+        lengths,
     };
-    let mut parts =
-        crate::parallel::par_map(pages.len().div_ceil(chunk), collect_part, collect_part)
-            .into_iter();
-    let mut raw = parts.next().unwrap_or_default();
-    // Later parts hold later pages: appending keeps every list in page order.
-    for part in parts {
-        for (term, list) in part {
-            match raw.get_mut(term.as_ref()) {
-                Some(earlier) => earlier.extend(list),
-                None => {
-                    raw.insert(term, list);
-                }
+    // Cut the term space at evenly spaced terms of the largest part, a few ranges per core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let largest = parts.iter().map(|p| p.part).max_by_key(|part| part.len());
+    let ranges = (threads * 4).min(largest.map_or(1, |part| part.len()).max(1));
+    let mut cuts: Vec<&str> = (1..ranges)
+        .filter_map(|i| largest.map(|part| part.term(i * part.len() / ranges)))
+        .collect();
+    cuts.dedup();
+    let merge_range = |range: usize| {
+        let from = range.checked_sub(1).map(|i| cuts[i]);
+        let to = cuts.get(range).copied();
+        Some(merge_terms(parts, from, to, &scoring))
+    };
+    let merged = crate::parallel::par_map(cuts.len() + 1, merge_range, |_| None);
+    let mut terms = Vec::new();
+    for range in merged {
+        terms.extend(range?);
+    }
+    Some(Index { terms })
+}
+
+/// What a body score needs to know of the whole site.
+struct Scoring<'l> {
+    page_count: f64,
+    average_length: f64,
+    lengths: &'l [u32],
+}
+
+/// The merged and scored terms from `from` (inclusive, or the first) to `to` (exclusive, or
+/// past the last).
+fn merge_terms<'p>(
+    parts: &[PlacedPart<'p>],
+    from: Option<&str>,
+    to: Option<&str>,
+    scoring: &Scoring<'_>,
+) -> Vec<(Cow<'p, str>, Vec<Posting>)> {
+    // Per part, the next term to take and where its range ends.
+    let mut cursors: Vec<(usize, usize)> = parts
+        .iter()
+        .map(|placed| {
+            let part = placed.part;
+            let start = from.map_or(0, |term| part.first_at_or_after(term));
+            let end = to.map_or(part.len(), |term| part.first_at_or_after(term));
+            (start, end)
+        })
+        .collect();
+    let mut heads: BinaryHeap<Reverse<(&'p str, usize)>> = parts
+        .iter()
+        .zip(&cursors)
+        .enumerate()
+        .filter(|(_, (_, (start, end)))| start < end)
+        .map(|(number, (placed, (start, _)))| Reverse((placed.part.term(*start), number)))
+        .collect();
+    let mut merged = Vec::new();
+    let mut holders: Vec<usize> = Vec::new();
+    let mut raw: Vec<RawPosting> = Vec::new();
+    while let Some(Reverse((term, first))) = heads.pop() {
+        holders.clear();
+        holders.push(first);
+        while let Some(Reverse((_, number))) = heads
+            .peek_mut()
+            .filter(|next| next.0.0 == term)
+            .map(std::collections::binary_heap::PeekMut::pop)
+        {
+            holders.push(number);
+        }
+        raw.clear();
+        for &number in &holders {
+            let placed = &parts[number];
+            let cursor = &mut cursors[number];
+            raw.extend(placed.part.postings(cursor.0).map(|posting| RawPosting {
+                page: placed.pages[posting.page as usize],
+                ..posting
+            }));
+            cursor.0 += 1;
+            if cursor.0 < cursor.1 {
+                heads.push(Reverse((placed.part.term(cursor.0), number)));
             }
         }
+        if holders.len() > 1 {
+            // Each part's run is in page order and a page is in one part only: a stable
+            // sort merges the runs.
+            raw.sort_by_key(|posting| (posting.page, posting.entry));
+        }
+        merged.push((Cow::Borrowed(term), scoring.score_all(&raw)));
     }
-    let lengths: u64 = pages.iter().map(|page| u64::from(page.terms.length)).sum();
-    let page_count = pages.len().max(1) as f64;
-    let average_length = (lengths as f64 / page_count).max(1.0);
-    let raw: Vec<(Cow<'a, str>, Vec<Raw>)> = raw.into_iter().collect();
-    let score_list = |i: usize| {
-        let list = &raw[i].1;
-        let in_bodies = list.iter().filter(|r| r.body_count > 0).count() as f64;
-        let idf = (1.0 + (page_count - in_bodies + 0.5) / (in_bodies + 0.5)).ln();
-        list.iter()
+    merged
+}
+
+impl Scoring<'_> {
+    /// Scores one term's postings (site-wide page numbers, in order).
+    fn score_all(&self, raw: &[RawPosting]) -> Vec<Posting> {
+        let in_bodies = raw.iter().filter(|r| r.body_count > 0).count() as f64;
+        let idf = (1.0 + (self.page_count - in_bodies + 0.5) / (in_bodies + 0.5)).ln();
+        raw.iter()
             .map(|r| Posting {
                 page: r.page,
                 entry: r.entry,
-                score: score(r, idf, pages[r.page as usize].terms.length, average_length),
+                score: score(r, idf, self.lengths[r.page as usize], self.average_length),
             })
-            .collect::<Vec<Posting>>()
-    };
-    let scored = crate::parallel::par_map(raw.len(), score_list, score_list);
-    let mut terms: Vec<(Cow<'a, str>, Vec<Posting>)> = raw
-        .into_iter()
-        .zip(scored)
-        .map(|((term, _), postings)| (term, postings))
-        .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Index { terms }
-}
-
-/// The unscored postings of the pages in `range`, each list in (page, entry) order.
-fn collect<'a>(
-    pages: &[&'a SearchPage<'a>],
-    entries: &[Vec<SubEntry<'a>>],
-    range: std::ops::Range<usize>,
-) -> FxHashMap<Cow<'a, str>, Vec<Raw>> {
-    let mut raw: FxHashMap<Cow<'a, str>, Vec<Raw>> = FxHashMap::default();
-    let mut push = |term: Cow<'a, str>, posting: Raw| match raw.get_mut(term.as_ref()) {
-        Some(list) => list.push(posting),
-        None => {
-            raw.insert(term, vec![posting]);
-        }
-    };
-    let mut name_terms: Vec<(String, u8)> = Vec::new();
-    for page_number in range {
-        let (page, subs) = (pages[page_number], &entries[page_number]);
-        let page_number = page_number as u32;
-        name_terms.clear();
-        for_each_term(page.title, |term, _| {
-            name_terms.push((term.to_string(), TITLE))
-        });
-        name_terms.sort();
-        name_terms.dedup();
-        for (term, count) in page.terms.iter() {
-            let in_title = name_terms.binary_search_by(|(t, _)| t.as_str().cmp(term));
-            push(
-                Cow::Borrowed(term),
-                Raw {
-                    page: page_number,
-                    entry: 0,
-                    body_count: count,
-                    name_score: if in_title.is_ok() { TITLE } else { 0 },
-                },
-            );
-        }
-        for (term, _) in &name_terms {
-            if page.terms.iter().all(|(body_term, _)| body_term != term) {
-                push(
-                    Cow::Owned(term.clone()),
-                    Raw {
-                        page: page_number,
-                        entry: 0,
-                        body_count: 0,
-                        name_score: TITLE,
-                    },
-                );
-            }
-        }
-        for (entry_number, entry) in subs.iter().enumerate() {
-            entry_terms(page, entry, &mut name_terms);
-            for (term, score) in name_terms.drain(..) {
-                push(
-                    Cow::Owned(term),
-                    Raw {
-                        page: page_number,
-                        entry: entry_number as u32 + 1,
-                        body_count: 0,
-                        name_score: score,
-                    },
-                );
-            }
-        }
+            .collect()
     }
-    raw
 }
 
-fn score(raw: &Raw, idf: f64, length: u32, average_length: f64) -> u8 {
+fn score(raw: &RawPosting, idf: f64, length: u32, average_length: f64) -> u8 {
     let body = if raw.body_count == 0 {
         0
     } else {
@@ -193,7 +189,11 @@ fn score(raw: &Raw, idf: f64, length: u32, average_length: f64) -> u8 {
 }
 
 /// The terms of a sub-entry's name with their scores, deduplicated (best score kept).
-fn entry_terms(page: &SearchPage<'_>, entry: &SubEntry<'_>, out: &mut Vec<(String, u8)>) {
+pub(crate) fn entry_terms(
+    page: &SearchPage<'_>,
+    entry: &SubEntry<'_>,
+    out: &mut Vec<(String, u8)>,
+) {
     out.clear();
     match entry.kind {
         EntryType::Heading => {

@@ -1,6 +1,7 @@
 //! Tests of the search index: entries, scores, files and their determinism.
 
-use super::postings::{API_NAME, HEADING, TITLE};
+use super::part::SearchPart;
+use super::postings::{API_NAME, HEADING, Posting, TITLE};
 use super::*;
 use protocol::Heading;
 
@@ -19,12 +20,45 @@ fn page<'a>(url: &'a str, title: &'a str, terms: &'a SearchTerms) -> SearchPage<
         headings: &[],
         anchors: &[],
         terms,
+        shard: "s",
     }
 }
 
-fn postings_of<'a>(index: &'a postings::Index<'_>, term: &str) -> &'a [postings::Posting] {
-    index
+/// Every term with its scored postings, built as a build does: one part per shard of
+/// `pages` (already in index order), merged.
+fn build_index(
+    pages: &[&SearchPage<'_>],
+    entries: &[Vec<SubEntry<'_>>],
+) -> Vec<(String, Vec<Posting>)> {
+    let mut by_shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (number, page) in pages.iter().enumerate() {
+        by_shard.entry(page.shard).or_default().push(number as u32);
+    }
+    let parts: Vec<(SearchPart, Vec<u32>)> = by_shard
+        .into_values()
+        .map(|numbers| (part::compute(0, pages, entries, &numbers), numbers))
+        .collect();
+    for (part, numbers) in &parts {
+        assert!(part.is_sound(numbers.len()));
+    }
+    let placed: Vec<postings::PlacedPart<'_>> = parts
+        .iter()
+        .map(|(part, numbers)| postings::PlacedPart {
+            part,
+            pages: numbers,
+        })
+        .collect();
+    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
+    postings::merge(&placed, &lengths)
+        .expect("merged")
         .terms
+        .into_iter()
+        .map(|(term, list)| (term.into_owned(), list))
+        .collect()
+}
+
+fn postings_of<'a>(index: &'a [(String, Vec<Posting>)], term: &str) -> &'a [Posting] {
+    index
         .iter()
         .find(|(t, _)| t == term)
         .map(|(_, p)| p.as_slice())
@@ -62,7 +96,7 @@ fn api_objects_link_to_their_anchors_and_rank_by_field() {
         "the two dotted anchors are API objects"
     );
     assert_eq!(entries[1][1].anchor, "click.core.Context.invoke");
-    let index = postings::build(&pages, &entries);
+    let index = build_index(&pages, &entries);
     let invoke = postings_of(&index, "invoke");
     let score = |page: u32, entry: u32| {
         invoke
@@ -95,7 +129,7 @@ fn bm25_prefers_more_occurrences_and_rarer_terms() {
     );
     let pages = [&a, &b, &c];
     let entries = vec![Vec::new(); 3];
-    let index = postings::build(&pages, &entries);
+    let index = build_index(&pages, &entries);
     let alpha = postings_of(&index, "alpha");
     assert!(alpha[1].score > alpha[0].score, "{alpha:?}");
     let beta_in_a = postings_of(&index, "beta")[0].score;
@@ -105,7 +139,7 @@ fn bm25_prefers_more_occurrences_and_rarer_terms() {
 
 fn write(site: &SearchSite<'_>) -> Vec<(String, Vec<u8>)> {
     let out = tempfile::tempdir().unwrap();
-    let written = write_search_index(out.path(), site).unwrap();
+    let written = write_search_index(out.path(), site, None).unwrap();
     let mut files: Vec<(String, Vec<u8>)> = written
         .iter()
         .map(|o| {
@@ -211,4 +245,170 @@ fn cli_pages_by_url_or_section() {
     assert_eq!(SearchKind::of_guide("/cli/run/", ""), SearchKind::Cli);
     assert_eq!(SearchKind::of_guide("/x/", "Command Line"), SearchKind::Cli);
     assert_eq!(SearchKind::of_guide("/client/", "Guide"), SearchKind::Guide);
+}
+
+/// Pages spread over shards in several ways: the merged index is the same.
+#[test]
+fn the_index_does_not_depend_on_how_pages_are_cut_into_parts() {
+    let bodies: Vec<SearchTerms> = (0..60)
+        .map(|n| {
+            terms(&format!(
+                "page{n} common words shared term{} extra{} read_file getElementById",
+                n % 7,
+                n * 31
+            ))
+        })
+        .collect();
+    let urls: Vec<String> = (0..60).map(|n| format!("/p{n:02}/")).collect();
+    let headings = [Heading {
+        level: 2,
+        text: "Common heading".into(),
+        id: "common-heading".into(),
+    }];
+    let shard_names: Vec<String> = (0..60).map(|n| format!("shard-{n}")).collect();
+    let index_with = |shard_of: &dyn Fn(usize) -> usize| {
+        let pages: Vec<SearchPage<'_>> = (0..60)
+            .map(|n| SearchPage {
+                headings: if n % 3 == 0 { &headings } else { &[] },
+                shard: &shard_names[shard_of(n)],
+                ..page(&urls[n], "Title words", &bodies[n])
+            })
+            .collect();
+        let pages: Vec<&SearchPage<'_>> = pages.iter().collect();
+        let entries: Vec<Vec<SubEntry<'_>>> = pages.iter().map(|p| sub_entries(p)).collect();
+        build_index(&pages, &entries)
+    };
+    let one_part = index_with(&|_| 0);
+    // Every body, and the heading of every third page.
+    assert_eq!(postings_of(&one_part, "common").len(), 80);
+    assert_eq!(index_with(&|n| n), one_part, "a part per page");
+    assert_eq!(index_with(&|n| n % 5), one_part, "interleaved parts");
+    assert_eq!(index_with(&|n| n / 20), one_part, "runs of pages");
+    assert_eq!(index_with(&|n| (n * 7919) % 13), one_part, "scattered");
+}
+
+fn site_of<'a>(pages: Vec<SearchPage<'a>>) -> SearchSite<'a> {
+    SearchSite {
+        versions: Vec::new(),
+        page_text: true,
+        pages,
+    }
+}
+
+/// The files under `out/search`, by path.
+fn read_tree(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let path = entry
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .display()
+                .to_string();
+            (path, std::fs::read(entry.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn cached_parts_are_reused_only_for_unchanged_shards_and_give_the_same_files() {
+    use std::os::unix::fs::MetadataExt;
+    let site_dir = tempfile::tempdir().unwrap();
+    let store = crate::cache::CacheStore::open(site_dir.path()).unwrap();
+    let cache = SearchCache {
+        store: &store,
+        reuse: true,
+        binary: 7,
+    };
+    let part_inodes = || -> BTreeMap<String, u64> {
+        std::fs::read_dir(site_dir.path().join(crate::cache::CACHE_DIR).join("search"))
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                (name, entry.metadata().unwrap().ino())
+            })
+            .filter(|(name, _)| name != "files.bin")
+            .collect()
+    };
+    let (alpha, beta, gamma) = (
+        terms("alpha shared words"),
+        terms("beta shared"),
+        terms("gamma words"),
+    );
+    let edited = terms("beta edited with a brand new word");
+    fn three<'a>(
+        alpha: &'a SearchTerms,
+        beta: &'a SearchTerms,
+        gamma: &'a SearchTerms,
+    ) -> Vec<SearchPage<'a>> {
+        vec![
+            SearchPage {
+                shard: "one",
+                ..page("/a/", "Alpha", alpha)
+            },
+            SearchPage {
+                shard: "two",
+                ..page("/b/", "Beta", beta)
+            },
+            SearchPage {
+                shard: "one",
+                ..page("/c/", "Gamma", gamma)
+            },
+        ]
+    }
+    let pages = |beta_terms| three(&alpha, beta_terms, &gamma);
+
+    let out = tempfile::tempdir().unwrap();
+    write_search_index(out.path(), &site_of(pages(&beta)), Some(&cache)).unwrap();
+    let first = part_inodes();
+    assert_eq!(first.len(), 2, "one part per shard: {first:?}");
+
+    // Unchanged: same files, no part written again.
+    write_search_index(out.path(), &site_of(pages(&beta)), Some(&cache)).unwrap();
+    assert_eq!(part_inodes(), first);
+
+    // One page edited: only its shard's part is written again, and the files equal a
+    // build without any cache.
+    write_search_index(out.path(), &site_of(pages(&edited)), Some(&cache)).unwrap();
+    let second = part_inodes();
+    let changed: Vec<&String> = second
+        .iter()
+        .filter(|(name, inode)| first.get(*name) != Some(inode))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(changed.len(), 1, "{first:?} {second:?}");
+    let clean = tempfile::tempdir().unwrap();
+    write_search_index(clean.path(), &site_of(pages(&edited)), None).unwrap();
+    assert_eq!(read_tree(out.path()), read_tree(clean.path()));
+    assert!(
+        read_tree(out.path())
+            .iter()
+            .any(|(path, bytes)| path.contains("/t/") && bytes.windows(5).any(|w| w == b"brand")),
+        "the new word is in the dictionary"
+    );
+
+    // A damaged part is computed again, with the same result.
+    for name in second.keys() {
+        let path = site_dir
+            .path()
+            .join(crate::cache::CACHE_DIR)
+            .join("search")
+            .join(name);
+        std::fs::write(&path, b"garbage").unwrap();
+    }
+    let again = tempfile::tempdir().unwrap();
+    write_search_index(again.path(), &site_of(pages(&edited)), Some(&cache)).unwrap();
+    assert_eq!(read_tree(again.path()), read_tree(clean.path()));
+
+    // A shard that is gone loses its part.
+    let only_one: Vec<SearchPage<'_>> = pages(&edited)
+        .into_iter()
+        .filter(|page| page.shard == "one")
+        .collect();
+    write_search_index(out.path(), &site_of(only_one), Some(&cache)).unwrap();
+    assert_eq!(part_inodes().len(), 1);
 }

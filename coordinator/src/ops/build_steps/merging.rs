@@ -32,9 +32,15 @@ pub(crate) fn merge_site(
         .collect();
     merged.sort_by_key(|page| page.index);
     let previous_llm = LlmIndex::previous(cache);
+    let search_cache = cache.store().map(|store| merge::search::SearchCache {
+        store,
+        reuse: cache.reuses(),
+        binary: cache.binary_identity(),
+    });
     let site = MergeSite {
         config: &build.site.config,
         planned: &build.plan.pages,
+        shards: &build.plan.shards,
         versions: &build.plan.site.versions,
         assets: &build.site.assets,
     };
@@ -44,6 +50,7 @@ pub(crate) fn merge_site(
         &collected.failed,
         build.out_dir,
         previous_llm.as_ref(),
+        search_cache.as_ref(),
     ) {
         Ok(merge_outcome) => {
             if let Some(index) = &merge_outcome.llm_index {
