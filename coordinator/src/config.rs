@@ -128,6 +128,9 @@ pub struct PythonPackageConfig {
     pub url: String,
     /// `include_private`, default false.
     pub include_private: bool,
+    /// `source_url`: a link to each object's source, with `{path}` (the module's file from
+    /// its top package's parent folder, `click/core.py`), `{line}` and `{end_line}`.
+    pub source_url: Option<String>,
 }
 
 /// `[taxonomies]`.
@@ -399,6 +402,32 @@ mod tests {
             ),
             ("build.paginate = 1", Config(|c| c.build.paginate = 1)),
             (
+                "[[autodoc.python]]\nname = 'click'\npath = '../src/./click/'\n\
+                 source_url = 'https://github.com/pallets/click/blob/8.1.7/src/{path}#L{line}-L{end_line}'\n\
+                 [[autodoc.python]]\nname = 'abs'\npath = '/opt/x/../lib/abs'\n",
+                Config(|c| {
+                    c.autodoc_python = vec![
+                        PythonPackageConfig {
+                            name: "click".into(),
+                            path: "../src/click".into(),
+                            url: "/api/".into(),
+                            include_private: false,
+                            source_url: Some(
+                                "https://github.com/pallets/click/blob/8.1.7/src/{path}#L{line}-L{end_line}"
+                                    .into(),
+                            ),
+                        },
+                        PythonPackageConfig {
+                            name: "abs".into(),
+                            path: "/opt/lib/abs".into(),
+                            url: "/api/".into(),
+                            include_private: false,
+                            source_url: None,
+                        },
+                    ]
+                }),
+            ),
+            (
                 "[[autodoc.python]]\nname = 'mypkg'\npath = './src/mypkg/'\n",
                 Config(|c| {
                     c.autodoc_python = vec![PythonPackageConfig {
@@ -406,6 +435,7 @@ mod tests {
                         path: "src/mypkg".into(),
                         url: "/api/".into(),
                         include_private: false,
+                        source_url: None,
                     }]
                 }),
             ),
@@ -419,12 +449,14 @@ mod tests {
                             path: "lib/a".into(),
                             url: "/reference/".into(),
                             include_private: true,
+                            source_url: None,
                         },
                         PythonPackageConfig {
                             name: "cli".into(),
                             path: "cli".into(),
                             url: "/".into(),
                             include_private: false,
+                            source_url: None,
                         },
                     ]
                 }),
@@ -543,12 +575,20 @@ mod tests {
                 "ssg.toml:2: `name` in [[autodoc.python]] must be a Python import name, not `my-pkg`\n  hint: use the dotted name you would import, such as `mypkg` or `mypkg.sub`",
             ),
             (
-                "[[autodoc.python]]\nname = 'pkg'\npath = 'src/../../pkg'\n",
-                "ssg.toml:3: `path` in [[autodoc.python]] must stay inside the site, but `src/../../pkg` leaves it through `..`\n  hint: give the package folder relative to the site root, such as `src/mypkg`",
+                "[[autodoc.python]]\nname = 'pkg'\npath = ' '\n",
+                "ssg.toml:3: `path` in [[autodoc.python]] is empty\n  hint: give the package folder relative to the site root, such as `src/mypkg` or `../src/mypkg`",
             ),
             (
-                "[[autodoc.python]]\nname = 'pkg'\npath = '/usr/lib/pkg'\n",
-                "ssg.toml:3: `path` in [[autodoc.python]] must stay inside the site, but `/usr/lib/pkg` is absolute\n  hint: give the package folder relative to the site root, such as `src/mypkg`",
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nsource_url = 'https://x.org/{path}#L{lines}'\n",
+                "ssg.toml:4: `source_url` in [[autodoc.python]] has an unknown placeholder `{lines}`\n  hint: the placeholders are {path}, {line} and {end_line}: https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nsource_url = 'https://x.org/{path'\n",
+                "ssg.toml:4: `source_url` in [[autodoc.python]] has an unclosed `{`\n  hint: the placeholders are {path}, {line} and {end_line}: https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nsource_url = 'src/{path}'\n",
+                "ssg.toml:4: `source_url` in [[autodoc.python]] must be an http(s) URL, not `src/{path}`\n  hint: the placeholders are {path}, {line} and {end_line}: https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}",
             ),
             (
                 "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nurl = 'https://x.org/api'\n",
@@ -586,6 +626,7 @@ mod tests {
             "base_url" => "'/'",
             "paginate" => "3",
             "url" => "'/x/'",
+            "source_url" => "'https://x.org/{path}'",
             "include_private" | "tags" | "categories" => "true",
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",

@@ -26,7 +26,7 @@ pub(super) const MARKDOWN_KEYS: &[&str] = &["dialect", "snippet_base_paths"];
 pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];
 pub(super) const BUILD_KEYS: &[&str] = &["content_dir", "output_dir", "paginate"];
 pub(super) const AUTODOC_KEYS: &[&str] = &["python"];
-pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private"];
+pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private", "source_url"];
 pub(super) const TAXONOMIES_KEYS: &[&str] = &["tags", "categories"];
 pub(super) const OUTPUTS_KEYS: &[&str] = &[
     "html",

@@ -83,6 +83,8 @@ struct RawPythonPackage {
     url: Option<Spanned<String>>,
     #[serde(default)]
     include_private: bool,
+    #[serde(default)]
+    source_url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -263,7 +265,7 @@ impl RawPythonPackage {
                 "use the dotted name you would import, such as `mypkg` or `mypkg.sub`",
             ));
         }
-        let path = validate_relative_path(&self.path)?;
+        let path = validate_package_path(&self.path)?;
         let url = match self.url {
             Some(url) => validate_url_prefix(&url)?,
             None => "/api/".to_string(),
@@ -273,6 +275,11 @@ impl RawPythonPackage {
             path,
             url,
             include_private: self.include_private,
+            source_url: self
+                .source_url
+                .as_ref()
+                .map(validate_source_url)
+                .transpose()?,
         })
     }
 }
@@ -375,36 +382,82 @@ fn validate_dir(dir: &Spanned<String>, key: &str) -> Result<String, Invalid> {
 
 /// An autodoc package `path`: relative to the site root and staying inside it, normalised
 /// to `/`-separated components without `.`.
-fn validate_relative_path(path: &Spanned<String>) -> Result<String, Invalid> {
+fn validate_package_path(path: &Spanned<String>) -> Result<String, Invalid> {
     let value = path.get_ref().trim();
-    let outside = |why: &str| {
-        Invalid::at(
-            path,
-            format!("`path` in [[autodoc.python]] must stay inside the site, but `{value}` {why}"),
-            "give the package folder relative to the site root, such as `src/mypkg`",
-        )
-    };
     if value.is_empty() {
-        return Err(outside("is empty"));
+        return Err(Invalid::at(
+            path,
+            "`path` in [[autodoc.python]] is empty".to_string(),
+            "give the package folder relative to the site root, such as `src/mypkg` or `../src/mypkg`",
+        ));
     }
+    // Normalised lexically: `.` parts dropped, `a/..` folded, leading `..` kept (the
+    // package may sit beside the site, `docs/` next to `src/mypkg`). Only read, never written.
+    let mut absolute = false;
     let mut parts: Vec<String> = Vec::new();
     for component in Path::new(value).components() {
         match component {
             Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
             Component::CurDir => {}
             Component::ParentDir => {
-                if parts.pop().is_none() {
-                    return Err(outside("leaves it through `..`"));
+                if parts.last().is_some_and(|last| last != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..".to_string());
                 }
             }
-            Component::RootDir | Component::Prefix(_) => return Err(outside("is absolute")),
+            Component::RootDir | Component::Prefix(_) => absolute = true,
         }
     }
-    Ok(if parts.is_empty() {
+    let joined = parts.join("/");
+    Ok(if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
         ".".to_string()
     } else {
-        parts.join("/")
+        joined
     })
+}
+
+/// The placeholders a `source_url` may use.
+pub(crate) const SOURCE_URL_PLACEHOLDERS: &[&str] = &["path", "line", "end_line"];
+
+/// An autodoc `source_url`: an http(s) URL whose `{…}` placeholders are all known.
+fn validate_source_url(url: &Spanned<String>) -> Result<String, Invalid> {
+    let value = url.get_ref().trim();
+    let hint = "the placeholders are {path}, {line} and {end_line}: \
+                https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}";
+    if !(value.starts_with("https://") || value.starts_with("http://"))
+        || value.chars().any(char::is_whitespace)
+    {
+        return Err(Invalid::at(
+            url,
+            format!("`source_url` in [[autodoc.python]] must be an http(s) URL, not `{value}`"),
+            hint,
+        ));
+    }
+    let mut rest = value;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Err(Invalid::at(
+                url,
+                "`source_url` in [[autodoc.python]] has an unclosed `{`".to_string(),
+                hint,
+            ));
+        };
+        let name = &rest[open + 1..open + close];
+        if !SOURCE_URL_PLACEHOLDERS.contains(&name) {
+            return Err(Invalid::at(
+                url,
+                format!(
+                    "`source_url` in [[autodoc.python]] has an unknown placeholder `{{{name}}}`"
+                ),
+                hint,
+            ));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    Ok(value.to_string())
 }
 
 /// An autodoc `url`: a URL path prefix, normalised to start and end with `/`.

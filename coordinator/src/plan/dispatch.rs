@@ -38,6 +38,7 @@ pub fn page_data(plan: &BuildPlan, site: &Site, index: usize) -> Result<PageData
                         Vec::new()
                     },
                     include_private: package.include_private,
+                    source_url: module.source_url(package),
                 },
             )
         }

@@ -213,7 +213,8 @@ pub fn page_fingerprint(
         }
         Origin::Module(i) => {
             let module = &site.modules[*i];
-            let include_private = site.config.autodoc_python[module.package].include_private;
+            let package = &site.config.autodoc_python[module.package];
+            let include_private = package.include_private;
             let submodules = if module.is_package {
                 dispatch::submodules(plan, page.nav.section)
             } else {
@@ -229,6 +230,7 @@ pub fn page_fingerprint(
                     &submodules,
                     include_private,
                     module.hash,
+                    module.source_url(package),
                 ),
             );
         }

@@ -89,6 +89,8 @@ pub struct ModulePageInfo<'a> {
     pub is_package: bool,
     /// For packages: direct submodules (URLs are final hrefs).
     pub submodules: &'a [NavLink],
+    /// Link to each object's source, with `{line}` and `{end_line}` still to fill in.
+    pub source_url: Option<&'a str>,
 }
 
 /// A module rendered to an HTML fragment.

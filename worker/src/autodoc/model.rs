@@ -44,6 +44,8 @@ pub struct ClassDoc {
     pub qualname: String,
     /// 1-based line of `class`.
     pub line: u32,
+    /// 1-based line on which the class body ends.
+    pub end_line: u32,
     /// Decorators as source text without `@`, except those shown as badges.
     pub decorators: Vec<String>,
     /// What kind of class it is, read from decorators and bases.
@@ -114,6 +116,8 @@ pub struct FunctionDoc {
     pub qualname: String,
     /// 1-based line of the (first) `def`.
     pub line: u32,
+    /// 1-based line on which the implementation (else the last overload) ends.
+    pub end_line: u32,
     /// How it is bound.
     pub kind: FunctionKind,
     /// `async def`.
@@ -157,6 +161,8 @@ pub struct PropertyDoc {
     pub qualname: String,
     /// 1-based line of the getter's `def`.
     pub line: u32,
+    /// 1-based line on which the getter ends.
+    pub end_line: u32,
     /// The getter's return annotation.
     pub annotation: Option<String>,
     /// `@cached_property` rather than `@property`.
@@ -182,6 +188,8 @@ pub struct AttributeDoc {
     pub qualname: String,
     /// 1-based line of the assignment.
     pub line: u32,
+    /// 1-based line on which the assignment ends.
+    pub end_line: u32,
     /// What the attribute is.
     pub kind: AttributeKind,
     /// Annotation as source text.

@@ -13,7 +13,7 @@
 //! - signatures: `autodoc-signature` (+ `autodoc-overload`), `autodoc-decorator`,
 //!   `autodoc-keyword`, `autodoc-type-params`, `autodoc-param` (+ `autodoc-param-marker`),
 //!   `autodoc-param-name`, `autodoc-annotation`, `autodoc-default`, `autodoc-return`;
-//! - facts: `autodoc-source`, `autodoc-bases`, `autodoc-deprecated`, `autodoc-badge` (+
+//! - facts: `autodoc-source` (+ `autodoc-source-link`), `autodoc-bases`, `autodoc-deprecated`, `autodoc-badge` (+
 //!   `autodoc-badge-{async,classmethod,staticmethod,property,cached-property,settable,
 //!   deletable,abstract,final,deprecated,dataclass,namedtuple,typeddict,enum,protocol,
 //!   constant,type-alias,type-variable,new-type,field,member}`);
@@ -211,20 +211,33 @@ impl Renderer<'_> {
         });
     }
 
-    fn source(&mut self, line: u32) {
+    /// Where the object is defined, and a link to its source when the package has a
+    /// `source_url`.
+    fn source(&mut self, line: u32, end_line: u32) {
         let file = self.info.source_file;
         if file.is_empty() {
-            let _ = writeln!(
+            let _ = write!(
                 self.html,
-                "<p class=\"autodoc-source\">defined at line {line}</p>"
+                "<p class=\"autodoc-source\">defined at line {line}"
             );
         } else {
-            let _ = writeln!(
+            let _ = write!(
                 self.html,
-                "<p class=\"autodoc-source\">defined at <code>{}:{line}</code></p>",
+                "<p class=\"autodoc-source\">defined at <code>{}:{line}</code>",
                 escape(file)
             );
         }
+        if let Some(template) = self.info.source_url {
+            let url = template
+                .replace("{line}", &line.to_string())
+                .replace("{end_line}", &end_line.max(line).to_string());
+            let _ = write!(
+                self.html,
+                " <a class=\"autodoc-source-link\" href=\"{}\">source</a>",
+                escape(&url)
+            );
+        }
+        self.html.push_str("</p>\n");
     }
 
     fn deprecated(&mut self, message: Option<&String>) {
@@ -259,7 +272,7 @@ impl Renderer<'_> {
             extra_class: "",
         };
         self.signature(&line, None);
-        self.source(class.line);
+        self.source(class.line, class.end_line);
         if !class.bases.is_empty() || !class.keywords.is_empty() {
             self.html.push_str("<p class=\"autodoc-bases\">Bases: ");
             for (index, base) in class.bases.iter().chain(&class.keywords).enumerate() {
@@ -356,7 +369,7 @@ impl Renderer<'_> {
                 self.signature(&line, overload.returns.as_deref());
             }
         }
-        self.source(function.line);
+        self.source(function.line, function.end_line);
         self.deprecated(function.deprecated.as_ref());
         if let Some(docstring) = &function.docstring {
             self.docstring_with_signature(docstring, Some(&function.signature));
@@ -401,7 +414,7 @@ impl Renderer<'_> {
         }
         self.html.push_str("</code></pre>\n");
         self.plain.push(plain);
-        self.source(property.line);
+        self.source(property.line, property.end_line);
         self.deprecated(property.deprecated.as_ref());
         if let Some(docstring) = &property.docstring {
             self.docstring(docstring);
@@ -458,7 +471,7 @@ impl Renderer<'_> {
             }
             self.html.push_str("</dt>\n<dd>\n");
             self.plain.push(plain);
-            self.source(attribute.line);
+            self.source(attribute.line, attribute.end_line);
             if let Some(docstring) = &attribute.docstring {
                 self.docstring(docstring);
             }

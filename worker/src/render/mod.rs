@@ -312,6 +312,7 @@ fn render_body(context: &RenderContext, page: &PageData) -> Result<RenderedBody,
             is_package,
             submodules,
             include_private,
+            source_url,
         } => render_python(
             context,
             file,
@@ -319,6 +320,7 @@ fn render_body(context: &RenderContext, page: &PageData) -> Result<RenderedBody,
             *is_package,
             submodules,
             *include_private,
+            source_url.as_deref(),
         ),
         PageBody::Redirect { .. } | PageBody::Empty => Ok(RenderedBody::default()),
     }
@@ -438,6 +440,7 @@ fn render_python(
     is_package: bool,
     submodules: &[NavLink],
     include_private: bool,
+    source_url: Option<&str>,
 ) -> Result<RenderedBody, PageError> {
     let path = context.site_root.join(file);
     let io_error = |e: std::io::Error| PageError {
@@ -483,6 +486,7 @@ fn render_python(
         source_file: file,
         is_package,
         submodules: &submodule_links,
+        source_url,
     };
     // A docstring nested too deeply to render is shown as written.
     let markdown = |text: &str| match crate::markdown::check_nesting(text) {

@@ -1,0 +1,140 @@
+//! The Python API reference on a typical project layout: `docs/` beside `src/mypkg`
+//! (`path = "../src/mypkg"`), source links, and the API objects' inventory.
+
+use crate::support::{assert_same_tree, binary, build, read, site_from, tree};
+use std::path::Path;
+
+const CORE: &str = r#""""Core objects."""
+
+
+class Command:
+    """A command.
+
+    Runs things.
+    """
+
+    def invoke(self, ctx: "Context") -> int:
+        """Runs the command."""
+        return 0
+
+
+def main(args: list[str]) -> None:
+    """Entry point."""
+"#;
+
+/// A project folder: `docs/` (the site, with `ssg.toml` naming `package_path`) beside
+/// `src/mypkg`.
+fn project(package_path: &str, extra_toml: &str) -> tempfile::TempDir {
+    let toml = format!(
+        "title = \"P\"\n\n[[autodoc.python]]\nname = \"mypkg\"\npath = \"{package_path}\"\n\
+         source_url = \"https://github.com/o/p/blob/v1/src/{{path}}#L{{line}}-L{{end_line}}\"\n{extra_toml}"
+    );
+    site_from(&[
+        ("docs/ssg.toml", &toml),
+        ("docs/content/_index.md", "# Home\n"),
+        ("src/mypkg/__init__.py", "\"\"\"My package.\"\"\"\n"),
+        ("src/mypkg/core.py", CORE),
+    ])
+}
+
+/// Every file of the project outside `docs/public` (the output).
+fn sources(project: &Path) -> Vec<String> {
+    tree(project)
+        .into_keys()
+        .filter(|path| !path.starts_with("docs/public/") && !path.starts_with("docs/.ssg-cache/"))
+        .collect()
+}
+
+#[test]
+fn a_package_beside_the_site_is_documented_and_nothing_is_written_outside_the_output() {
+    let project = project("../src/mypkg", "");
+    let site = project.path().join("docs");
+    let out = site.join("public");
+    let before = sources(project.path());
+    let run = build(&site, &out, &[]);
+    assert_eq!(run.code(), 0, "{:#?}\n{}", run.errors(), run.stderr());
+    assert_eq!(run.count("pages", "autodoc"), 2);
+    assert_eq!(
+        sources(project.path()),
+        before,
+        "only the output and the cache are new"
+    );
+
+    let page = read(&out, "api/mypkg/core/index.html");
+    assert!(
+        page.contains("<code>../src/mypkg/core.py:4</code>"),
+        "{page}"
+    );
+    // The class spans lines 4-12, the method 10-12, the function 15-16.
+    for link in ["core.py#L4-L12", "core.py#L10-L12", "core.py#L15-L16"] {
+        let href = format!(
+            "<a class=\"autodoc-source-link\" href=\"https://github.com/o/p/blob/v1/src/mypkg/{link}\">source</a>"
+        );
+        assert!(page.contains(&href), "{href} in\n{page}");
+    }
+    let package = read(&out, "api/mypkg/index.html");
+    assert!(
+        !package.contains("autodoc-source-link"),
+        "the package defines nothing"
+    );
+
+    // Editing the module outside the site re-renders its page only.
+    let core = project.path().join("src/mypkg/core.py");
+    std::fs::write(&core, CORE.replace("Runs things.", "Runs other things.")).unwrap();
+    let again = build(&site, &out, &[]);
+    assert_eq!(again.code(), 0, "{:#?}", again.errors());
+    assert_eq!(again.count("rendered", "autodoc"), 1);
+    assert!(read(&out, "api/mypkg/core/index.html").contains("Runs other things."));
+}
+
+#[test]
+fn an_absolute_package_path_builds_the_same_pages_in_every_mode() {
+    let relative = project("../src/mypkg", "");
+    let absolute_path = relative.path().join("src/mypkg");
+    let absolute = project(&absolute_path.display().to_string(), "");
+    let outs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (out, mode) in outs
+        .iter()
+        .zip(["--no-shard", "--threads", "--process-parallel"])
+    {
+        let run = build(
+            &absolute.path().join("docs"),
+            out.path(),
+            &[mode, "--no-cache"],
+        );
+        assert_eq!(run.code(), 0, "{mode}: {:#?}", run.errors());
+    }
+    assert_same_tree(outs[0].path(), outs[1].path(), "--no-shard vs --threads");
+    assert_same_tree(
+        outs[0].path(),
+        outs[2].path(),
+        "--no-shard vs --process-parallel",
+    );
+    let page = read(outs[0].path(), "api/mypkg/core/index.html");
+    let shown = format!("<code>{}/core.py:4</code>", absolute_path.display());
+    assert!(page.contains(&shown), "{shown} in\n{page}");
+    assert!(page.contains("src/mypkg/core.py#L4-L12\">source</a>"));
+}
+
+#[test]
+fn a_source_url_with_an_unknown_placeholder_is_a_config_error() {
+    let project = site_from(&[(
+        "docs/ssg.toml",
+        "[[autodoc.python]]\nname = \"mypkg\"\npath = \"../src/mypkg\"\nsource_url = \"https://x.org/{file}#L{line}\"\n",
+    )]);
+    let site = project.path().join("docs");
+    let output = std::process::Command::new(binary())
+        .arg("build")
+        .arg(&site)
+        .output()
+        .expect("run ssg-coord");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "ssg.toml:4: `source_url` in [[autodoc.python]] has an unknown placeholder `{file}`"
+        ),
+        "{stderr}"
+    );
+    assert!(!site.join("public").exists());
+}
