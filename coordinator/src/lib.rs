@@ -23,3 +23,4 @@ pub mod pool;
 pub mod progress;
 pub mod report;
 pub mod serve;
+pub mod xref;

@@ -138,3 +138,100 @@ fn a_source_url_with_an_unknown_placeholder_is_a_config_error() {
     );
     assert!(!site.join("public").exists());
 }
+
+/// The body of an `objects.inv`, read per the Sphinx format (four header lines, then zlib).
+fn inventory_lines(bytes: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("# Sphinx inventory version 2"));
+    assert_eq!(lines.next(), Some("# Project: P"));
+    let header_len = text
+        .match_indices('\n')
+        .nth(3)
+        .expect("four header lines")
+        .0
+        + 1;
+    let mut body = String::new();
+    flate2::read::ZlibDecoder::new(&bytes[header_len..])
+        .read_to_string(&mut body)
+        .expect("a zlib body");
+    body.lines().map(str::to_owned).collect()
+}
+
+/// `sphobjinv` (Python), when installed (`.ci/run` installs it; `SSG_COORD_REQUIRE_SPHOBJINV=1`
+/// makes its absence a failure), converts the inventory to plain text: Sphinx's own reader
+/// rules applied to our file.
+fn sphobjinv_lines(inventory: &Path) -> Option<Vec<String>> {
+    let script = "import sys, sphobjinv\n\
+                  inv = sphobjinv.Inventory(sys.argv[1])\n\
+                  for o in inv.objects: print(o.name, o.domain + ':' + o.role, o.priority, o.uri_expanded)\n";
+    let output = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(inventory)
+        .output();
+    match output {
+        Ok(output) if output.status.success() => Some(
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+        ),
+        _ if std::env::var_os("SSG_COORD_REQUIRE_SPHOBJINV").is_some() => {
+            panic!("python3 with sphobjinv is required (pip install sphobjinv)")
+        }
+        _ => {
+            eprintln!("skipping the sphobjinv check: python3 -m pip install sphobjinv to run it");
+            None
+        }
+    }
+}
+
+#[test]
+fn objects_inv_lists_every_api_object_and_is_identical_in_every_mode() {
+    let project = project("../src/mypkg", "");
+    let site = project.path().join("docs");
+    let outs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (out, mode) in outs.iter().zip(["--no-shard", "--process-parallel"]) {
+        let run = build(&site, out.path(), &[mode, "--no-cache"]);
+        assert_eq!(run.code(), 0, "{mode}: {:#?}", run.errors());
+    }
+    assert_same_tree(
+        outs[0].path(),
+        outs[1].path(),
+        "--no-shard vs --process-parallel",
+    );
+    let inventory = outs[0].path().join("objects.inv");
+    let lines = inventory_lines(&std::fs::read(&inventory).expect("objects.inv is written"));
+    assert_eq!(
+        lines,
+        [
+            "mypkg py:module 0 api/mypkg/ -",
+            "mypkg.core py:module 0 api/mypkg/core/ -",
+            "mypkg.core.Command py:class 1 api/mypkg/core/#$ -",
+            "mypkg.core.Command.invoke py:method 1 api/mypkg/core/#$ -",
+            "mypkg.core.main py:function 1 api/mypkg/core/#$ -",
+        ]
+    );
+    // Every anchor the inventory names exists on its page.
+    let page = read(outs[0].path(), "api/mypkg/core/index.html");
+    for id in [
+        "mypkg.core.Command",
+        "mypkg.core.Command.invoke",
+        "mypkg.core.main",
+    ] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    if let Some(sphinx) = sphobjinv_lines(&inventory) {
+        assert_eq!(
+            sphinx,
+            [
+                "mypkg py:module 0 api/mypkg/",
+                "mypkg.core py:module 0 api/mypkg/core/",
+                "mypkg.core.Command py:class 1 api/mypkg/core/#mypkg.core.Command",
+                "mypkg.core.Command.invoke py:method 1 api/mypkg/core/#mypkg.core.Command.invoke",
+                "mypkg.core.main py:function 1 api/mypkg/core/#mypkg.core.main",
+            ]
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! Merge: the site-wide artifacts, built from every page's result once all pages are
-//! rendered (sitemap, search index, RSS, `llm-full.txt`), the theme assets and static files,
+//! rendered (sitemap, search index, RSS, `llm-full.txt`, `objects.inv`), the theme assets and static files,
 //! and the cross-page link check.
 //!
 //! Inputs are sorted by URL inside each writer, so the artifacts do not depend on the order
@@ -7,6 +7,7 @@
 
 pub mod links;
 pub mod llm_full;
+pub mod objects_inv;
 pub mod rss;
 pub mod search;
 pub mod sitemap;
@@ -48,6 +49,7 @@ pub fn merge(
     failed: &[usize],
     out_dir: &Path,
     previous_llm: Option<&llm_full::LlmIndex>,
+    inventory: &protocol::ApiInventory,
 ) -> io::Result<MergeOutcome> {
     let config = &site.config;
     let mut outcome = MergeOutcome::default();
@@ -55,6 +57,8 @@ pub fn merge(
     // not depend on each other: run them side by side.
     let (artifacts, unresolved) = std::thread::scope(|scope| -> io::Result<_> {
         let artifacts = scope.spawn(|| write_artifacts(config, plan, pages, out_dir, previous_llm));
+        let objects_inv =
+            scope.spawn(|| objects_inv::write_objects_inv(out_dir, &config.title, inventory));
         let unresolved = scope.spawn(|| check_links(site, plan, pages, failed));
         copy_assets(site, out_dir, &mut outcome.outputs)?;
         let artifacts = artifacts.join().unwrap_or_else(|_| {
@@ -65,6 +69,11 @@ pub fn merge(
         let unresolved = unresolved
             .join()
             .map_err(|_| io::Error::other("the link check failed (a bug)"))?;
+        outcome.outputs.extend(
+            objects_inv
+                .join()
+                .map_err(|_| io::Error::other("writing objects.inv failed (a bug)"))??,
+        );
         Ok((artifacts, unresolved))
     })?;
     let (artifacts, llm_index) = artifacts;

@@ -182,6 +182,8 @@ pub fn build_in(
         },
     );
     phases.done("plan");
+    let inventory = crate::xref::site_inventory(&site, &plan);
+    phases.done("api inventory");
     if options.list_changes {
         session.page_urls.remember(&site, &plan);
     }
@@ -403,6 +405,7 @@ pub fn build_in(
                 &failed,
                 &out_dir,
                 previous_llm.as_ref(),
+                &inventory,
             ) {
                 Ok(merge_outcome) => {
                     if let (Some(store), Some(index)) = (&store, &merge_outcome.llm_index)

@@ -78,6 +78,15 @@ pub(crate) fn extract(
         functions: members.functions,
         attributes: members.attributes,
         reexports,
+        imports: members
+            .imports
+            .into_iter()
+            .map(|import| ReExport {
+                name: import.name,
+                origin: import.origin,
+                line: import.line,
+            })
+            .collect(),
     }
 }
 

@@ -18,11 +18,13 @@ mod decorators;
 pub mod docstring;
 mod extract;
 pub mod model;
+pub mod objects;
 mod parse;
 mod render;
 pub mod signature;
 
 pub use model::ModuleDoc;
+pub use objects::{DocumentedObject, ModuleSymbols, ObjectKind, documented_objects, scan_module};
 pub(crate) use render::escape as escape_html;
 
 use protocol::{Heading, NavLink};

@@ -22,9 +22,13 @@ pub struct ModuleDoc {
     pub attributes: Vec<AttributeDoc>,
     /// Names in `__all__` that the module imports rather than defines.
     pub reexports: Vec<ReExport>,
+    /// Every name the module imports at its top level (in `if TYPE_CHECKING:` and
+    /// `try:` blocks too), first binding of a name kept: what names in the module resolve
+    /// through (`from .core import Command` makes `mypkg.Command` `mypkg.core.Command`).
+    pub imports: Vec<ReExport>,
 }
 
-/// A name listed in `__all__` that comes from an import.
+/// A name bound by an import (for [`ModuleDoc::reexports`], one listed in `__all__`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReExport {
     /// The name this module exports.
