@@ -6,8 +6,8 @@
 //! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
 
 use super::{
-    BuildConfig, Config, MarkdownConfig, OutputsConfig, PythonPackageConfig, TaxonomiesConfig,
-    VersionsConfig,
+    BuildConfig, Config, InventoryConfig, InventorySource, MarkdownConfig, OutputsConfig,
+    PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
 };
 use serde::Deserialize;
 use std::path::{Component, Path};
@@ -73,6 +73,17 @@ struct RawBuild {
 #[serde(default)]
 struct RawAutodoc {
     python: Vec<RawPythonPackage>,
+    inventories: Vec<Spanned<RawInventory>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawInventory {
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    path: Option<Spanned<String>>,
+    #[serde(default)]
+    base_url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +144,12 @@ impl RawConfig {
             }
             autodoc_python.push(package);
         }
+        let autodoc_inventories = self
+            .autodoc
+            .inventories
+            .iter()
+            .map(validate_inventory)
+            .collect::<Result<_, _>>()?;
         Ok(Config {
             title: self.title.unwrap_or(defaults.title),
             base_url,
@@ -140,6 +157,7 @@ impl RawConfig {
             language,
             build: self.build.validate()?,
             autodoc_python,
+            autodoc_inventories,
             taxonomies: TaxonomiesConfig {
                 tags: self.taxonomies.tags.unwrap_or(true),
                 categories: self.taxonomies.categories.unwrap_or(true),
@@ -417,6 +435,81 @@ fn validate_package_path(path: &Spanned<String>) -> Result<String, Invalid> {
     } else {
         joined
     })
+}
+
+/// An `[[autodoc.inventories]]` entry: `url`, or `path` with `base_url`.
+fn validate_inventory(raw: &Spanned<RawInventory>) -> Result<InventoryConfig, Invalid> {
+    let hint = "write `url = \"https://docs.python.org/3/objects.inv\"`, or `path = \"x.inv\"` \
+                with `base_url = \"https://docs.python.org/3/\"`";
+    let inventory = raw.get_ref();
+    let http_url = |value: &Spanned<String>, key: &str| {
+        let text = value.get_ref().trim();
+        let valid = (text.starts_with("https://") || text.starts_with("http://"))
+            && !text.chars().any(char::is_whitespace);
+        if valid {
+            Ok(text.to_string())
+        } else {
+            Err(Invalid::at(
+                value,
+                format!("`{key}` in [[autodoc.inventories]] must be an http(s) URL, not `{text}`"),
+                hint,
+            ))
+        }
+    };
+    let base_url = match &inventory.base_url {
+        Some(base_url) => {
+            let base = http_url(base_url, "base_url")?;
+            Some(if base.ends_with('/') {
+                base
+            } else {
+                format!("{base}/")
+            })
+        }
+        None => None,
+    };
+    match (&inventory.url, &inventory.path) {
+        (Some(url), None) => {
+            let url = http_url(url, "url")?;
+            let folder = match url.rfind('/') {
+                Some(slash) if slash >= "https://".len() => url[..=slash].to_string(),
+                _ => format!("{url}/"),
+            };
+            Ok(InventoryConfig {
+                base_url: base_url.unwrap_or(folder),
+                source: InventorySource::Url(url),
+            })
+        }
+        (None, Some(path)) => {
+            let Some(base_url) = base_url else {
+                return Err(Invalid::at(
+                    raw,
+                    "[[autodoc.inventories]] with `path` needs `base_url`, what the inventory's links are relative to".to_string(),
+                    hint,
+                ));
+            };
+            let path = validate_package_path(path).map_err(|_| {
+                Invalid::at(
+                    path,
+                    "`path` in [[autodoc.inventories]] is empty".to_string(),
+                    hint,
+                )
+            })?;
+            Ok(InventoryConfig {
+                source: InventorySource::Path(path),
+                base_url,
+            })
+        }
+        (Some(_), Some(path)) => Err(Invalid::at(
+            path,
+            "[[autodoc.inventories]] has both `url` and `path`; give one".to_string(),
+            hint,
+        )),
+        (None, None) => Err(Invalid::at(
+            raw,
+            "[[autodoc.inventories]] needs one of `url` and `path`".to_string(),
+            hint,
+        )),
+    }
 }
 
 /// The placeholders a `source_url` may use.

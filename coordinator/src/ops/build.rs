@@ -182,7 +182,9 @@ pub fn build_in(
         },
     );
     phases.done("plan");
-    let inventory = crate::xref::site_inventory(&site, &plan);
+    let cache_dir = store.as_ref().map(|_| site.root.join(CACHE_DIR));
+    let (inventory, inventory_warnings) =
+        crate::xref::site_inventory(&site, &plan, cache_dir.as_deref());
     phases.done("api inventory");
     if options.list_changes {
         session.page_urls.remember(&site, &plan);
@@ -201,6 +203,7 @@ pub fn build_in(
     report.errors.extend(site.errors.iter().cloned());
     report.warnings.extend(site.warnings.iter().cloned());
     report.warnings.extend(plan.warnings.iter().cloned());
+    report.warnings.extend(inventory_warnings);
     for page in &plan.pages {
         report.pages.add(page.kind);
     }

@@ -7,15 +7,25 @@
 //! the same extraction the renderer uses, on threads with the renderer's stack), and the
 //! URL comes from the plan. Parsing never imports or runs user code, and no source is kept.
 
+pub mod external;
 pub mod sphinx_inventory;
 
+use crate::diagnostics::Diagnostic;
 use crate::discover::Site;
 use crate::plan::{BuildPlan, Origin};
 use protocol::{ApiInventory, ApiModule, ApiObject};
+use std::path::Path;
 use worker::autodoc::{AutodocOptions, ModuleSymbols};
 
-/// The inventory of the site's documented modules (no external objects yet), in plan order.
-pub fn site_inventory(site: &Site, plan: &BuildPlan) -> ApiInventory {
+/// The inventory of the site's documented modules, in plan order, and of the configured
+/// external inventories, with the problems met reading those (warnings: the build goes on).
+/// `cache_dir` (`<site>/.ssg-cache`) keeps downloaded inventories when the build may write it.
+pub fn site_inventory(
+    site: &Site,
+    plan: &BuildPlan,
+    cache_dir: Option<&Path>,
+) -> (ApiInventory, Vec<Diagnostic>) {
+    let (external, warnings) = external::load_external(&site.root, &site.config, cache_dir);
     let modules: Vec<(usize, &str)> = plan
         .pages
         .iter()
@@ -25,7 +35,7 @@ pub fn site_inventory(site: &Site, plan: &BuildPlan) -> ApiInventory {
         })
         .collect();
     let symbols = scan_all(site, &modules);
-    ApiInventory {
+    let inventory = ApiInventory {
         modules: modules
             .iter()
             .zip(symbols)
@@ -44,8 +54,9 @@ pub fn site_inventory(site: &Site, plan: &BuildPlan) -> ApiInventory {
                 imports: symbols.imports,
             })
             .collect(),
-        external: Vec::new(),
-    }
+        external,
+    };
+    (inventory, warnings)
 }
 
 /// Every module's symbols, on all cores, each thread with the renderer's stack (a parse
