@@ -68,6 +68,7 @@ fn render_body(root: &std::path::Path, page: &PageData, markdown: &MarkdownRende
             };
             let doc = document_module(&source, module, options).expect("a generated module parses");
             let info = ModulePageInfo {
+                links: None,
                 source_url: None,
                 source_file: file,
                 is_package: *is_package,

@@ -235,3 +235,245 @@ fn objects_inv_lists_every_api_object_and_is_identical_in_every_mode() {
         );
     }
 }
+
+/// A site (`docs/` beside `src/mypkg`) whose guide and docstrings reference the API, with
+/// an external inventory for `str` and `pathlib.Path` read from `inventory_toml`.
+fn linked_project(inventory_toml: &str) -> tempfile::TempDir {
+    const INIT: &str = "\"\"\"My package.\"\"\"\n\nfrom .core import Command, main\n\n__all__ = [\"Command\", \"main\"]\n";
+    const CORE: &str = r#""""Core objects."""
+
+from pathlib import Path
+
+
+class Context:
+    """What a command runs in."""
+
+
+class Command:
+    """A command; see :meth:`invoke` and :class:`~mypkg.core.Context`.
+
+    Not :func:`mypkg.nowhere`.
+    """
+
+    def invoke(self, ctx: Context, path: Path) -> str:
+        """Runs the command."""
+        return ""
+
+
+def main(args: list[str]) -> Command:
+    """Entry point."""
+"#;
+    let toml = format!(
+        "title = \"P\"\n\n[[autodoc.python]]\nname = \"mypkg\"\npath = \"../src/mypkg\"\n\n{inventory_toml}"
+    );
+    site_from(&[
+        ("docs/ssg.toml", &toml),
+        ("docs/content/_index.md", "# Home\n"),
+        (
+            "docs/content/guide.md",
+            "# Guide\n\nUse [the Command class][mypkg.Command] or\n[mypkg.core.main][].\n\nA [plain] bracket stays, and [gone][mypkg.Gone] warns.\n",
+        ),
+        ("src/mypkg/__init__.py", INIT),
+        ("src/mypkg/core.py", CORE),
+    ])
+}
+
+/// A Sphinx inventory of a few Python standard names.
+fn python_inventory() -> Vec<u8> {
+    use std::io::Write;
+    let mut bytes = b"# Sphinx inventory version 2\n# Project: Python\n# Version: 3.13\n# The remainder of this file is compressed using zlib.\n".to_vec();
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(b"str py:class 1 library/stdtypes.html#$ -\npathlib.Path py:class 1 library/pathlib.html#$ -\n")
+        .unwrap();
+    bytes.extend(encoder.finish().unwrap());
+    bytes
+}
+
+const PATH_LINK: &str = "<a class=\"autodoc-xref\" href=\"https://docs.python.org/3/library/pathlib.html#pathlib.Path\">Path</a>";
+
+#[test]
+fn guide_references_docstring_roles_and_types_link_to_their_objects() {
+    let project = linked_project(
+        "[[autodoc.inventories]]\npath = \"python.inv\"\nbase_url = \"https://docs.python.org/3/\"\n",
+    );
+    let site = project.path().join("docs");
+    std::fs::write(site.join("python.inv"), python_inventory()).unwrap();
+    let out = site.join("public");
+    let run = build(&site, &out, &[]);
+    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+
+    let guide = read(&out, "guide/index.html");
+    assert!(
+        guide.contains("<a href=\"/api/mypkg/core/#mypkg.core.Command\">the Command class</a>"),
+        "a re-export resolves to its origin:\n{guide}"
+    );
+    assert!(guide.contains("<a href=\"/api/mypkg/core/#mypkg.core.main\">mypkg.core.main</a>"));
+    assert!(guide.contains("A [plain] bracket stays"), "{guide}");
+    assert!(
+        guide.contains("[gone][mypkg.Gone]"),
+        "an unresolved reference stays text"
+    );
+
+    let api = read(&out, "api/mypkg/core/index.html");
+    // Docstring roles, relative to the class and with the `~` short form.
+    assert!(
+        api.contains(
+            "<a href=\"/api/mypkg/core/#mypkg.core.Command.invoke\"><code>invoke</code></a>"
+        ),
+        "{api}"
+    );
+    assert!(
+        api.contains("<a href=\"/api/mypkg/core/#mypkg.core.Context\"><code>Context</code></a>")
+    );
+    // An unresolved role is the code span it was.
+    assert!(api.contains("Not <code>mypkg.nowhere</code>."));
+    // Types: site objects, an external inventory through the module's import, and a
+    // builtin; unresolved names (`list`) stay plain.
+    assert!(api.contains(
+        "<span class=\"autodoc-annotation\"><a class=\"autodoc-xref\" href=\"/api/mypkg/core/#mypkg.core.Context\">Context</a></span>"
+    ));
+    assert!(api.contains(PATH_LINK), "{api}");
+    assert!(api.contains(
+        "<span class=\"autodoc-return\"><a class=\"autodoc-xref\" href=\"https://docs.python.org/3/library/stdtypes.html#str\">str</a></span>"
+    ));
+    assert!(api.contains("list[<a class=\"autodoc-xref\" href=\"https://docs.python.org/3/library/stdtypes.html#str\">str</a>]"));
+
+    // Explicit references that do not resolve are warnings with file:line; --strict fails.
+    let warnings = run.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("content/guide.md:6: unresolved cross-reference `mypkg.Gone`")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w
+            .starts_with("../src/mypkg/core.py:10: unresolved cross-reference `mypkg.nowhere`")),
+        "{warnings:#?}"
+    );
+    let strict = build(&site, &out, &["--strict", "--no-cache"]);
+    assert_eq!(strict.code(), 1);
+
+    // Byte-identical in every mode.
+    let other = tempfile::tempdir().unwrap();
+    let processes = build(&site, other.path(), &["--process-parallel", "--no-cache"]);
+    assert_eq!(processes.code(), 0);
+    assert_same_tree(&out, other.path(), "default vs --process-parallel");
+}
+
+#[test]
+fn a_page_is_re_rendered_only_when_what_its_references_resolve_to_changes() {
+    let project = linked_project("");
+    let site = project.path().join("docs");
+    let out = site.join("public");
+    let first = build(&site, &out, &[]);
+    assert_eq!(first.code(), 0, "{:#?}", first.errors());
+    let core = project.path().join("src/mypkg/core.py");
+    let source = std::fs::read_to_string(&core).unwrap();
+
+    // A docstring edit moves no target: the module page re-renders, the guide does not.
+    std::fs::write(&core, source.replace("Entry point.", "The entry point.")).unwrap();
+    let edited = build(&site, &out, &[]);
+    assert_eq!(edited.count("rendered", "autodoc"), 1);
+    assert_eq!(edited.count("rendered", "content"), 0);
+
+    // `main` removed: the guide re-renders, and its link becomes a warning, never stale.
+    let without_main = source.split("\n\ndef main").next().unwrap().to_string() + "\n";
+    std::fs::write(&core, without_main).unwrap();
+    let removed = build(&site, &out, &[]);
+    assert_eq!(
+        removed.count("rendered", "content"),
+        1,
+        "{:#?}",
+        removed.json
+    );
+    let guide = read(&out, "guide/index.html");
+    assert!(!guide.contains("#mypkg.core.main"), "{guide}");
+    assert!(
+        removed
+            .warnings()
+            .iter()
+            .any(|w| w
+                .starts_with("content/guide.md:4: unresolved cross-reference `mypkg.core.main`")),
+        "{:#?}",
+        removed.warnings()
+    );
+}
+
+/// A one-route HTTP server on 127.0.0.1 serving `body` to at most `limit` requests.
+fn serve_once(body: Vec<u8>, limit: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/3/objects.inv", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(limit) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
+}
+
+#[test]
+fn an_inventory_url_is_fetched_once_and_a_server_that_is_down_is_a_warning() {
+    let url = serve_once(python_inventory(), 1);
+    let base = url.trim_end_matches("objects.inv");
+    let project = linked_project(&format!(
+        "[[autodoc.inventories]]\nurl = \"{url}\"\nbase_url = \"https://docs.python.org/3/\"\n"
+    ));
+    let site = project.path().join("docs");
+    let out = site.join("public");
+    let run = build(&site, &out, &["--no-shard"]);
+    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    assert!(read(&out, "api/mypkg/core/index.html").contains(PATH_LINK));
+    // The server answers once; the second build (a full one) reads the kept copy.
+    let again = build(&site, &out, &["--no-shard", "--no-cache"]);
+    assert!(
+        !again.warnings().iter().any(|w| w.contains("cannot fetch")),
+        "{:#?}",
+        again.warnings()
+    );
+    assert!(read(&out, "api/mypkg/core/index.html").contains(PATH_LINK));
+    assert!(base.starts_with("http://127.0.0.1:"));
+
+    // Nobody listens: a warning, the build goes on, `Path` is plain text.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = linked_project(&format!(
+        "[[autodoc.inventories]]\nurl = \"http://127.0.0.1:{port}/objects.inv\"\n"
+    ));
+    let site = down.path().join("docs");
+    let out = site.join("public");
+    let run = build(&site, &out, &[]);
+    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    assert!(
+        run.warnings().iter().any(|w| w.starts_with("ssg.toml")
+            && w.contains(&format!(
+                "cannot fetch inventory `http://127.0.0.1:{port}/objects.inv`"
+            ))),
+        "{:#?}",
+        run.warnings()
+    );
+    let api = read(&out, "api/mypkg/core/index.html");
+    assert!(
+        api.contains("path</span>: <span class=\"autodoc-annotation\">Path</span>"),
+        "{api}"
+    );
+}

@@ -185,6 +185,7 @@ pub fn build_in(
     let cache_dir = store.as_ref().map(|_| site.root.join(CACHE_DIR));
     let (inventory, inventory_warnings) =
         crate::xref::site_inventory(&site, &plan, cache_dir.as_deref());
+    let inventory = std::sync::Arc::new(inventory);
     phases.done("api inventory");
     if options.list_changes {
         session.page_urls.remember(&site, &plan);
@@ -238,7 +239,8 @@ pub fn build_in(
     phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut fresh_from_cache: Vec<(usize, &CachedPage)> = Vec::new();
-    for (index, cached) in classify(&previous, &plan, &fingerprints, &out_dir, &site.root)
+    let api = worker::xref::Resolver::new(&inventory);
+    for (index, cached) in classify(&previous, &plan, &fingerprints, &out_dir, &site.root, &api)
         .into_iter()
         .enumerate()
     {
@@ -261,6 +263,7 @@ pub fn build_in(
         site: plan.site.clone(),
         nav: plan.nav.clone(),
         templates: site.templates.clone(),
+        api: inventory.clone(),
     };
     let progress = Progress::new(options.progress, stale.len());
     let executor = options.executor.resolve(stale.len());
@@ -607,6 +610,7 @@ fn classify<'c>(
     fingerprints: &[u128],
     out_dir: &Path,
     site_root: &Path,
+    api: &worker::xref::Resolver,
 ) -> Vec<Result<&'c CachedPage, StaleReason>> {
     par_map(
         plan.pages.len(),
@@ -620,6 +624,7 @@ fn classify<'c>(
                 page.meta.version,
                 out_dir,
                 site_root,
+                api,
             )?;
             Ok(cached)
         },

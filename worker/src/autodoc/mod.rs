@@ -93,6 +93,20 @@ pub struct ModulePageInfo<'a> {
     pub submodules: &'a [NavLink],
     /// Link to each object's source, with `{line}` and `{end_line}` still to fill in.
     pub source_url: Option<&'a str>,
+    /// Links for the names in types and bases; `None` shows them as plain text.
+    pub links: Option<&'a dyn ApiLinks>,
+}
+
+/// What the renderer asks the page about names: where a type links to, and which object's
+/// docstring comes next (so references in it resolve relative to it).
+pub trait ApiLinks {
+    /// The object at 1-based `line`, in class `class` (qualified, empty outside classes;
+    /// a class is its own scope), is rendered next.
+    fn enter(&self, line: u32, class: &str);
+
+    /// The href of a dotted name in a type of the current object (annotation, return
+    /// type, base class), or `None` to leave it as plain text.
+    fn type_href(&self, name: &str) -> Option<String>;
 }
 
 /// A module rendered to an HTML fragment.

@@ -166,6 +166,7 @@ mod tests {
         let doc = document_module(&source, "shapes", AutodocOptions::default()).unwrap();
         let objects = documented_objects(&doc);
         let info = ModulePageInfo {
+            links: None,
             source_file: "shapes.py",
             is_package: false,
             submodules: &[],

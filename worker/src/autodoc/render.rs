@@ -10,6 +10,7 @@
 //!   attributes,submodules,reexports}`), `autodoc-class`, `autodoc-function` (+
 //!   `autodoc-method`), `autodoc-property`, `autodoc-members`, `autodoc-member-group`;
 //! - headings: `autodoc-title`, `autodoc-name`, `autodoc-anchor`;
+//! - links: `autodoc-xref` (a name in a type or base, linked to its documentation);
 //! - signatures: `autodoc-signature` (+ `autodoc-overload`), `autodoc-decorator`,
 //!   `autodoc-keyword`, `autodoc-type-params`, `autodoc-param` (+ `autodoc-param-marker`),
 //!   `autodoc-param-name`, `autodoc-annotation`, `autodoc-default`, `autodoc-return`;
@@ -92,6 +93,7 @@ impl Renderer<'_> {
     }
 
     fn module(&mut self, doc: &ModuleDoc) {
+        self.enter(1, "");
         self.html.push_str("<div class=\"autodoc-module\">\n");
         self.plain.push(doc.name.clone());
         if let Some(docstring) = &doc.docstring {
@@ -254,6 +256,7 @@ impl Renderer<'_> {
 
     fn class(&mut self, class: &ClassDoc, level: u8) {
         let id = self.object_id(&class.qualname);
+        self.enter(class.line, &class.qualname);
         self.html.push_str("<section class=\"autodoc-class\">\n");
         let mut badges: Vec<&str> = class.kind.label().into_iter().collect();
         if class.is_final {
@@ -277,7 +280,8 @@ impl Renderer<'_> {
             self.html.push_str("<p class=\"autodoc-bases\">Bases: ");
             for (index, base) in class.bases.iter().chain(&class.keywords).enumerate() {
                 let separator = if index > 0 { ", " } else { "" };
-                let _ = write!(self.html, "{separator}<code>{}</code>", escape(base));
+                let base = self.type_html(base);
+                let _ = write!(self.html, "{separator}<code>{base}</code>");
             }
             self.html.push_str("</p>\n");
             let mut bases = class.bases.clone();
@@ -316,6 +320,7 @@ impl Renderer<'_> {
 
     fn function(&mut self, function: &FunctionDoc, level: u8) {
         let id = self.object_id(&function.qualname);
+        self.enter(function.line, enclosing_class(&function.qualname));
         let is_method = function.kind != FunctionKind::Function;
         self.html.push_str(if is_method {
             "<section class=\"autodoc-function autodoc-method\">\n"
@@ -379,6 +384,7 @@ impl Renderer<'_> {
 
     fn property(&mut self, property: &PropertyDoc, level: u8) {
         let id = self.object_id(&property.qualname);
+        self.enter(property.line, enclosing_class(&property.qualname));
         self.html.push_str("<section class=\"autodoc-property\">\n");
         let mut badges = vec![if property.is_cached {
             "cached property"
@@ -408,7 +414,7 @@ impl Renderer<'_> {
             let _ = write!(
                 self.html,
                 ": <span class=\"autodoc-annotation\">{}</span>",
-                escape(annotation)
+                self.type_html(annotation)
             );
             let _ = write!(plain, ": {annotation}");
         }
@@ -426,6 +432,7 @@ impl Renderer<'_> {
         self.html.push_str("<dl class=\"autodoc-attributes\">\n");
         for attribute in attributes {
             let id = self.object_id(&attribute.qualname);
+            self.enter(attribute.line, enclosing_class(&attribute.qualname));
             let _ = write!(
                 self.html,
                 "<dt id=\"{}\" class=\"autodoc-attribute\"><code>",
@@ -449,7 +456,7 @@ impl Renderer<'_> {
                 let _ = write!(
                     self.html,
                     ": <span class=\"autodoc-annotation\">{}</span>",
-                    escape(annotation)
+                    self.type_html(annotation)
                 );
                 let _ = write!(plain, ": {annotation}");
             }
@@ -479,6 +486,45 @@ impl Renderer<'_> {
         }
         self.html.push_str("</dl>\n");
     }
+}
+
+impl Renderer<'_> {
+    /// Tells the page which object comes next (see [`super::ApiLinks::enter`]).
+    fn enter(&self, line: u32, class: &str) {
+        if let Some(links) = self.info.links {
+            links.enter(line, class);
+        }
+    }
+
+    /// A type as written, escaped, each dotted name in it linked when the page resolves it.
+    pub(super) fn type_html(&self, text: &str) -> String {
+        let Some(links) = self.info.links else {
+            return escape(text).into_owned();
+        };
+        let mut html = String::with_capacity(text.len() + 32);
+        let mut written = 0;
+        for (range, name) in crate::xref::dotted_names(text) {
+            let Some(href) = links.type_href(name) else {
+                continue;
+            };
+            html.push_str(&escape(&text[written..range.start]));
+            let _ = write!(
+                html,
+                "<a class=\"autodoc-xref\" href=\"{}\">{}</a>",
+                escape(&href),
+                escape(name)
+            );
+            written = range.end;
+        }
+        html.push_str(&escape(&text[written..]));
+        html
+    }
+}
+
+/// The class a member's qualified name sits in (`Outer.Inner` for `Outer.Inner.run`),
+/// empty at module level.
+fn enclosing_class(qualname: &str) -> &str {
+    qualname.rsplit_once('.').map_or("", |(class, _)| class)
 }
 
 /// Escapes text for HTML content and attribute values.

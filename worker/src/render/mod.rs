@@ -26,8 +26,10 @@ use std::time::Instant;
 
 mod page_links;
 mod views;
+mod xrefs;
 
 use page_links::PageLinkRewriter;
+use xrefs::PageRefs;
 
 /// Longest summary kept for search entries and feeds, in characters.
 const SUMMARY_CHARS: usize = 300;
@@ -47,6 +49,8 @@ pub struct RenderContext {
     pub(crate) pages_by_source: HashMap<(Option<u16>, String), NavPageIdx>,
     /// (version, version key) → page, for the version switcher.
     pub(crate) pages_by_version_key: HashMap<(u16, String), NavPageIdx>,
+    /// The site's API objects, for cross-references.
+    pub(crate) xref: crate::xref::Resolver,
 }
 
 impl RenderContext {
@@ -71,6 +75,7 @@ impl RenderContext {
             site_root,
             output_dir,
             worker_id: _,
+            api,
         } = setup;
         let mut pages_by_source = HashMap::new();
         for (idx, page) in nav.pages.iter().enumerate() {
@@ -90,6 +95,7 @@ impl RenderContext {
             markdown,
             pages_by_source,
             pages_by_version_key,
+            xref: crate::xref::Resolver::new(&api),
         }
     }
 
@@ -389,9 +395,13 @@ fn render_markdown(
         site_root: &context.site_root,
         base_paths: &context.site.markdown.snippet_base_paths,
     };
+    let references = (!context.xref.is_empty()).then(|| PageRefs::guide(&context.xref));
     let dialect = PageDialect {
         dialect: &context.site.markdown,
         snippets: Some(&snippets),
+        references: references
+            .as_ref()
+            .map(|r| r as &dyn crate::markdown::References),
     };
     let rendered = context
         .markdown
@@ -410,6 +420,12 @@ fn render_markdown(
             .iter()
             .map(|(path, hash)| LinkDep::included_file(path, *hash)),
     );
+    if let Some(references) = references {
+        let (deps, unresolved) =
+            references.finish(page.source_path.as_deref(), Some((text, first_line)));
+        link_deps.extend(deps);
+        warnings.extend(unresolved);
+    }
     warnings.extend(
         rendered
             .warnings
@@ -482,18 +498,33 @@ fn render_python(
             url: context.href(&l.url),
         })
         .collect();
+    let references = (!context.xref.is_empty())
+        .then(|| PageRefs::module(&context.xref, &doc.name, &context.base_path));
     let info = ModulePageInfo {
         source_file: file,
         is_package,
         submodules: &submodule_links,
         source_url,
+        links: references.as_ref().map(|r| r as &dyn autodoc::ApiLinks),
     };
     // A docstring nested too deeply to render is shown as written.
     let markdown = |text: &str| match crate::markdown::check_nesting(text) {
-        Ok(()) => context.markdown.render(text, 1, &mut KeepLinks).html,
+        Ok(()) => {
+            let references = references
+                .as_ref()
+                .map(|r| r as &dyn crate::markdown::References);
+            context
+                .markdown
+                .render_with_references(text, 1, &mut KeepLinks, references)
+                .html
+        }
         Err(_) => format!("<pre>{}</pre>\n", autodoc::escape_html(text)),
     };
     let rendered = autodoc::render_module(&doc, &info, &markdown);
+    let (link_deps, warnings) = match references {
+        Some(references) => references.finish(Some(file), None),
+        None => (Vec::new(), Vec::new()),
+    };
     let links = submodules
         .iter()
         .map(|l| OutgoingLink {
@@ -506,10 +537,10 @@ fn render_python(
         headings: rendered.headings,
         anchors: rendered.anchors,
         links,
-        link_deps: Vec::new(),
+        link_deps,
         plain_text: rendered.plain_text,
         has_leading_h1: false,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
