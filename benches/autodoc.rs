@@ -52,6 +52,8 @@ fn document(module: &Module) -> ModuleDoc {
 
 fn render(doc: &ModuleDoc, module: &Module, markdown: &MarkdownRenderer) -> String {
     let info = ModulePageInfo {
+        links: None,
+        source_url: None,
         source_file: &module.file,
         is_package: module.name.ends_with(".__init__"),
         submodules: &[],

@@ -41,6 +41,9 @@ impl PlannedSite {
             site: self.plan.site.clone(),
             nav: self.plan.nav.clone(),
             templates: self.site.templates.clone(),
+            api: std::sync::Arc::new(
+                coordinator::xref::site_inventory(&self.site, &self.plan, None).0,
+            ),
         }
     }
 

@@ -34,6 +34,8 @@ pub struct Config {
     pub build: BuildConfig,
     /// `[[autodoc.python]]`.
     pub autodoc_python: Vec<PythonPackageConfig>,
+    /// `[[autodoc.inventories]]`: other projects' `objects.inv`, for cross-references.
+    pub autodoc_inventories: Vec<InventoryConfig>,
     /// `[taxonomies]`.
     pub taxonomies: TaxonomiesConfig,
     /// `[outputs]`.
@@ -128,6 +130,28 @@ pub struct PythonPackageConfig {
     pub url: String,
     /// `include_private`, default false.
     pub include_private: bool,
+    /// `source_url`: a link to each object's source, with `{path}` (the module's file from
+    /// its top package's parent folder, `click/core.py`), `{line}` and `{end_line}`.
+    pub source_url: Option<String>,
+}
+
+/// One `[[autodoc.inventories]]` entry: a Sphinx inventory to link names into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryConfig {
+    /// Where the inventory is read from.
+    pub source: InventorySource,
+    /// What the inventory's URIs are relative to, ending with `/`: `base_url`, else the
+    /// folder of `url` (`https://docs.python.org/3/`).
+    pub base_url: String,
+}
+
+/// Where an inventory is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InventorySource {
+    /// `url`: fetched once, then read from `.ssg-cache/inventories/`.
+    Url(String),
+    /// `path`: a file, relative to the site root (or absolute).
+    Path(String),
 }
 
 /// `[taxonomies]`.
@@ -184,6 +208,7 @@ impl Default for Config {
             language: "en".to_string(),
             build: BuildConfig::default(),
             autodoc_python: Vec::new(),
+            autodoc_inventories: Vec::new(),
             taxonomies: TaxonomiesConfig::default(),
             outputs: OutputsConfig::default(),
             versions: VersionsConfig {
@@ -407,6 +432,50 @@ mod tests {
             ),
             ("build.paginate = 1", Config(|c| c.build.paginate = 1)),
             (
+                "[[autodoc.inventories]]\nurl = 'https://docs.python.org/3/objects.inv'\n\
+                 [[autodoc.inventories]]\npath = './inv/../inv/click.inv'\nbase_url = 'https://click.palletsprojects.com/en/8.1.x'\n",
+                Config(|c| {
+                    c.autodoc_inventories = vec![
+                        InventoryConfig {
+                            source: InventorySource::Url(
+                                "https://docs.python.org/3/objects.inv".into(),
+                            ),
+                            base_url: "https://docs.python.org/3/".into(),
+                        },
+                        InventoryConfig {
+                            source: InventorySource::Path("inv/click.inv".into()),
+                            base_url: "https://click.palletsprojects.com/en/8.1.x/".into(),
+                        },
+                    ]
+                }),
+            ),
+            (
+                "[[autodoc.python]]\nname = 'click'\npath = '../src/./click/'\n\
+                 source_url = 'https://github.com/pallets/click/blob/8.1.7/src/{path}#L{line}-L{end_line}'\n\
+                 [[autodoc.python]]\nname = 'abs'\npath = '/opt/x/../lib/abs'\n",
+                Config(|c| {
+                    c.autodoc_python = vec![
+                        PythonPackageConfig {
+                            name: "click".into(),
+                            path: "../src/click".into(),
+                            url: "/api/".into(),
+                            include_private: false,
+                            source_url: Some(
+                                "https://github.com/pallets/click/blob/8.1.7/src/{path}#L{line}-L{end_line}"
+                                    .into(),
+                            ),
+                        },
+                        PythonPackageConfig {
+                            name: "abs".into(),
+                            path: "/opt/lib/abs".into(),
+                            url: "/api/".into(),
+                            include_private: false,
+                            source_url: None,
+                        },
+                    ]
+                }),
+            ),
+            (
                 "[[autodoc.python]]\nname = 'mypkg'\npath = './src/mypkg/'\n",
                 Config(|c| {
                     c.autodoc_python = vec![PythonPackageConfig {
@@ -414,6 +483,7 @@ mod tests {
                         path: "src/mypkg".into(),
                         url: "/api/".into(),
                         include_private: false,
+                        source_url: None,
                     }]
                 }),
             ),
@@ -427,12 +497,14 @@ mod tests {
                             path: "lib/a".into(),
                             url: "/reference/".into(),
                             include_private: true,
+                            source_url: None,
                         },
                         PythonPackageConfig {
                             name: "cli".into(),
                             path: "cli".into(),
                             url: "/".into(),
                             include_private: false,
+                            source_url: None,
                         },
                     ]
                 }),
@@ -551,12 +623,32 @@ mod tests {
                 "ssg.toml:2: `name` in [[autodoc.python]] must be a Python import name, not `my-pkg`\n  hint: use the dotted name you would import, such as `mypkg` or `mypkg.sub`",
             ),
             (
-                "[[autodoc.python]]\nname = 'pkg'\npath = 'src/../../pkg'\n",
-                "ssg.toml:3: `path` in [[autodoc.python]] must stay inside the site, but `src/../../pkg` leaves it through `..`\n  hint: give the package folder relative to the site root, such as `src/mypkg`",
+                "[[autodoc.inventories]]\npath = 'x.inv'\n",
+                "ssg.toml:1: [[autodoc.inventories]] with `path` needs `base_url`, what the inventory's links are relative to\n  hint: write `url = \"https://docs.python.org/3/objects.inv\"`, or `path = \"x.inv\"` with `base_url = \"https://docs.python.org/3/\"`",
             ),
             (
-                "[[autodoc.python]]\nname = 'pkg'\npath = '/usr/lib/pkg'\n",
-                "ssg.toml:3: `path` in [[autodoc.python]] must stay inside the site, but `/usr/lib/pkg` is absolute\n  hint: give the package folder relative to the site root, such as `src/mypkg`",
+                "[[autodoc.inventories]]\nbase_url = 'https://x.org/'\n",
+                "ssg.toml:1: [[autodoc.inventories]] needs one of `url` and `path`\n  hint: write `url = \"https://docs.python.org/3/objects.inv\"`, or `path = \"x.inv\"` with `base_url = \"https://docs.python.org/3/\"`",
+            ),
+            (
+                "[[autodoc.inventories]]\nurl = 'ftp://x.org/objects.inv'\n",
+                "ssg.toml:2: `url` in [[autodoc.inventories]] must be an http(s) URL, not `ftp://x.org/objects.inv`\n  hint: write `url = \"https://docs.python.org/3/objects.inv\"`, or `path = \"x.inv\"` with `base_url = \"https://docs.python.org/3/\"`",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = ' '\n",
+                "ssg.toml:3: `path` in [[autodoc.python]] is empty\n  hint: give the package folder relative to the site root, such as `src/mypkg` or `../src/mypkg`",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nsource_url = 'https://x.org/{path}#L{lines}'\n",
+                "ssg.toml:4: `source_url` in [[autodoc.python]] has an unknown placeholder `{lines}`\n  hint: the placeholders are {path}, {line} and {end_line}: https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nsource_url = 'https://x.org/{path'\n",
+                "ssg.toml:4: `source_url` in [[autodoc.python]] has an unclosed `{`\n  hint: the placeholders are {path}, {line} and {end_line}: https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}",
+            ),
+            (
+                "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nsource_url = 'src/{path}'\n",
+                "ssg.toml:4: `source_url` in [[autodoc.python]] must be an http(s) URL, not `src/{path}`\n  hint: the placeholders are {path}, {line} and {end_line}: https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}",
             ),
             (
                 "[[autodoc.python]]\nname = 'pkg'\npath = 'a'\nurl = 'https://x.org/api'\n",
@@ -584,7 +676,8 @@ mod tests {
     /// key would be reported as unknown (or a suggestion would name a key that is refused).
     #[test]
     fn key_lists_match_the_accepted_keys() {
-        let value_for = |key: &str| match key {
+        let value_for = |header: &str, key: &str| match key {
+            "url" if header.contains("inventories") => "'https://x.org/objects.inv'",
             "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" | "markdown" => {
                 "{}"
             }
@@ -594,11 +687,16 @@ mod tests {
             "base_url" => "'/'",
             "paginate" => "3",
             "url" => "'/x/'",
+            "source_url" => "'https://x.org/{path}'",
             "include_private" | "tags" | "categories" => "true",
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",
         };
-        let tables: [(&str, &[&str]); 7] = [
+        let tables: [(&str, &[&str]); 8] = [
+            (
+                "[[autodoc.inventories]]\nbase_url = 'https://x.org/'\n",
+                keys::INVENTORY_KEYS,
+            ),
             ("[markdown]\n", keys::MARKDOWN_KEYS),
             ("", keys::TOP_KEYS),
             ("[build]\n", keys::BUILD_KEYS),
@@ -615,7 +713,7 @@ mod tests {
                 .iter()
                 .filter(|key| !header.contains(&format!("{key} =")))
             {
-                let toml = format!("{header}{key} = {}\n", value_for(key));
+                let toml = format!("{header}{key} = {}\n", value_for(header, key));
                 if let Err(error) = Config::from_toml_str(&toml, Path::new("ssg.toml")) {
                     panic!("valid key refused:\n{toml}\n{error}");
                 }

@@ -28,3 +28,4 @@ pub mod pool;
 pub(crate) mod progress;
 pub mod report;
 pub(crate) mod serve;
+pub mod xref;

@@ -14,6 +14,7 @@
 //! - [`slug`]: URL slugs and taxonomy URLs, shared so both sides agree.
 //! - [`url_decode`]: percent-decoding of URL paths, shared for the same reason.
 //! - [`absolute_url`]: a site path under the base URL (permalinks, sitemap, feeds).
+//! - [`xref`]: the site's API object inventory, for cross-references.
 //!
 //! postcard is not self-describing: every type here is a plain struct or an externally tagged
 //! enum (no `flatten`, no `untagged`), and arbitrary user data (front matter params) travels
@@ -31,6 +32,7 @@ pub mod page;
 pub mod result;
 pub mod slug;
 pub mod url_decode;
+pub mod xref;
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -51,7 +53,8 @@ pub use result::{
     Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,
     RenderedPage, SearchTerms, ShardResult, WarningKind,
 };
+pub use xref::{ApiInventory, ApiModule, ApiObject, ExternalObject, ObjectKind};
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 6;
+pub const PROTOCOL_VERSION: u32 = 9;

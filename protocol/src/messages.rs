@@ -83,6 +83,9 @@ pub struct WorkerSetup {
     pub nav: NavTree,
     /// User templates that override or extend the built-in theme.
     pub templates: Vec<TemplateSource>,
+    /// The site's API objects and the external ones, for cross-references (shared, so a
+    /// pool's setups do not copy it).
+    pub api: std::sync::Arc<crate::xref::ApiInventory>,
 }
 
 /// A user template.

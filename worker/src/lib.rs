@@ -14,6 +14,7 @@
 //! - `templates`: built-in theme + user overrides (minijinja); `views` builds the template
 //!   context from a page.
 //! - `outputs`: atomic, confined writes of output files.
+//! - `xref`: cross-reference resolution against the site's API inventory.
 //! - `search_terms`: the site search's tokenizer (a page's body terms; titles, headings
 //!   and API names in the merge).
 //! - `stdio_loop`: the worker process's stdio loop; `fault`: test-only fault injection.
@@ -27,6 +28,8 @@ mod peak_rss;
 mod render;
 mod stdio_loop;
 mod text;
+
+pub mod xref;
 
 pub mod autodoc;
 pub mod highlight;

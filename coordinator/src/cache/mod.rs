@@ -293,6 +293,7 @@ pub fn check_fresh(
     version: Option<u16>,
     out_dir: &Path,
     site_root: &Path,
+    api: &worker::xref::Resolver,
 ) -> Result<(), StaleReason> {
     if cached.fingerprint != fingerprint {
         return Err(StaleReason::InputsChanged);
@@ -305,6 +306,15 @@ pub fn check_fresh(
             if current.as_deref() != dep.url.as_deref() {
                 return Err(StaleReason::IncludedFileChanged {
                     path: path.to_string(),
+                });
+            }
+            continue;
+        }
+        // A cross-reference: the same name, looked up in this build's API inventory.
+        if let Some(lookup) = worker::xref::Lookup::from_dep_target(&dep.target) {
+            if api.recheck(&lookup) != dep.url {
+                return Err(StaleReason::LinkTargetMoved {
+                    target: dep.target.clone(),
                 });
             }
             continue;

@@ -25,8 +25,9 @@ pub(super) const TOP_KEYS: &[&str] = &[
 pub(super) const MARKDOWN_KEYS: &[&str] = &["dialect", "snippet_base_paths"];
 pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];
 pub(super) const BUILD_KEYS: &[&str] = &["content_dir", "output_dir", "paginate"];
-pub(super) const AUTODOC_KEYS: &[&str] = &["python"];
-pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private"];
+pub(super) const AUTODOC_KEYS: &[&str] = &["python", "inventories"];
+pub(super) const INVENTORY_KEYS: &[&str] = &["url", "path", "base_url"];
+pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private", "source_url"];
 pub(super) const TAXONOMIES_KEYS: &[&str] = &["tags", "categories"];
 pub(super) const OUTPUTS_KEYS: &[&str] = &[
     "html",
@@ -174,6 +175,7 @@ pub(super) fn valid_keys(path: &[Segment]) -> &'static [&'static str] {
         ["build"] => BUILD_KEYS,
         ["autodoc"] => AUTODOC_KEYS,
         ["autodoc", "python"] => PYTHON_KEYS,
+        ["autodoc", "inventories"] => INVENTORY_KEYS,
         ["taxonomies"] => TAXONOMIES_KEYS,
         ["outputs"] => OUTPUTS_KEYS,
         ["versions"] => VERSIONS_KEYS,

@@ -198,6 +198,7 @@ fn python_packages(site_root: &Path, python: Option<&Value>) -> Vec<PythonPackag
                 path: package_path,
                 url: "/api/".to_string(),
                 include_private: false,
+                source_url: None,
             });
         }
     }

@@ -6,8 +6,8 @@
 //! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
 
 use super::{
-    BuildConfig, Config, MarkdownConfig, OutputsConfig, PythonPackageConfig, TaxonomiesConfig,
-    VersionsConfig,
+    BuildConfig, Config, InventoryConfig, InventorySource, MarkdownConfig, OutputsConfig,
+    PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
 };
 use serde::Deserialize;
 use std::path::{Component, Path};
@@ -73,6 +73,17 @@ struct RawBuild {
 #[serde(default)]
 struct RawAutodoc {
     python: Vec<RawPythonPackage>,
+    inventories: Vec<Spanned<RawInventory>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawInventory {
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    path: Option<Spanned<String>>,
+    #[serde(default)]
+    base_url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +94,8 @@ struct RawPythonPackage {
     url: Option<Spanned<String>>,
     #[serde(default)]
     include_private: bool,
+    #[serde(default)]
+    source_url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,6 +144,12 @@ impl RawConfig {
             }
             autodoc_python.push(package);
         }
+        let autodoc_inventories = self
+            .autodoc
+            .inventories
+            .iter()
+            .map(validate_inventory)
+            .collect::<Result<_, _>>()?;
         Ok(Config {
             title: self.title.unwrap_or(defaults.title),
             base_url,
@@ -138,6 +157,7 @@ impl RawConfig {
             language,
             build: self.build.validate()?,
             autodoc_python,
+            autodoc_inventories,
             taxonomies: TaxonomiesConfig {
                 tags: self.taxonomies.tags.unwrap_or(true),
                 categories: self.taxonomies.categories.unwrap_or(true),
@@ -263,7 +283,7 @@ impl RawPythonPackage {
                 "use the dotted name you would import, such as `mypkg` or `mypkg.sub`",
             ));
         }
-        let path = validate_relative_path(&self.path)?;
+        let path = validate_package_path(&self.path)?;
         let url = match self.url {
             Some(url) => validate_url_prefix(&url)?,
             None => "/api/".to_string(),
@@ -273,6 +293,11 @@ impl RawPythonPackage {
             path,
             url,
             include_private: self.include_private,
+            source_url: self
+                .source_url
+                .as_ref()
+                .map(validate_source_url)
+                .transpose()?,
         })
     }
 }
@@ -375,36 +400,157 @@ fn validate_dir(dir: &Spanned<String>, key: &str) -> Result<String, Invalid> {
 
 /// An autodoc package `path`: relative to the site root and staying inside it, normalised
 /// to `/`-separated components without `.`.
-fn validate_relative_path(path: &Spanned<String>) -> Result<String, Invalid> {
+fn validate_package_path(path: &Spanned<String>) -> Result<String, Invalid> {
     let value = path.get_ref().trim();
-    let outside = |why: &str| {
-        Invalid::at(
-            path,
-            format!("`path` in [[autodoc.python]] must stay inside the site, but `{value}` {why}"),
-            "give the package folder relative to the site root, such as `src/mypkg`",
-        )
-    };
     if value.is_empty() {
-        return Err(outside("is empty"));
+        return Err(Invalid::at(
+            path,
+            "`path` in [[autodoc.python]] is empty".to_string(),
+            "give the package folder relative to the site root, such as `src/mypkg` or `../src/mypkg`",
+        ));
     }
+    // Normalised lexically: `.` parts dropped, `a/..` folded, leading `..` kept (the
+    // package may sit beside the site, `docs/` next to `src/mypkg`). Only read, never written.
+    let mut absolute = false;
     let mut parts: Vec<String> = Vec::new();
     for component in Path::new(value).components() {
         match component {
             Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
             Component::CurDir => {}
             Component::ParentDir => {
-                if parts.pop().is_none() {
-                    return Err(outside("leaves it through `..`"));
+                if parts.last().is_some_and(|last| last != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..".to_string());
                 }
             }
-            Component::RootDir | Component::Prefix(_) => return Err(outside("is absolute")),
+            Component::RootDir | Component::Prefix(_) => absolute = true,
         }
     }
-    Ok(if parts.is_empty() {
+    let joined = parts.join("/");
+    Ok(if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
         ".".to_string()
     } else {
-        parts.join("/")
+        joined
     })
+}
+
+/// An `[[autodoc.inventories]]` entry: `url`, or `path` with `base_url`.
+fn validate_inventory(raw: &Spanned<RawInventory>) -> Result<InventoryConfig, Invalid> {
+    let hint = "write `url = \"https://docs.python.org/3/objects.inv\"`, or `path = \"x.inv\"` \
+                with `base_url = \"https://docs.python.org/3/\"`";
+    let inventory = raw.get_ref();
+    let http_url = |value: &Spanned<String>, key: &str| {
+        let text = value.get_ref().trim();
+        let valid = (text.starts_with("https://") || text.starts_with("http://"))
+            && !text.chars().any(char::is_whitespace);
+        if valid {
+            Ok(text.to_string())
+        } else {
+            Err(Invalid::at(
+                value,
+                format!("`{key}` in [[autodoc.inventories]] must be an http(s) URL, not `{text}`"),
+                hint,
+            ))
+        }
+    };
+    let base_url = match &inventory.base_url {
+        Some(base_url) => {
+            let base = http_url(base_url, "base_url")?;
+            Some(if base.ends_with('/') {
+                base
+            } else {
+                format!("{base}/")
+            })
+        }
+        None => None,
+    };
+    match (&inventory.url, &inventory.path) {
+        (Some(url), None) => {
+            let url = http_url(url, "url")?;
+            let folder = match url.rfind('/') {
+                Some(slash) if slash >= "https://".len() => url[..=slash].to_string(),
+                _ => format!("{url}/"),
+            };
+            Ok(InventoryConfig {
+                base_url: base_url.unwrap_or(folder),
+                source: InventorySource::Url(url),
+            })
+        }
+        (None, Some(path)) => {
+            let Some(base_url) = base_url else {
+                return Err(Invalid::at(
+                    raw,
+                    "[[autodoc.inventories]] with `path` needs `base_url`, what the inventory's links are relative to".to_string(),
+                    hint,
+                ));
+            };
+            let path = validate_package_path(path).map_err(|_| {
+                Invalid::at(
+                    path,
+                    "`path` in [[autodoc.inventories]] is empty".to_string(),
+                    hint,
+                )
+            })?;
+            Ok(InventoryConfig {
+                source: InventorySource::Path(path),
+                base_url,
+            })
+        }
+        (Some(_), Some(path)) => Err(Invalid::at(
+            path,
+            "[[autodoc.inventories]] has both `url` and `path`; give one".to_string(),
+            hint,
+        )),
+        (None, None) => Err(Invalid::at(
+            raw,
+            "[[autodoc.inventories]] needs one of `url` and `path`".to_string(),
+            hint,
+        )),
+    }
+}
+
+/// The placeholders a `source_url` may use.
+pub(crate) const SOURCE_URL_PLACEHOLDERS: &[&str] = &["path", "line", "end_line"];
+
+/// An autodoc `source_url`: an http(s) URL whose `{…}` placeholders are all known.
+fn validate_source_url(url: &Spanned<String>) -> Result<String, Invalid> {
+    let value = url.get_ref().trim();
+    let hint = "the placeholders are {path}, {line} and {end_line}: \
+                https://github.com/o/r/blob/v1/src/{path}#L{line}-L{end_line}";
+    if !(value.starts_with("https://") || value.starts_with("http://"))
+        || value.chars().any(char::is_whitespace)
+    {
+        return Err(Invalid::at(
+            url,
+            format!("`source_url` in [[autodoc.python]] must be an http(s) URL, not `{value}`"),
+            hint,
+        ));
+    }
+    let mut rest = value;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Err(Invalid::at(
+                url,
+                "`source_url` in [[autodoc.python]] has an unclosed `{`".to_string(),
+                hint,
+            ));
+        };
+        let name = &rest[open + 1..open + close];
+        if !SOURCE_URL_PLACEHOLDERS.contains(&name) {
+            return Err(Invalid::at(
+                url,
+                format!(
+                    "`source_url` in [[autodoc.python]] has an unknown placeholder `{{{name}}}`"
+                ),
+                hint,
+            ));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    Ok(value.to_string())
 }
 
 /// An autodoc `url`: a URL path prefix, normalised to start and end with `/`.

@@ -3,7 +3,7 @@
 
 use super::walk::relative;
 use super::{KnownFiles, LoadError, Site};
-use crate::config::ConfigError;
+use crate::config::{ConfigError, PythonPackageConfig};
 use walkdir::WalkDir;
 
 /// One Python module to document.
@@ -13,7 +13,8 @@ pub struct PythonModule {
     pub package: usize,
     /// Dotted module name (`mypkg.sub.mod`; a package's `__init__.py` is `mypkg.sub`).
     pub name: String,
-    /// Source file relative to the site root.
+    /// Source file relative to the site root (`src/mypkg/core.py`, `../src/mypkg/core.py`;
+    /// absolute when the package's `path` is).
     pub rel_path: String,
     /// True for `__init__.py`.
     pub is_package: bool,
@@ -23,6 +24,26 @@ pub struct PythonModule {
     pub len: u64,
     /// Modification time (nanoseconds since the epoch).
     pub mtime: u128,
+}
+
+impl PythonModule {
+    /// The module's file from its top package's parent folder (`click/core.py`,
+    /// `click/__init__.py`): what `{path}` stands for in a `source_url`.
+    pub fn import_path(&self) -> String {
+        let folders = self.name.replace('.', "/");
+        if self.is_package {
+            format!("{folders}/__init__.py")
+        } else {
+            format!("{folders}.py")
+        }
+    }
+
+    /// The package's `source_url` with `{path}` filled in for this module; `{line}` and
+    /// `{end_line}` are left for the renderer, which knows each object's lines.
+    pub fn source_url(&self, package: &PythonPackageConfig) -> Option<String> {
+        let template = package.source_url.as_deref()?;
+        Some(template.replace("{path}", &self.import_path()))
+    }
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -53,7 +74,10 @@ pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), Lo
                     "autodoc package `{}`: folder `{}` does not exist",
                     package.name, package.path
                 ),
-                hint: Some("set `path` to the package folder, relative to the site root".into()),
+                hint: Some(
+                    "set `path` to the package folder, relative to the site root (`src/mypkg`, `../src/mypkg`) or absolute"
+                        .into(),
+                ),
             }));
         }
         let walker = WalkDir::new(&package_dir)
@@ -69,11 +93,15 @@ pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), Lo
             {
                 continue;
             }
-            let (Some(rel_to_package), Some(rel_path)) = (
-                relative(entry.path(), &package_dir),
-                relative(entry.path(), &site.root),
-            ) else {
+            let Some(rel_to_package) = relative(entry.path(), &package_dir) else {
                 continue;
+            };
+            // As the configuration spells the folder, so a package beside the site
+            // (`../src/mypkg`) keeps its `..`: read from there, never written.
+            let rel_path = if package.path == "." {
+                rel_to_package.clone()
+            } else {
+                format!("{}/{rel_to_package}", package.path)
             };
             let mut parts: Vec<&str> = rel_to_package.trim_end_matches(".py").split('/').collect();
             let is_package = parts.last() == Some(&"__init__");
@@ -142,7 +170,45 @@ pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), Lo
 
 #[cfg(test)]
 mod tests {
-    use super::is_identifier;
+    use super::{PythonModule, is_identifier};
+    use crate::config::PythonPackageConfig;
+
+    #[test]
+    fn source_urls_name_the_file_from_the_top_package_parent() {
+        let package = PythonPackageConfig {
+            name: "click".into(),
+            path: "../src/click".into(),
+            url: "/api/".into(),
+            include_private: false,
+            source_url: Some(
+                "https://github.com/pallets/click/blob/8.1.7/src/{path}#L{line}-L{end_line}".into(),
+            ),
+        };
+        let module = |name: &str, is_package: bool| PythonModule {
+            package: 0,
+            name: name.into(),
+            rel_path: String::new(),
+            is_package,
+            hash: 0,
+            len: 0,
+            mtime: 0,
+        };
+        assert_eq!(
+            module("click.core", false).source_url(&package).as_deref(),
+            Some(
+                "https://github.com/pallets/click/blob/8.1.7/src/click/core.py#L{line}-L{end_line}"
+            )
+        );
+        assert_eq!(
+            module("click.sub", true).import_path(),
+            "click/sub/__init__.py"
+        );
+        let without = PythonPackageConfig {
+            source_url: None,
+            ..package
+        };
+        assert_eq!(module("click.core", false).source_url(&without), None);
+    }
 
     #[test]
     fn identifiers() {

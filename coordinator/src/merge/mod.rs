@@ -1,5 +1,5 @@
 //! Merge: the site-wide artifacts, built from every page's result once all pages are
-//! rendered (sitemap, search index, RSS, `llm-full.txt`), the theme assets and static files,
+//! rendered (sitemap, search index, RSS, `llm-full.txt`, `objects.inv`), the theme assets and static files,
 //! and the cross-page link check.
 //!
 //! Inputs are sorted by URL inside each writer, so the artifacts do not depend on the order
@@ -7,6 +7,7 @@
 
 pub mod links;
 pub mod llm_full;
+pub mod objects_inv;
 pub mod rss;
 pub mod search;
 pub mod sitemap;
@@ -65,6 +66,7 @@ pub fn merge(
     out_dir: &Path,
     previous_llm: Option<&llm_full::LlmIndex>,
     search_cache: Option<&search::SearchCache<'_>>,
+    inventory: &protocol::ApiInventory,
 ) -> io::Result<MergeOutcome> {
     let mut outcome = MergeOutcome::default();
     // The site-wide artifacts, the copies of assets and the link check over the pages do
@@ -75,6 +77,8 @@ pub fn merge(
             search_cache,
         };
         let artifacts = scope.spawn(move || write_artifacts(site, pages, out_dir, reuse));
+        let objects_inv =
+            scope.spawn(|| objects_inv::write_objects_inv(out_dir, &site.config.title, inventory));
         let unresolved = scope.spawn(|| check_links(site.planned, pages, failed));
         copy_assets(site.assets, out_dir, &mut outcome.outputs)?;
         let artifacts = artifacts.join().unwrap_or_else(|_| {
@@ -85,6 +89,11 @@ pub fn merge(
         let unresolved = unresolved
             .join()
             .map_err(|_| io::Error::other("the link check failed (a bug)"))?;
+        outcome.outputs.extend(
+            objects_inv
+                .join()
+                .map_err(|_| io::Error::other("writing objects.inv failed (a bug)"))??,
+        );
         Ok((artifacts, unresolved))
     })?;
     let (artifacts, llm_index) = artifacts;

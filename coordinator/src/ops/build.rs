@@ -59,6 +59,14 @@ pub fn build_in(
         plan,
         mut report,
     } = discover_and_plan(options, root, config, &cache, &out_dir, &mut phases)?;
+    let cache_dir = cache
+        .store()
+        .map(|_| site.root.join(crate::cache::CACHE_DIR));
+    let (inventory, inventory_warnings) =
+        crate::xref::site_inventory(&site, &plan, cache_dir.as_deref());
+    let inventory = std::sync::Arc::new(inventory);
+    report.warnings.extend(inventory_warnings);
+    phases.done("api inventory");
     if options.list_changes {
         session.page_urls.remember(&site, &plan);
     }
@@ -74,6 +82,7 @@ pub fn build_in(
         plan: &plan,
         out_dir: &out_dir,
         signature,
+        api: &inventory,
     };
     let Freshness {
         fingerprints,

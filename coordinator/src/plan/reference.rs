@@ -112,6 +112,7 @@ fn python_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
                     is_package: module.is_package,
                     submodules: Vec::new(),
                     include_private: package.include_private,
+                    source_url: module.source_url(package),
                 },
                 hash: module.hash,
                 cost: module.len * 4,

@@ -402,6 +402,7 @@ mod tests {
             path: "content/src/pkg".into(),
             url: "/api/".into(),
             include_private: false,
+            source_url: None,
         });
         WatchRoots::new(Path::new("/site"), &config, Path::new("/site/public"))
     }
@@ -436,6 +437,40 @@ mod tests {
         );
         check("/site/content/src/pkg/mod.pyc", None);
         check("/elsewhere/content/a.md", None);
+    }
+
+    /// A package beside the site (`docs/` next to `src/pkg`, `path = "../src/pkg"`) is
+    /// watched and its files are Python sources; the rest of the parent folder is not.
+    #[test]
+    fn a_package_outside_the_site_is_watched() {
+        let parent = tempfile::tempdir().unwrap();
+        let site = parent.path().join("docs");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::create_dir_all(parent.path().join("src/pkg")).unwrap();
+        let mut config = Config::default();
+        config.autodoc_python.push(PythonPackageConfig {
+            name: "pkg".into(),
+            path: "../src/pkg".into(),
+            url: "/api/".into(),
+            include_private: false,
+            source_url: None,
+        });
+        let site = canonical(site);
+        let roots = WatchRoots::new(&site, &config, &site.join("public"));
+        let package = canonical(parent.path().join("src/pkg"));
+        assert_eq!(
+            roots.classify(&package.join("core.py")),
+            Some(SourceKind::Reference)
+        );
+        assert_eq!(roots.classify(&package.join("__pycache__/core.pyc")), None);
+        let other = canonical(parent.path().to_path_buf()).join("README.md");
+        assert_eq!(roots.classify(&other), None);
+        assert!(
+            roots
+                .watch_list()
+                .contains(&(package, RecursiveMode::Recursive)),
+            "the package folder is registered with the watcher"
+        );
     }
 
     #[test]

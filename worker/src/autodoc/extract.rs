@@ -78,6 +78,15 @@ pub(crate) fn extract(
         functions: members.functions,
         attributes: members.attributes,
         reexports,
+        imports: members
+            .imports
+            .into_iter()
+            .map(|import| ReExport {
+                name: import.name,
+                origin: import.origin,
+                line: import.line,
+            })
+            .collect(),
     }
 }
 
@@ -349,6 +358,7 @@ impl<'c, 's> Scope<'c, 's> {
             } = &mut self.entries[index]
                 && !*has_implementation
             {
+                doc.end_line = source.line(function.end());
                 if decorators.is_overload {
                     doc.overloads.push(signature);
                     if doc.docstring.is_none() {
@@ -369,6 +379,7 @@ impl<'c, 's> Scope<'c, 's> {
         }
 
         let line = source.line(function.name.start());
+        let end_line = source.line(function.end());
         if self.in_class()
             && let Some(property) = decorators.property
         {
@@ -376,6 +387,7 @@ impl<'c, 's> Scope<'c, 's> {
                 name: name.to_owned(),
                 qualname: self.qualname(name),
                 line,
+                end_line,
                 annotation: signature.returns.clone(),
                 is_cached: property == PropertyDecorator::Cached,
                 settable: false,
@@ -402,6 +414,7 @@ impl<'c, 's> Scope<'c, 's> {
                 name: name.to_owned(),
                 qualname: self.qualname(name),
                 line,
+                end_line,
                 kind,
                 is_async: function.is_async,
                 is_abstract: decorators.is_abstract,

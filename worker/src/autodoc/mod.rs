@@ -18,11 +18,13 @@ mod decorators;
 pub mod docstring;
 mod extract;
 pub mod model;
+pub mod objects;
 pub(crate) mod parse;
 mod render;
 pub mod signature;
 
 pub use model::ModuleDoc;
+pub use objects::{DocumentedObject, ModuleSymbols, ObjectKind, documented_objects, scan_module};
 pub(crate) use render::escape as escape_html;
 
 use protocol::{Heading, NavLink};
@@ -89,6 +91,22 @@ pub struct ModulePageInfo<'a> {
     pub is_package: bool,
     /// For packages: direct submodules (URLs are final hrefs).
     pub submodules: &'a [NavLink],
+    /// Link to each object's source, with `{line}` and `{end_line}` still to fill in.
+    pub source_url: Option<&'a str>,
+    /// Links for the names in types and bases; `None` shows them as plain text.
+    pub links: Option<&'a dyn ApiLinks>,
+}
+
+/// What the renderer asks the page about names: where a type links to, and which object's
+/// docstring comes next (so references in it resolve relative to it).
+pub trait ApiLinks {
+    /// The object at 1-based `line`, in class `class` (qualified, empty outside classes;
+    /// a class is its own scope), is rendered next.
+    fn enter(&self, line: u32, class: &str);
+
+    /// The href of a dotted name in a type of the current object (annotation, return
+    /// type, base class), or `None` to leave it as plain text.
+    fn type_href(&self, name: &str) -> Option<String>;
 }
 
 /// A module rendered to an HTML fragment.

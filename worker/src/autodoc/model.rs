@@ -22,9 +22,13 @@ pub struct ModuleDoc {
     pub attributes: Vec<AttributeDoc>,
     /// Names in `__all__` that the module imports rather than defines.
     pub reexports: Vec<ReExport>,
+    /// Every name the module imports at its top level (in `if TYPE_CHECKING:` and
+    /// `try:` blocks too), first binding of a name kept: what names in the module resolve
+    /// through (`from .core import Command` makes `mypkg.Command` `mypkg.core.Command`).
+    pub imports: Vec<ReExport>,
 }
 
-/// A name listed in `__all__` that comes from an import.
+/// A name bound by an import (for [`ModuleDoc::reexports`], one listed in `__all__`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReExport {
     /// The name this module exports.
@@ -44,6 +48,8 @@ pub struct ClassDoc {
     pub qualname: String,
     /// 1-based line of `class`.
     pub line: u32,
+    /// 1-based line on which the class body ends.
+    pub end_line: u32,
     /// Decorators as source text without `@`, except those shown as badges.
     pub decorators: Vec<String>,
     /// What kind of class it is, read from decorators and bases.
@@ -114,6 +120,8 @@ pub struct FunctionDoc {
     pub qualname: String,
     /// 1-based line of the (first) `def`.
     pub line: u32,
+    /// 1-based line on which the implementation (else the last overload) ends.
+    pub end_line: u32,
     /// How it is bound.
     pub kind: FunctionKind,
     /// `async def`.
@@ -157,6 +165,8 @@ pub struct PropertyDoc {
     pub qualname: String,
     /// 1-based line of the getter's `def`.
     pub line: u32,
+    /// 1-based line on which the getter ends.
+    pub end_line: u32,
     /// The getter's return annotation.
     pub annotation: Option<String>,
     /// `@cached_property` rather than `@property`.
@@ -182,6 +192,8 @@ pub struct AttributeDoc {
     pub qualname: String,
     /// 1-based line of the assignment.
     pub line: u32,
+    /// 1-based line on which the assignment ends.
+    pub end_line: u32,
     /// What the attribute is.
     pub kind: AttributeKind,
     /// Annotation as source text.

@@ -10,10 +10,11 @@
 //!   attributes,submodules,reexports}`), `autodoc-class`, `autodoc-function` (+
 //!   `autodoc-method`), `autodoc-property`, `autodoc-members`, `autodoc-member-group`;
 //! - headings: `autodoc-title`, `autodoc-name`, `autodoc-anchor`;
+//! - links: `autodoc-xref` (a name in a type or base, linked to its documentation);
 //! - signatures: `autodoc-signature` (+ `autodoc-overload`), `autodoc-decorator`,
 //!   `autodoc-keyword`, `autodoc-type-params`, `autodoc-param` (+ `autodoc-param-marker`),
 //!   `autodoc-param-name`, `autodoc-annotation`, `autodoc-default`, `autodoc-return`;
-//! - facts: `autodoc-source`, `autodoc-bases`, `autodoc-deprecated`, `autodoc-badge` (+
+//! - facts: `autodoc-source` (+ `autodoc-source-link`), `autodoc-bases`, `autodoc-deprecated`, `autodoc-badge` (+
 //!   `autodoc-badge-{async,classmethod,staticmethod,property,cached-property,settable,
 //!   deletable,abstract,final,deprecated,dataclass,namedtuple,typeddict,enum,protocol,
 //!   constant,type-alias,type-variable,new-type,field,member}`);
@@ -92,6 +93,7 @@ impl Renderer<'_> {
     }
 
     fn module(&mut self, doc: &ModuleDoc) {
+        self.enter(1, "");
         self.html.push_str("<div class=\"autodoc-module\">\n");
         self.plain.push(doc.name.clone());
         if let Some(docstring) = &doc.docstring {
@@ -211,20 +213,33 @@ impl Renderer<'_> {
         });
     }
 
-    fn source(&mut self, line: u32) {
+    /// Where the object is defined, and a link to its source when the package has a
+    /// `source_url`.
+    fn source(&mut self, line: u32, end_line: u32) {
         let file = self.info.source_file;
         if file.is_empty() {
-            let _ = writeln!(
+            let _ = write!(
                 self.html,
-                "<p class=\"autodoc-source\">defined at line {line}</p>"
+                "<p class=\"autodoc-source\">defined at line {line}"
             );
         } else {
-            let _ = writeln!(
+            let _ = write!(
                 self.html,
-                "<p class=\"autodoc-source\">defined at <code>{}:{line}</code></p>",
+                "<p class=\"autodoc-source\">defined at <code>{}:{line}</code>",
                 escape(file)
             );
         }
+        if let Some(template) = self.info.source_url {
+            let url = template
+                .replace("{line}", &line.to_string())
+                .replace("{end_line}", &end_line.max(line).to_string());
+            let _ = write!(
+                self.html,
+                " <a class=\"autodoc-source-link\" href=\"{}\">source</a>",
+                escape(&url)
+            );
+        }
+        self.html.push_str("</p>\n");
     }
 
     fn deprecated(&mut self, message: Option<&String>) {
@@ -241,6 +256,7 @@ impl Renderer<'_> {
 
     fn class(&mut self, class: &ClassDoc, level: u8) {
         let id = self.object_id(&class.qualname);
+        self.enter(class.line, &class.qualname);
         self.html.push_str("<section class=\"autodoc-class\">\n");
         let mut badges: Vec<&str> = class.kind.label().into_iter().collect();
         if class.is_final {
@@ -259,12 +275,13 @@ impl Renderer<'_> {
             extra_class: "",
         };
         self.signature(&line, None);
-        self.source(class.line);
+        self.source(class.line, class.end_line);
         if !class.bases.is_empty() || !class.keywords.is_empty() {
             self.html.push_str("<p class=\"autodoc-bases\">Bases: ");
             for (index, base) in class.bases.iter().chain(&class.keywords).enumerate() {
                 let separator = if index > 0 { ", " } else { "" };
-                let _ = write!(self.html, "{separator}<code>{}</code>", escape(base));
+                let base = self.type_html(base);
+                let _ = write!(self.html, "{separator}<code>{base}</code>");
             }
             self.html.push_str("</p>\n");
             let mut bases = class.bases.clone();
@@ -303,6 +320,7 @@ impl Renderer<'_> {
 
     fn function(&mut self, function: &FunctionDoc, level: u8) {
         let id = self.object_id(&function.qualname);
+        self.enter(function.line, enclosing_class(&function.qualname));
         let is_method = function.kind != FunctionKind::Function;
         self.html.push_str(if is_method {
             "<section class=\"autodoc-function autodoc-method\">\n"
@@ -356,7 +374,7 @@ impl Renderer<'_> {
                 self.signature(&line, overload.returns.as_deref());
             }
         }
-        self.source(function.line);
+        self.source(function.line, function.end_line);
         self.deprecated(function.deprecated.as_ref());
         if let Some(docstring) = &function.docstring {
             self.docstring_with_signature(docstring, Some(&function.signature));
@@ -366,6 +384,7 @@ impl Renderer<'_> {
 
     fn property(&mut self, property: &PropertyDoc, level: u8) {
         let id = self.object_id(&property.qualname);
+        self.enter(property.line, enclosing_class(&property.qualname));
         self.html.push_str("<section class=\"autodoc-property\">\n");
         let mut badges = vec![if property.is_cached {
             "cached property"
@@ -395,13 +414,13 @@ impl Renderer<'_> {
             let _ = write!(
                 self.html,
                 ": <span class=\"autodoc-annotation\">{}</span>",
-                escape(annotation)
+                self.type_html(annotation)
             );
             let _ = write!(plain, ": {annotation}");
         }
         self.html.push_str("</code></pre>\n");
         self.plain.push(plain);
-        self.source(property.line);
+        self.source(property.line, property.end_line);
         self.deprecated(property.deprecated.as_ref());
         if let Some(docstring) = &property.docstring {
             self.docstring(docstring);
@@ -413,6 +432,7 @@ impl Renderer<'_> {
         self.html.push_str("<dl class=\"autodoc-attributes\">\n");
         for attribute in attributes {
             let id = self.object_id(&attribute.qualname);
+            self.enter(attribute.line, enclosing_class(&attribute.qualname));
             let _ = write!(
                 self.html,
                 "<dt id=\"{}\" class=\"autodoc-attribute\"><code>",
@@ -436,7 +456,7 @@ impl Renderer<'_> {
                 let _ = write!(
                     self.html,
                     ": <span class=\"autodoc-annotation\">{}</span>",
-                    escape(annotation)
+                    self.type_html(annotation)
                 );
                 let _ = write!(plain, ": {annotation}");
             }
@@ -458,7 +478,7 @@ impl Renderer<'_> {
             }
             self.html.push_str("</dt>\n<dd>\n");
             self.plain.push(plain);
-            self.source(attribute.line);
+            self.source(attribute.line, attribute.end_line);
             if let Some(docstring) = &attribute.docstring {
                 self.docstring(docstring);
             }
@@ -466,6 +486,45 @@ impl Renderer<'_> {
         }
         self.html.push_str("</dl>\n");
     }
+}
+
+impl Renderer<'_> {
+    /// Tells the page which object comes next (see [`super::ApiLinks::enter`]).
+    fn enter(&self, line: u32, class: &str) {
+        if let Some(links) = self.info.links {
+            links.enter(line, class);
+        }
+    }
+
+    /// A type as written, escaped, each dotted name in it linked when the page resolves it.
+    pub(super) fn type_html(&self, text: &str) -> String {
+        let Some(links) = self.info.links else {
+            return escape(text).into_owned();
+        };
+        let mut html = String::with_capacity(text.len() + 32);
+        let mut written = 0;
+        for (range, name) in crate::xref::dotted_names(text) {
+            let Some(href) = links.type_href(name) else {
+                continue;
+            };
+            html.push_str(&escape(&text[written..range.start]));
+            let _ = write!(
+                html,
+                "<a class=\"autodoc-xref\" href=\"{}\">{}</a>",
+                escape(&href),
+                escape(name)
+            );
+            written = range.end;
+        }
+        html.push_str(&escape(&text[written..]));
+        html
+    }
+}
+
+/// The class a member's qualified name sits in (`Outer.Inner` for `Outer.Inner.run`),
+/// empty at module level.
+fn enclosing_class(qualname: &str) -> &str {
+    qualname.rsplit_once('.').map_or("", |(class, _)| class)
 }
 
 /// Escapes text for HTML content and attribute values.

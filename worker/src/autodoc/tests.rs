@@ -218,6 +218,8 @@ fn every_sample_documents_and_renders() {
             Err(error) => panic!("{}: {error}", path.display()),
         };
         let info = ModulePageInfo {
+            links: None,
+            source_url: None,
             source_file: file_name,
             is_package: false,
             submodules: &[],
@@ -342,6 +344,8 @@ fn snapshot_of_a_small_module() {
     let doc = document_module(source, "geometry.shapes", options)
         .unwrap_or_else(|error| panic!("{error}"));
     let info = ModulePageInfo {
+        links: None,
+        source_url: None,
         source_file: "src/geometry/shapes.py",
         is_package: false,
         submodules: &[],

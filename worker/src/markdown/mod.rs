@@ -7,7 +7,9 @@
 //! 2. comrak parses with GFM (tables, footnotes, strikethrough, task lists, autolinks), raw
 //!    HTML kept, GitHub alerts and `:::` fences;
 //! 3. `deflists` turns MDN's `- : definition` lists into description lists;
-//! 4. `links` sends every destination through the page's [`LinkRewriter`];
+//! 4. `xref_links` resolves cross-references (undefined reference links offered to the
+//!    page's [`References`] while parsing; docstring roles' `ssg-xref:` links after), then
+//!    `links` sends every destination through the page's [`LinkRewriter`];
 //! 5. `anchors` computes heading ids (GitHub-style slugs, or an explicit `{#id}`) and every
 //!    fragment target; `text` the plain text;
 //! 6. `format` writes HTML with our heading, admonition and code block markup, code through
@@ -27,6 +29,7 @@ mod links;
 mod nesting;
 mod pymdown;
 mod text;
+mod xref_links;
 
 #[cfg(test)]
 mod robustness_tests;
@@ -42,6 +45,7 @@ use protocol::MarkdownDialect;
 pub use pymdown::{DiskSnippetFiles, SnippetError, SnippetFile, SnippetFiles};
 
 pub use nesting::{MAX_NESTING, TooDeep, check_nesting};
+pub use xref_links::{References, XREF_SCHEME, is_dotted_name};
 
 /// Rewrites link destinations while rendering (relative `.md` links to page URLs, the site's
 /// base path). Implemented by the render pipeline, which knows the nav tree.
@@ -90,6 +94,9 @@ pub struct PageDialect<'a> {
     pub dialect: &'a MarkdownDialect,
     /// Where `--8<--` snippets are read; `None` leaves `--8<--` lines as text (docstrings).
     pub snippets: Option<&'a dyn SnippetFiles>,
+    /// Resolves cross-references (`[text][pkg.Class]`, docstring roles); `None` when the
+    /// site documents no API and reads no inventory.
+    pub references: Option<&'a dyn References>,
 }
 
 /// Markdown renderer: comrak options and the highlighter, built once per worker and shared
@@ -133,9 +140,22 @@ impl MarkdownRenderer {
         first_line: u32,
         links: &mut dyn LinkRewriter,
     ) -> RenderedMarkdown {
+        self.render_with_references(text, first_line, links, None)
+    }
+
+    /// [`MarkdownRenderer::render`] with cross-references resolved by `references`
+    /// (docstrings).
+    pub fn render_with_references(
+        &self,
+        text: &str,
+        first_line: u32,
+        links: &mut dyn LinkRewriter,
+        references: Option<&dyn References>,
+    ) -> RenderedMarkdown {
         let dialect = PageDialect {
             dialect: &MarkdownDialect::default(),
             snippets: None,
+            references,
         };
         // Without snippet files nothing can fail.
         self.render_page(text, first_line, links, &dialect)
@@ -175,10 +195,34 @@ impl MarkdownRenderer {
         };
 
         let prepared = admonitions::prepare_source(&dialect_source.text);
-        let options = if dialect.dialect.mkdocs {
+        let shared_options = if dialect.dialect.mkdocs {
             &self.mkdocs_options
         } else {
             &self.options
+        };
+        // Reference links without a definition are offered to the page's references; the
+        // options are copied for that page only when it may have some.
+        let references = dialect.references;
+        let with_references;
+        let options = match references {
+            Some(references) if prepared.text.contains(']') => {
+                let mut options = shared_options.clone();
+                let resolve = move |reference: comrak::options::BrokenLinkReference<'_>| {
+                    if !is_dotted_name(reference.original) {
+                        return None;
+                    }
+                    references
+                        .reference(reference.original)
+                        .map(|url| comrak::ResolvedReference {
+                            url,
+                            title: String::new(),
+                        })
+                };
+                options.parse.broken_link_callback = Some(std::sync::Arc::new(resolve));
+                with_references = options;
+                &with_references
+            }
+            _ => shared_options,
         };
         let arena = Arena::new();
         let root = comrak::parse_document(&arena, &prepared.text, options);
@@ -203,6 +247,7 @@ impl MarkdownRenderer {
         }
         warnings.sort();
 
+        xref_links::resolve_role_links(root, references, &source_line);
         let links = links::rewrite_links(root, &source_line, links);
         if dialect.dialect.mkdocs {
             pymdown::apply_inline_extras(&arena, root, &dialect_source.abbreviations);

@@ -27,10 +27,12 @@ mod page_links;
 mod reference;
 mod stages;
 mod views;
+mod xrefs;
 
 pub use stages::PageStages;
 
 use page_links::PageLinkRewriter;
+use xrefs::PageRefs;
 
 /// Longest summary kept for search entries and feeds, in characters.
 const SUMMARY_CHARS: usize = 300;
@@ -50,6 +52,8 @@ pub struct RenderContext {
     pub(crate) pages_by_source: HashMap<(Option<u16>, String), NavPageIdx>,
     /// (version, version key) → page, for the version switcher.
     pub(crate) pages_by_version_key: HashMap<(u16, String), NavPageIdx>,
+    /// The site's API objects, for cross-references.
+    pub(crate) xref: crate::xref::Resolver,
 }
 
 impl RenderContext {
@@ -74,6 +78,7 @@ impl RenderContext {
             site_root,
             output_dir,
             worker_id: _,
+            api,
         } = setup;
         let mut pages_by_source = HashMap::new();
         for (idx, page) in nav.pages.iter().enumerate() {
@@ -93,6 +98,7 @@ impl RenderContext {
             markdown,
             pages_by_source,
             pages_by_version_key,
+            xref: crate::xref::Resolver::new(&api),
         }
     }
 
@@ -382,9 +388,13 @@ fn render_markdown(
         site_root: &context.site_root,
         base_paths: &context.site.markdown.snippet_base_paths,
     };
+    let references = (!context.xref.is_empty()).then(|| PageRefs::guide(&context.xref));
     let dialect = PageDialect {
         dialect: &context.site.markdown,
         snippets: Some(&snippets),
+        references: references
+            .as_ref()
+            .map(|r| r as &dyn crate::markdown::References),
     };
     let rendered = context
         .markdown
@@ -403,6 +413,12 @@ fn render_markdown(
             .iter()
             .map(|(path, hash)| LinkDep::included_file(path, *hash)),
     );
+    if let Some(references) = references {
+        let (deps, unresolved) =
+            references.finish(page.source_path.as_deref(), Some((text, first_line)));
+        link_deps.extend(deps);
+        warnings.extend(unresolved);
+    }
     warnings.extend(
         rendered
             .warnings

@@ -2,6 +2,7 @@
 //! a reference source rather than written in markdown. A new source is one arm here,
 //! calling into its own folder (as Python calls `crate::autodoc`).
 
+use super::xrefs::PageRefs;
 use super::{RenderContext, RenderedBody};
 use crate::autodoc::{self, AutodocOptions, ModulePageInfo};
 use crate::markdown::KeepLinks;
@@ -19,6 +20,7 @@ pub(super) fn render_reference(
             is_package,
             submodules,
             include_private,
+            source_url,
         } => render_python(
             context,
             file,
@@ -26,6 +28,7 @@ pub(super) fn render_reference(
             *is_package,
             submodules,
             *include_private,
+            source_url.as_deref(),
         ),
     }
 }
@@ -37,6 +40,7 @@ fn render_python(
     is_package: bool,
     submodules: &[NavLink],
     include_private: bool,
+    source_url: Option<&str>,
 ) -> Result<RenderedBody, PageError> {
     let path = context.site_root.join(file);
     let io_error = |e: std::io::Error| PageError {
@@ -78,17 +82,33 @@ fn render_python(
             url: context.href(&l.url),
         })
         .collect();
+    let references = (!context.xref.is_empty())
+        .then(|| PageRefs::module(&context.xref, &doc.name, &context.base_path));
     let info = ModulePageInfo {
         source_file: file,
         is_package,
         submodules: &submodule_links,
+        source_url,
+        links: references.as_ref().map(|r| r as &dyn autodoc::ApiLinks),
     };
     // A docstring nested too deeply to render is shown as written.
     let markdown = |text: &str| match crate::markdown::check_nesting(text) {
-        Ok(()) => context.markdown.render(text, 1, &mut KeepLinks).html,
+        Ok(()) => {
+            let references = references
+                .as_ref()
+                .map(|r| r as &dyn crate::markdown::References);
+            context
+                .markdown
+                .render_with_references(text, 1, &mut KeepLinks, references)
+                .html
+        }
         Err(_) => format!("<pre>{}</pre>\n", autodoc::escape_html(text)),
     };
     let rendered = autodoc::render_module(&doc, &info, &markdown);
+    let (link_deps, warnings) = match references {
+        Some(references) => references.finish(Some(file), None),
+        None => (Vec::new(), Vec::new()),
+    };
     let links = submodules
         .iter()
         .map(|l| OutgoingLink {
@@ -101,9 +121,9 @@ fn render_python(
         headings: rendered.headings,
         anchors: rendered.anchors,
         links,
-        link_deps: Vec::new(),
+        link_deps,
         plain_text: rendered.plain_text,
         has_leading_h1: false,
-        warnings: Vec::new(),
+        warnings,
     })
 }

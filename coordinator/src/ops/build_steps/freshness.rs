@@ -45,9 +45,17 @@ pub(crate) fn find_stale<'c>(
     phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut cached = Vec::new();
-    for (index, entry) in classify(previous, plan, &fingerprints, build.out_dir, &site.root)
-        .into_iter()
-        .enumerate()
+    let api = worker::xref::Resolver::new(build.api);
+    for (index, entry) in classify(
+        previous,
+        plan,
+        &fingerprints,
+        build.out_dir,
+        &site.root,
+        &api,
+    )
+    .into_iter()
+    .enumerate()
     {
         match entry {
             Ok(entry) => cached.push((index, entry)),
@@ -74,6 +82,7 @@ fn classify<'c>(
     fingerprints: &[u128],
     out_dir: &Path,
     site_root: &Path,
+    api: &worker::xref::Resolver,
 ) -> Vec<Result<&'c CachedPage, StaleReason>> {
     par_map(
         plan.pages.len(),
@@ -87,6 +96,7 @@ fn classify<'c>(
                 page.meta.version,
                 out_dir,
                 site_root,
+                api,
             )?;
             Ok(cached)
         },

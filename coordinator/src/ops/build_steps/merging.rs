@@ -51,6 +51,7 @@ pub(crate) fn merge_site(
         build.out_dir,
         previous_llm.as_ref(),
         search_cache.as_ref(),
+        build.api,
     ) {
         Ok(merge_outcome) => {
             if let Some(index) = &merge_outcome.llm_index {

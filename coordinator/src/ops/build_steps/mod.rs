@@ -39,6 +39,8 @@ pub(crate) struct Build<'b> {
     pub(crate) plan: &'b BuildPlan,
     pub(crate) out_dir: &'b Path,
     pub(crate) signature: u128,
+    /// The site's API objects and the external inventories, for cross-references.
+    pub(crate) api: &'b std::sync::Arc<protocol::ApiInventory>,
 }
 
 /// Wall time of each build phase, logged at `-v`.

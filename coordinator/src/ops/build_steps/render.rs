@@ -22,6 +22,7 @@ pub(crate) fn render_stale(
         site: plan.site.clone(),
         nav: plan.nav.clone(),
         templates: site.templates.clone(),
+        api: build.api.clone(),
     };
     let progress = Progress::new(build.options.progress, stale.len());
     let executor = build.options.executor.resolve(stale.len());

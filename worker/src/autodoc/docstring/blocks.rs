@@ -248,7 +248,9 @@ fn is_underline(line: &str, title: &str) -> bool {
         && line.chars().count() >= title.trim_end().chars().count()
 }
 
-/// Rewrites reST roles (`:class:`~pkg.Foo``, `:func:`name <target>``) into code spans.
+/// Rewrites reST roles (`:class:`~pkg.Foo``, `:func:`name <target>``) into code spans;
+/// the Python domain's roles into code spans linked to `ssg-xref:<role>:<target>`, which
+/// the page resolves (or unwraps) when it renders the docstring.
 pub(super) fn roles_to_code(text: &str) -> Cow<'_, str> {
     rewrite_roles(text, "`")
 }
@@ -286,13 +288,50 @@ fn rewrite_roles<'a>(text: &'a str, quote: &str) -> Cow<'a, str> {
         }
         let content = &rest[tick + 2..tick + 2 + close];
         out.push_str(&rest[..role_start]);
-        out.push_str(quote);
-        out.push_str(&role_text(content));
-        out.push_str(quote);
+        let shown = role_text(content);
+        let role_name = role[1..].strip_prefix("py:").unwrap_or(&role[1..]);
+        let target = role_target(content);
+        let linked = !quote.is_empty()
+            && PYTHON_ROLES.contains(&role_name)
+            && crate::markdown::is_dotted_name(target)
+            && !shown.contains('`');
+        if linked {
+            out.push_str("[`");
+            out.push_str(&shown);
+            out.push_str("`](");
+            out.push_str(crate::markdown::XREF_SCHEME);
+            out.push_str(role_name);
+            out.push(':');
+            out.push_str(target);
+            out.push(')');
+        } else {
+            out.push_str(quote);
+            out.push_str(&shown);
+            out.push_str(quote);
+        }
         rest = &rest[tick + 2 + close + 1..];
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// The Python domain's roles that name an object, linked when the name resolves.
+const PYTHON_ROLES: &[&str] = &[
+    "class", "func", "meth", "attr", "mod", "exc", "data", "obj", "const", "type",
+];
+
+/// What a role names: `title <target>` names the target, `!x` is not linked.
+fn role_target(content: &str) -> &str {
+    if let Some(open) = content.rfind(" <")
+        && let Some(target) = content[open + 2..].strip_suffix('>')
+    {
+        return target.trim();
+    }
+    if content.starts_with('!') {
+        // `!` means "do not link".
+        return "";
+    }
+    content.trim()
 }
 
 /// What a role shows: `title <target>` shows the title, `~a.b.C` shows `C`, `!x` shows `x`.

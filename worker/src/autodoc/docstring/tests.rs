@@ -205,7 +205,7 @@ fn sphinx_style() {
         &Docstring {
             style: DocstringStyle::Sphinx,
             summary: "Open a connection.".to_owned(),
-            body: "Uses `Socket` underneath.".to_owned(),
+            body: "Uses [`Socket`](ssg-xref:class:~pkg.net.Socket) underneath.".to_owned(),
             params: vec![
                 field("host", Some("str"), "Host name."),
                 field("port", Some("int"), "Port number,\ndefaults to 80."),
@@ -276,7 +276,7 @@ fn rest_blocks_become_markdown() {
         // Roles become code spans; markdown fences pass through.
         (
             "See :func:`run <pkg.run>` and :py:meth:`!x.y`.",
-            "See `run` and `x.y`.",
+            "See [`run`](ssg-xref:func:pkg.run) and `x.y`.",
         ),
         (
             "```py\n>>> not a doctest\n```",

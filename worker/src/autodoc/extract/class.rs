@@ -129,6 +129,7 @@ pub(crate) fn extract_class(
         name: name.to_owned(),
         qualname,
         line: source.line(class.name.range.start()),
+        end_line: source.line(ruff_text_size::Ranged::end(class)),
         decorators: decorators.shown,
         kind,
         type_params: type_params(class.type_params.as_deref(), source),

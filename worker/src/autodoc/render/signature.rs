@@ -88,7 +88,7 @@ impl Renderer<'_> {
             let _ = write!(
                 self.html,
                 " -&gt; <span class=\"autodoc-return\">{}</span>",
-                escape(returns)
+                self.type_html(returns)
             );
         }
         self.html.push_str("</code></pre>\n");
@@ -116,7 +116,7 @@ impl Renderer<'_> {
             let _ = write!(
                 self.html,
                 ": <span class=\"autodoc-annotation\">{}</span>",
-                escape(annotation)
+                self.type_html(annotation)
             );
         }
         if let Some(default) = &param.default {

@@ -18,6 +18,8 @@ fn render(source: &str, info: &ModulePageInfo<'_>) -> AutodocHtml {
 }
 
 const INFO: ModulePageInfo<'static> = ModulePageInfo {
+    links: None,
+    source_url: None,
     source_file: "src/pkg/core.py",
     is_package: false,
     submodules: &[],
@@ -113,6 +115,8 @@ fn package_pages_list_submodules() {
         },
     ];
     let info = ModulePageInfo {
+        links: None,
+        source_url: None,
         source_file: "src/pkg/__init__.py",
         is_package: true,
         submodules: &submodules,

@@ -36,6 +36,7 @@ fn render_fixture(text: &str, mkdocs: bool) -> RenderedMarkdown {
             1,
             &mut KeepLinks,
             &PageDialect {
+                references: None,
                 dialect: &dialect,
                 snippets: Some(&FixtureFiles),
             },
@@ -94,6 +95,7 @@ fn lines_after_blocks_keep_their_numbers() {
             10,
             &mut lines,
             &PageDialect {
+                references: None,
                 dialect: &dialect,
                 snippets: None,
             },
@@ -110,6 +112,7 @@ fn missing_snippet_names_the_line() {
         5,
         &mut KeepLinks,
         &PageDialect {
+            references: None,
             dialect: &dialect,
             snippets: Some(&FixtureFiles),
         },

@@ -1,0 +1,111 @@
+//! The site's API object inventory: every documented Python object with the page and anchor
+//! it lives at, each module's imports (what its names resolve through), and the objects of
+//! external inventories (`objects.inv` of the Python docs or a dependency). Built by the
+//! coordinator before rendering, sent once per build to every worker, which resolves
+//! cross-references against it; `objects.inv` is written from it.
+
+use serde::{Deserialize, Serialize};
+
+/// What a documented object is, as Sphinx's Python domain names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ObjectKind {
+    /// A module or package (its page, no anchor).
+    Module,
+    /// A class.
+    Class,
+    /// A class deriving from an exception class (`…Error`, `…Exception`, `…Warning`).
+    Exception,
+    /// A module-level function.
+    Function,
+    /// An instance method.
+    Method,
+    /// A `@classmethod`.
+    ClassMethod,
+    /// A `@staticmethod`.
+    StaticMethod,
+    /// A `@property` or `@cached_property`.
+    Property,
+    /// A class attribute or field.
+    Attribute,
+    /// A module attribute, constant or type alias.
+    Data,
+}
+
+impl ObjectKind {
+    /// The Sphinx role (`py:class`), as written in `objects.inv`.
+    pub fn sphinx_role(self) -> &'static str {
+        match self {
+            ObjectKind::Module => "py:module",
+            ObjectKind::Class => "py:class",
+            ObjectKind::Exception => "py:exception",
+            ObjectKind::Function => "py:function",
+            ObjectKind::Method => "py:method",
+            ObjectKind::ClassMethod => "py:classmethod",
+            ObjectKind::StaticMethod => "py:staticmethod",
+            ObjectKind::Property => "py:property",
+            ObjectKind::Attribute => "py:attribute",
+            ObjectKind::Data => "py:data",
+        }
+    }
+
+    /// The kind a Sphinx role (`py:class`) names, `None` for roles of other domains.
+    pub fn from_sphinx_role(role: &str) -> Option<ObjectKind> {
+        Some(match role {
+            "py:module" => ObjectKind::Module,
+            "py:class" => ObjectKind::Class,
+            "py:exception" => ObjectKind::Exception,
+            "py:function" => ObjectKind::Function,
+            "py:method" => ObjectKind::Method,
+            "py:classmethod" => ObjectKind::ClassMethod,
+            "py:staticmethod" => ObjectKind::StaticMethod,
+            "py:property" => ObjectKind::Property,
+            "py:attribute" => ObjectKind::Attribute,
+            "py:data" | "py:type" => ObjectKind::Data,
+            _ => return None,
+        })
+    }
+}
+
+/// Every object cross-references may name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiInventory {
+    /// The site's documented modules, in plan order.
+    pub modules: Vec<ApiModule>,
+    /// Objects of external inventories, sorted by name (first inventory wins a name).
+    pub external: Vec<ExternalObject>,
+}
+
+/// One documented module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiModule {
+    /// Dotted name (`click.core`).
+    pub name: String,
+    /// Its page's URL path (`/api/click/core/`).
+    pub url: String,
+    /// Its documented objects, in page order.
+    pub objects: Vec<ApiObject>,
+    /// Names its top level imports: (bound name, dotted origin), first binding kept.
+    pub imports: Vec<(String, String)>,
+}
+
+/// One documented object of a module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiObject {
+    /// Dotted path inside the module (`Context.invoke`).
+    pub qualname: String,
+    /// What it is.
+    pub kind: ObjectKind,
+    /// Its element id on the module's page.
+    pub anchor: String,
+}
+
+/// An object of an external inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalObject {
+    /// Dotted name (`pathlib.Path`).
+    pub name: String,
+    /// What it is.
+    pub kind: ObjectKind,
+    /// Absolute URL of its documentation.
+    pub url: String,
+}
