@@ -11,6 +11,7 @@
 //! ``ssg.toml:3: unknown key `titel` (did you mean `title`?)``.
 // Used by ops::build once integrated.
 
+pub mod docusaurus;
 mod keys;
 pub mod mkdocs;
 mod raw;
@@ -44,11 +45,14 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Which file the configuration came from.
     pub source: ConfigSource,
-    /// Per-page settings the configuration gives (MkDocs' `nav` and redirects), by path
-    /// relative to the content directory (`guide/install.md`).
+    /// Per-page settings the configuration gives (MkDocs' `nav` and redirects, Docusaurus'
+    /// sidebars), by path relative to the content directory (`guide/install.md`), or to
+    /// the site root for a page outside it (`versioned_docs/version-1.0/intro.md`).
     pub page_overrides: std::collections::BTreeMap<String, PageOverride>,
     /// Things worth one warning that did not stop the configuration from loading.
     pub notes: Vec<String>,
+    /// A Docusaurus site's docs folders and sidebars (`ConfigSource::Docusaurus`).
+    pub docusaurus: Option<docusaurus::DocusaurusDocs>,
 }
 
 /// The file a configuration came from.
@@ -59,6 +63,8 @@ pub enum ConfigSource {
     SsgToml,
     /// `mkdocs.yml`, in a folder without `ssg.toml`.
     MkDocs,
+    /// `docusaurus.config.js` (or `.ts`, …), in a folder without `ssg.toml` or `mkdocs.yml`.
+    Docusaurus,
 }
 
 /// What a configuration says about one page; front matter wins over it.
@@ -68,6 +74,8 @@ pub struct PageOverride {
     pub weight: Option<i64>,
     /// Title, when the page has none of its own.
     pub title: Option<String>,
+    /// Title in navigation (a Docusaurus sidebar's label), when the page has none.
+    pub nav_title: Option<String>,
     /// Extra aliases (old URLs that redirect to the page).
     pub aliases: Vec<String>,
 }
@@ -79,6 +87,9 @@ pub struct MarkdownConfig {
     /// abbreviations, `attr_list`, `md_in_html`, math, icons); default `"default"`, which
     /// has only the blocks that cannot mean anything else in CommonMark.
     pub mkdocs: bool,
+    /// `dialect = "docusaurus"`: MDX (imports and exports dropped, `<Tabs>` as content
+    /// tabs, other JSX components dropped with their children kept).
+    pub mdx: bool,
     /// `snippet_base_paths`: folders, relative to the site root, where `--8<--` snippets
     /// are looked up; default `["."]` (the site root), as pymdownx.snippets.
     pub snippet_base_paths: Vec<String>,
@@ -88,6 +99,7 @@ impl Default for MarkdownConfig {
     fn default() -> MarkdownConfig {
         MarkdownConfig {
             mkdocs: false,
+            mdx: false,
             snippet_base_paths: vec![".".to_string()],
         }
     }
@@ -195,6 +207,7 @@ impl Default for Config {
             source: ConfigSource::SsgToml,
             page_overrides: Default::default(),
             notes: Vec::new(),
+            docusaurus: None,
         }
     }
 }
@@ -234,22 +247,52 @@ impl Default for OutputsConfig {
 
 impl Config {
     /// The file the configuration of `site_root` comes from: `ssg.toml`, else
-    /// `mkdocs.yml`, else none (the defaults).
+    /// `mkdocs.yml`, else `docusaurus.config.js` (`.ts`, …), else none (the defaults).
     pub fn source_file(site_root: &Path) -> Option<PathBuf> {
         [CONFIG_FILE, mkdocs::MKDOCS_FILE]
             .iter()
+            .chain(docusaurus::DOCUSAURUS_FILES)
             .map(|name| site_root.join(name))
             .find(|path| path.is_file())
     }
 
-    /// Loads `<site_root>/ssg.toml`; without one, `mkdocs.yml`; without either, the
-    /// defaults.
+    /// The name of the file the configuration came from (`ssg.toml`, `mkdocs.yml`,
+    /// `docusaurus.config.ts`).
+    pub fn source_file_name(&self) -> &str {
+        match (&self.source, &self.docusaurus) {
+            (ConfigSource::Docusaurus, Some(docs)) => &docs.config_file,
+            (ConfigSource::MkDocs, _) => mkdocs::MKDOCS_FILE,
+            _ => CONFIG_FILE,
+        }
+    }
+
+    /// Folders and files, relative to the site root, that a build reads besides the
+    /// configuration file, the content directory, `templates/` and `static/`: a
+    /// Docusaurus site's versioned docs and sidebars.
+    pub fn other_inputs(&self) -> Vec<String> {
+        let Some(docs) = &self.docusaurus else {
+            return Vec::new();
+        };
+        let mut inputs: Vec<String> = docs.roots.iter().map(|root| root.folder.clone()).collect();
+        inputs.push("versioned_sidebars".to_string());
+        inputs
+    }
+
+    /// Loads `<site_root>/ssg.toml`; without one, `mkdocs.yml`, else a Docusaurus
+    /// configuration; without any, the defaults.
     pub fn load(site_root: &Path) -> Result<Config, ConfigError> {
         let file = site_root.join(CONFIG_FILE);
         if !file.exists() {
             let mkdocs_file = site_root.join(mkdocs::MKDOCS_FILE);
             if let Ok(text) = std::fs::read_to_string(&mkdocs_file) {
                 return mkdocs::from_mkdocs_yml(&text, &mkdocs_file);
+            }
+            if let Some(docusaurus_file) = docusaurus::DOCUSAURUS_FILES
+                .iter()
+                .map(|name| site_root.join(name))
+                .find(|path| path.is_file())
+            {
+                return docusaurus::from_docusaurus(site_root, &docusaurus_file);
             }
         }
         match std::fs::read(&file) {

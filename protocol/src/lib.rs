@@ -54,4 +54,4 @@ pub use result::{
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;

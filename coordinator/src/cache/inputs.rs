@@ -45,6 +45,7 @@ fn input_roots(config: &Config) -> Vec<String> {
         "static".to_string(),
     ];
     roots.extend(config.autodoc_python.iter().map(|p| p.path.clone()));
+    roots.extend(config.other_inputs());
     // Snippet folders: the site root itself would take in the outputs, so for `.` only
     // the files directly in it count (README.md, CHANGELOG.md), added by the caller.
     roots.extend(

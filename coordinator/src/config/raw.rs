@@ -152,16 +152,18 @@ impl RawConfig {
 
 impl RawMarkdown {
     fn validate(self) -> Result<MarkdownConfig, Invalid> {
-        let mkdocs = match &self.dialect {
-            None => false,
+        // (mkdocs, mdx)
+        let (mkdocs, mdx) = match &self.dialect {
+            None => (false, false),
             Some(dialect) => match dialect.get_ref().as_str() {
-                "default" => false,
-                "mkdocs" => true,
+                "default" => (false, false),
+                "mkdocs" => (true, false),
+                "docusaurus" => (false, true),
                 other => {
                     return Err(Invalid::at(
                         dialect,
                         format!("unknown markdown dialect `{other}`"),
-                        "write `dialect = \"default\"` or `dialect = \"mkdocs\"`",
+                        "write `dialect = \"default\"`, `\"mkdocs\"` or `\"docusaurus\"`",
                     ));
                 }
             },
@@ -191,6 +193,7 @@ impl RawMarkdown {
         };
         Ok(MarkdownConfig {
             mkdocs,
+            mdx,
             snippet_base_paths,
         })
     }

@@ -561,8 +561,8 @@ fn options_key(options: &BuildOptions, out_dir: &Path, exe: Option<&inputs::ExeS
 
 /// The configuration file to name in the summary, when it is not `ssg.toml`.
 fn config_file_name(config: &Config) -> Option<String> {
-    (config.source == crate::config::ConfigSource::MkDocs)
-        .then(|| crate::config::mkdocs::MKDOCS_FILE.to_string())
+    (config.source != crate::config::ConfigSource::SsgToml)
+        .then(|| config.source_file_name().to_string())
 }
 
 /// The report of a build that found nothing to do.
@@ -727,6 +727,7 @@ fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
     report.errors.dedup();
     report.warnings.sort();
     report.warnings.dedup();
+    crate::diagnostics::collapse_once_per_site(&mut report.warnings);
     report.failed_pages.sort();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     report

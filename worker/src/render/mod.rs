@@ -416,17 +416,18 @@ fn render_markdown(
             .iter()
             .map(|(path, hash)| LinkDep::included_file(path, *hash)),
     );
-    warnings.extend(
-        rendered
-            .warnings
-            .into_iter()
-            .map(|(line, message)| PageWarning {
-                file: page.source_path.clone(),
-                kind: protocol::WarningKind::Markup,
-                line: Some(line),
-                message,
-            }),
-    );
+    let kinds = [
+        (rendered.warnings, protocol::WarningKind::Markup),
+        (rendered.dropped, protocol::WarningKind::Unsupported),
+    ];
+    for (found, kind) in kinds {
+        warnings.extend(found.into_iter().map(|(line, message)| PageWarning {
+            file: page.source_path.clone(),
+            kind,
+            line: Some(line),
+            message,
+        }));
+    }
     Ok(RenderedBody {
         html: rendered.html,
         headings: rendered.headings,
