@@ -127,6 +127,49 @@ pub struct BuildConfig {
     pub output_dir: String,
     /// `paginate`: entries per listing page, default 10, at least 1.
     pub paginate: u32,
+    /// `ignored_content`: gitignore-style patterns, relative to the content folder, of
+    /// files that are neither pages nor copied (MkDocs' `exclude_docs`).
+    pub ignored_content: Vec<String>,
+}
+
+/// `[build] ignored_content` compiled: which content files the walk leaves out.
+pub struct IgnoredContent {
+    matcher: Option<ignore::gitignore::Gitignore>,
+}
+
+impl IgnoredContent {
+    /// The patterns, matched against paths relative to `folder`. They were checked when
+    /// the configuration was read; a pattern that does not compile now matches nothing.
+    pub fn new(folder: &Path, patterns: &[String]) -> IgnoredContent {
+        if patterns.is_empty() {
+            return IgnoredContent { matcher: None };
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(folder);
+        for pattern in patterns {
+            // Checked by `check_pattern` when the configuration was read.
+            let _ = builder.add_line(None, pattern);
+        }
+        IgnoredContent {
+            matcher: builder.build().ok(),
+        }
+    }
+
+    /// Whether the file at `path` (inside the folder) is left out, by its own path or a
+    /// parent folder's.
+    pub fn is_ignored(&self, path: &Path) -> bool {
+        self.matcher
+            .as_ref()
+            .is_some_and(|matcher| matcher.matched_path_or_any_parents(path, false).is_ignore())
+    }
+
+    /// Why `pattern` is not a valid gitignore pattern, if it is not.
+    pub fn check_pattern(pattern: &str) -> Result<(), String> {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+        builder
+            .add_line(None, pattern)
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    }
 }
 
 /// One `[[autodoc.python]]` entry.
@@ -218,6 +261,7 @@ impl Default for BuildConfig {
             content_dir: "content".to_string(),
             output_dir: "public".to_string(),
             paginate: 10,
+            ignored_content: Vec::new(),
         }
     }
 }
@@ -442,6 +486,12 @@ mod tests {
             ),
             ("build.paginate = 1", Config(|c| c.build.paginate = 1)),
             (
+                "[build]\nignored_content = ['drafts/', '!drafts/keep.md']\n",
+                Config(|c| {
+                    c.build.ignored_content = vec!["drafts/".into(), "!drafts/keep.md".into()]
+                }),
+            ),
+            (
                 "[[autodoc.python]]\nname = 'mypkg'\npath = './src/mypkg/'\n",
                 Config(|c| {
                     c.autodoc_python = vec![PythonPackageConfig {
@@ -574,6 +624,10 @@ mod tests {
                 "ssg.toml:1: invalid `language` `en us`\n  hint: use a language tag such as `en` or `pt-BR`",
             ),
             (
+                "[build]\nignored_content = ['ok/', '[z-a]']\n",
+                "ssg.toml:2: invalid pattern in `ignored_content` in [build]: error parsing glob '[z-a]': invalid range; 'z' > 'a'\n  hint: use gitignore patterns relative to the content folder, such as `drafts/` or `**/*.tmp.md`",
+            ),
+            (
                 "[build]\npaginate = 0\n",
                 "ssg.toml:2: `paginate` in [build] must be at least 1, not 0\n  hint: it is the number of entries per listing page, such as 10",
             ),
@@ -624,6 +678,7 @@ mod tests {
                 "{}"
             }
             "snippet_base_paths" => "['docs']",
+            "ignored_content" => "['drafts/', '*.tmp.md']",
             "dialect" => "'mkdocs'",
             "latest_at_root" => "false",
             "base_url" => "'/'",

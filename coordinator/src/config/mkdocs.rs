@@ -3,8 +3,8 @@
 //! YAML tags (`!ENV [VAR, default]`, `!!python/name:…`, `!relative`) are read as data and
 //! never run: `!ENV` takes its default (the environment is not read, so that a build does
 //! not depend on it), every other tagged value is ignored. What maps onto ssg-coord:
-//! `site_name`, `site_url`, `site_description`, `docs_dir`, `site_dir`, `nav` (order and
-//! titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
+//! `site_name`, `site_url`, `site_description`, `docs_dir`, `site_dir`, `exclude_docs`
+//! (as `ignored_content`), `nav` (order and titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
 //! `pymdownx.snippets`' `base_path`; Markdown is read in the `mkdocs` dialect. Everything
 //! else that changes the output (plugins, hooks, other extensions, `theme` features,
 //! `use_directory_urls: false`) is named in one note, shown as one warning.
@@ -83,6 +83,18 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
         .unwrap_or_else(|| "docs".to_string());
     config.build.output_dir = text_of("site_dir").unwrap_or_else(|| "site".to_string());
     config.taxonomies.categories = false;
+    // `exclude_docs`: gitignore lines, one pattern each.
+    if let Some(patterns) = text_of("exclude_docs") {
+        for pattern in patterns.lines().map(str::trim) {
+            if pattern.is_empty() || pattern.starts_with('#') {
+                continue;
+            }
+            match super::IgnoredContent::check_pattern(pattern) {
+                Ok(()) => config.build.ignored_content.push(pattern.to_string()),
+                Err(why) => ignored.push(format!("exclude_docs {pattern} ({why})")),
+            }
+        }
+    }
     if yaml.get("use_directory_urls").and_then(Value::as_bool) == Some(false) {
         ignored.push("use_directory_urls: false (pages get directory URLs)".into());
     }
@@ -324,6 +336,10 @@ mod tests {
 site_name: My Lib
 site_url: https://example.org/lib
 docs_dir: documentation
+exclude_docs: |
+  drafts/
+  # a comment
+  *.tmp.md
 repo_url: !ENV [REPO, "https://github.com/x/y"]
 theme:
   name: material
@@ -359,6 +375,7 @@ markdown_extensions:
         assert_eq!(config.base_url, "https://example.org/lib/");
         assert_eq!(config.build.content_dir, "documentation");
         assert_eq!(config.build.output_dir, "site");
+        assert_eq!(config.build.ignored_content, ["drafts/", "*.tmp.md"]);
         assert!(config.markdown.mkdocs);
         assert_eq!(
             config.markdown.snippet_base_paths,

@@ -67,6 +67,7 @@ struct RawBuild {
     content_dir: Option<Spanned<String>>,
     output_dir: Option<Spanned<String>>,
     paginate: Option<Spanned<i64>>,
+    ignored_content: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -241,10 +242,22 @@ impl RawBuild {
             },
             None => defaults.paginate,
         };
+        let mut ignored_content = Vec::with_capacity(self.ignored_content.len());
+        for pattern in &self.ignored_content {
+            if let Err(why) = super::IgnoredContent::check_pattern(pattern.get_ref()) {
+                return Err(Invalid::at(
+                    pattern,
+                    format!("invalid pattern in `ignored_content` in [build]: {why}"),
+                    "use gitignore patterns relative to the content folder, such as `drafts/` or `**/*.tmp.md`",
+                ));
+            }
+            ignored_content.push(pattern.get_ref().clone());
+        }
         Ok(BuildConfig {
             content_dir,
             output_dir,
             paginate,
+            ignored_content,
         })
     }
 }

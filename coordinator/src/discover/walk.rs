@@ -99,7 +99,14 @@ pub(super) fn content(
             }
             continue;
         }
+        let ignored =
+            crate::config::IgnoredContent::new(&folder, &site.config.build.ignored_content);
         for entry in sorted_files(&folder) {
+            if let Ok(entry) = &entry
+                && ignored.is_ignored(entry.path())
+            {
+                continue;
+            }
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
