@@ -53,6 +53,8 @@ pub struct Config {
     pub notes: Vec<String>,
     /// A Docusaurus site's docs folders and sidebars (`ConfigSource::Docusaurus`).
     pub docusaurus: Option<docusaurus::DocusaurusDocs>,
+    /// `[extra]`: any values, for templates (`site.extra`); MkDocs' `extra`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The file a configuration came from.
@@ -251,6 +253,7 @@ impl Default for Config {
             page_overrides: Default::default(),
             notes: Vec::new(),
             docusaurus: None,
+            extra: Default::default(),
         }
     }
 }
@@ -531,6 +534,15 @@ mod tests {
                 }),
             ),
             (
+                "[extra]\nsocial = { github = 'x' }\nsince = 2019-05-27\n",
+                Config(|c| {
+                    c.extra = serde_json::json!({"social": {"github": "x"}, "since": "2019-05-27"})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default()
+                }),
+            ),
+            (
                 "[outputs]\ntxt = false\nllm_full = false\n",
                 Config(|c| {
                     c.outputs.txt = false;
@@ -557,7 +569,7 @@ mod tests {
             ),
             (
                 "theme = 'dark'\n",
-                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown",
+                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown, extra",
             ),
             (
                 "[biuld]\npaginate = 3\n",
@@ -573,7 +585,7 @@ mod tests {
             ),
             (
                 "zzz = 1\nttle = 'x'\n",
-                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown; 1 more unknown key follows",
+                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown, extra; 1 more unknown key follows",
             ),
             (
                 "title = 5\n",
@@ -674,9 +686,8 @@ mod tests {
     #[test]
     fn key_lists_match_the_accepted_keys() {
         let value_for = |key: &str| match key {
-            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" | "markdown" => {
-                "{}"
-            }
+            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" | "markdown"
+            | "extra" => "{}",
             "snippet_base_paths" => "['docs']",
             "ignored_content" => "['drafts/', '*.tmp.md']",
             "dialect" => "'mkdocs'",

@@ -208,6 +208,9 @@ pub struct SiteMeta {
     pub generator: String,
     /// Which Markdown extensions beyond CommonMark + GFM the pages are written in.
     pub markdown: MarkdownDialect,
+    /// The configuration's `[extra]` table as a JSON object, for templates
+    /// (`site.extra`); empty when there is none.
+    pub extra_json: String,
 }
 
 /// The Markdown dialect of a site's pages.

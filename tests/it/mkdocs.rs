@@ -182,3 +182,33 @@ fn exclude_docs_and_ignored_content_leave_files_out() {
         }
     }
 }
+
+#[test]
+fn extra_reaches_templates_as_site_extra() {
+    let template = "extra: {{ site.extra.social.github }} {{ site.extra.since }}\n";
+    let toml = site_from(&[
+        (
+            "ssg.toml",
+            "[extra]\nsince = 2019-05-27\nsocial = { github = 'https://github.com/x' }\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("templates/page.html", template),
+    ]);
+    let mkdocs = site_from(&[
+        (
+            "mkdocs.yml",
+            "site_name: X\nextra:\n  since: '2019-05-27'\n  social:\n    github: !ENV [GH, 'https://github.com/x']\n",
+        ),
+        ("docs/a.md", "# A\n"),
+        ("templates/page.html", template),
+    ]);
+    for site in [toml.path(), mkdocs.path()] {
+        let out = tempfile::tempdir().expect("temp dir");
+        let run = build(site, out.path(), &[]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        assert_eq!(
+            read(out.path(), "a/index.html"),
+            "extra: https://github.com/x 2019-05-27"
+        );
+    }
+}

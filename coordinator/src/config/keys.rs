@@ -21,6 +21,7 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "outputs",
     "versions",
     "markdown",
+    "extra",
 ];
 pub(super) const MARKDOWN_KEYS: &[&str] = &["dialect", "snippet_base_paths"];
 pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];

@@ -4,7 +4,7 @@
 //! never run: `!ENV` takes its default (the environment is not read, so that a build does
 //! not depend on it), every other tagged value is ignored. What maps onto ssg-coord:
 //! `site_name`, `site_url`, `site_description`, `docs_dir`, `site_dir`, `exclude_docs`
-//! (as `ignored_content`), `nav` (order and titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
+//! (as `ignored_content`), `extra` (as `[extra]`), `nav` (order and titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
 //! `pymdownx.snippets`' `base_path`; Markdown is read in the `mkdocs` dialect. Everything
 //! else that changes the output (plugins, hooks, other extensions, `theme` features,
 //! `use_directory_urls: false`) is named in one note, shown as one warning.
@@ -92,6 +92,13 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
             match super::IgnoredContent::check_pattern(pattern) {
                 Ok(()) => config.build.ignored_content.push(pattern.to_string()),
                 Err(why) => ignored.push(format!("exclude_docs {pattern} ({why})")),
+            }
+        }
+    }
+    if let Some(Value::Mapping(extra)) = yaml.get("extra") {
+        for (key, value) in extra {
+            if let (Some(key), Some(value)) = (plain_string(key), yaml_to_json(value)) {
+                config.extra.insert(key, value);
             }
         }
     }
@@ -231,6 +238,27 @@ fn plain_string(value: &Value) -> Option<String> {
     }
 }
 
+/// A YAML value as JSON; tagged values other than `!ENV` (with its default) are left out.
+fn yaml_to_json(value: &Value) -> Option<serde_json::Value> {
+    Some(match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(flag) => serde_json::Value::Bool(*flag),
+        Value::Number(number) => match (number.as_i64(), number.as_f64()) {
+            (Some(integer), _) => serde_json::Value::from(integer),
+            (None, Some(float)) => serde_json::Value::from(float),
+            _ => return None,
+        },
+        Value::String(text) => serde_json::Value::String(text.clone()),
+        Value::Sequence(items) => items.iter().filter_map(yaml_to_json).collect(),
+        Value::Mapping(map) => serde_json::Value::Object(
+            map.iter()
+                .filter_map(|(key, value)| Some((plain_string(key)?, yaml_to_json(value)?)))
+                .collect(),
+        ),
+        Value::Tagged(_) => serde_json::Value::String(plain_string(value)?),
+    })
+}
+
 /// Entries of a plugins / extensions / hooks list: `- name` or `- name: {options}` (or a
 /// mapping of name to options).
 fn named_entries(value: Option<&Value>) -> Vec<(String, Option<&Value>)> {
@@ -341,6 +369,12 @@ exclude_docs: |
   # a comment
   *.tmp.md
 repo_url: !ENV [REPO, "https://github.com/x/y"]
+extra:
+  version: 2
+  social:
+    - icon: fontawesome/brands/github
+      link: !ENV [SOCIAL, "https://github.com/x"]
+  analytics: !!python/name:x.y
 theme:
   name: material
   features: [content.tabs.link]
@@ -376,6 +410,11 @@ markdown_extensions:
         assert_eq!(config.build.content_dir, "documentation");
         assert_eq!(config.build.output_dir, "site");
         assert_eq!(config.build.ignored_content, ["drafts/", "*.tmp.md"]);
+        assert_eq!(
+            serde_json::Value::Object(config.extra.clone()),
+            // A `!!python/name:…` value reads as empty: nothing is imported.
+            serde_json::json!({"version": 2, "analytics": "", "social": [{"icon": "fontawesome/brands/github", "link": "https://github.com/x"}]})
+        );
         assert!(config.markdown.mkdocs);
         assert_eq!(
             config.markdown.snippet_base_paths,

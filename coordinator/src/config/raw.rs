@@ -44,6 +44,8 @@ pub(super) struct RawConfig {
     outputs: RawOutputs,
     versions: RawVersions,
     markdown: RawMarkdown,
+    /// Free-form: any keys, for templates.
+    extra: toml::Table,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +148,11 @@ impl RawConfig {
             outputs: self.outputs.validate()?,
             versions: self.versions.validate()?,
             markdown: self.markdown.validate()?,
+            extra: self
+                .extra
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
             ..defaults
         })
     }
@@ -478,5 +485,24 @@ impl RawVersions {
             latest_at_root: self.latest_at_root.unwrap_or(true),
             labels: self.labels,
         })
+    }
+}
+
+/// A TOML value as JSON, dates and times as their RFC 3339 text.
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::String(text) => serde_json::Value::String(text),
+        toml::Value::Integer(number) => serde_json::Value::from(number),
+        toml::Value::Float(number) => serde_json::Number::from_f64(number)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        toml::Value::Boolean(flag) => serde_json::Value::Bool(flag),
+        toml::Value::Datetime(when) => serde_json::Value::String(when.to_string()),
+        toml::Value::Array(items) => items.into_iter().map(toml_to_json).collect(),
+        toml::Value::Table(table) => serde_json::Value::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
+        ),
     }
 }

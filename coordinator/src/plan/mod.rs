@@ -174,6 +174,11 @@ pub fn site_meta(config: &Config, content_dir: &str, versions: &[VersionInfo]) -
             mdx: config.markdown.mdx,
             snippet_base_paths: config.markdown.snippet_base_paths.clone(),
         },
+        extra_json: if config.extra.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&config.extra).unwrap_or_default()
+        },
     }
 }
 

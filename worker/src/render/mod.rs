@@ -50,6 +50,8 @@ pub struct RenderContext {
     pub(crate) pages_by_source: HashMap<(Option<u16>, String), NavPageIdx>,
     /// (version, version key) → page, for the version switcher.
     pub(crate) pages_by_version_key: HashMap<(u16, String), NavPageIdx>,
+    /// `site.extra` in templates, parsed once from `SiteMeta::extra_json`.
+    pub(crate) site_extra: minijinja::Value,
 }
 
 impl RenderContext {
@@ -83,7 +85,16 @@ impl RenderContext {
             }
         }
         let pages_by_version_key = nav.version_index();
+        let site_extra =
+            serde_json::from_str::<serde_json::Value>(&site.extra_json)
+                .map(|value| minijinja::Value::from(minijinja::value::Serde(value)))
+                .unwrap_or_else(|_| {
+                    minijinja::Value::from(
+                        std::collections::BTreeMap::<String, minijinja::Value>::new(),
+                    )
+                });
         RenderContext {
+            site_extra,
             base_path: base_path(&site.base_url),
             site,
             nav,
