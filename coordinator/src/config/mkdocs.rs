@@ -153,11 +153,17 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
                 .and_then(|o| o.get("handlers"))
                 .and_then(|handlers| handlers.get("python"));
             let site_root = file.parent().unwrap_or(Path::new("."));
+            let include_private = python_options(python, &mut ignored);
             let packages = python_packages(site_root, python);
             if packages.is_empty() {
                 ignored.push("mkdocstrings (no Python package found in its paths)".into());
             }
-            config.autodoc_python.extend(packages);
+            config
+                .autodoc_python
+                .extend(packages.into_iter().map(|package| PythonPackageConfig {
+                    include_private,
+                    ..package
+                }));
             if python.and_then(|p| p.get("import")).is_some() {
                 ignored.push("mkdocstrings import (inventories)".into());
             }
@@ -181,6 +187,50 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
         vec![format!("ignored: {}", ignored.join(", "))]
     };
     Ok(config)
+}
+
+/// The mkdocstrings python handler's `options`, as far as autodoc has them: whether
+/// private members are shown (`filters`). `members_order: source` and
+/// `merge_init_into_class: true` are what autodoc does anyway; every other option, or
+/// value, is named in `ignored`.
+fn python_options(python: Option<&Value>, ignored: &mut Vec<String>) -> bool {
+    let Some(Value::Mapping(options)) = python.and_then(|p| p.get("options")) else {
+        return false;
+    };
+    let mut include_private = false;
+    for (key, value) in options {
+        let Some(key) = plain_string(key) else {
+            continue;
+        };
+        let text = plain_string(value);
+        match (key.as_str(), value) {
+            // mkdocstrings' default is `["!^_[^_]"]`: no private members, dunders kept.
+            ("filters", Value::Sequence(filters)) => {
+                let filters: Vec<String> = filters.iter().filter_map(plain_string).collect();
+                let hides_private = |filter: &String| filter.starts_with("!^_");
+                include_private = !filters.iter().any(hides_private);
+                let others: Vec<&String> = filters.iter().filter(|f| !hides_private(f)).collect();
+                if !others.is_empty() {
+                    ignored.push(format!(
+                        "mkdocstrings filters {}",
+                        others
+                            .iter()
+                            .map(|f| f.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ));
+                }
+            }
+            ("filters", _) if text.as_deref() == Some("public") => {}
+            ("members_order", _) if text.as_deref() == Some("source") => {}
+            ("merge_init_into_class", Value::Bool(true)) => {}
+            _ => ignored.push(format!(
+                "mkdocstrings {key}{}",
+                text.map(|text| format!(": {text}")).unwrap_or_default()
+            )),
+        }
+    }
+    include_private
 }
 
 /// The packages (folders with `__init__.py`) in the mkdocstrings python handler's `paths`
@@ -394,6 +444,11 @@ plugins:
       handlers:
         python:
           paths: [src]
+          options:
+            members_order: source
+            merge_init_into_class: true
+            filters: ["!^_[^_]", "!^test_"]
+            show_source: false
 hooks:
   - docs/plugins/main.py
 markdown_extensions:
@@ -435,8 +490,9 @@ markdown_extensions:
         assert_eq!(
             config.notes,
             vec![
-                "ignored: pymdownx.critic, social, mkdocstrings (no Python package found in \
-                 its paths), hooks docs/plugins/main.py, nav link https://github.com/x/y"
+                "ignored: pymdownx.critic, social, mkdocstrings filters !^test_, mkdocstrings \
+                 show_source: false, mkdocstrings (no Python package found in its paths), \
+                 hooks docs/plugins/main.py, nav link https://github.com/x/y"
                     .to_string()
             ]
         );
@@ -447,5 +503,36 @@ markdown_extensions:
         let error = from_mkdocs_yml("site_name: x\nnav: [\n", Path::new("mkdocs.yml"))
             .expect_err("invalid");
         assert!(error.line.is_some(), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    #[test]
+    fn filters_decide_private_members() {
+        let check = |options: &str, include_private: bool, noted: &[&str]| {
+            let python: Value =
+                serde_yaml_ng::from_str(&format!("options:\n{options}")).expect("yaml");
+            let mut ignored = Vec::new();
+            assert_eq!(
+                python_options(Some(&python), &mut ignored),
+                include_private,
+                "{options}"
+            );
+            assert_eq!(ignored, noted, "{options}");
+        };
+        check("  filters: []", true, &[]);
+        check("  filters: [\"!^_[^_]\"]", false, &[]);
+        check("  filters: public", false, &[]);
+        check(
+            "  members_order: alphabetical\n  merge_init_into_class: false",
+            false,
+            &[
+                "mkdocstrings members_order: alphabetical",
+                "mkdocstrings merge_init_into_class: false",
+            ],
+        );
     }
 }
