@@ -11,6 +11,7 @@
 //! ``ssg.toml:3: unknown key `titel` (did you mean `title`?)``.
 // Used by ops::build once integrated.
 
+pub mod docusaurus;
 mod keys;
 pub mod mkdocs;
 mod raw;
@@ -46,11 +47,16 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Which file the configuration came from.
     pub source: ConfigSource,
-    /// Per-page settings the configuration gives (MkDocs' `nav` and redirects), by path
-    /// relative to the content directory (`guide/install.md`).
+    /// Per-page settings the configuration gives (MkDocs' `nav` and redirects, Docusaurus'
+    /// sidebars), by path relative to the content directory (`guide/install.md`), or to
+    /// the site root for a page outside it (`versioned_docs/version-1.0/intro.md`).
     pub page_overrides: std::collections::BTreeMap<String, PageOverride>,
     /// Things worth one warning that did not stop the configuration from loading.
     pub notes: Vec<String>,
+    /// A Docusaurus site's docs folders and sidebars (`ConfigSource::Docusaurus`).
+    pub docusaurus: Option<docusaurus::DocusaurusDocs>,
+    /// `[extra]`: any values, for templates (`site.extra`); MkDocs' `extra`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The file a configuration came from.
@@ -61,6 +67,8 @@ pub enum ConfigSource {
     SsgToml,
     /// `mkdocs.yml`, in a folder without `ssg.toml`.
     MkDocs,
+    /// `docusaurus.config.js` (or `.ts`, …), in a folder without `ssg.toml` or `mkdocs.yml`.
+    Docusaurus,
 }
 
 /// What a configuration says about one page; front matter wins over it.
@@ -70,6 +78,8 @@ pub struct PageOverride {
     pub weight: Option<i64>,
     /// Title, when the page has none of its own.
     pub title: Option<String>,
+    /// Title in navigation (a Docusaurus sidebar's label), when the page has none.
+    pub nav_title: Option<String>,
     /// Extra aliases (old URLs that redirect to the page).
     pub aliases: Vec<String>,
 }
@@ -81,6 +91,9 @@ pub struct MarkdownConfig {
     /// abbreviations, `attr_list`, `md_in_html`, math, icons); default `"default"`, which
     /// has only the blocks that cannot mean anything else in CommonMark.
     pub mkdocs: bool,
+    /// `dialect = "docusaurus"`: MDX (imports and exports dropped, `<Tabs>` as content
+    /// tabs, other JSX components dropped with their children kept).
+    pub mdx: bool,
     /// `snippet_base_paths`: folders, relative to the site root, where `--8<--` snippets
     /// are looked up; default `["."]` (the site root), as pymdownx.snippets.
     pub snippet_base_paths: Vec<String>,
@@ -90,6 +103,7 @@ impl Default for MarkdownConfig {
     fn default() -> MarkdownConfig {
         MarkdownConfig {
             mkdocs: false,
+            mdx: false,
             snippet_base_paths: vec![".".to_string()],
         }
     }
@@ -117,6 +131,49 @@ pub struct BuildConfig {
     pub output_dir: String,
     /// `paginate`: entries per listing page, default 10, at least 1.
     pub paginate: u32,
+    /// `ignored_content`: gitignore-style patterns, relative to the content folder, of
+    /// files that are neither pages nor copied (MkDocs' `exclude_docs`).
+    pub ignored_content: Vec<String>,
+}
+
+/// `[build] ignored_content` compiled: which content files the walk leaves out.
+pub struct IgnoredContent {
+    matcher: Option<ignore::gitignore::Gitignore>,
+}
+
+impl IgnoredContent {
+    /// The patterns, matched against paths relative to `folder`. They were checked when
+    /// the configuration was read; a pattern that does not compile now matches nothing.
+    pub fn new(folder: &Path, patterns: &[String]) -> IgnoredContent {
+        if patterns.is_empty() {
+            return IgnoredContent { matcher: None };
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(folder);
+        for pattern in patterns {
+            // Checked by `check_pattern` when the configuration was read.
+            let _ = builder.add_line(None, pattern);
+        }
+        IgnoredContent {
+            matcher: builder.build().ok(),
+        }
+    }
+
+    /// Whether the file at `path` (inside the folder) is left out, by its own path or a
+    /// parent folder's.
+    pub fn is_ignored(&self, path: &Path) -> bool {
+        self.matcher
+            .as_ref()
+            .is_some_and(|matcher| matcher.matched_path_or_any_parents(path, false).is_ignore())
+    }
+
+    /// Why `pattern` is not a valid gitignore pattern, if it is not.
+    pub fn check_pattern(pattern: &str) -> Result<(), String> {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+        builder
+            .add_line(None, pattern)
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    }
 }
 
 /// One `[[autodoc.python]]` entry.
@@ -220,6 +277,8 @@ impl Default for Config {
             source: ConfigSource::SsgToml,
             page_overrides: Default::default(),
             notes: Vec::new(),
+            docusaurus: None,
+            extra: Default::default(),
         }
     }
 }
@@ -230,6 +289,7 @@ impl Default for BuildConfig {
             content_dir: "content".to_string(),
             output_dir: "public".to_string(),
             paginate: 10,
+            ignored_content: Vec::new(),
         }
     }
 }
@@ -267,22 +327,52 @@ impl Config {
     }
 
     /// The file the configuration of `site_root` comes from: `ssg.toml`, else
-    /// `mkdocs.yml`, else none (the defaults).
+    /// `mkdocs.yml`, else `docusaurus.config.js` (`.ts`, …), else none (the defaults).
     pub fn source_file(site_root: &Path) -> Option<PathBuf> {
         [CONFIG_FILE, mkdocs::MKDOCS_FILE]
             .iter()
+            .chain(docusaurus::DOCUSAURUS_FILES)
             .map(|name| site_root.join(name))
             .find(|path| path.is_file())
     }
 
-    /// Loads `<site_root>/ssg.toml`; without one, `mkdocs.yml`; without either, the
-    /// defaults.
+    /// The name of the file the configuration came from (`ssg.toml`, `mkdocs.yml`,
+    /// `docusaurus.config.ts`).
+    pub fn source_file_name(&self) -> &str {
+        match (&self.source, &self.docusaurus) {
+            (ConfigSource::Docusaurus, Some(docs)) => &docs.config_file,
+            (ConfigSource::MkDocs, _) => mkdocs::MKDOCS_FILE,
+            _ => CONFIG_FILE,
+        }
+    }
+
+    /// Folders and files, relative to the site root, that a build reads besides the
+    /// configuration file, the content directory, `templates/` and `static/`: a
+    /// Docusaurus site's versioned docs and sidebars.
+    pub fn other_inputs(&self) -> Vec<String> {
+        let Some(docs) = &self.docusaurus else {
+            return Vec::new();
+        };
+        let mut inputs: Vec<String> = docs.roots.iter().map(|root| root.folder.clone()).collect();
+        inputs.push("versioned_sidebars".to_string());
+        inputs
+    }
+
+    /// Loads `<site_root>/ssg.toml`; without one, `mkdocs.yml`, else a Docusaurus
+    /// configuration; without any, the defaults.
     pub fn load(site_root: &Path) -> Result<Config, ConfigError> {
         let file = site_root.join(CONFIG_FILE);
         if !file.exists() {
             let mkdocs_file = site_root.join(mkdocs::MKDOCS_FILE);
             if let Ok(text) = std::fs::read_to_string(&mkdocs_file) {
                 return mkdocs::from_mkdocs_yml(&text, &mkdocs_file);
+            }
+            if let Some(docusaurus_file) = docusaurus::DOCUSAURUS_FILES
+                .iter()
+                .map(|name| site_root.join(name))
+                .find(|path| path.is_file())
+            {
+                return docusaurus::from_docusaurus(site_root, &docusaurus_file);
             }
         }
         match std::fs::read(&file) {
@@ -476,6 +566,12 @@ mod tests {
                 }),
             ),
             (
+                "[build]\nignored_content = ['drafts/', '!drafts/keep.md']\n",
+                Config(|c| {
+                    c.build.ignored_content = vec!["drafts/".into(), "!drafts/keep.md".into()]
+                }),
+            ),
+            (
                 "[[autodoc.python]]\nname = 'mypkg'\npath = './src/mypkg/'\n",
                 Config(|c| {
                     c.autodoc_python = vec![PythonPackageConfig {
@@ -518,6 +614,15 @@ mod tests {
                 }),
             ),
             (
+                "[extra]\nsocial = { github = 'x' }\nsince = 2019-05-27\n",
+                Config(|c| {
+                    c.extra = serde_json::json!({"social": {"github": "x"}, "since": "2019-05-27"})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default()
+                }),
+            ),
+            (
                 "[outputs]\ntxt = false\nllm_full = false\n",
                 Config(|c| {
                     c.outputs.txt = false;
@@ -544,7 +649,7 @@ mod tests {
             ),
             (
                 "theme = 'dark'\n",
-                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown",
+                "ssg.toml:1: unknown key `theme`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown, extra",
             ),
             (
                 "[biuld]\npaginate = 3\n",
@@ -560,7 +665,7 @@ mod tests {
             ),
             (
                 "zzz = 1\nttle = 'x'\n",
-                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown; 1 more unknown key follows",
+                "ssg.toml:1: unknown key `zzz`\n  hint: valid keys in the top level: title, base_url, description, language, build, autodoc, taxonomies, outputs, versions, markdown, extra; 1 more unknown key follows",
             ),
             (
                 "title = 5\n",
@@ -609,6 +714,10 @@ mod tests {
             (
                 "language = 'en us'\n",
                 "ssg.toml:1: invalid `language` `en us`\n  hint: use a language tag such as `en` or `pt-BR`",
+            ),
+            (
+                "[build]\nignored_content = ['ok/', '[z-a]']\n",
+                "ssg.toml:2: invalid pattern in `ignored_content` in [build]: error parsing glob '[z-a]': invalid range; 'z' > 'a'\n  hint: use gitignore patterns relative to the content folder, such as `drafts/` or `**/*.tmp.md`",
             ),
             (
                 "[build]\npaginate = 0\n",
@@ -678,10 +787,10 @@ mod tests {
     fn key_lists_match_the_accepted_keys() {
         let value_for = |header: &str, key: &str| match key {
             "url" if header.contains("inventories") => "'https://x.org/objects.inv'",
-            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" | "markdown" => {
-                "{}"
-            }
+            "build" | "autodoc" | "taxonomies" | "outputs" | "versions" | "labels" | "markdown"
+            | "extra" => "{}",
             "snippet_base_paths" => "['docs']",
+            "ignored_content" => "['drafts/', '*.tmp.md']",
             "dialect" => "'mkdocs'",
             "latest_at_root" => "false",
             "base_url" => "'/'",

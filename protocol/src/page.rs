@@ -228,6 +228,9 @@ pub struct SiteMeta {
     pub generator: String,
     /// Which Markdown extensions beyond CommonMark + GFM the pages are written in.
     pub markdown: MarkdownDialect,
+    /// The configuration's `[extra]` table as a JSON object, for templates
+    /// (`site.extra`); empty when there is none.
+    pub extra_json: String,
 }
 
 /// The Markdown dialect of a site's pages.
@@ -245,6 +248,10 @@ pub struct MarkdownDialect {
     /// Folders, relative to the site root and `/`-separated, in which `--8<--` snippet
     /// paths are looked up, in order (`.` is the site root).
     pub snippet_base_paths: Vec<String>,
+    /// MDX (Docusaurus): `import`/`export` lines and `{/* comments */}` are removed,
+    /// `<Tabs>`/`<TabItem>` become content tabs, and other JSX components are dropped with
+    /// their children kept (a [`crate::WarningKind::Unsupported`] warning names each).
+    pub mdx: bool,
 }
 
 /// Which per-page outputs are written.

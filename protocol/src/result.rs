@@ -161,6 +161,9 @@ pub enum WarningKind {
     DeadLink,
     /// Markup that was rendered, but probably not as meant.
     Markup,
+    /// Markup of another tool that was left out (an MDX component): the same message on
+    /// many pages is reported once for the site.
+    Unsupported,
 }
 
 /// Why a page was not rendered.

@@ -8,6 +8,7 @@ mod bad_input;
 mod build_example;
 mod deep_input;
 mod determinism;
+mod docusaurus;
 mod incremental;
 mod init_check;
 mod kill_storm;

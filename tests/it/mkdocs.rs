@@ -150,3 +150,72 @@ fn the_dialect_renders_and_a_missing_snippet_names_its_line() {
     }
     assert_no_dialect_left(out.path());
 }
+
+#[test]
+fn exclude_docs_and_ignored_content_leave_files_out() {
+    let mkdocs = site_from(&[
+        (
+            "mkdocs.yml",
+            "site_name: X\nexclude_docs: |\n  drafts/*\n  !drafts/keep.md\n  *.tmp.md\n",
+        ),
+        ("docs/index.md", "# Home\n"),
+        ("docs/drafts/wip.md", "# WIP\n"),
+        ("docs/drafts/keep.md", "# Keep\n"),
+        ("docs/drafts/img.png", "png"),
+        ("docs/guide/notes.tmp.md", "# Notes\n"),
+    ]);
+    let toml = site_from(&[
+        (
+            "ssg.toml",
+            "[build]\nignored_content = ['drafts/*', '!drafts/keep.md', '*.tmp.md']\n",
+        ),
+        ("content/_index.md", "# Home\n"),
+        ("content/drafts/wip.md", "# WIP\n"),
+        ("content/drafts/keep.md", "# Keep\n"),
+        ("content/drafts/img.png", "png"),
+        ("content/guide/notes.tmp.md", "# Notes\n"),
+    ]);
+    for site in [mkdocs.path(), toml.path()] {
+        let out = tempfile::tempdir().expect("temp dir");
+        let run = build(site, out.path(), &[]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        assert!(out.path().join("drafts/keep/index.html").is_file());
+        for left_out in [
+            "drafts/wip/index.html",
+            "drafts/img.png",
+            "guide/notes.tmp/index.html",
+        ] {
+            assert!(!out.path().join(left_out).exists(), "{left_out} was built");
+        }
+    }
+}
+
+#[test]
+fn extra_reaches_templates_as_site_extra() {
+    let template = "extra: {{ site.extra.social.github }} {{ site.extra.since }}\n";
+    let toml = site_from(&[
+        (
+            "ssg.toml",
+            "[extra]\nsince = 2019-05-27\nsocial = { github = 'https://github.com/x' }\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("templates/page.html", template),
+    ]);
+    let mkdocs = site_from(&[
+        (
+            "mkdocs.yml",
+            "site_name: X\nextra:\n  since: '2019-05-27'\n  social:\n    github: !ENV [GH, 'https://github.com/x']\n",
+        ),
+        ("docs/a.md", "# A\n"),
+        ("templates/page.html", template),
+    ]);
+    for site in [toml.path(), mkdocs.path()] {
+        let out = tempfile::tempdir().expect("temp dir");
+        let run = build(site, out.path(), &[]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        assert_eq!(
+            read(out.path(), "a/index.html"),
+            "extra: https://github.com/x 2019-05-27"
+        );
+    }
+}

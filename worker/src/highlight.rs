@@ -13,6 +13,9 @@
 //! back to first-line detection), and keeping a second copy of the syntax set only to ask
 //! would double the largest allocation of a worker.
 //!
+//! `hl_lines`, `linenums` and Docusaurus' `{1,3}` / `showLineNumbers` are drawn by
+//! `code_lines` on the highlighted (or escaped) HTML, after the cache.
+//!
 //! [`highlight_css`] writes the stylesheet for exactly the classes emitted here: every span
 //! class carries the `hl-` prefix, so theme rules never clash with a site's own classes.
 
@@ -134,9 +137,16 @@ impl Highlighter {
             comrak::html::escape(out, label)?;
             out.write_str("\">")?;
         }
-        match &highlighted {
-            Some(html) => out.write_str(html)?,
-            None => comrak::html::escape(out, code)?,
+        // Marked and numbered lines are drawn on the cached spans (see `code_lines`).
+        match (&highlighted, crate::code_lines::LineOptions::parse(info)) {
+            (Some(html), None) => out.write_str(html)?,
+            (None, None) => comrak::html::escape(out, code)?,
+            (Some(html), Some(lines)) => lines.write_lines(out, html)?,
+            (None, Some(lines)) => {
+                let mut escaped = String::with_capacity(code.len());
+                comrak::html::escape(&mut escaped, code)?;
+                lines.write_lines(out, &escaped)?;
+            }
         }
         out.write_str("</code></pre>\n")
     }

@@ -22,6 +22,7 @@
 //!   fuel), so that no page takes down its renderer.
 #![deny(missing_docs)]
 
+mod code_lines;
 mod fault;
 mod limits;
 mod peak_rss;

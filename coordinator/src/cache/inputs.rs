@@ -54,6 +54,7 @@ fn input_roots(config: &Config) -> Vec<String> {
                 crate::config::InventorySource::Url(_) => None,
             }),
     );
+    roots.extend(config.other_inputs());
     // Snippet folders: the site root itself would take in the outputs, so for `.` only
     // the files directly in it count (README.md, CHANGELOG.md), added by the caller.
     roots.extend(

@@ -21,10 +21,12 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "outputs",
     "versions",
     "markdown",
+    "extra",
 ];
 pub(super) const MARKDOWN_KEYS: &[&str] = &["dialect", "snippet_base_paths"];
 pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];
-pub(super) const BUILD_KEYS: &[&str] = &["content_dir", "output_dir", "paginate"];
+pub(super) const BUILD_KEYS: &[&str] =
+    &["content_dir", "output_dir", "paginate", "ignored_content"];
 pub(super) const AUTODOC_KEYS: &[&str] = &["python", "inventories"];
 pub(super) const INVENTORY_KEYS: &[&str] = &["url", "path", "base_url"];
 pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private", "source_url"];

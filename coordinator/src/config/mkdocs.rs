@@ -3,8 +3,8 @@
 //! YAML tags (`!ENV [VAR, default]`, `!!python/name:…`, `!relative`) are read as data and
 //! never run: `!ENV` takes its default (the environment is not read, so that a build does
 //! not depend on it), every other tagged value is ignored. What maps onto ssg-coord:
-//! `site_name`, `site_url`, `site_description`, `docs_dir`, `site_dir`, `nav` (order and
-//! titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
+//! `site_name`, `site_url`, `site_description`, `docs_dir`, `site_dir`, `exclude_docs`
+//! (as `ignored_content`), `extra` (as `[extra]`), `nav` (order and titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
 //! `pymdownx.snippets`' `base_path`; Markdown is read in the `mkdocs` dialect. Everything
 //! else that changes the output (plugins, hooks, other extensions, `theme` features,
 //! `use_directory_urls: false`) is named in one note, shown as one warning.
@@ -83,6 +83,25 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
         .unwrap_or_else(|| "docs".to_string());
     config.build.output_dir = text_of("site_dir").unwrap_or_else(|| "site".to_string());
     config.taxonomies.categories = false;
+    // `exclude_docs`: gitignore lines, one pattern each.
+    if let Some(patterns) = text_of("exclude_docs") {
+        for pattern in patterns.lines().map(str::trim) {
+            if pattern.is_empty() || pattern.starts_with('#') {
+                continue;
+            }
+            match super::IgnoredContent::check_pattern(pattern) {
+                Ok(()) => config.build.ignored_content.push(pattern.to_string()),
+                Err(why) => ignored.push(format!("exclude_docs {pattern} ({why})")),
+            }
+        }
+    }
+    if let Some(Value::Mapping(extra)) = yaml.get("extra") {
+        for (key, value) in extra {
+            if let (Some(key), Some(value)) = (plain_string(key), yaml_to_json(value)) {
+                config.extra.insert(key, value);
+            }
+        }
+    }
     if yaml.get("use_directory_urls").and_then(Value::as_bool) == Some(false) {
         ignored.push("use_directory_urls: false (pages get directory URLs)".into());
     }
@@ -134,11 +153,17 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
                 .and_then(|o| o.get("handlers"))
                 .and_then(|handlers| handlers.get("python"));
             let site_root = file.parent().unwrap_or(Path::new("."));
+            let include_private = python_options(python, &mut ignored);
             let packages = python_packages(site_root, python);
             if packages.is_empty() {
                 ignored.push("mkdocstrings (no Python package found in its paths)".into());
             }
-            config.autodoc_python.extend(packages);
+            config
+                .autodoc_python
+                .extend(packages.into_iter().map(|package| PythonPackageConfig {
+                    include_private,
+                    ..package
+                }));
             if python.and_then(|p| p.get("import")).is_some() {
                 ignored.push("mkdocstrings import (inventories)".into());
             }
@@ -162,6 +187,50 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
         vec![format!("ignored: {}", ignored.join(", "))]
     };
     Ok(config)
+}
+
+/// The mkdocstrings python handler's `options`, as far as autodoc has them: whether
+/// private members are shown (`filters`). `members_order: source` and
+/// `merge_init_into_class: true` are what autodoc does anyway; every other option, or
+/// value, is named in `ignored`.
+fn python_options(python: Option<&Value>, ignored: &mut Vec<String>) -> bool {
+    let Some(Value::Mapping(options)) = python.and_then(|p| p.get("options")) else {
+        return false;
+    };
+    let mut include_private = false;
+    for (key, value) in options {
+        let Some(key) = plain_string(key) else {
+            continue;
+        };
+        let text = plain_string(value);
+        match (key.as_str(), value) {
+            // mkdocstrings' default is `["!^_[^_]"]`: no private members, dunders kept.
+            ("filters", Value::Sequence(filters)) => {
+                let filters: Vec<String> = filters.iter().filter_map(plain_string).collect();
+                let hides_private = |filter: &String| filter.starts_with("!^_");
+                include_private = !filters.iter().any(hides_private);
+                let others: Vec<&String> = filters.iter().filter(|f| !hides_private(f)).collect();
+                if !others.is_empty() {
+                    ignored.push(format!(
+                        "mkdocstrings filters {}",
+                        others
+                            .iter()
+                            .map(|f| f.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ));
+                }
+            }
+            ("filters", _) if text.as_deref() == Some("public") => {}
+            ("members_order", _) if text.as_deref() == Some("source") => {}
+            ("merge_init_into_class", Value::Bool(true)) => {}
+            _ => ignored.push(format!(
+                "mkdocstrings {key}{}",
+                text.map(|text| format!(": {text}")).unwrap_or_default()
+            )),
+        }
+    }
+    include_private
 }
 
 /// The packages (folders with `__init__.py`) in the mkdocstrings python handler's `paths`
@@ -218,6 +287,27 @@ fn plain_string(value: &Value) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// A YAML value as JSON; tagged values other than `!ENV` (with its default) are left out.
+fn yaml_to_json(value: &Value) -> Option<serde_json::Value> {
+    Some(match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(flag) => serde_json::Value::Bool(*flag),
+        Value::Number(number) => match (number.as_i64(), number.as_f64()) {
+            (Some(integer), _) => serde_json::Value::from(integer),
+            (None, Some(float)) => serde_json::Value::from(float),
+            _ => return None,
+        },
+        Value::String(text) => serde_json::Value::String(text.clone()),
+        Value::Sequence(items) => items.iter().filter_map(yaml_to_json).collect(),
+        Value::Mapping(map) => serde_json::Value::Object(
+            map.iter()
+                .filter_map(|(key, value)| Some((plain_string(key)?, yaml_to_json(value)?)))
+                .collect(),
+        ),
+        Value::Tagged(_) => serde_json::Value::String(plain_string(value)?),
+    })
 }
 
 /// Entries of a plugins / extensions / hooks list: `- name` or `- name: {options}` (or a
@@ -325,7 +415,17 @@ mod tests {
 site_name: My Lib
 site_url: https://example.org/lib
 docs_dir: documentation
+exclude_docs: |
+  drafts/
+  # a comment
+  *.tmp.md
 repo_url: !ENV [REPO, "https://github.com/x/y"]
+extra:
+  version: 2
+  social:
+    - icon: fontawesome/brands/github
+      link: !ENV [SOCIAL, "https://github.com/x"]
+  analytics: !!python/name:x.y
 theme:
   name: material
   features: [content.tabs.link]
@@ -345,6 +445,11 @@ plugins:
       handlers:
         python:
           paths: [src]
+          options:
+            members_order: source
+            merge_init_into_class: true
+            filters: ["!^_[^_]", "!^test_"]
+            show_source: false
 hooks:
   - docs/plugins/main.py
 markdown_extensions:
@@ -360,6 +465,12 @@ markdown_extensions:
         assert_eq!(config.base_url, "https://example.org/lib/");
         assert_eq!(config.build.content_dir, "documentation");
         assert_eq!(config.build.output_dir, "site");
+        assert_eq!(config.build.ignored_content, ["drafts/", "*.tmp.md"]);
+        assert_eq!(
+            serde_json::Value::Object(config.extra.clone()),
+            // A `!!python/name:…` value reads as empty: nothing is imported.
+            serde_json::json!({"version": 2, "analytics": "", "social": [{"icon": "fontawesome/brands/github", "link": "https://github.com/x"}]})
+        );
         assert!(config.markdown.mkdocs);
         assert_eq!(
             config.markdown.snippet_base_paths,
@@ -380,8 +491,9 @@ markdown_extensions:
         assert_eq!(
             config.notes,
             vec![
-                "ignored: pymdownx.critic, social, mkdocstrings (no Python package found in \
-                 its paths), hooks docs/plugins/main.py, nav link https://github.com/x/y"
+                "ignored: pymdownx.critic, social, mkdocstrings filters !^test_, mkdocstrings \
+                 show_source: false, mkdocstrings (no Python package found in its paths), \
+                 hooks docs/plugins/main.py, nav link https://github.com/x/y"
                     .to_string()
             ]
         );
@@ -392,5 +504,36 @@ markdown_extensions:
         let error = from_mkdocs_yml("site_name: x\nnav: [\n", Path::new("mkdocs.yml"))
             .expect_err("invalid");
         assert!(error.line.is_some(), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    #[test]
+    fn filters_decide_private_members() {
+        let check = |options: &str, include_private: bool, noted: &[&str]| {
+            let python: Value =
+                serde_yaml_ng::from_str(&format!("options:\n{options}")).expect("yaml");
+            let mut ignored = Vec::new();
+            assert_eq!(
+                python_options(Some(&python), &mut ignored),
+                include_private,
+                "{options}"
+            );
+            assert_eq!(ignored, noted, "{options}");
+        };
+        check("  filters: []", true, &[]);
+        check("  filters: [\"!^_[^_]\"]", false, &[]);
+        check("  filters: public", false, &[]);
+        check(
+            "  members_order: alphabetical\n  merge_init_into_class: false",
+            false,
+            &[
+                "mkdocstrings members_order: alphabetical",
+                "mkdocstrings merge_init_into_class: false",
+            ],
+        );
     }
 }

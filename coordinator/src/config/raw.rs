@@ -44,6 +44,8 @@ pub(super) struct RawConfig {
     outputs: RawOutputs,
     versions: RawVersions,
     markdown: RawMarkdown,
+    /// Free-form: any keys, for templates.
+    extra: toml::Table,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,6 +69,7 @@ struct RawBuild {
     content_dir: Option<Spanned<String>>,
     output_dir: Option<Spanned<String>>,
     paginate: Option<Spanned<i64>>,
+    ignored_content: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,6 +168,11 @@ impl RawConfig {
             outputs: self.outputs.validate()?,
             versions: self.versions.validate()?,
             markdown: self.markdown.validate()?,
+            extra: self
+                .extra
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
             ..defaults
         })
     }
@@ -172,16 +180,18 @@ impl RawConfig {
 
 impl RawMarkdown {
     fn validate(self) -> Result<MarkdownConfig, Invalid> {
-        let mkdocs = match &self.dialect {
-            None => false,
+        // (mkdocs, mdx)
+        let (mkdocs, mdx) = match &self.dialect {
+            None => (false, false),
             Some(dialect) => match dialect.get_ref().as_str() {
-                "default" => false,
-                "mkdocs" => true,
+                "default" => (false, false),
+                "mkdocs" => (true, false),
+                "docusaurus" => (false, true),
                 other => {
                     return Err(Invalid::at(
                         dialect,
                         format!("unknown markdown dialect `{other}`"),
-                        "write `dialect = \"default\"` or `dialect = \"mkdocs\"`",
+                        "write `dialect = \"default\"`, `\"mkdocs\"` or `\"docusaurus\"`",
                     ));
                 }
             },
@@ -211,6 +221,7 @@ impl RawMarkdown {
         };
         Ok(MarkdownConfig {
             mkdocs,
+            mdx,
             snippet_base_paths,
         })
     }
@@ -258,10 +269,22 @@ impl RawBuild {
             },
             None => defaults.paginate,
         };
+        let mut ignored_content = Vec::with_capacity(self.ignored_content.len());
+        for pattern in &self.ignored_content {
+            if let Err(why) = super::IgnoredContent::check_pattern(pattern.get_ref()) {
+                return Err(Invalid::at(
+                    pattern,
+                    format!("invalid pattern in `ignored_content` in [build]: {why}"),
+                    "use gitignore patterns relative to the content folder, such as `drafts/` or `**/*.tmp.md`",
+                ));
+            }
+            ignored_content.push(pattern.get_ref().clone());
+        }
         Ok(BuildConfig {
             content_dir,
             output_dir,
             paginate,
+            ignored_content,
         })
     }
 }
@@ -608,5 +631,24 @@ impl RawVersions {
             latest_at_root: self.latest_at_root.unwrap_or(true),
             labels: self.labels,
         })
+    }
+}
+
+/// A TOML value as JSON, dates and times as their RFC 3339 text.
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::String(text) => serde_json::Value::String(text),
+        toml::Value::Integer(number) => serde_json::Value::from(number),
+        toml::Value::Float(number) => serde_json::Number::from_f64(number)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        toml::Value::Boolean(flag) => serde_json::Value::Bool(flag),
+        toml::Value::Datetime(when) => serde_json::Value::String(when.to_string()),
+        toml::Value::Array(items) => items.into_iter().map(toml_to_json).collect(),
+        toml::Value::Table(table) => serde_json::Value::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
+        ),
     }
 }

@@ -6,6 +6,7 @@
 //! (invalid UTF-8, broken front matter) becomes a [`PageFailure`]; the rest of the site
 //! goes on.
 
+mod docusaurus;
 pub mod front_matter;
 mod python;
 pub(crate) mod versions;
@@ -43,6 +44,9 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     /// Versions of versioned docs (latest first), empty when the site has none.
     pub versions: Vec<protocol::VersionInfo>,
+    /// Title and weight of folders that have no `_index.md` (Docusaurus'
+    /// `_category_.json`), by content root and folder inside it (`guide/advanced`).
+    pub folders: std::collections::BTreeMap<(ContentRoot, String), (String, i64)>,
 }
 
 /// A markdown file and its front matter.
@@ -59,6 +63,9 @@ pub struct SourcePage {
     pub front_matter: FrontMatter,
     /// The body's first `# heading`, for pages whose front matter has no title.
     pub heading_title: Option<String>,
+    /// The title navigation shows, when it is not the page's (Docusaurus' `sidebar_label`,
+    /// a sidebar's label).
+    pub nav_title: Option<String>,
     /// Byte offset of the body in the decoded file, for re-reading it at dispatch.
     pub body_offset: usize,
     /// 1-based line on which the body starts.
@@ -113,14 +120,14 @@ impl KnownFiles for NothingKnown {
 /// warnings.
 fn apply_page_overrides(site: &mut Site) {
     for note in &site.config.notes {
-        let file = match site.config.source {
-            crate::config::ConfigSource::MkDocs => crate::config::mkdocs::MKDOCS_FILE,
-            crate::config::ConfigSource::SsgToml => crate::config::CONFIG_FILE,
+        let section = match site.config.source {
+            crate::config::ConfigSource::Docusaurus => "Docusaurus sites",
+            _ => "MkDocs projects",
         };
         site.warnings.push(
-            Diagnostic::in_file(file, note.clone()).with_hint(
-                "these settings have no effect here; see README.md, \"MkDocs projects\"",
-            ),
+            Diagnostic::in_file(site.config.source_file_name(), note.clone()).with_hint(format!(
+                "these settings have no effect here; see README.md, \"{section}\""
+            )),
         );
     }
     if site.config.source == crate::config::ConfigSource::MkDocs {
@@ -146,11 +153,12 @@ fn apply_page_overrides(site: &mut Site) {
         return;
     }
     for page in &mut site.pages {
-        // Overrides name the file as written (`guide/index.md`), before the renaming above.
+        // Overrides name the file as written (`guide/index.md`), before the renaming above,
+        // relative to the content directory, or to the site root for a file outside it.
         let written = page
             .rel_path
             .strip_prefix(&format!("{}/", site.config.build.content_dir))
-            .unwrap_or(&page.content_path);
+            .unwrap_or(&page.rel_path);
         let Some(settings) = site.config.page_overrides.get(written) else {
             continue;
         };
@@ -162,6 +170,9 @@ fn apply_page_overrides(site: &mut Site) {
         }
         if front_matter.title.is_none() && settings.title.is_some() {
             front_matter.title.clone_from(&settings.title);
+        }
+        if page.nav_title.is_none() && settings.nav_title.is_some() {
+            page.nav_title.clone_from(&settings.nav_title);
         }
         for alias in &settings.aliases {
             if !front_matter.aliases.contains(alias) {
@@ -277,8 +288,12 @@ impl Site {
             errors: Vec::new(),
             warnings: Vec::new(),
             versions: Vec::new(),
+            folders: Default::default(),
         };
         let content_assets = walk::content(&mut site, include_drafts, known);
+        if site.config.docusaurus.is_some() {
+            docusaurus::apply(&mut site);
+        }
         apply_page_overrides(&mut site);
         let mut version_ids: Vec<String> = site
             .pages

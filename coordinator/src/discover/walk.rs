@@ -28,9 +28,13 @@ fn sorted_files(dir: &Path) -> impl Iterator<Item = walkdir::Result<DirEntry>> {
         .filter(|e| e.as_ref().map_or(true, |e| e.file_type().is_file()))
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+/// `.md` and `.markdown` files are pages, and `.mdx` files on an MDX site.
+fn is_markdown(path: &Path, mdx: bool) -> bool {
+    path.extension().is_some_and(|ext| {
+        ext.eq_ignore_ascii_case("md")
+            || ext.eq_ignore_ascii_case("markdown")
+            || (mdx && ext.eq_ignore_ascii_case("mdx"))
+    })
 }
 
 /// A markdown file found by the walk, to be read.
@@ -39,6 +43,32 @@ struct FoundMarkdown {
     rel_path: String,
     inner: String,
     root: ContentRoot,
+}
+
+/// The folders whose markdown files are pages, relative to the site root: the content
+/// directory (split into versions by `_versions/`), or each docs folder of a Docusaurus
+/// site with the version it holds.
+fn content_folders(site: &Site) -> Vec<(String, Option<ContentRoot>)> {
+    match &site.config.docusaurus {
+        Some(docs) => docs
+            .roots
+            .iter()
+            .map(|root| {
+                let forced = match &root.version {
+                    Some(id) => ContentRoot::Version(id.clone()),
+                    None => ContentRoot::Main,
+                };
+                (root.folder.clone(), Some(forced))
+            })
+            .collect(),
+        None => vec![(site.content_dir(), None)],
+    }
+}
+
+/// Files of a Docusaurus docs folder that are neither pages nor copied: category
+/// settings, and `_`-prefixed partials (which other pages import).
+fn is_docusaurus_internal(file_name: &str) -> bool {
+    file_name.starts_with('_')
 }
 
 /// Markdown pages into `site.pages`; returns the other files with their content root,
@@ -51,59 +81,82 @@ pub(super) fn content(
     let mut assets = Vec::new();
     let mut markdown: Vec<FoundMarkdown> = Vec::new();
     let content_dir_name = site.content_dir();
-    let content_dir = site.root.join(&content_dir_name);
-    if !content_dir.is_dir() {
-        site.warnings.push(
-            Diagnostic::in_file(
-                content_dir_name.clone(),
-                "content folder does not exist; only generated pages are built",
-            )
-            .with_hint("create it and add markdown files, or set build.content_dir in ssg.toml"),
-        );
-        return assets;
-    }
-    for entry in sorted_files(&content_dir) {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                site.warnings.push(Diagnostic::in_file(
-                    content_dir_name.clone(),
-                    format!("cannot read: {e}"),
-                ));
-                continue;
+    let mdx = site.config.markdown.mdx;
+    let docusaurus = site.config.docusaurus.is_some();
+    for (folder_name, forced_root) in content_folders(site) {
+        let folder = site.root.join(&folder_name);
+        if !folder.is_dir() {
+            if folder_name == content_dir_name {
+                site.warnings.push(
+                    Diagnostic::in_file(
+                        content_dir_name.clone(),
+                        "content folder does not exist; only generated pages are built",
+                    )
+                    .with_hint(
+                        "create it and add markdown files, or set build.content_dir in ssg.toml",
+                    ),
+                );
             }
-        };
-        let path = entry.path();
-        let (Some(rel_path), Some(content_path)) =
-            (relative(path, &site.root), relative(path, &content_dir))
-        else {
-            site.warnings.push(Diagnostic::in_file(
-                path.display().to_string(),
-                "skipped: file name is not valid UTF-8",
-            ));
-            continue;
-        };
-        let Some((root, inner)) = ContentRoot::split(&content_path) else {
-            site.warnings.push(
-                Diagnostic::in_file(
-                    rel_path,
-                    "skipped: a file directly in _versions/ belongs to no version",
-                )
-                .with_hint("move it into _versions/<version>/ or out of _versions/"),
-            );
-            continue;
-        };
-        let inner = inner.to_string();
-        if !is_markdown(path) {
-            assets.push((root, inner, path.to_path_buf()));
             continue;
         }
-        markdown.push(FoundMarkdown {
-            path: path.to_path_buf(),
-            rel_path,
-            inner,
-            root,
-        });
+        let ignored =
+            crate::config::IgnoredContent::new(&folder, &site.config.build.ignored_content);
+        for entry in sorted_files(&folder) {
+            if let Ok(entry) = &entry
+                && ignored.is_ignored(entry.path())
+            {
+                continue;
+            }
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    site.warnings.push(Diagnostic::in_file(
+                        folder_name.clone(),
+                        format!("cannot read: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let (Some(rel_path), Some(content_path)) =
+                (relative(path, &site.root), relative(path, &folder))
+            else {
+                site.warnings.push(Diagnostic::in_file(
+                    path.display().to_string(),
+                    "skipped: file name is not valid UTF-8",
+                ));
+                continue;
+            };
+            if docusaurus && is_docusaurus_internal(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let (root, inner) = match &forced_root {
+                Some(root) => (root.clone(), content_path.clone()),
+                None => match ContentRoot::split(&content_path) {
+                    Some((root, inner)) => (root, inner.to_string()),
+                    None => {
+                        site.warnings.push(
+                            Diagnostic::in_file(
+                                rel_path,
+                                "skipped: a file directly in _versions/ belongs to no version",
+                            )
+                            .with_hint("move it into _versions/<version>/ or out of _versions/"),
+                        );
+                        continue;
+                    }
+                },
+            };
+            if !is_markdown(path, mdx) {
+                assets.push((root, inner, path.to_path_buf()));
+                continue;
+            }
+            markdown.push(FoundMarkdown {
+                path: path.to_path_buf(),
+                rel_path,
+                inner,
+                root,
+            });
+        }
     }
     // Looking at, reading and parsing the files is most of discovery: spread it over all
     // cores, keeping the walk's (sorted) order.
@@ -130,6 +183,7 @@ pub(super) fn content(
                     root: root.clone(),
                     front_matter: parsed.front_matter,
                     heading_title: parsed.heading_title,
+                    nav_title: None,
                     body_offset: parsed.body_offset,
                     body_first_line: parsed.body_first_line,
                     hash: parsed.hash,
@@ -160,7 +214,8 @@ pub(super) fn content(
             }),
         }
     }
-    if site.pages.is_empty() && site.failures.is_empty() {
+    let content_dir_exists = site.root.join(&content_dir_name).is_dir();
+    if content_dir_exists && site.pages.is_empty() && site.failures.is_empty() {
         site.warnings.push(
             Diagnostic::in_file(
                 content_dir_name,
@@ -209,6 +264,7 @@ fn read_page(
         content_path,
         root,
         heading_title,
+        nav_title: None,
         body_offset,
         body_first_line: parsed.body_first_line,
         front_matter: parsed.front_matter,

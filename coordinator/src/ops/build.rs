@@ -140,6 +140,7 @@ fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
     report.errors.dedup();
     report.warnings.sort();
     report.warnings.dedup();
+    crate::diagnostics::collapse_once_per_site(&mut report.warnings);
     report.failed_pages.sort();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     report

@@ -215,7 +215,13 @@ pub fn site_meta(config: &Config, content_dir: &str, versions: &[VersionInfo]) -
         search_index: config.outputs.search_index,
         markdown: protocol::MarkdownDialect {
             mkdocs: config.markdown.mkdocs,
+            mdx: config.markdown.mdx,
             snippet_base_paths: config.markdown.snippet_base_paths.clone(),
+        },
+        extra_json: if config.extra.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&config.extra).unwrap_or_default()
         },
     }
 }
@@ -316,7 +322,7 @@ impl BuildPlan {
                 };
                 let versioned = source.root != ContentRoot::Main && version.is_some();
                 entries.push(NavEntry {
-                    title,
+                    title: source.nav_title.clone().unwrap_or(title),
                     url: url.clone(),
                     source: Some(link_source(site, source, version)),
                     kind: PageKind::Content,
@@ -403,7 +409,18 @@ impl BuildPlan {
             });
         }
 
-        let built = nav::build(&site.config.title, &site.versions, &entries);
+        let folders = site
+            .folders
+            .iter()
+            .filter_map(|((root, dir), settings)| {
+                let version = match root {
+                    ContentRoot::Version(id) => Some(site.version_index(id)?),
+                    _ => None,
+                };
+                Some(((version, dir.clone()), settings.clone()))
+            })
+            .collect();
+        let built = nav::build(&site.config.title, &site.versions, &entries, folders);
         for (page, position) in pages.iter_mut().zip(&built.positions) {
             page.nav = *position;
             page.top_section = top_section_title(&built.tree, *position);

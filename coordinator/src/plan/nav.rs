@@ -75,7 +75,13 @@ struct Builder {
     page_weights: Vec<i64>,
     /// URL prefix of each version.
     prefixes: Vec<String>,
+    /// Titles and weights of content folders without an `_index.md`.
+    folders: FolderSettings,
 }
+
+/// Title and weight of content folders that have no `_index.md` to give them (Docusaurus'
+/// `_category_.json`), by version and folder (`guide/advanced`).
+pub type FolderSettings = HashMap<(Option<u16>, String), (String, i64)>;
 
 /// The part of a section key that names its version.
 fn version_key(version: Option<u16>) -> String {
@@ -95,7 +101,7 @@ fn humanize(name: &str) -> String {
 impl Builder {
     /// A builder with one root per version (the latest first), or a single root titled
     /// `site_title` for an unversioned site.
-    fn new(site_title: &str, versions: &[VersionInfo]) -> Builder {
+    fn new(site_title: &str, versions: &[VersionInfo], folders: FolderSettings) -> Builder {
         let roots: Vec<(String, String, Option<u16>)> = if versions.is_empty() {
             vec![(site_title.to_string(), "/".to_string(), None)]
         } else {
@@ -117,6 +123,7 @@ impl Builder {
             weights: Vec::new(),
             page_weights: Vec::new(),
             prefixes: versions.iter().map(|v| v.url_prefix.clone()).collect(),
+            folders,
         };
         for (title, url, version) in roots {
             let idx = NavSectionIdx(builder.tree.sections.len() as u32);
@@ -178,12 +185,19 @@ impl Builder {
             .and_then(|v| self.prefixes.get(v as usize))
             .cloned()
             .unwrap_or_default();
-        self.add_section(
+        let (title, weight) = self
+            .folders
+            .get(&(version, dir.to_string()))
+            .cloned()
+            .unwrap_or_else(|| (humanize(name), 0));
+        let idx = self.add_section(
             key,
             parent,
-            humanize(name),
+            title,
             format!("{prefix}{}", folder_url(&segments)),
-        )
+        );
+        self.weights[idx.0 as usize] = weight;
+        idx
     }
 
     fn api_section(&mut self, prefix: &str) -> NavSectionIdx {
@@ -316,8 +330,13 @@ impl Builder {
 }
 
 /// Builds the tree. Entries must already have unique URLs.
-pub fn build(site_title: &str, versions: &[VersionInfo], entries: &[NavEntry]) -> BuiltNav {
-    let mut builder = Builder::new(site_title, versions);
+pub fn build(
+    site_title: &str,
+    versions: &[VersionInfo],
+    entries: &[NavEntry],
+    folders: FolderSettings,
+) -> BuiltNav {
+    let mut builder = Builder::new(site_title, versions, folders);
     // Content first so that an autodoc prefix can attach to a content section at its URL.
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by_key(|&i| matches!(entries[i].placement, Placement::Module { .. }));
@@ -404,7 +423,7 @@ mod tests {
             content("Tutorial", "/tutorial/", 1, "tutorial", true),
             content("Deep", "/guide/advanced/deep/", 0, "guide/advanced", false),
         ];
-        let built = build("Site", &[], &entries);
+        let built = build("Site", &[], &entries, Default::default());
         let (subsections, pages) = titles(&built.tree, NavSectionIdx(0));
         assert_eq!(subsections, ["Tutorial", "Guide"]);
         assert!(pages.is_empty());
@@ -427,7 +446,7 @@ mod tests {
             module("pkg.sub.leaf", false),
             content("Home", "/", 0, "", true),
         ];
-        let built = build("Site", &[], &entries);
+        let built = build("Site", &[], &entries, Default::default());
         let tree = &built.tree;
         let (root_subsections, _) = titles(tree, NavSectionIdx(0));
         assert_eq!(root_subsections, ["API reference"]);
@@ -435,6 +454,7 @@ mod tests {
             "Site",
             &[],
             &[module("pkg", true), content("Zed", "/zed/", 5, "zed", true)],
+            Default::default(),
         );
         assert_eq!(
             titles(&with_guide.tree, NavSectionIdx(0)).0,

@@ -164,6 +164,7 @@ mod tests {
                 ..FrontMatter::default()
             },
             heading_title: None,
+            nav_title: None,
             body_offset: 0,
             body_first_line: 1,
             hash: 0,

@@ -26,6 +26,7 @@ pub(crate) mod code_fence;
 mod deflists;
 mod format;
 mod links;
+mod mdx;
 mod nesting;
 mod pymdown;
 mod text;
@@ -84,6 +85,9 @@ pub struct RenderedMarkdown {
     pub has_leading_h1: bool,
     /// Problems that did not stop rendering: (1-based source line, message), sorted by line.
     pub warnings: Vec<(u32, String)>,
+    /// Markup of another tool that was left out (MDX components): (1-based source line,
+    /// message), one per component name.
+    pub dropped: Vec<(u32, String)>,
     /// Files the page included (`--8<--` snippets): (site-relative path, content hash).
     pub included_files: Vec<(String, u128)>,
 }
@@ -173,6 +177,15 @@ impl MarkdownRenderer {
     ) -> Result<RenderedMarkdown, SnippetError> {
         let page_line =
             |line: u32| -> u32 { first_line.max(1).saturating_add(line.saturating_sub(1)) };
+        // MDX keeps every line where it was, so the line numbers below hold for it too.
+        let mdx_source = if dialect.dialect.mdx {
+            mdx::rewrite(text)
+        } else {
+            None
+        };
+        let text = mdx_source
+            .as_ref()
+            .map_or(text, |source| source.text.as_str());
         let dialect_source =
             pymdown::prepare(text, dialect.dialect, dialect.snippets).map_err(|error| {
                 SnippetError {
@@ -274,6 +287,13 @@ impl MarkdownRenderer {
             plain_text,
             has_leading_h1,
             warnings,
+            dropped: mdx_source.as_ref().map_or_else(Vec::new, |source| {
+                source
+                    .warnings
+                    .iter()
+                    .map(|(line, message)| (page_line(*line), message.clone()))
+                    .collect()
+            }),
             included_files: dialect_source.included_files,
         })
     }

@@ -54,6 +54,8 @@ pub struct RenderContext {
     pub(crate) pages_by_version_key: HashMap<(u16, String), NavPageIdx>,
     /// The site's API objects, for cross-references.
     pub(crate) xref: crate::xref::Resolver,
+    /// `site.extra` in templates, parsed once from `SiteMeta::extra_json`.
+    pub(crate) site_extra: minijinja::Value,
 }
 
 impl RenderContext {
@@ -88,7 +90,16 @@ impl RenderContext {
             }
         }
         let pages_by_version_key = nav.version_index();
+        let site_extra =
+            serde_json::from_str::<serde_json::Value>(&site.extra_json)
+                .map(|value| minijinja::Value::from(minijinja::value::Serde(value)))
+                .unwrap_or_else(|_| {
+                    minijinja::Value::from(
+                        std::collections::BTreeMap::<String, minijinja::Value>::new(),
+                    )
+                });
         RenderContext {
+            site_extra,
             base_path: base_path(&site.base_url),
             site,
             nav,
@@ -419,17 +430,18 @@ fn render_markdown(
         link_deps.extend(deps);
         warnings.extend(unresolved);
     }
-    warnings.extend(
-        rendered
-            .warnings
-            .into_iter()
-            .map(|(line, message)| PageWarning {
-                file: page.source_path.clone(),
-                kind: protocol::WarningKind::Markup,
-                line: Some(line),
-                message,
-            }),
-    );
+    let kinds = [
+        (rendered.warnings, protocol::WarningKind::Markup),
+        (rendered.dropped, protocol::WarningKind::Unsupported),
+    ];
+    for (found, kind) in kinds {
+        warnings.extend(found.into_iter().map(|(line, message)| PageWarning {
+            file: page.source_path.clone(),
+            kind,
+            line: Some(line),
+            message,
+        }));
+    }
     Ok(RenderedBody {
         html: rendered.html,
         headings: rendered.headings,

@@ -172,7 +172,8 @@ impl LinkRewriter for PageLinkRewriter<'_> {
             return None;
         }
         let path = percent_decode_lenient(path);
-        if path.to_ascii_lowercase().ends_with(".md") {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".md") || (self.context.site.markdown.mdx && lower.ends_with(".mdx")) {
             return self.resolve_markdown(&path, suffix, line);
         }
         let (fragment, query) = split_suffix(suffix);

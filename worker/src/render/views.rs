@@ -44,6 +44,7 @@ pub(crate) fn page_context<'a>(
             search_index: site
                 .search_index
                 .then(|| context.href("/search/manifest.json")),
+            extra: context.site_extra.clone(),
         },
         page: PageView {
             id: page.id.as_str(),

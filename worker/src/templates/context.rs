@@ -6,7 +6,8 @@
 //! ```text
 //! site:    title, base_url, base_path, description, language, generator,
 //!          taxonomies [name], versions [{id, label, url_prefix, latest}],
-//!          search_index (href of the site-wide search index, or none)
+//!          search_index (href of the site-wide search index, or none),
+//!          extra (the `[extra]` table of ssg.toml, or mkdocs.yml's `extra`, as written)
 //! page:    id, kind ("content" | "autodoc" | "generated"), template, url, permalink,
 //!          title, description, date, tags [{name, url}], categories [{name, url}],
 //!          params (front matter extras), toc (bool), content (safe HTML),
@@ -57,6 +58,8 @@ pub struct SiteView<'a> {
     pub versions: &'a [protocol::VersionInfo],
     /// Href of the site-wide search index, when it is written.
     pub search_index: Option<String>,
+    /// `[extra]` of the configuration (mkdocs.yml's `extra`): any values, as written.
+    pub extra: minijinja::Value,
 }
 
 /// A taxonomy term linked from a page.

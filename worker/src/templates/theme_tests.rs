@@ -21,6 +21,7 @@ fn site<'a>(taxonomies: &'a [String], versions: &'a [VersionInfo]) -> SiteView<'
         taxonomies,
         versions,
         search_index: Some("/docs/search/manifest.json".into()),
+        extra: Value::default(),
     }
 }
 

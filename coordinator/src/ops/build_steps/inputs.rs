@@ -5,7 +5,7 @@
 
 use crate::cache::inputs::{ExeStamp, input_signature};
 use crate::cache::{CacheSession, FastPath};
-use crate::config::{Config, ConfigSource, mkdocs::MKDOCS_FILE};
+use crate::config::{Config, ConfigSource};
 use crate::discover::LoadError;
 use crate::ops::BuildError;
 use crate::ops::build_options::BuildOptions;
@@ -70,7 +70,7 @@ fn unchanged_report(fast: &FastPath, config: &Config, out_dir: &Path) -> BuildRe
 
 /// The configuration file to name in the summary, when it is not `ssg.toml`.
 pub(crate) fn config_file_name(config: &Config) -> Option<String> {
-    (config.source == ConfigSource::MkDocs).then(|| MKDOCS_FILE.to_string())
+    (config.source != ConfigSource::SsgToml).then(|| config.source_file_name().to_string())
 }
 
 /// The build options that change what a build writes, as bytes for the input signature.

@@ -94,7 +94,7 @@ pub(super) fn prepare<'t>(
 }
 
 /// The `title="…"` of a code fence's info string (pymdownx.superfences), shown above the
-/// code; `hl_lines` and `linenums` are accepted and not drawn.
+/// code (`hl_lines` and `linenums` are drawn by `code_lines`).
 pub(super) fn fence_title(info: &str) -> Option<&str> {
     let at = info.find("title=")?;
     if at > 0 && !info[..at].ends_with([' ', '{', '\t']) {

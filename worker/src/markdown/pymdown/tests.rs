@@ -28,6 +28,7 @@ impl SnippetFiles for FixtureFiles {
 fn render_fixture(text: &str, mkdocs: bool) -> RenderedMarkdown {
     let dialect = MarkdownDialect {
         mkdocs,
+        mdx: false,
         snippet_base_paths: vec!["docs".to_string()],
     };
     renderer()
