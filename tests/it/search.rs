@@ -558,6 +558,89 @@ fn index_files_are_identical_in_every_mode_and_after_an_incremental_build() {
     );
 }
 
+/// The index parts in the site's cache: file name → inode (a rewritten file gets a new one).
+fn cached_parts(site: &Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(site.join(".ssg-cache/search"))
+        .expect("the cache holds the index parts")
+        .map(|entry| entry.expect("entry"))
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            (name, entry.metadata().expect("metadata").ino())
+        })
+        .filter(|(name, _)| name != "files.bin")
+        .collect()
+}
+
+#[test]
+fn an_edit_recomputes_one_part_of_the_index_and_matches_a_clean_build() {
+    let site = example_site();
+    let out = tempfile::tempdir().expect("temp dir");
+    assert_eq!(build(&site, out.path(), &[]).code(), 0);
+    let before = cached_parts(&site);
+    assert!(before.len() >= 2, "one part per shard: {before:?}");
+    let matches_a_clean_build = |what: &str| {
+        let pristine = copy_site(&site);
+        let clean = tempfile::tempdir().expect("temp dir");
+        assert_eq!(build(&pristine, clean.path(), &["--no-cache"]).code(), 0);
+        assert!(
+            search_tree(out.path()) == search_tree(clean.path()),
+            "{what}: the index differs from a clean build's"
+        );
+    };
+
+    let page = site.join("content/guides/retries.md");
+    let text = std::fs::read_to_string(&page).expect("read page");
+    std::fs::write(&page, format!("{text}\nBandicoots retry too.\n")).expect("edit");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let after = cached_parts(&site);
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(name, inode)| before.get(*name) != Some(inode))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(
+        rewritten.len(),
+        1,
+        "only the edited page's shard: {rewritten:?}"
+    );
+    assert_eq!(after.len(), before.len());
+    matches_a_clean_build("after an edit");
+    let bucket_has = |word: &str| {
+        search_tree(out.path())
+            .iter()
+            .filter(|(name, _)| name.starts_with("t/"))
+            .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains(word))
+    };
+    assert!(bucket_has("bandicoots "));
+
+    // A page deleted: its words leave the index.
+    std::fs::remove_file(&page).expect("delete page");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    matches_a_clean_build("after a deletion");
+    assert!(!bucket_has("bandicoots "));
+
+    // Damaged parts are computed again, with the same index.
+    for name in cached_parts(&site).keys() {
+        std::fs::write(site.join(".ssg-cache/search").join(name), b"garbage").expect("damage");
+    }
+    std::fs::write(
+        site.join("content/guides/new.md"),
+        "---\ntitle: New\n---\n\nNew page.\n",
+    )
+    .expect("add page");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(
+        run.warnings().iter().all(|w| !w.contains("cache")),
+        "a damaged part is no warning: {:?}",
+        run.warnings()
+    );
+    matches_a_clean_build("after damaged parts");
+}
+
 /// Loads the theme's `search-worker.js` as a page script and posts the terms its tokenizer
 /// finds in each text of the fragment (words, then parts and whole word).
 const TOKENIZER_HARNESS: &str = r#"<!doctype html><meta charset="utf-8"><title>tokenizer harness</title>
