@@ -28,8 +28,8 @@ const MAX_ENUM_VALUES: usize = 60;
 pub(crate) const MAX_EXAMPLE_BYTES: usize = 4_000;
 
 /// Most schema nodes one page may visit while writing types and tables. Named schemas
-/// are links, so real descriptions stay far below it (GitHub's largest page: a few
-/// thousand); a hostile one (`oneOf` of a thousand `$ref`s to a schema that is the same
+/// are links, so real descriptions stay far below it (GitHub's REST description: at most
+/// 999 on a page); a hostile one (`oneOf` of a thousand `$ref`s to a schema that is the same
 /// `oneOf`, in another file) would otherwise multiply its work at every level.
 const MAX_VISITS_PER_PAGE: u32 = 200_000;
 
