@@ -15,8 +15,10 @@
 //!    - OpenAPI: [`openapi::load_spec`] with an [`openapi::SpecSource`] (the root file on
 //!      disk, its site-relative path, the folder `$ref`s must stay inside) →
 //!      [`openapi::Spec`]. This reads every file the root references; GitHub's REST
-//!      description (13 MB of JSON, 1,223 operations) loads in 0.15 s with a 40 MiB peak
-//!      RSS, as 10 MB of YAML in 0.8 s and 102 MiB (`benches/reference.rs`).
+//!      description (13 MB of JSON, 1,223 operations, 2,240 pages) loads in 0.15–0.45 s
+//!      and renders every page in 0.4–0.7 s with a 40 MiB peak RSS; as 10 MB of YAML it
+//!      loads in 0.75–1.1 s, peak RSS 102 MiB (`benches/reference.rs`, release, on a shared
+//!      2-core VM).
 //! 2. **List** the pages (cheap, for planning: nav, URLs, shards) and **render** one page at
 //!    a time, by its key, so pages can be spread over workers:
 //!    - CLI: [`cli::CliDoc::pages`] → `Vec<cli::CliPageKey>` (one per visible command, the

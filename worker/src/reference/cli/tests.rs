@@ -351,3 +351,26 @@ fn typer_run_makes_a_function_a_command() {
     assert!(page.html.contains("Say hello."));
     assert!(!page.html.contains("--install-completion"));
 }
+
+#[test]
+fn runaway_string_constants_are_kept_as_written() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let file = folder.path().join("boom.py");
+    std::fs::write(
+        &file,
+        "import click\nA = 'ab'\nB = A + A + A + A\nC = B + B + B + B\nD = C + C + C + C\n\
+         E = D + D + D + D\nF = E + E + E + E\nG = F + F + F + F\n\n\
+         @click.command(help=G)\n@click.option('--x', help=A + 'c')\ndef cli(x):\n    pass\n",
+    )
+    .expect("write");
+    let doc = extract_cli(&CliSource {
+        program: "boom",
+        path: &file,
+        display_path: "boom.py",
+        object: "cli",
+        framework: None,
+    })
+    .expect("reads");
+    assert_eq!(doc.root.help, Some(Text::AsWritten("G".to_owned())));
+    assert_eq!(doc.root.params[0].help, Some(Text::Known("abc".to_owned())));
+}

@@ -10,6 +10,10 @@ use super::source::{Module, Package, Resolution, last_name};
 
 /// Most constant-to-constant hops followed for one value.
 const MAX_VALUE_DEPTH: usize = 16;
+/// Most expression nodes visited to evaluate one string (a help text of 500 pieces).
+const MAX_STRING_STEPS: u32 = 512;
+/// Longest string built by concatenation; past it the text is shown as written.
+const MAX_STRING_BYTES: usize = 256 * 1024;
 
 /// Reads expressions of one package.
 #[derive(Clone, Copy)]
@@ -20,26 +24,31 @@ pub(crate) struct Values<'p> {
 impl<'p> Values<'p> {
     /// A string value: `Known` when it is a string the source fixes, else as written.
     pub(crate) fn text(&self, module: &'p Module, expr: &'p Expr) -> Text {
-        match self.string(module, expr, 0) {
+        match self.string_of(module, expr) {
             Some(text) => Text::Known(text),
             None => Text::AsWritten(module.expr(expr)),
         }
     }
 
-    fn string(&self, module: &'p Module, expr: &'p Expr, depth: usize) -> Option<String> {
-        if depth > MAX_VALUE_DEPTH {
-            return None;
-        }
+    fn string_of(&self, module: &'p Module, expr: &'p Expr) -> Option<String> {
+        let mut budget = MAX_STRING_STEPS;
+        self.string(module, expr, &mut budget)
+    }
+
+    /// The string `expr` evaluates to; `budget` counts the nodes visited, so that
+    /// `H = H + H + H` (each level quadrupling the work) gives up rather than run on.
+    fn string(&self, module: &'p Module, expr: &'p Expr, budget: &mut u32) -> Option<String> {
+        *budget = budget.checked_sub(1)?;
         match expr {
             Expr::StringLiteral(literal) => Some(literal.value.to_str().to_owned()),
             Expr::Name(_) | Expr::Attribute(_) => {
                 let (module, value) = self.constant(module, expr)?;
-                self.string(module, value, depth + 1)
+                self.string(module, value, budget)
             }
             Expr::BinOp(binary) if binary.op == ast::Operator::Add => {
-                let mut left = self.string(module, &binary.left, depth + 1)?;
-                left.push_str(&self.string(module, &binary.right, depth + 1)?);
-                Some(left)
+                let mut left = self.string(module, &binary.left, budget)?;
+                left.push_str(&self.string(module, &binary.right, budget)?);
+                (left.len() <= MAX_STRING_BYTES).then_some(left)
             }
             Expr::Call(call) => {
                 let [argument] = &*call.arguments.args else {
@@ -48,10 +57,10 @@ impl<'p> Values<'p> {
                 match last_name(&call.func)? {
                     // gettext markers return their argument untranslated in the source.
                     "_" | "gettext" | "gettext_lazy" | "N_" => {
-                        self.string(module, argument, depth + 1)
+                        self.string(module, argument, budget)
                     }
                     "dedent" => {
-                        let text = self.string(module, argument, depth + 1)?;
+                        let text = self.string(module, argument, budget)?;
                         Some(crate::reference::html::clean_doc(&format!("\n{text}")))
                     }
                     _ => None,
@@ -87,7 +96,7 @@ impl<'p> Values<'p> {
         }
         match expr {
             Expr::StringLiteral(_) | Expr::BinOp(_) | Expr::Call(_) => {
-                self.string(module, expr, depth).map(Text::Known)
+                self.string_of(module, expr).map(Text::Known)
             }
             Expr::NumberLiteral(_)
             | Expr::BooleanLiteral(_)

@@ -15,7 +15,6 @@ mod tests;
 
 pub use load::SpecSource;
 pub use model::{PageKey, PageKind, Spec, SpecVersion, load_spec};
-pub use node::Node;
 
 use super::ReferencePage;
 

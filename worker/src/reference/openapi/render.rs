@@ -31,11 +31,7 @@ pub(crate) fn render_page(
     base_url: &str,
     markdown: &dyn Fn(&str) -> String,
 ) -> Option<ReferencePage> {
-    let writer = SchemaWriter {
-        spec,
-        base_url,
-        markdown,
-    };
+    let writer = SchemaWriter::new(spec, base_url, markdown);
     let mut page = PageWriter::new();
     match key.kind {
         PageKind::Overview => overview(&writer, &mut page),

@@ -9,6 +9,7 @@
 //! Types read both versions: 3.0 `nullable: true` and 3.1 `type: [string, "null"]` both
 //! show as `string | null`.
 
+use std::cell::Cell;
 use std::fmt::Write as _;
 
 use super::model::Spec;
@@ -26,11 +27,19 @@ const MAX_ENUM_VALUES: usize = 60;
 /// Longest example shown, in bytes of JSON.
 pub(crate) const MAX_EXAMPLE_BYTES: usize = 4_000;
 
+/// Most schema nodes one page may visit while writing types and tables. Named schemas
+/// are links, so real descriptions stay far below it (GitHub's REST description: at most
+/// 999 on a page); a hostile one (`oneOf` of a thousand `$ref`s to a schema that is the same
+/// `oneOf`, in another file) would otherwise multiply its work at every level.
+const MAX_VISITS_PER_PAGE: u32 = 200_000;
+
 /// Renders schemas of one page, with links relative to `base_url`.
 pub(crate) struct SchemaWriter<'s> {
     pub(crate) spec: &'s Spec,
     pub(crate) base_url: &'s str,
     pub(crate) markdown: &'s dyn Fn(&str) -> String,
+    /// Visits left on this page (see [`MAX_VISITS_PER_PAGE`]).
+    budget: Cell<u32>,
 }
 
 struct Row {
@@ -42,6 +51,26 @@ struct Row {
 }
 
 impl<'s> SchemaWriter<'s> {
+    pub(crate) fn new(
+        spec: &'s Spec,
+        base_url: &'s str,
+        markdown: &'s dyn Fn(&str) -> String,
+    ) -> SchemaWriter<'s> {
+        SchemaWriter {
+            spec,
+            base_url,
+            markdown,
+            budget: Cell::new(MAX_VISITS_PER_PAGE),
+        }
+    }
+
+    /// Takes one visit from the page's budget; `false` once it is spent.
+    fn visit(&self) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(1));
+        left > 0
+    }
+
     /// Follows `$ref`s that do not name a component schema; stops at one that does.
     /// Returns the file the node is in, the node, and the named schema's index if it
     /// stopped at one.
@@ -93,6 +122,9 @@ impl<'s> SchemaWriter<'s> {
 
     /// The type of a schema as HTML: `string (date-time) | null`, `array of <Pet>`.
     pub(crate) fn type_html(&self, file: usize, node: &'s Node, hops: usize) -> String {
+        if !self.visit() {
+            return "…".to_owned();
+        }
         let reference = node.str("$ref");
         let (file, node, named) = self.follow(file, node);
         if let Some(named) = named {
@@ -276,6 +308,19 @@ impl<'s> SchemaWriter<'s> {
         file: usize,
         node: &'s Node,
     ) {
+        self.write_table_at(html, plain, file, node, 0);
+    }
+
+    /// [`SchemaWriter::write_table`] for a table `depth` alternatives down: inline
+    /// alternatives get their own tables to [`MAX_DEPTH`] levels, then their type only.
+    fn write_table_at(
+        &self,
+        html: &mut String,
+        plain: &mut Vec<String>,
+        file: usize,
+        node: &'s Node,
+        depth: usize,
+    ) {
         let mut rows = Vec::new();
         let mut omitted = 0usize;
         let mut visiting = Vec::new();
@@ -317,11 +362,15 @@ impl<'s> SchemaWriter<'s> {
                 "<p class=\"reference-openapi-variants-title\">{label}:</p>\n<ol class=\"reference-openapi-variants\">"
             );
             for variant in variants {
+                if !self.visit() {
+                    html.push_str("<li>…</li>\n");
+                    break;
+                }
                 let _ = write!(html, "<li>{}", self.type_html(file, variant, 0));
                 let (variant_file, variant_node, named) = self.follow(file, variant);
-                if named.is_none() {
+                if named.is_none() && depth + 1 < MAX_DEPTH {
                     html.push('\n');
-                    self.write_table(html, plain, variant_file, variant_node);
+                    self.write_table_at(html, plain, variant_file, variant_node, depth + 1);
                 }
                 html.push_str("</li>\n");
             }
@@ -340,6 +389,9 @@ impl<'s> SchemaWriter<'s> {
         omitted: &mut usize,
         visiting: &mut Vec<*const Node>,
     ) {
+        if !self.visit() {
+            return;
+        }
         let (file, node, _) = self.follow(file, node);
         let identity = node as *const Node;
         if visiting.contains(&identity) || visiting.len() > MAX_REF_HOPS {
@@ -363,7 +415,7 @@ impl<'s> SchemaWriter<'s> {
         let mut properties: Vec<(usize, &'s str, &'s Node)> = Vec::new();
         self.gather(file, node, &mut required, &mut properties, 0, visiting);
         for (property_file, name, property) in properties {
-            if rows.len() >= MAX_ROWS {
+            if rows.len() >= MAX_ROWS || !self.visit() {
                 *omitted += 1;
                 continue;
             }
@@ -411,7 +463,7 @@ impl<'s> SchemaWriter<'s> {
         hops: usize,
         visiting: &mut Vec<*const Node>,
     ) {
-        if hops > MAX_REF_HOPS {
+        if hops > MAX_REF_HOPS || !self.visit() {
             return;
         }
         for part in node.get("allOf").map(Node::items).unwrap_or_default() {

@@ -327,3 +327,36 @@ fn a_loaded_spec_is_shared_across_render_threads() {
     shareable::<Spec>();
     shareable::<crate::reference::cli::CliDoc>();
 }
+
+#[test]
+fn a_multiplying_schema_is_cut_by_the_page_budget() {
+    // `Loop` (no page: another file) is a oneOf of 300 references to itself.
+    let folder = tempfile::tempdir().expect("temp dir");
+    let variants = "  - $ref: '#/Loop'\n".repeat(300);
+    std::fs::write(
+        folder.path().join("loop.yaml"),
+        format!("Loop:\n oneOf:\n{variants}"),
+    )
+    .expect("write");
+    let root = folder.path().join("api.yaml");
+    std::fs::write(
+        &root,
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n\
+         \x20       '200':\n          description: ok\n          content:\n            application/json:\n\
+         \x20             schema: {$ref: 'loop.yaml#/Loop'}\n",
+    )
+    .expect("write");
+    let spec = load_spec(&SpecSource {
+        path: &root,
+        display_path: "api.yaml",
+        allowed_root: folder.path(),
+    })
+    .expect("loads");
+    let page = render(&spec, "operations/get-x/");
+    assert!(page.html.contains("one of:"));
+    assert!(
+        page.html.len() < 16 * 1024 * 1024,
+        "{} bytes",
+        page.html.len()
+    );
+}
