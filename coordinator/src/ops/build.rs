@@ -32,8 +32,8 @@ pub struct BuildSession {
     pub page_urls: PageUrls,
 }
 
-/// Runs a build within `session`, reusing its worker processes: the steps of the module
-/// documentation, in order.
+/// Runs a build within `session`, reusing its worker processes: the steps of
+/// `ops/build_steps/`, in order.
 pub fn build_in(
     options: &BuildOptions,
     session: &mut BuildSession,
