@@ -65,6 +65,7 @@ fn render_body(root: &std::path::Path, page: &PageData, markdown: &MarkdownRende
             let options = AutodocOptions {
                 include_private: false,
                 is_package: *is_package,
+                names_only: false,
             };
             let doc = document_module(&source, module, options).expect("a generated module parses");
             let info = ModulePageInfo {

@@ -67,6 +67,7 @@ fn scan_all(site: &Site, modules: &[(usize, &str)]) -> Vec<ModuleSymbols> {
         let options = AutodocOptions {
             include_private: site.config.autodoc_python[module.package].include_private,
             is_package: module.is_package,
+            names_only: true,
         };
         worker::autodoc::scan_module(&site.root.join(&module.rel_path), &module.name, options)
     };
