@@ -77,6 +77,7 @@ fn scan_all(site: &Site, modules: &[(&ReferenceBody, &str)]) -> Vec<ModuleSymbol
             let options = AutodocOptions {
                 include_private: *include_private,
                 is_package: *is_package,
+                names_only: true,
             };
             worker::autodoc::scan_module(&site.root.join(file), module, options)
         }

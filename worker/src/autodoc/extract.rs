@@ -30,6 +30,17 @@ pub(crate) struct Context<'s> {
     pub(crate) options: AutodocOptions,
 }
 
+impl Context<'_> {
+    /// A docstring read from `raw`, or an empty one when only names are wanted.
+    pub(crate) fn docstring(&self, raw: &str) -> super::docstring::Docstring {
+        if self.options.names_only {
+            super::docstring::Docstring::default()
+        } else {
+            parse_docstring(raw)
+        }
+    }
+}
+
 /// Extracts a module's documentation from its AST.
 pub(crate) fn extract(
     module: &ast::ModModule,
@@ -72,7 +83,7 @@ pub(crate) fn extract(
     }
     ModuleDoc {
         name: name.to_owned(),
-        docstring: docstring_of(&module.body).map(parse_docstring),
+        docstring: docstring_of(&module.body).map(|raw| context.docstring(raw)),
         all,
         classes: members.classes,
         functions: members.functions,
@@ -348,7 +359,7 @@ impl<'c, 's> Scope<'c, 's> {
         if bound {
             signature.drop_bound_parameter();
         }
-        let docstring = raw_docstring.map(parse_docstring);
+        let docstring = raw_docstring.map(|raw| self.context.docstring(raw));
 
         if let Some(&index) = self.names.get(name) {
             // Only an overload chain may define a name twice; otherwise the first wins.

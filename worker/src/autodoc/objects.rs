@@ -197,6 +197,14 @@ mod tests {
                 .map(|o| o.kind)
         };
         assert_eq!(kind_of("BadError"), Some(ObjectKind::Exception));
+        // The scan reads names only, and finds the same objects with the same anchors.
+        let names_only = AutodocOptions {
+            names_only: true,
+            ..AutodocOptions::default()
+        };
+        let scanned = document_module(&source, "shapes", names_only).unwrap();
+        assert_eq!(documented_objects(&scanned), objects);
+        assert_eq!(scanned.imports, doc.imports);
         assert_eq!(kind_of("Twice"), Some(ObjectKind::Class));
         for kind in [ObjectKind::Module, ObjectKind::Method, ObjectKind::Data] {
             assert_eq!(ObjectKind::from_sphinx_role(kind.sphinx_role()), Some(kind));

@@ -64,6 +64,7 @@ fn render_python(
         AutodocOptions {
             include_private,
             is_package,
+            names_only: false,
         },
     )
     .map_err(|e| PageError {

@@ -7,7 +7,7 @@ use ruff_text_size::Ranged;
 use super::class::FieldSpec;
 use super::{Entry, Member, Scope};
 use crate::autodoc::decorators::last_name;
-use crate::autodoc::docstring::{Docstring, parse_docstring};
+use crate::autodoc::docstring::Docstring;
 use crate::autodoc::model::{AttributeDoc, AttributeKind, ClassKind};
 use crate::autodoc::signature::type_params;
 
@@ -170,7 +170,7 @@ impl Scope<'_, '_> {
         if let Some(Stmt::Expr(expression)) = next
             && let Expr::StringLiteral(literal) = &*expression.value
         {
-            return Some(parse_docstring(literal.value.to_str()));
+            return Some(self.context.docstring(literal.value.to_str()));
         }
         let source = self.source();
         let text = source.text();
@@ -193,10 +193,10 @@ impl Scope<'_, '_> {
             let end_line = source.line(statement.end());
             let rest_of_line = text.get(end..source.line_start(end_line + 1)).unwrap_or("");
             let comment = rest_of_line.trim_start().strip_prefix("#:")?;
-            return Some(parse_docstring(comment.trim()));
+            return Some(self.context.docstring(comment.trim()));
         }
         comments.reverse();
-        Some(parse_docstring(&comments.join("\n")))
+        Some(self.context.docstring(&comments.join("\n")))
     }
 }
 

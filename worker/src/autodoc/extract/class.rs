@@ -10,7 +10,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::{Context, Scope, ScopeKind, docstring_of};
 use crate::autodoc::decorators::{Decorators, last_name};
-use crate::autodoc::docstring::{Docstring, parse_docstring};
+use crate::autodoc::docstring::Docstring;
 use crate::autodoc::model::{AttributeDoc, ClassDoc, ClassKind};
 use crate::autodoc::parse::SourceText;
 use crate::autodoc::signature::{Param, ParamKind, Signature, type_params};
@@ -117,7 +117,7 @@ pub(crate) fn extract_class(
         .or(members.new)
         .map(|constructor| constructor.signature)
         .or_else(|| generated_signature(kind, &members.fields, decorators.dataclass_kw_only));
-    let mut docstring = docstring_of(&class.body).map(parse_docstring);
+    let mut docstring = docstring_of(&class.body).map(|raw| context.docstring(raw));
     let mut attributes = members.attributes;
     if let Some(docstring) = &mut docstring {
         if let Some(signature) = &signature {
