@@ -448,6 +448,16 @@ impl Config {
     }
 }
 
+/// Whether a file of this name in the site root configures the site: `ssg.toml`,
+/// `mkdocs.yml`, a Docusaurus configuration, `sidebars.json` or `versions.json`.
+pub fn is_config_file_name(name: &str) -> bool {
+    name == CONFIG_FILE
+        || name == mkdocs::MKDOCS_FILE
+        || docusaurus::DOCUSAURUS_FILES.contains(&name)
+        || name == "sidebars.json"
+        || name == "versions.json"
+}
+
 /// 1-based line of the first invalid UTF-8 byte.
 fn line_of_utf8_error(bytes: &[u8], error: std::str::Utf8Error) -> u32 {
     let valid = &bytes[..error.valid_up_to()];

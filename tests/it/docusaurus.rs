@@ -167,6 +167,8 @@ fn versions_json_sidebars_json_and_front_matter_are_followed() {
             "docusaurus.config.ts:-: ignored: versioned_sidebars/version-1.0-sidebars.js \
              (JavaScript is not run: the sidebar follows folders, _category_.json and \
              sidebar_position)",
+            "versioned_sidebars/version-1.1-sidebars.json:-: left out of the sidebar: \
+             guides/removed (no page has that doc id)",
         ]
     );
     assert_no_mdx_left(out.path());

@@ -47,6 +47,8 @@ pub struct DocsRoot {
     pub version: Option<String>,
     /// The first sidebar of its sidebars file, when there is one that is JSON.
     pub sidebar: Option<Vec<SidebarItem>>,
+    /// That file, relative to the site root (`sidebars.json`).
+    pub sidebar_file: String,
 }
 
 /// An entry of a sidebar (`sidebars.json`).
@@ -138,6 +140,7 @@ pub(super) fn from_docusaurus(site_root: &Path, file: &Path) -> Result<Config, C
         folder: "docs".to_string(),
         version: current_version,
         sidebar: read_sidebar(site_root, "sidebars", &mut ignored)?,
+        sidebar_file: "sidebars.json".to_string(),
     });
     for version in &versions {
         docs.roots.push(DocsRoot {
@@ -148,6 +151,7 @@ pub(super) fn from_docusaurus(site_root: &Path, file: &Path) -> Result<Config, C
                 &format!("versioned_sidebars/version-{version}-sidebars"),
                 &mut ignored,
             )?,
+            sidebar_file: format!("versioned_sidebars/version-{version}-sidebars.json"),
         });
     }
     if let Some(latest) = versions.first() {

@@ -42,7 +42,8 @@ pub(super) fn apply(site: &mut Site) {
         }
     }
 
-    let mut unknown_ids: Vec<String> = Vec::new();
+    // (sidebars file, doc id) of sidebar entries no page has.
+    let mut unknown_ids: Vec<(String, String)> = Vec::new();
     let mut sidebar_folders: BTreeMap<(ContentRoot, String), (String, i64)> = BTreeMap::new();
     for (root_idx, root) in docs.roots.iter().enumerate() {
         let Some(sidebar) = &root.sidebar else {
@@ -55,9 +56,15 @@ pub(super) fn apply(site: &mut Site) {
             order: 0,
             overrides: &mut site.config.page_overrides,
             folders: &mut sidebar_folders,
-            unknown: &mut unknown_ids,
+            unknown: &mut Vec::new(),
         };
         placing.items(sidebar);
+        let unknown = std::mem::take(placing.unknown);
+        unknown_ids.extend(
+            unknown
+                .into_iter()
+                .map(|id| (root.sidebar_file.clone(), id)),
+        );
     }
 
     let mut folder_settings = category_files(site, &docs.roots);
@@ -95,18 +102,28 @@ pub(super) fn apply(site: &mut Site) {
     }
     site.folders = folder_settings;
 
-    if !unknown_ids.is_empty() {
-        unknown_ids.sort();
-        unknown_ids.dedup();
+    unknown_ids.sort();
+    unknown_ids.dedup();
+    let mut files: Vec<&String> = unknown_ids.iter().map(|(file, _)| file).collect();
+    files.dedup();
+    for file in files {
+        let ids: Vec<&str> = unknown_ids
+            .iter()
+            .filter(|(in_file, _)| in_file == file)
+            .map(|(_, id)| id.as_str())
+            .collect();
         site.warnings.push(
             Diagnostic::in_file(
-                "sidebars.json",
+                file.clone(),
                 format!(
                     "left out of the sidebar: {} (no page has that doc id)",
-                    unknown_ids.join(", ")
+                    ids.join(", ")
                 ),
             )
-            .with_hint("a doc id is the file's path in docs/ without its extension, or its front matter `id`"),
+            .with_hint(
+                "a doc id is the file's path in its docs folder without its extension \
+                 and number prefixes, or its front matter `id`",
+            ),
         );
     }
 }
@@ -389,7 +406,11 @@ impl SidebarPlacing<'_> {
         while let Some(item) = stack.pop() {
             match item {
                 SidebarItem::Doc { id, .. } => {
-                    let page = &self.pages[*self.ids.get(id.as_str())?];
+                    // An id no page has is warned about; it takes no folder.
+                    let Some(&page_idx) = self.ids.get(id.as_str()) else {
+                        continue;
+                    };
+                    let page = &self.pages[page_idx];
                     let dir = page
                         .content_path
                         .rsplit_once('/')

@@ -20,7 +20,7 @@
 //! kinds; and a change set must be one whole burst, where the full debouncer releases each
 //! path separately as it ages.
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
@@ -178,6 +178,10 @@ impl WatchRoots {
         for folder in config.reference_folders() {
             roots.push((canonical(site_root.join(folder)), SourceKind::Reference));
         }
+        // A Docusaurus site's versioned docs and sidebars.
+        for folder in config.other_inputs() {
+            roots.push((canonical(site_root.join(folder)), SourceKind::Content));
+        }
         roots.sort();
         roots.dedup_by(|a, b| a.0 == b.0);
         WatchRoots {
@@ -192,7 +196,12 @@ impl WatchRoots {
         if self.ignored.iter().any(|dir| path.starts_with(dir)) {
             return None;
         }
-        if path == self.site_root.join(CONFIG_FILE) {
+        if path.parent() == Some(self.site_root.as_path())
+            && path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(crate::config::is_config_file_name)
+        {
             return Some(SourceKind::Config);
         }
         // The most specific root wins (a package folder inside the content folder).
@@ -415,6 +424,10 @@ mod tests {
     fn paths_are_classified_by_their_most_specific_root() {
         use SourceKind::*;
         check("/site/ssg.toml", Some(Config));
+        check("/site/mkdocs.yml", Some(Config));
+        check("/site/docusaurus.config.ts", Some(Config));
+        check("/site/sidebars.json", Some(Config));
+        check("/site/content/sidebars.json", Some(Content));
         check("/site/content/guide/a.md", Some(Content));
         check("/site/content/img/x.png", Some(Content));
         check("/site/content", Some(Content));
