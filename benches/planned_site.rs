@@ -42,7 +42,13 @@ impl PlannedSite {
             nav: self.plan.nav.clone(),
             templates: self.site.templates.clone(),
             api: std::sync::Arc::new(
-                coordinator::xref::site_inventory(&self.site, &self.plan, None).0,
+                coordinator::xref::site_inventory(
+                    &self.site,
+                    &self.plan,
+                    None,
+                    &coordinator::xref::KnownSymbols::none(0),
+                )
+                .0,
             ),
         }
     }

@@ -62,8 +62,16 @@ pub fn build_in(
     let cache_dir = cache
         .store()
         .map(|_| site.root.join(crate::cache::CACHE_DIR));
-    let (inventory, inventory_warnings) =
-        crate::xref::site_inventory(&site, &plan, cache_dir.as_deref());
+    let known_symbols = crate::xref::KnownSymbols::for_binary(
+        cache.read_named(crate::xref::SYMBOLS_FILE),
+        cache.binary_identity(),
+    );
+    let (inventory, inventory_warnings, symbols) =
+        crate::xref::site_inventory(&site, &plan, cache_dir.as_deref(), &known_symbols);
+    if symbols != known_symbols {
+        cache.write_named(crate::xref::SYMBOLS_FILE, &symbols, "the API symbols");
+    }
+    drop((known_symbols, symbols));
     let inventory = std::sync::Arc::new(inventory);
     report.warnings.extend(inventory_warnings);
     phases.done("api inventory");

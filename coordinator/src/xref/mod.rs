@@ -20,47 +20,155 @@ use worker::autodoc::{AutodocOptions, ModuleSymbols};
 /// The inventory of the site's documented modules, in plan order, and of the configured
 /// external inventories, with the problems met reading those (warnings: the build goes on).
 /// `cache_dir` (`<site>/.ssg-cache`) keeps downloaded inventories when the build may write it.
+///
+/// `known` holds the symbols a previous build found, by [`symbol_key`]: a module whose key
+/// is there is not parsed again (an edit to one page must not re-read every module). The
+/// symbols of this build come back in the third value, for the next build.
 pub fn site_inventory(
     site: &Site,
     plan: &BuildPlan,
     cache_dir: Option<&Path>,
-) -> (ApiInventory, Vec<Diagnostic>) {
+    known: &KnownSymbols,
+) -> (ApiInventory, Vec<Diagnostic>, KnownSymbols) {
     let (external, warnings) = external::load_external(&site.root, &site.config, cache_dir);
-    let modules: Vec<(&ReferenceBody, &str)> = plan
+    // (body, URL, source hash) of every Python module page.
+    let modules: Vec<(&ReferenceBody, &str, u128)> = plan
         .pages
         .iter()
         .filter_map(|page| match &page.source {
             PageSource::Reference(reference) => match &reference.body {
-                body @ ReferenceBody::Python { .. } => Some((body, page.url.as_str())),
+                body @ ReferenceBody::Python { .. } => {
+                    Some((body, page.url.as_str(), reference.hash))
+                }
             },
             _ => None,
         })
         .collect();
-    let symbols = scan_all(site, &modules);
+    let keys: Vec<u128> = modules
+        .iter()
+        .map(|&(body, _, hash)| symbol_key(known.binary, body, hash))
+        .collect();
+    let unknown: Vec<(&ReferenceBody, &str)> = modules
+        .iter()
+        .zip(&keys)
+        .filter(|(_, key)| known.get(**key).is_none())
+        .map(|(&(body, url, _), _)| (body, url))
+        .collect();
+    let mut scanned = scan_all(site, &unknown).into_iter();
+    let mut next = KnownSymbols {
+        binary: known.binary,
+        entries: Vec::with_capacity(modules.len()),
+    };
     let inventory = ApiInventory {
         modules: modules
             .iter()
-            .zip(symbols)
-            .map(|(&(body, url), symbols)| ApiModule {
-                name: match body {
-                    ReferenceBody::Python { module, .. } => module.clone(),
-                },
-                url: url.to_string(),
-                objects: symbols
-                    .objects
-                    .into_iter()
-                    .map(|object| ApiObject {
-                        qualname: object.qualname,
-                        kind: object.kind,
-                        anchor: object.anchor,
-                    })
-                    .collect(),
-                imports: symbols.imports,
+            .zip(&keys)
+            .map(|(&(body, url, _), &key)| {
+                let (objects, imports) = match known.get(key) {
+                    Some(entry) => (entry.objects.clone(), entry.imports.clone()),
+                    None => {
+                        let symbols = scanned.next().unwrap_or_default();
+                        let objects: Vec<ApiObject> = symbols
+                            .objects
+                            .into_iter()
+                            .map(|object| ApiObject {
+                                qualname: object.qualname,
+                                kind: object.kind,
+                                anchor: object.anchor,
+                            })
+                            .collect();
+                        (objects, symbols.imports)
+                    }
+                };
+                next.entries.push(KnownModule {
+                    key,
+                    objects: objects.clone(),
+                    imports: imports.clone(),
+                });
+                ApiModule {
+                    name: match body {
+                        ReferenceBody::Python { module, .. } => module.clone(),
+                    },
+                    url: url.to_string(),
+                    objects,
+                    imports,
+                }
             })
             .collect(),
         external,
     };
-    (inventory, warnings)
+    next.entries.sort_by_key(|entry| entry.key);
+    next.entries.dedup_by_key(|entry| entry.key);
+    (inventory, warnings, next)
+}
+
+/// The name of the cache file holding [`KnownSymbols`].
+pub const SYMBOLS_FILE: &str = "api-symbols.bin";
+
+/// The symbols of each documented module as a build found them, for the next build: a
+/// module is parsed again only when its key (its source, its options, the executable)
+/// changed.
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KnownSymbols {
+    /// The executable's identity: symbols found by another binary are not trusted.
+    binary: u128,
+    /// Sorted by key.
+    entries: Vec<KnownModule>,
+}
+
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct KnownModule {
+    key: u128,
+    objects: Vec<ApiObject>,
+    imports: Vec<(String, String)>,
+}
+
+impl KnownSymbols {
+    /// No symbols known, for the executable `binary`.
+    pub fn none(binary: u128) -> KnownSymbols {
+        KnownSymbols {
+            binary,
+            entries: Vec::new(),
+        }
+    }
+
+    /// `previous` if it was made by the executable `binary`, else nothing.
+    pub fn for_binary(previous: Option<KnownSymbols>, binary: u128) -> KnownSymbols {
+        previous
+            .filter(|known| known.binary == binary)
+            .unwrap_or_else(|| KnownSymbols::none(binary))
+    }
+
+    fn get(&self, key: u128) -> Option<&KnownModule> {
+        self.entries
+            .binary_search_by_key(&key, |entry| entry.key)
+            .ok()
+            .map(|at| &self.entries[at])
+    }
+}
+
+/// What a module's symbols depend on: the executable, the module's name, file and content,
+/// and the options of its scan.
+fn symbol_key(binary: u128, body: &ReferenceBody, source_hash: u128) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&binary.to_le_bytes());
+    hasher.update(&source_hash.to_le_bytes());
+    match body {
+        ReferenceBody::Python {
+            file,
+            module,
+            is_package,
+            include_private,
+            ..
+        } => {
+            for text in [file, module] {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text.as_bytes());
+            }
+            hasher.update(&[u8::from(*is_package), u8::from(*include_private)]);
+        }
+    }
+    hasher.digest128()
 }
 
 /// Every module's symbols, on all cores, each thread with the renderer's stack (a parse
