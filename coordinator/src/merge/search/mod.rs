@@ -22,9 +22,11 @@
 //! shape changes; the theme's script checks it.
 
 mod layout;
+mod name_scores;
 mod part;
 mod parts;
 mod postings;
+mod varint;
 
 pub use parts::SearchCache;
 use protocol::{Heading, OutputFile, SearchTerms};

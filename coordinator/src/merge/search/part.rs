@@ -10,7 +10,8 @@
 //! cannot know, so the merge scores them (cheap arithmetic) and the index stays exactly
 //! what one pass over every page would give.
 
-use super::postings::{TITLE, entry_terms, push_varint};
+use super::name_scores::{TITLE, entry_terms};
+use super::varint::push_varint;
 use super::{SearchPage, SubEntry};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};

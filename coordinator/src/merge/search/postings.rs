@@ -1,10 +1,10 @@
 //! Postings: for every term, the (page, entry, score) triples that contain it, with the
 //! score computed here once so the browser only adds numbers.
 //!
-//! Scores are one byte. An entry's own name ranks above any body: a page title gives
-//! [`TITLE`] (plus half the body score), a heading [`HEADING`], an API object's name or any
-//! dotted tail of it [`API_NAME`] (`invoke`, `context.invoke`), another part of that name
-//! [`API_PART`]; a body match scores 1 to [`BODY_MAX`] by BM25 (k1 1.2, b 0.75) over the
+//! Scores are one byte. An entry's own name ranks above any body (`name_scores.rs`: a page
+//! title `TITLE` plus half the body score, a heading `HEADING`, an API object's name or any
+//! dotted tail of it `API_NAME` (`invoke`, `context.invoke`), another part of that name
+//! `API_PART`); a body match scores 1 to [`BODY_MAX`] by BM25 (k1 1.2, b 0.75) over the
 //! pages' lengths in words.
 //!
 //! Chunk encoding (`search/p/<n>.bin`), repeated per term in byte order: varint length of
@@ -13,20 +13,11 @@
 //! k its k-th sub-entry), one score byte. Varints are LEB128.
 
 use super::part::{RawPosting, SearchPart};
-use super::{EntryType, SearchPage, SubEntry};
+use super::varint::push_varint;
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use worker::search_terms::{TermRole, fold, for_each_term};
 
-/// Score of a page title term (before half the body score is added).
-pub(crate) const TITLE: u8 = 200;
-/// Score of a heading term.
-pub(crate) const HEADING: u8 = 150;
-/// Score of an API object's name or a dotted tail of it.
-pub(crate) const API_NAME: u8 = 140;
-/// Score of another part of an API object's name.
-pub(crate) const API_PART: u8 = 80;
 /// Highest body score.
 pub(crate) const BODY_MAX: u8 = 100;
 
@@ -186,60 +177,6 @@ fn score(raw: &RawPosting, idf: f64, length: u32, average_length: f64) -> u8 {
     } else {
         raw.name_score.saturating_add(body / 2)
     }
-}
-
-/// The terms of a sub-entry's name with their scores, deduplicated (best score kept).
-pub(crate) fn entry_terms(
-    page: &SearchPage<'_>,
-    entry: &SubEntry<'_>,
-    out: &mut Vec<(String, u8)>,
-) {
-    out.clear();
-    match entry.kind {
-        EntryType::Heading => {
-            for_each_term(entry.text, |term, _| out.push((term.to_string(), HEADING)));
-        }
-        EntryType::Api => {
-            // `click.core.Context.invoke` on the page of `click.core`: the full name and
-            // every dotted tail of `Context.invoke` are names; `context` is a part.
-            let qualified = entry.anchor;
-            let local = qualified
-                .strip_prefix(page.title)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .unwrap_or(qualified);
-            let mut push_name = |name: &str| {
-                let folded = fold(name);
-                if folded.chars().count() >= 2 {
-                    out.push((folded, API_NAME));
-                }
-            };
-            push_name(qualified);
-            let mut tail = local;
-            loop {
-                push_name(tail);
-                match tail.split_once('.') {
-                    Some((_, rest)) => tail = rest,
-                    None => break,
-                }
-            }
-            let last = fold(local.rsplit('.').next().unwrap_or(local));
-            for_each_term(local, |term, role| {
-                let in_last = role == TermRole::Part && last.contains(term);
-                out.push((term.to_string(), if in_last { API_NAME } else { API_PART }));
-            });
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    out.dedup_by(|later, earlier| later.0 == earlier.0);
-}
-
-/// Appends `value` as a LEB128 varint.
-pub(crate) fn push_varint(bytes: &mut Vec<u8>, mut value: u32) {
-    while value >= 0x80 {
-        bytes.push((value as u8 & 0x7f) | 0x80);
-        value >>= 7;
-    }
-    bytes.push(value as u8);
 }
 
 /// Appends one term's record to a postings chunk.

@@ -1,7 +1,8 @@
 //! Tests of the search index: entries, scores, files and their determinism.
 
+use super::name_scores::{API_NAME, HEADING, TITLE};
 use super::part::SearchPart;
-use super::postings::{API_NAME, HEADING, Posting, TITLE};
+use super::postings::Posting;
 use super::*;
 use protocol::Heading;
 
