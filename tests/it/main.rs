@@ -14,6 +14,7 @@ mod init_check;
 mod kill_storm;
 mod limits;
 mod mkdocs;
+mod openapi_reference;
 mod output_folder;
 mod processes;
 mod samples;

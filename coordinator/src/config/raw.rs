@@ -6,8 +6,8 @@
 //! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
 
 use super::{
-    BuildConfig, Config, InventoryConfig, InventorySource, MarkdownConfig, OutputsConfig,
-    PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
+    BuildConfig, Config, InventoryConfig, InventorySource, MarkdownConfig, OpenApiConfig,
+    OutputsConfig, PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
 };
 use serde::Deserialize;
 use std::path::{Component, Path};
@@ -77,6 +77,15 @@ struct RawBuild {
 struct RawAutodoc {
     python: Vec<RawPythonPackage>,
     inventories: Vec<Spanned<RawInventory>>,
+    openapi: Vec<RawOpenApi>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawOpenApi {
+    name: Spanned<String>,
+    path: Spanned<String>,
+    #[serde(default)]
+    url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +156,27 @@ impl RawConfig {
             }
             autodoc_python.push(package);
         }
+        let mut autodoc_openapi: Vec<OpenApiConfig> = Vec::new();
+        for raw in self.autodoc.openapi {
+            let name_offset = raw.name.span().start;
+            let description = raw.validate()?;
+            if let Some(taken) = autodoc_openapi
+                .iter()
+                .find(|seen| seen.name == description.name || seen.url == description.url)
+            {
+                let what = if taken.name == description.name {
+                    format!("name `{}`", description.name)
+                } else {
+                    format!("url `{}`", description.url)
+                };
+                return Err(Invalid {
+                    offset: name_offset,
+                    message: format!("two [[autodoc.openapi]] entries have the {what}"),
+                    hint: Some("give each description its own `name` and `url`".to_string()),
+                });
+            }
+            autodoc_openapi.push(description);
+        }
         let autodoc_inventories = self
             .autodoc
             .inventories
@@ -161,6 +191,7 @@ impl RawConfig {
             build: self.build.validate()?,
             autodoc_python,
             autodoc_inventories,
+            autodoc_openapi,
             taxonomies: TaxonomiesConfig {
                 tags: self.taxonomies.tags.unwrap_or(true),
                 categories: self.taxonomies.categories.unwrap_or(true),
@@ -321,6 +352,35 @@ impl RawPythonPackage {
                 .as_ref()
                 .map(validate_source_url)
                 .transpose()?,
+        })
+    }
+}
+
+impl RawOpenApi {
+    fn validate(self) -> Result<OpenApiConfig, Invalid> {
+        let name = self.name.get_ref().trim();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+        {
+            return Err(Invalid::at(
+                &self.name,
+                format!(
+                    "`name` in [[autodoc.openapi]] must be letters, digits, `-` or `_`, not `{name}`"
+                ),
+                "use a short name such as `rest` or `petstore`",
+            ));
+        }
+        let path = validate_package_path(&self.path)?;
+        let url = match self.url {
+            Some(url) => validate_url_prefix(&url)?,
+            None => format!("/{name}/"),
+        };
+        Ok(OpenApiConfig {
+            name: name.to_string(),
+            path,
+            url,
         })
     }
 }

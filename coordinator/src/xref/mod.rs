@@ -26,12 +26,27 @@ pub fn site_inventory(
     cache_dir: Option<&Path>,
 ) -> (ApiInventory, Vec<Diagnostic>) {
     let (external, warnings) = external::load_external(&site.root, &site.config, cache_dir);
-    let modules: Vec<(&ReferenceBody, &str)> = plan
+    let modules: Vec<(PythonModuleRef<'_>, &str)> = plan
         .pages
         .iter()
         .filter_map(|page| match &page.source {
             PageSource::Reference(reference) => match &reference.body {
-                body @ ReferenceBody::Python { .. } => Some((body, page.url.as_str())),
+                ReferenceBody::Python {
+                    file,
+                    module,
+                    is_package,
+                    include_private,
+                    ..
+                } => Some((
+                    PythonModuleRef {
+                        file,
+                        module,
+                        is_package: *is_package,
+                        include_private: *include_private,
+                    },
+                    page.url.as_str(),
+                )),
+                ReferenceBody::OpenApi { .. } => None,
             },
             _ => None,
         })
@@ -41,10 +56,8 @@ pub fn site_inventory(
         modules: modules
             .iter()
             .zip(symbols)
-            .map(|(&(body, url), symbols)| ApiModule {
-                name: match body {
-                    ReferenceBody::Python { module, .. } => module.clone(),
-                },
+            .map(|(&(ref python, url), symbols)| ApiModule {
+                name: python.module.to_string(),
                 url: url.to_string(),
                 objects: symbols
                     .objects
@@ -63,23 +76,23 @@ pub fn site_inventory(
     (inventory, warnings)
 }
 
+/// What the inventory reads of a Python module's page.
+struct PythonModuleRef<'a> {
+    file: &'a str,
+    module: &'a str,
+    is_package: bool,
+    include_private: bool,
+}
+
 /// Every module's symbols, on all cores, each thread with the renderer's stack (a parse
 /// nests as deep as the source). A thread that panicked leaves its modules without symbols.
-fn scan_all(site: &Site, modules: &[(&ReferenceBody, &str)]) -> Vec<ModuleSymbols> {
-    let scan = |body: &ReferenceBody| match body {
-        ReferenceBody::Python {
-            file,
-            module,
-            is_package,
-            include_private,
-            ..
-        } => {
-            let options = AutodocOptions {
-                include_private: *include_private,
-                is_package: *is_package,
-            };
-            worker::autodoc::scan_module(&site.root.join(file), module, options)
-        }
+fn scan_all(site: &Site, modules: &[(PythonModuleRef<'_>, &str)]) -> Vec<ModuleSymbols> {
+    let scan = |python: &PythonModuleRef<'_>| {
+        let options = AutodocOptions {
+            include_private: python.include_private,
+            is_package: python.is_package,
+        };
+        worker::autodoc::scan_module(&site.root.join(python.file), python.module, options)
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -93,7 +106,9 @@ fn scan_all(site: &Site, modules: &[(&ReferenceBody, &str)]) -> Vec<ModuleSymbol
                     .name("api-inventory".into())
                     .stack_size(worker::RENDER_STACK_BYTES)
                     .spawn_scoped(scope, move || {
-                        part.iter().map(|&(body, _)| scan(body)).collect::<Vec<_>>()
+                        part.iter()
+                            .map(|(python, _)| scan(python))
+                            .collect::<Vec<_>>()
                     });
                 (part.len(), spawned)
             })

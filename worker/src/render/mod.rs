@@ -56,6 +56,8 @@ pub struct RenderContext {
     pub(crate) xref: crate::xref::Resolver,
     /// `site.extra` in templates, parsed once from `SiteMeta::extra_json`.
     pub(crate) site_extra: minijinja::Value,
+    /// OpenAPI descriptions loaded so far, each once per worker.
+    pub(crate) openapi: reference::OpenApiCache,
 }
 
 impl RenderContext {
@@ -110,6 +112,7 @@ impl RenderContext {
             pages_by_source,
             pages_by_version_key,
             xref: crate::xref::Resolver::new(&api),
+            openapi: reference::OpenApiCache::default(),
         }
     }
 
