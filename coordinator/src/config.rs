@@ -39,6 +39,8 @@ pub struct Config {
     pub autodoc_inventories: Vec<InventoryConfig>,
     /// `[[autodoc.openapi]]`: OpenAPI descriptions.
     pub autodoc_openapi: Vec<OpenApiConfig>,
+    /// `[[autodoc.cli]]`: command-line interfaces.
+    pub autodoc_cli: Vec<CliConfig>,
     /// `[taxonomies]`.
     pub taxonomies: TaxonomiesConfig,
     /// `[outputs]`.
@@ -178,6 +180,22 @@ impl IgnoredContent {
     }
 }
 
+/// One `[[autodoc.cli]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliConfig {
+    /// `name`: the program's name as users type it (`mkdocs`); unique among the entries.
+    pub name: String,
+    /// `path`: the `.py` file, package folder or source root, relative to the site root.
+    pub path: String,
+    /// `object`: the click group or command, typer app, or argparse parser (or the
+    /// function building it): `module:name`, `module.name`, or `name` for a single file.
+    pub object: String,
+    /// `framework`: `click`, `typer` or `argparse`; detected when `None`.
+    pub framework: Option<String>,
+    /// `url`: URL prefix, normalised to start and end with `/`; default `/cli/<name>/`.
+    pub url: String,
+}
+
 /// One `[[autodoc.openapi]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenApiConfig {
@@ -299,6 +317,7 @@ impl Default for Config {
             autodoc_python: Vec::new(),
             autodoc_inventories: Vec::new(),
             autodoc_openapi: Vec::new(),
+            autodoc_cli: Vec::new(),
             taxonomies: TaxonomiesConfig::default(),
             outputs: OutputsConfig::default(),
             versions: VersionsConfig {
@@ -360,6 +379,7 @@ impl Config {
             .iter()
             .map(|package| package.path.as_str())
             .chain(self.autodoc_openapi.iter().map(OpenApiConfig::folder))
+            .chain(self.autodoc_cli.iter().map(|cli| cli.path.as_str()))
     }
 
     /// The file the configuration of `site_root` comes from: `ssg.toml`, else
@@ -828,6 +848,7 @@ mod tests {
             "snippet_base_paths" => "['docs']",
             "ignored_content" => "['drafts/', '*.tmp.md']",
             "dialect" => "'mkdocs'",
+            "framework" => "'click'",
             "latest_at_root" => "false",
             "base_url" => "'/'",
             "paginate" => "3",
@@ -837,7 +858,11 @@ mod tests {
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",
         };
-        let tables: [(&str, &[&str]); 9] = [
+        let tables: [(&str, &[&str]); 10] = [
+            (
+                "[[autodoc.cli]]\nname = 'p'\npath = 'p.py'\nobject = 'cli'\n",
+                keys::CLI_KEYS,
+            ),
             (
                 "[[autodoc.openapi]]\nname = 'p'\npath = 'p.yaml'\n",
                 keys::OPENAPI_KEYS,

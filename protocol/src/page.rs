@@ -138,13 +138,33 @@ pub enum ReferenceBody {
         /// The description's URL prefix (`/api/rest/`).
         url_prefix: String,
     },
+    /// One command of a command-line interface (`[[autodoc.cli]]`), read statically: the
+    /// worker reads the CLI once per build and renders command `page` of it.
+    Cli {
+        /// The `.py` file or folder, relative to the site root.
+        file: String,
+        /// The program's name (`mkdocs`).
+        program: String,
+        /// The click group, typer app or argparse parser (`mkdocs.__main__:cli`).
+        object: String,
+        /// `click`, `typer` or `argparse`; detected when `None`.
+        framework: Option<String>,
+        /// Index of the page in the CLI's list of pages.
+        page: u32,
+        /// The page's URL relative to `url_prefix` (to check the index still names it).
+        page_url: String,
+        /// The CLI's URL prefix (`/cli/mkdocs/`).
+        url_prefix: String,
+    },
 }
 
 impl ReferenceBody {
     /// The source file the page documents, relative to the site root.
     pub fn file(&self) -> &str {
         match self {
-            ReferenceBody::Python { file, .. } | ReferenceBody::OpenApi { file, .. } => file,
+            ReferenceBody::Python { file, .. }
+            | ReferenceBody::OpenApi { file, .. }
+            | ReferenceBody::Cli { file, .. } => file,
         }
     }
 }

@@ -207,7 +207,7 @@ pub enum PageErrorKind {
     /// The page is past one of the renderer's bounds (nesting, source size), which keep a
     /// hostile page from taking down the build.
     Limit,
-    /// A reference source (an OpenAPI description) that cannot be read.
+    /// A reference source (an OpenAPI description, a CLI) that cannot be read.
     Reference,
 }
 

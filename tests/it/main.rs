@@ -6,6 +6,7 @@
 mod api_reference;
 mod bad_input;
 mod build_example;
+mod cli_reference;
 mod deep_input;
 mod determinism;
 mod docusaurus;

@@ -6,8 +6,8 @@
 //! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
 
 use super::{
-    BuildConfig, Config, InventoryConfig, InventorySource, MarkdownConfig, OpenApiConfig,
-    OutputsConfig, PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
+    BuildConfig, CliConfig, Config, InventoryConfig, InventorySource, MarkdownConfig,
+    OpenApiConfig, OutputsConfig, PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
 };
 use serde::Deserialize;
 use std::path::{Component, Path};
@@ -78,6 +78,18 @@ struct RawAutodoc {
     python: Vec<RawPythonPackage>,
     inventories: Vec<Spanned<RawInventory>>,
     openapi: Vec<RawOpenApi>,
+    cli: Vec<RawCli>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawCli {
+    name: Spanned<String>,
+    path: Spanned<String>,
+    object: Spanned<String>,
+    #[serde(default)]
+    framework: Option<Spanned<String>>,
+    #[serde(default)]
+    url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,6 +189,25 @@ impl RawConfig {
             }
             autodoc_openapi.push(description);
         }
+        let mut autodoc_cli: Vec<CliConfig> = Vec::new();
+        for raw in self.autodoc.cli {
+            let name_offset = raw.name.span().start;
+            let cli = raw.validate()?;
+            if autodoc_cli
+                .iter()
+                .any(|seen| seen.name == cli.name || seen.url == cli.url)
+            {
+                return Err(Invalid {
+                    offset: name_offset,
+                    message: format!(
+                        "two [[autodoc.cli]] entries have the name `{}` or the url `{}`",
+                        cli.name, cli.url
+                    ),
+                    hint: Some("give each CLI its own `name` and `url`".to_string()),
+                });
+            }
+            autodoc_cli.push(cli);
+        }
         let autodoc_inventories = self
             .autodoc
             .inventories
@@ -192,6 +223,7 @@ impl RawConfig {
             autodoc_python,
             autodoc_inventories,
             autodoc_openapi,
+            autodoc_cli,
             taxonomies: TaxonomiesConfig {
                 tags: self.taxonomies.tags.unwrap_or(true),
                 categories: self.taxonomies.categories.unwrap_or(true),
@@ -352,6 +384,53 @@ impl RawPythonPackage {
                 .as_ref()
                 .map(validate_source_url)
                 .transpose()?,
+        })
+    }
+}
+
+impl RawCli {
+    fn validate(self) -> Result<CliConfig, Invalid> {
+        let name = self.name.get_ref().trim();
+        if name.is_empty() || name.chars().any(|ch| ch.is_whitespace() || ch == '/') {
+            return Err(Invalid::at(
+                &self.name,
+                format!("`name` in [[autodoc.cli]] must be the program's name, not `{name}`"),
+                "write the name users type, such as `mkdocs`",
+            ));
+        }
+        let object = self.object.get_ref().trim();
+        if object.is_empty() {
+            return Err(Invalid::at(
+                &self.object,
+                "`object` in [[autodoc.cli]] is empty".to_string(),
+                "name the click group, typer app or argparse parser, such as `mkdocs.__main__:cli`",
+            ));
+        }
+        let framework = match &self.framework {
+            None => None,
+            Some(framework) => {
+                let value = framework.get_ref().trim();
+                if worker::reference::cli::Framework::from_name(value).is_none() {
+                    return Err(Invalid::at(
+                        framework,
+                        format!("unknown framework `{value}` in [[autodoc.cli]]"),
+                        "write `click`, `typer` or `argparse`, or leave `framework` out to detect it",
+                    ));
+                }
+                Some(value.to_string())
+            }
+        };
+        let path = validate_package_path(&self.path)?;
+        let url = match self.url {
+            Some(url) => validate_url_prefix(&url)?,
+            None => format!("/cli/{name}/"),
+        };
+        Ok(CliConfig {
+            name: name.to_string(),
+            path,
+            object: object.to_string(),
+            framework,
+            url,
         })
     }
 }

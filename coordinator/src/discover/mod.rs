@@ -6,6 +6,7 @@
 //! (invalid UTF-8, broken front matter) becomes a [`PageFailure`]; the rest of the site
 //! goes on.
 
+mod cli;
 mod docusaurus;
 pub mod front_matter;
 mod openapi;
@@ -19,6 +20,7 @@ use front_matter::FrontMatter;
 use protocol::TemplateSource;
 use std::path::{Path, PathBuf};
 
+pub use cli::{CliCommandPage, CliListing};
 pub use openapi::{OpenApiDescription, OpenApiNav, OpenApiPage};
 pub use python::PythonModule;
 
@@ -35,6 +37,8 @@ pub struct Site {
     pub modules: Vec<PythonModule>,
     /// OpenAPI descriptions that could be read, in `[[autodoc.openapi]]` order.
     pub openapi: Vec<OpenApiDescription>,
+    /// CLIs that could be read, in `[[autodoc.cli]]` order.
+    pub cli: Vec<CliListing>,
     /// User templates, sorted by name.
     pub templates: Vec<TemplateSource>,
     /// Files copied as they are: `static/` and non-markdown files under the content
@@ -287,6 +291,7 @@ impl Site {
             pages: Vec::new(),
             modules: Vec::new(),
             openapi: Vec::new(),
+            cli: Vec::new(),
             templates: Vec::new(),
             assets: Vec::new(),
             failures: Vec::new(),
@@ -335,6 +340,7 @@ impl Site {
         walk::static_files(&mut site);
         python::discover(&mut site, known)?;
         openapi::discover(&mut site);
+        cli::discover(&mut site);
         site.assets.sort();
         site.assets.dedup_by(|a, b| a.output_path == b.output_path);
         Ok(site)

@@ -1,5 +1,5 @@
 //! Reference sources: pages documented from code rather than written in markdown (Python
-//! modules and OpenAPI descriptions today; CLI pages next). A source is one concept with one match per
+//! modules, OpenAPI descriptions and CLIs). A source is one concept with one match per
 //! stage, each on that stage's own enum or list of sources:
 //!
 //! 1. config: its settings (`[[autodoc.python]]` → `Config::autodoc_python`);
@@ -59,6 +59,7 @@ pub(super) fn reference_items(site: &Site) -> Vec<ReferenceItem> {
     let mut items = Vec::new();
     items.extend(python_items(site));
     items.extend(openapi_items(site));
+    items.extend(cli_items(site));
     items
 }
 
@@ -80,7 +81,7 @@ impl ReferencePage {
                     *submodules = child_links(tree, section);
                 }
             }
-            ReferenceBody::OpenApi { .. } => {}
+            ReferenceBody::OpenApi { .. } | ReferenceBody::Cli { .. } => {}
         }
     }
 }
@@ -182,6 +183,62 @@ fn openapi_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
                     url_hint: "move the content page, or give the description another `url` in ssg.toml",
                 }
             })
+    })
+}
+
+/// CLI: a page per visible command of each `[[autodoc.cli]]` that could be read, the top
+/// command first. The top command heads the CLI's nav section; a group heads a subsection
+/// holding its subcommands. Every page's hash is that of the CLI's `.py` files.
+fn cli_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
+    site.cli.iter().flat_map(move |listing| {
+        let entry = &site.config.autodoc_cli[listing.entry];
+        let prefix = entry.url.as_str();
+        let section_of = move |path: &[String]| {
+            let title = path.last().unwrap_or(&entry.name).clone();
+            let url = listing
+                .pages
+                .iter()
+                .find(|page| page.path == path)
+                .map_or_else(String::new, |page| page.url.clone());
+            (title, format!("{prefix}{url}"))
+        };
+        listing.pages.iter().enumerate().map(move |(index, page)| {
+            let heads_section = page.path.is_empty() || page.has_subcommands;
+            let depth = if heads_section {
+                page.path.len()
+            } else {
+                page.path.len() - 1
+            };
+            let sections = (0..=depth)
+                .map(|len| section_of(&page.path[..len]))
+                .collect();
+            ReferenceItem {
+                id: PageId::reference("cli", &entry.name, &page.url),
+                url: format!("{prefix}{}", page.url),
+                nav_title: page.path.last().unwrap_or(&entry.name).clone(),
+                title: page.title.clone(),
+                template: "autodoc.html",
+                placement: Placement::Reference {
+                    sections,
+                    index: heads_section,
+                },
+                page: ReferencePage {
+                    body: ReferenceBody::Cli {
+                        file: entry.path.clone(),
+                        program: entry.name.clone(),
+                        object: entry.object.clone(),
+                        framework: entry.framework.clone(),
+                        page: index as u32,
+                        page_url: page.url.clone(),
+                        url_prefix: prefix.to_string(),
+                    },
+                    hash: listing.hash,
+                    cost: 1_000,
+                },
+                subject: format!("command `{}`", page.title),
+                url_hint: "move the content page, or give the CLI another `url` in ssg.toml",
+            }
+        })
     })
 }
 

@@ -46,7 +46,7 @@ pub fn site_inventory(
                     },
                     page.url.as_str(),
                 )),
-                ReferenceBody::OpenApi { .. } => None,
+                ReferenceBody::OpenApi { .. } | ReferenceBody::Cli { .. } => None,
             },
             _ => None,
         })
