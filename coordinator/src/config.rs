@@ -37,6 +37,10 @@ pub struct Config {
     pub autodoc_python: Vec<PythonPackageConfig>,
     /// `[[autodoc.inventories]]`: other projects' `objects.inv`, for cross-references.
     pub autodoc_inventories: Vec<InventoryConfig>,
+    /// `[[autodoc.openapi]]`: OpenAPI descriptions.
+    pub autodoc_openapi: Vec<OpenApiConfig>,
+    /// `[[autodoc.cli]]`: command-line interfaces.
+    pub autodoc_cli: Vec<CliConfig>,
     /// `[taxonomies]`.
     pub taxonomies: TaxonomiesConfig,
     /// `[outputs]`.
@@ -176,6 +180,52 @@ impl IgnoredContent {
     }
 }
 
+/// One `[[autodoc.cli]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliConfig {
+    /// `name`: the program's name as users type it (`mkdocs`); unique among the entries.
+    pub name: String,
+    /// `path`: the `.py` file, package folder or source root, relative to the site root.
+    pub path: String,
+    /// `object`: the click group or command, typer app, or argparse parser (or the
+    /// function building it): `module:name`, `module.name`, or `name` for a single file.
+    pub object: String,
+    /// `framework`: `click`, `typer` or `argparse`; detected when `None`.
+    pub framework: Option<String>,
+    /// `url`: URL prefix, normalised to start and end with `/`; default `/cli/<name>/`.
+    pub url: String,
+}
+
+/// One `[[autodoc.openapi]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenApiConfig {
+    /// `name`: identifies the description in messages; unique among the entries.
+    pub name: String,
+    /// `path`: the description's root file (JSON or YAML), relative to the site root.
+    pub path: String,
+    /// `url`: URL prefix, normalised to start and end with `/`; default `/<name>/`.
+    pub url: String,
+}
+
+impl OpenApiConfig {
+    /// The folder of the root file (site-relative; `$ref`d files must be inside it), or
+    /// the file itself when it is in the site root.
+    pub fn folder(&self) -> &str {
+        match self.path.rsplit_once('/') {
+            Some((folder, _)) if !folder.is_empty() => folder,
+            _ => self.path.as_str(),
+        }
+    }
+
+    /// The folder `$ref`s must stay inside: the root file's folder (`.` for the site root).
+    pub fn refs_folder(&self) -> &str {
+        match self.path.rsplit_once('/') {
+            Some((folder, _)) if !folder.is_empty() => folder,
+            _ => ".",
+        }
+    }
+}
+
 /// One `[[autodoc.python]]` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PythonPackageConfig {
@@ -266,6 +316,8 @@ impl Default for Config {
             build: BuildConfig::default(),
             autodoc_python: Vec::new(),
             autodoc_inventories: Vec::new(),
+            autodoc_openapi: Vec::new(),
+            autodoc_cli: Vec::new(),
             taxonomies: TaxonomiesConfig::default(),
             outputs: OutputsConfig::default(),
             versions: VersionsConfig {
@@ -320,10 +372,14 @@ impl Default for OutputsConfig {
 impl Config {
     /// The folders reference sources read, relative to the site root (each autodoc
     /// package's path): what the input signature stamps and the dev server watches.
+    /// For an OpenAPI description, the folder of its root file (the files its `$ref`s
+    /// reach must be inside it), or the file itself when it sits in the site root.
     pub fn reference_folders(&self) -> impl Iterator<Item = &str> {
         self.autodoc_python
             .iter()
             .map(|package| package.path.as_str())
+            .chain(self.autodoc_openapi.iter().map(OpenApiConfig::folder))
+            .chain(self.autodoc_cli.iter().map(|cli| cli.path.as_str()))
     }
 
     /// The file the configuration of `site_root` comes from: `ssg.toml`, else
@@ -802,6 +858,7 @@ mod tests {
             "snippet_base_paths" => "['docs']",
             "ignored_content" => "['drafts/', '*.tmp.md']",
             "dialect" => "'mkdocs'",
+            "framework" => "'click'",
             "latest_at_root" => "false",
             "base_url" => "'/'",
             "paginate" => "3",
@@ -811,7 +868,15 @@ mod tests {
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",
         };
-        let tables: [(&str, &[&str]); 8] = [
+        let tables: [(&str, &[&str]); 10] = [
+            (
+                "[[autodoc.cli]]\nname = 'p'\npath = 'p.py'\nobject = 'cli'\n",
+                keys::CLI_KEYS,
+            ),
+            (
+                "[[autodoc.openapi]]\nname = 'p'\npath = 'p.yaml'\n",
+                keys::OPENAPI_KEYS,
+            ),
             (
                 "[[autodoc.inventories]]\nbase_url = 'https://x.org/'\n",
                 keys::INVENTORY_KEYS,

@@ -12,6 +12,8 @@ use std::fmt;
 ///   (`content/guide/install.md`); a `_shared/` page inside a version gets `@<version>`
 ///   appended;
 /// - autodoc pages: `autodoc:<dotted module name>` (`autodoc:mypkg.sub.mod`);
+/// - other reference pages: `<source>:<name>:<page URL in it>`
+///   (`openapi:petstore:operations/list-pets/`);
 /// - generated pages: `generated:<url>` (`generated:/tags/rust/page/2/`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct PageId(pub String);
@@ -24,6 +26,11 @@ impl PageId {
     /// The id of a Python module's page.
     pub fn autodoc(module: &str) -> PageId {
         PageId(format!("autodoc:{module}"))
+    }
+    /// The id of a page of a reference source other than Python: its kind (`openapi`),
+    /// the entry's `name` in ssg.toml and the page's URL relative to the entry's `url`.
+    pub fn reference(kind: &str, name: &str, page_url: &str) -> PageId {
+        PageId(format!("{kind}:{name}:{page_url}"))
     }
     /// The id of a generated page, from its URL.
     pub fn generated(url: &str) -> PageId {

@@ -122,13 +122,49 @@ pub enum ReferenceBody {
         /// `{end_line}` left for the renderer (`https://…/src/click/core.py#L{line}`).
         source_url: Option<String>,
     },
+    /// One page of an OpenAPI description (`[[autodoc.openapi]]`): the worker loads the
+    /// description once per build and renders page `page` of it. What the page shows is
+    /// hashed by the coordinator (the reference page's hash), not carried here, so a change
+    /// to one operation re-renders only its pages.
+    OpenApi {
+        /// The description's root file, relative to the site root.
+        file: String,
+        /// The folder its `$ref`s must stay inside, relative to the site root.
+        folder: String,
+        /// Index of the page in the description's list of pages.
+        page: u32,
+        /// The page's URL relative to `url_prefix` (to check the index still names it).
+        page_url: String,
+        /// The description's URL prefix (`/api/rest/`).
+        url_prefix: String,
+    },
+    /// One command of a command-line interface (`[[autodoc.cli]]`), read statically: the
+    /// worker reads the CLI once per build and renders command `page` of it.
+    Cli {
+        /// The `.py` file or folder, relative to the site root.
+        file: String,
+        /// The program's name (`mkdocs`).
+        program: String,
+        /// The click group, typer app or argparse parser (`mkdocs.__main__:cli`).
+        object: String,
+        /// `click`, `typer` or `argparse`; detected when `None`.
+        framework: Option<String>,
+        /// Index of the page in the CLI's list of pages.
+        page: u32,
+        /// The page's URL relative to `url_prefix` (to check the index still names it).
+        page_url: String,
+        /// The CLI's URL prefix (`/cli/mkdocs/`).
+        url_prefix: String,
+    },
 }
 
 impl ReferenceBody {
     /// The source file the page documents, relative to the site root.
     pub fn file(&self) -> &str {
         match self {
-            ReferenceBody::Python { file, .. } => file,
+            ReferenceBody::Python { file, .. }
+            | ReferenceBody::OpenApi { file, .. }
+            | ReferenceBody::Cli { file, .. } => file,
         }
     }
 }

@@ -207,6 +207,8 @@ pub enum PageErrorKind {
     /// The page is past one of the renderer's bounds (nesting, source size), which keep a
     /// hostile page from taking down the build.
     Limit,
+    /// A reference source (an OpenAPI description, a CLI) that cannot be read.
+    Reference,
 }
 
 impl PageErrorKind {
@@ -224,6 +226,7 @@ impl PageErrorKind {
             PageErrorKind::Timeout => "timeout",
             PageErrorKind::Internal => "internal error",
             PageErrorKind::Limit => "limit",
+            PageErrorKind::Reference => "reference source",
         }
     }
 }

@@ -6,6 +6,7 @@
 mod api_reference;
 mod bad_input;
 mod build_example;
+mod cli_reference;
 mod deep_input;
 mod determinism;
 mod docusaurus;
@@ -14,6 +15,7 @@ mod init_check;
 mod kill_storm;
 mod limits;
 mod mkdocs;
+mod openapi_reference;
 mod output_folder;
 mod processes;
 mod samples;

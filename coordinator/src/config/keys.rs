@@ -27,7 +27,9 @@ pub(super) const MARKDOWN_KEYS: &[&str] = &["dialect", "snippet_base_paths"];
 pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];
 pub(super) const BUILD_KEYS: &[&str] =
     &["content_dir", "output_dir", "paginate", "ignored_content"];
-pub(super) const AUTODOC_KEYS: &[&str] = &["python", "inventories"];
+pub(super) const AUTODOC_KEYS: &[&str] = &["python", "inventories", "openapi", "cli"];
+pub(super) const CLI_KEYS: &[&str] = &["name", "path", "object", "framework", "url"];
+pub(super) const OPENAPI_KEYS: &[&str] = &["name", "path", "url"];
 pub(super) const INVENTORY_KEYS: &[&str] = &["url", "path", "base_url"];
 pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private", "source_url"];
 pub(super) const TAXONOMIES_KEYS: &[&str] = &["tags", "categories"];
@@ -178,6 +180,8 @@ pub(super) fn valid_keys(path: &[Segment]) -> &'static [&'static str] {
         ["autodoc"] => AUTODOC_KEYS,
         ["autodoc", "python"] => PYTHON_KEYS,
         ["autodoc", "inventories"] => INVENTORY_KEYS,
+        ["autodoc", "openapi"] => OPENAPI_KEYS,
+        ["autodoc", "cli"] => CLI_KEYS,
         ["taxonomies"] => TAXONOMIES_KEYS,
         ["outputs"] => OUTPUTS_KEYS,
         ["versions"] => VERSIONS_KEYS,

@@ -6,12 +6,14 @@
 //! autodoc URLs end with `/`, package paths lose `.` and trailing slashes).
 
 use super::{
-    BuildConfig, Config, InventoryConfig, InventorySource, MarkdownConfig, OutputsConfig,
-    PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
+    BuildConfig, CliConfig, Config, InventoryConfig, InventorySource, MarkdownConfig,
+    OpenApiConfig, OutputsConfig, PythonPackageConfig, TaxonomiesConfig, VersionsConfig,
 };
 use serde::Deserialize;
 use std::path::{Component, Path};
 use toml::Spanned;
+
+mod sources;
 
 /// A value of the right type that is still unusable, at a byte offset of the file.
 pub(super) struct Invalid {
@@ -77,6 +79,8 @@ struct RawBuild {
 struct RawAutodoc {
     python: Vec<RawPythonPackage>,
     inventories: Vec<Spanned<RawInventory>>,
+    openapi: Vec<sources::RawOpenApi>,
+    cli: Vec<sources::RawCli>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +151,46 @@ impl RawConfig {
             }
             autodoc_python.push(package);
         }
+        let mut autodoc_openapi: Vec<OpenApiConfig> = Vec::new();
+        for raw in self.autodoc.openapi {
+            let name_offset = raw.name.span().start;
+            let description = raw.validate()?;
+            if let Some(taken) = autodoc_openapi
+                .iter()
+                .find(|seen| seen.name == description.name || seen.url == description.url)
+            {
+                let what = if taken.name == description.name {
+                    format!("name `{}`", description.name)
+                } else {
+                    format!("url `{}`", description.url)
+                };
+                return Err(Invalid {
+                    offset: name_offset,
+                    message: format!("two [[autodoc.openapi]] entries have the {what}"),
+                    hint: Some("give each description its own `name` and `url`".to_string()),
+                });
+            }
+            autodoc_openapi.push(description);
+        }
+        let mut autodoc_cli: Vec<CliConfig> = Vec::new();
+        for raw in self.autodoc.cli {
+            let name_offset = raw.name.span().start;
+            let cli = raw.validate()?;
+            if autodoc_cli
+                .iter()
+                .any(|seen| seen.name == cli.name || seen.url == cli.url)
+            {
+                return Err(Invalid {
+                    offset: name_offset,
+                    message: format!(
+                        "two [[autodoc.cli]] entries have the name `{}` or the url `{}`",
+                        cli.name, cli.url
+                    ),
+                    hint: Some("give each CLI its own `name` and `url`".to_string()),
+                });
+            }
+            autodoc_cli.push(cli);
+        }
         let autodoc_inventories = self
             .autodoc
             .inventories
@@ -161,6 +205,8 @@ impl RawConfig {
             build: self.build.validate()?,
             autodoc_python,
             autodoc_inventories,
+            autodoc_openapi,
+            autodoc_cli,
             taxonomies: TaxonomiesConfig {
                 tags: self.taxonomies.tags.unwrap_or(true),
                 categories: self.taxonomies.categories.unwrap_or(true),

@@ -6,8 +6,10 @@
 //! (invalid UTF-8, broken front matter) becomes a [`PageFailure`]; the rest of the site
 //! goes on.
 
+mod cli;
 mod docusaurus;
 pub mod front_matter;
+mod openapi;
 mod python;
 pub(crate) mod versions;
 mod walk;
@@ -18,6 +20,8 @@ use front_matter::FrontMatter;
 use protocol::TemplateSource;
 use std::path::{Path, PathBuf};
 
+pub use cli::{CliCommandPage, CliListing};
+pub use openapi::{OpenApiDescription, OpenApiNav, OpenApiPage};
 pub use python::PythonModule;
 
 /// Everything the build knows about a site before planning.
@@ -31,6 +35,10 @@ pub struct Site {
     pub pages: Vec<SourcePage>,
     /// Python modules of all autodoc packages, sorted by package then module name.
     pub modules: Vec<PythonModule>,
+    /// OpenAPI descriptions that could be read, in `[[autodoc.openapi]]` order.
+    pub openapi: Vec<OpenApiDescription>,
+    /// CLIs that could be read, in `[[autodoc.cli]]` order.
+    pub cli: Vec<CliListing>,
     /// User templates, sorted by name.
     pub templates: Vec<TemplateSource>,
     /// Files copied as they are: `static/` and non-markdown files under the content
@@ -282,6 +290,8 @@ impl Site {
             config,
             pages: Vec::new(),
             modules: Vec::new(),
+            openapi: Vec::new(),
+            cli: Vec::new(),
             templates: Vec::new(),
             assets: Vec::new(),
             failures: Vec::new(),
@@ -329,6 +339,8 @@ impl Site {
         walk::templates(&mut site);
         walk::static_files(&mut site);
         python::discover(&mut site, known)?;
+        openapi::discover(&mut site);
+        cli::discover(&mut site);
         site.assets.sort();
         site.assets.dedup_by(|a, b| a.output_path == b.output_path);
         Ok(site)

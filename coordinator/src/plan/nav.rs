@@ -33,6 +33,15 @@ pub enum Placement {
         /// True for a package's `__init__`.
         is_package: bool,
     },
+    /// A page of a reference source other than Python (an OpenAPI description): in the
+    /// innermost of a chain of sections, each `(title, URL)`, the first a top-level section
+    /// (after the guides), each next one inside the one before.
+    Reference {
+        /// The sections, outermost first; never empty.
+        sections: Vec<(String, String)>,
+        /// True when the page is the innermost section's own page.
+        index: bool,
+    },
 }
 
 /// One page to place.
@@ -237,6 +246,37 @@ impl Builder {
         self.add_section(key, parent, short, module_url(prefix, package))
     }
 
+    /// The innermost of a chain of reference sections (see [`Placement::Reference`]),
+    /// adding those that do not exist yet.
+    fn reference_section(&mut self, sections: &[(String, String)]) -> NavSectionIdx {
+        let mut parent = NavSectionIdx(0);
+        for (depth, (title, url)) in sections.iter().enumerate() {
+            let key = format!("ref:{url}");
+            if let Some(&idx) = self.keys.get(&key) {
+                parent = idx;
+                continue;
+            }
+            if depth == 0 {
+                if url == "/" {
+                    continue;
+                }
+                // A content section at the same URL hosts the description.
+                if let Some(found) = self.tree.sections.iter().position(|s| &s.url == url) {
+                    parent = NavSectionIdx(found as u32);
+                    self.keys.insert(key, parent);
+                    continue;
+                }
+            }
+            let idx = self.add_section(key, parent, title.clone(), url.clone());
+            if depth == 0 {
+                // Reference material goes after the guides unless a content page says otherwise.
+                self.weights[idx.0 as usize] = i64::MAX;
+            }
+            parent = idx;
+        }
+        parent
+    }
+
     fn push_page(&mut self, entry: &NavEntry, section: NavSectionIdx) -> NavPageIdx {
         let idx = NavPageIdx(self.tree.pages.len() as u32);
         self.tree.pages.push(NavPage {
@@ -294,6 +334,17 @@ impl Builder {
                 self.tree.sections[section.0 as usize].pages.push(page);
                 (section, page)
             }
+            Placement::Reference { sections, index } => {
+                let section = self.reference_section(sections);
+                let page = self.push_page(entry, section);
+                let target = &mut self.tree.sections[section.0 as usize];
+                if *index && target.index_page.is_none() {
+                    target.index_page = Some(page);
+                } else {
+                    target.pages.push(page);
+                }
+                (section, page)
+            }
         };
         (
             NavPosition {
@@ -339,7 +390,12 @@ pub fn build(
     let mut builder = Builder::new(site_title, versions, folders);
     // Content first so that an autodoc prefix can attach to a content section at its URL.
     let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by_key(|&i| matches!(entries[i].placement, Placement::Module { .. }));
+    order.sort_by_key(|&i| {
+        matches!(
+            entries[i].placement,
+            Placement::Module { .. } | Placement::Reference { .. }
+        )
+    });
     let mut positions = vec![
         NavPosition {
             section: NavSectionIdx(0),

@@ -1,5 +1,5 @@
 //! Reference sources: pages documented from code rather than written in markdown (Python
-//! modules today; CLI and OpenAPI pages next). A source is one concept with one match per
+//! modules, OpenAPI descriptions and CLIs). A source is one concept with one match per
 //! stage, each on that stage's own enum or list of sources:
 //!
 //! 1. config: its settings (`[[autodoc.python]]` → `Config::autodoc_python`);
@@ -16,7 +16,7 @@
 
 use super::nav::Placement;
 use super::urls;
-use crate::discover::Site;
+use crate::discover::{OpenApiNav, Site};
 use protocol::{NavLink, NavSectionIdx, NavTree, PageId, ReferenceBody};
 
 /// A reference page as the plan decides it, once.
@@ -58,6 +58,8 @@ pub(super) struct ReferenceItem {
 pub(super) fn reference_items(site: &Site) -> Vec<ReferenceItem> {
     let mut items = Vec::new();
     items.extend(python_items(site));
+    items.extend(openapi_items(site));
+    items.extend(cli_items(site));
     items
 }
 
@@ -79,6 +81,7 @@ impl ReferencePage {
                     *submodules = child_links(tree, section);
                 }
             }
+            ReferenceBody::OpenApi { .. } | ReferenceBody::Cli { .. } => {}
         }
     }
 }
@@ -120,6 +123,122 @@ fn python_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
             subject: format!("module `{}`", module.name),
             url_hint: "move the content page, or give the package another `url` in ssg.toml",
         }
+    })
+}
+
+/// OpenAPI: every page of each description that could be read (overview, tags,
+/// operations, schemas), in the description's order. Each page's hash is its fingerprint
+/// (what it shows), so a change re-renders only the pages it touches; its cost is an
+/// equal share of the description's load.
+fn openapi_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
+    site.openapi.iter().flat_map(move |description| {
+        let entry = &site.config.autodoc_openapi[description.entry];
+        let prefix = entry.url.as_str();
+        let top_title = description
+            .pages
+            .first()
+            .map_or_else(|| entry.name.clone(), |overview| overview.title.clone());
+        let top = (top_title, prefix.to_string());
+        description
+            .pages
+            .iter()
+            .enumerate()
+            .map(move |(index, page)| {
+                let url = format!("{prefix}{}", page.url);
+                let (sections, is_index) = match &page.nav {
+                    OpenApiNav::Overview => (vec![top.clone()], true),
+                    OpenApiNav::Tag => (vec![top.clone(), (page.title.clone(), url.clone())], true),
+                    OpenApiNav::Operation(Some((tag_url, tag_title))) => (
+                        vec![top.clone(), (tag_title.clone(), format!("{prefix}{tag_url}"))],
+                        false,
+                    ),
+                    OpenApiNav::Operation(None) => (vec![top.clone()], false),
+                    OpenApiNav::Schema => (
+                        vec![top.clone(), ("Schemas".to_string(), format!("{prefix}schemas/"))],
+                        false,
+                    ),
+                };
+                ReferenceItem {
+                    id: PageId::reference("openapi", &entry.name, &page.url),
+                    url,
+                    nav_title: page.title.clone(),
+                    title: page.title.clone(),
+                    template: "autodoc.html",
+                    placement: Placement::Reference {
+                        sections,
+                        index: is_index,
+                    },
+                    page: ReferencePage {
+                        body: ReferenceBody::OpenApi {
+                            file: entry.path.clone(),
+                            folder: entry.refs_folder().to_string(),
+                            page: index as u32,
+                            page_url: page.url.clone(),
+                            url_prefix: prefix.to_string(),
+                        },
+                        hash: page.fingerprint,
+                        cost: 2_000,
+                    },
+                    subject: format!("OpenAPI page `{}`", page.title),
+                    url_hint: "move the content page, or give the description another `url` in ssg.toml",
+                }
+            })
+    })
+}
+
+/// CLI: a page per visible command of each `[[autodoc.cli]]` that could be read, the top
+/// command first. The top command heads the CLI's nav section; a group heads a subsection
+/// holding its subcommands. Every page's hash is that of the CLI's `.py` files.
+fn cli_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
+    site.cli.iter().flat_map(move |listing| {
+        let entry = &site.config.autodoc_cli[listing.entry];
+        let prefix = entry.url.as_str();
+        let section_of = move |path: &[String]| {
+            let title = path.last().unwrap_or(&entry.name).clone();
+            let url = listing
+                .pages
+                .iter()
+                .find(|page| page.path == path)
+                .map_or_else(String::new, |page| page.url.clone());
+            (title, format!("{prefix}{url}"))
+        };
+        listing.pages.iter().enumerate().map(move |(index, page)| {
+            let heads_section = page.path.is_empty() || page.has_subcommands;
+            let depth = if heads_section {
+                page.path.len()
+            } else {
+                page.path.len() - 1
+            };
+            let sections = (0..=depth)
+                .map(|len| section_of(&page.path[..len]))
+                .collect();
+            ReferenceItem {
+                id: PageId::reference("cli", &entry.name, &page.url),
+                url: format!("{prefix}{}", page.url),
+                nav_title: page.path.last().unwrap_or(&entry.name).clone(),
+                title: page.title.clone(),
+                template: "autodoc.html",
+                placement: Placement::Reference {
+                    sections,
+                    index: heads_section,
+                },
+                page: ReferencePage {
+                    body: ReferenceBody::Cli {
+                        file: entry.path.clone(),
+                        program: entry.name.clone(),
+                        object: entry.object.clone(),
+                        framework: entry.framework.clone(),
+                        page: index as u32,
+                        page_url: page.url.clone(),
+                        url_prefix: prefix.to_string(),
+                    },
+                    hash: listing.hash,
+                    cost: 1_000,
+                },
+                subject: format!("command `{}`", page.title),
+                url_hint: "move the content page, or give the CLI another `url` in ssg.toml",
+            }
+        })
     })
 }
 

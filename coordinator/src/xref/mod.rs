@@ -31,28 +31,42 @@ pub fn site_inventory(
     known: &KnownSymbols,
 ) -> (ApiInventory, Vec<Diagnostic>, KnownSymbols) {
     let (external, warnings) = external::load_external(&site.root, &site.config, cache_dir);
-    // (body, URL, source hash) of every Python module page.
-    let modules: Vec<(&ReferenceBody, &str, u128)> = plan
+    // (module, URL, source hash) of every Python module page.
+    let modules: Vec<(PythonModuleRef<'_>, &str, u128)> = plan
         .pages
         .iter()
         .filter_map(|page| match &page.source {
             PageSource::Reference(reference) => match &reference.body {
-                body @ ReferenceBody::Python { .. } => {
-                    Some((body, page.url.as_str(), reference.hash))
-                }
+                ReferenceBody::Python {
+                    file,
+                    module,
+                    is_package,
+                    include_private,
+                    ..
+                } => Some((
+                    PythonModuleRef {
+                        file,
+                        module,
+                        is_package: *is_package,
+                        include_private: *include_private,
+                    },
+                    page.url.as_str(),
+                    reference.hash,
+                )),
+                ReferenceBody::OpenApi { .. } | ReferenceBody::Cli { .. } => None,
             },
             _ => None,
         })
         .collect();
     let keys: Vec<u128> = modules
         .iter()
-        .map(|&(body, _, hash)| symbol_key(known.binary, body, hash))
+        .map(|(python, _, hash)| symbol_key(known.binary, python, *hash))
         .collect();
-    let unknown: Vec<(&ReferenceBody, &str)> = modules
+    let unknown: Vec<&PythonModuleRef<'_>> = modules
         .iter()
         .zip(&keys)
         .filter(|(_, key)| known.get(**key).is_none())
-        .map(|(&(body, url, _), _)| (body, url))
+        .map(|((python, _, _), _)| python)
         .collect();
     let mut scanned = scan_all(site, &unknown).into_iter();
     let mut next = KnownSymbols {
@@ -63,7 +77,7 @@ pub fn site_inventory(
         modules: modules
             .iter()
             .zip(&keys)
-            .map(|(&(body, url, _), &key)| {
+            .map(|((python, url, _), &key)| {
                 let (objects, imports) = match known.get(key) {
                     Some(entry) => (entry.objects.clone(), entry.imports.clone()),
                     None => {
@@ -86,9 +100,7 @@ pub fn site_inventory(
                     imports: imports.clone(),
                 });
                 ApiModule {
-                    name: match body {
-                        ReferenceBody::Python { module, .. } => module.clone(),
-                    },
+                    name: python.module.to_string(),
                     url: url.to_string(),
                     objects,
                     imports,
@@ -149,46 +161,39 @@ impl KnownSymbols {
 
 /// What a module's symbols depend on: the executable, the module's name, file and content,
 /// and the options of its scan.
-fn symbol_key(binary: u128, body: &ReferenceBody, source_hash: u128) -> u128 {
+fn symbol_key(binary: u128, python: &PythonModuleRef<'_>, source_hash: u128) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&binary.to_le_bytes());
     hasher.update(&source_hash.to_le_bytes());
-    match body {
-        ReferenceBody::Python {
-            file,
-            module,
-            is_package,
-            include_private,
-            ..
-        } => {
-            for text in [file, module] {
-                hasher.update(&(text.len() as u64).to_le_bytes());
-                hasher.update(text.as_bytes());
-            }
-            hasher.update(&[u8::from(*is_package), u8::from(*include_private)]);
-        }
+    for text in [python.file, python.module] {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
     }
+    hasher.update(&[
+        u8::from(python.is_package),
+        u8::from(python.include_private),
+    ]);
     hasher.digest128()
+}
+
+/// What the inventory reads of a Python module's page.
+struct PythonModuleRef<'a> {
+    file: &'a str,
+    module: &'a str,
+    is_package: bool,
+    include_private: bool,
 }
 
 /// Every module's symbols, on all cores, each thread with the renderer's stack (a parse
 /// nests as deep as the source). A thread that panicked leaves its modules without symbols.
-fn scan_all(site: &Site, modules: &[(&ReferenceBody, &str)]) -> Vec<ModuleSymbols> {
-    let scan = |body: &ReferenceBody| match body {
-        ReferenceBody::Python {
-            file,
-            module,
-            is_package,
-            include_private,
-            ..
-        } => {
-            let options = AutodocOptions {
-                include_private: *include_private,
-                is_package: *is_package,
-                names_only: true,
-            };
-            worker::autodoc::scan_module(&site.root.join(file), module, options)
-        }
+fn scan_all(site: &Site, modules: &[&PythonModuleRef<'_>]) -> Vec<ModuleSymbols> {
+    let scan = |python: &PythonModuleRef<'_>| {
+        let options = AutodocOptions {
+            include_private: python.include_private,
+            is_package: python.is_package,
+            names_only: true,
+        };
+        worker::autodoc::scan_module(&site.root.join(python.file), python.module, options)
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -202,7 +207,7 @@ fn scan_all(site: &Site, modules: &[(&ReferenceBody, &str)]) -> Vec<ModuleSymbol
                     .name("api-inventory".into())
                     .stack_size(worker::RENDER_STACK_BYTES)
                     .spawn_scoped(scope, move || {
-                        part.iter().map(|&(body, _)| scan(body)).collect::<Vec<_>>()
+                        part.iter().map(|python| scan(python)).collect::<Vec<_>>()
                     });
                 (part.len(), spawned)
             })

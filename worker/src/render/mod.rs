@@ -56,6 +56,10 @@ pub struct RenderContext {
     pub(crate) xref: crate::xref::Resolver,
     /// `site.extra` in templates, parsed once from `SiteMeta::extra_json`.
     pub(crate) site_extra: minijinja::Value,
+    /// OpenAPI descriptions loaded so far, each once per worker.
+    pub(crate) openapi: reference::SourceCache<reference::LoadedSpec>,
+    /// CLIs read so far, each once per worker.
+    pub(crate) cli: reference::SourceCache<reference::LoadedCli>,
 }
 
 impl RenderContext {
@@ -110,6 +114,8 @@ impl RenderContext {
             pages_by_source,
             pages_by_version_key,
             xref: crate::xref::Resolver::new(&api),
+            openapi: reference::SourceCache::default(),
+            cli: reference::SourceCache::default(),
         }
     }
 

@@ -313,6 +313,14 @@ impl Spec {
         pages
     }
 
+    /// The tags (indexes into the [`PageKind::Tag`] pages) of operation `index`, in the
+    /// order the operation lists them; empty for an untagged operation.
+    pub fn operation_tags(&self, index: usize) -> &[usize] {
+        self.operations
+            .get(index)
+            .map_or(&[], |operation| operation.tags.as_slice())
+    }
+
     /// The site-relative paths of every file the description was read from, the root
     /// first, then in the order `$ref`s reached them.
     pub fn source_files(&self) -> Vec<&str> {

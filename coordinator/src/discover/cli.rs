@@ -1,0 +1,120 @@
+//! Listing the pages of each `[[autodoc.cli]]` command-line interface. Its commands are
+//! known only once its source is read (statically, with Ruff's parser; never imported), so
+//! it is read here, on a thread with a worker's render stack, and only what the plan needs
+//! is kept: each command's URL, title and whether it has subcommands, and the hash of every
+//! `.py` file under the CLI's `path` (any of them may add a subcommand), which stands for
+//! its pages' content. Workers read the CLI again to render its pages.
+
+use super::Site;
+use crate::diagnostics::Diagnostic;
+use std::path::Path;
+use worker::reference::cli::{CliSource, Framework, extract_cli};
+
+/// One CLI, listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliListing {
+    /// Index of its entry in `config.autodoc_cli`.
+    pub entry: usize,
+    /// Hash of every `.py` file under its `path` (names and contents).
+    pub hash: u128,
+    /// Its commands, the top command first (the index is the page's number).
+    pub pages: Vec<CliCommandPage>,
+}
+
+/// One command page, as the plan needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliCommandPage {
+    /// Subcommand names from the top command (empty for the top command).
+    pub path: Vec<String>,
+    /// URL relative to the CLI's `url` (`""`, `remote/add/`).
+    pub url: String,
+    /// The command line that runs it (`mkdocs build`).
+    pub title: String,
+    /// True when other pages are its subcommands (it heads a nav section).
+    pub has_subcommands: bool,
+}
+
+/// Fills `site.cli` from the configured CLIs. One that cannot be read becomes a site error
+/// naming its file and line; the rest of the site builds.
+pub(super) fn discover(site: &mut Site) {
+    for entry in 0..site.config.autodoc_cli.len() {
+        let config = site.config.autodoc_cli[entry].clone();
+        let path = site.root.join(&config.path);
+        let listed = std::thread::Builder::new()
+            .name("cli-read".into())
+            .stack_size(worker::RENDER_STACK_BYTES)
+            .spawn({
+                let config = config.clone();
+                move || {
+                    extract_cli(&CliSource {
+                        program: &config.name,
+                        path: &path,
+                        display_path: &config.path,
+                        object: &config.object,
+                        framework: config.framework.as_deref().and_then(Framework::from_name),
+                    })
+                    .map(|doc| {
+                        let keys = doc.pages();
+                        let pages = keys
+                            .iter()
+                            .map(|key| CliCommandPage {
+                                path: key.path.clone(),
+                                url: key.url.clone(),
+                                title: key.title.clone(),
+                                has_subcommands: keys.iter().any(|other| {
+                                    other.path.len() > key.path.len()
+                                        && other.path.starts_with(&key.path)
+                                }),
+                            })
+                            .collect();
+                        CliListing {
+                            entry,
+                            hash: sources_hash(&path),
+                            pages,
+                        }
+                    })
+                }
+            })
+            .map_err(|e| e.to_string())
+            .and_then(|handle| {
+                handle
+                    .join()
+                    .map_err(|_| "reading it failed (a bug)".to_string())
+            });
+        match listed {
+            Ok(Ok(listing)) => site.cli.push(listing),
+            Ok(Err(error)) => site.errors.push(Diagnostic {
+                file: Some(error.file.clone()),
+                line: Some(error.line),
+                message: error.message.clone(),
+                hint: Some(error.hint.clone()),
+            }),
+            Err(message) => site.errors.push(
+                Diagnostic::in_file(config.path.clone(), format!("CLI not read: {message}"))
+                    .with_hint("report this bug with the CLI's source"),
+            ),
+        }
+    }
+}
+
+/// Hash of the `.py` files under `path` (or of `path`, a file): their relative names and
+/// contents, in name order.
+fn sources_hash(path: &Path) -> u128 {
+    let mut bytes = Vec::new();
+    for entry in walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "py") {
+            continue;
+        }
+        let name = entry.path().strip_prefix(path).unwrap_or(entry.path());
+        bytes.extend_from_slice(name.to_string_lossy().as_bytes());
+        bytes.push(0);
+        if let Ok(content) = std::fs::read(entry.path()) {
+            bytes.extend_from_slice(&worker::outputs::content_hash(&content).to_le_bytes());
+        }
+    }
+    worker::outputs::content_hash(&bytes)
+}
