@@ -3,25 +3,15 @@
 //! `llm-full.txt`; an `object` that is not found is an error with its file and line while
 //! the rest of the site builds.
 
-use crate::support::{assert_same_tree, binary, build, read, workspace};
+use crate::support::{assert_same_tree, binary, build, copy_tree, read, workspace};
 
 /// A site with the fixtures under `cli/` and `toml` as its `ssg.toml`.
 fn site(toml: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let fixtures = workspace().join("tests/fixtures/reference/cli");
-    for entry in walkdir::WalkDir::new(&fixtures) {
-        let entry = entry.expect("walk fixtures");
-        let rel = entry
-            .path()
-            .strip_prefix(&fixtures)
-            .expect("under fixtures");
-        let target = dir.path().join("cli").join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy fixture");
-        }
-    }
+    copy_tree(
+        &workspace().join("tests/fixtures/reference/cli"),
+        &dir.path().join("cli"),
+    );
     std::fs::create_dir_all(dir.path().join("content")).expect("mkdir content");
     std::fs::write(dir.path().join("content/_index.md"), "# Home\n").expect("write page");
     std::fs::write(dir.path().join("ssg.toml"), toml).expect("write ssg.toml");

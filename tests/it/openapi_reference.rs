@@ -3,26 +3,16 @@
 //! cannot be read is an error with its file and line while the rest of the site builds;
 //! a change to one operation re-renders only the pages that show it.
 
-use crate::support::{assert_same_tree, build, read, workspace};
+use crate::support::{assert_same_tree, build, copy_tree, read, workspace};
 use std::path::Path;
 
 /// A site with the fixtures under `api/` and `toml` as its `ssg.toml`.
 fn site(toml: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let fixtures = workspace().join("tests/fixtures/reference/openapi");
-    for entry in walkdir::WalkDir::new(&fixtures) {
-        let entry = entry.expect("walk fixtures");
-        let rel = entry
-            .path()
-            .strip_prefix(&fixtures)
-            .expect("under fixtures");
-        let target = dir.path().join("api").join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy fixture");
-        }
-    }
+    copy_tree(
+        &workspace().join("tests/fixtures/reference/openapi"),
+        &dir.path().join("api"),
+    );
     std::fs::create_dir_all(dir.path().join("content")).expect("mkdir content");
     std::fs::write(dir.path().join("content/_index.md"), "# Home\n").expect("write page");
     std::fs::write(dir.path().join("ssg.toml"), toml).expect("write ssg.toml");

@@ -33,6 +33,13 @@ impl std::ops::Deref for TempSite {
 /// Copies every file under `from` into a new temporary folder.
 pub fn copy_site(from: &Path) -> TempSite {
     let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(from, dir.path());
+    TempSite { dir }
+}
+
+/// Copies every file under `from` to the same place under `to` (created as needed), leaving
+/// out a built site's `public/` and `.ssg-cache/`.
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
         let entry = entry.expect("walk site");
         let rel = entry.path().strip_prefix(from).expect("under the site");
@@ -43,14 +50,13 @@ pub fn copy_site(from: &Path) -> TempSite {
         if matches!(first.as_deref(), Some("public") | Some(".ssg-cache")) {
             continue;
         }
-        let target = dir.path().join(rel);
+        let target = to.join(rel);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).expect("mkdir");
         } else {
             std::fs::copy(entry.path(), &target).expect("copy site file");
         }
     }
-    TempSite { dir }
 }
 
 /// A fresh copy of `examples/docs`.
