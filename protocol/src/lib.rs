@@ -14,6 +14,7 @@
 //! - [`slug`]: URL slugs and taxonomy URLs, shared so both sides agree.
 //! - [`url_decode`]: percent-decoding of URL paths, shared for the same reason.
 //! - [`absolute_url`]: a site path under the base URL (permalinks, sitemap, feeds).
+//! - [`content_hash`]: the hash of sources, included files and outputs.
 //! - [`xref`]: the site's API object inventory, for cross-references.
 //!
 //! postcard is not self-describing: every type here is a plain struct or an externally tagged
@@ -24,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod absolute_url;
+pub mod content_hash;
 pub mod frame;
 pub mod ids;
 pub mod messages;
@@ -38,6 +40,7 @@ pub mod xref;
 mod fuzz_tests;
 
 pub use absolute_url::absolute_url;
+pub use content_hash::content_hash;
 pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
 pub use ids::{BatchId, PageId, PageKind, ShardId};
 pub use messages::{Batch, FromWorker, Handshake, TemplateSource, ToWorker, WorkerSetup};

@@ -13,10 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Folder of the output directory holding files being written.
 pub const TEMP_DIR: &str = ".ssg-coord-tmp";
 
-/// Content hash used for outputs and fingerprints (xxh3-128).
-pub fn content_hash(bytes: &[u8]) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(bytes)
-}
+pub use protocol::content_hash;
 
 /// Joins `rel` (a `/`-separated path) to `out_dir`, refusing anything that could escape it:
 /// absolute paths, `..`, empty segments from `//` and NUL bytes.

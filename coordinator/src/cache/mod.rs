@@ -302,7 +302,7 @@ pub fn check_fresh(
         if let Some(path) = dep.included_path() {
             let current = std::fs::read(site_root.join(path))
                 .ok()
-                .map(|bytes| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)));
+                .map(|bytes| format!("{:032x}", protocol::content_hash(&bytes)));
             if current.as_deref() != dep.url.as_deref() {
                 return Err(StaleReason::IncludedFileChanged {
                     path: path.to_string(),

@@ -113,8 +113,8 @@ fn sources_hash(path: &Path) -> u128 {
         bytes.extend_from_slice(name.to_string_lossy().as_bytes());
         bytes.push(0);
         if let Ok(content) = std::fs::read(entry.path()) {
-            bytes.extend_from_slice(&worker::outputs::content_hash(&content).to_le_bytes());
+            bytes.extend_from_slice(&protocol::content_hash(&content).to_le_bytes());
         }
     }
-    worker::outputs::content_hash(&bytes)
+    protocol::content_hash(&bytes)
 }

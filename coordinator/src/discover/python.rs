@@ -140,7 +140,7 @@ pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), Lo
             let (len, mtime) = crate::file_stamp::file_stamp(&module.path).unwrap_or((0, 0));
             let hash = match known.module_hash(&module.rel_path, len, mtime) {
                 Some(hash) => hash,
-                None => worker::outputs::content_hash(&std::fs::read(&module.path)?),
+                None => protocol::content_hash(&std::fs::read(&module.path)?),
             };
             Ok((len, mtime, hash))
         },

@@ -268,7 +268,7 @@ fn read_page(
         body_offset,
         body_first_line: parsed.body_first_line,
         front_matter: parsed.front_matter,
-        hash: worker::outputs::content_hash(&bytes),
+        hash: protocol::content_hash(&bytes),
         len: bytes.len() as u64,
         mtime: std::fs::metadata(path).map_or(0, |m| crate::file_stamp::mtime_nanos(&m)),
     })

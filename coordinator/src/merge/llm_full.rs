@@ -283,7 +283,7 @@ fn hash_file(path: &Path) -> io::Result<u128> {
     }
 }
 
-/// A writer that hashes (xxh3-128, as `worker::outputs::content_hash`) and counts what
+/// A writer that hashes (xxh3-128, as `protocol::content_hash`) and counts what
 /// passes through, and remembers the last byte.
 struct HashingWriter<W: Write> {
     inner: W,
@@ -393,7 +393,7 @@ Then restart.
             written,
             OutputFile {
                 path: "llm-full.txt".into(),
-                hash: worker::outputs::content_hash(&bytes),
+                hash: protocol::content_hash(&bytes),
                 len: bytes.len() as u64,
                 modified: written.modified,
             }
@@ -457,7 +457,7 @@ Then restart.
         let (out, mut pages) = site();
         for page in &mut pages {
             let text = std::fs::read(out.path().join(&page.txt_path)).unwrap();
-            page.text_hash = worker::outputs::content_hash(&text);
+            page.text_hash = protocol::content_hash(&text);
         }
         let (first, index) =
             write_llm_full_reusing(out.path(), "Docs", "https://x.org/", &pages, None).unwrap();
@@ -476,7 +476,7 @@ Then restart.
 
         // One page's text changes: the result equals a full write of the new inputs.
         std::fs::write(out.path().join("index.txt"), "Welcome back.\n").unwrap();
-        pages[1].text_hash = worker::outputs::content_hash(b"Welcome back.\n");
+        pages[1].text_hash = protocol::content_hash(b"Welcome back.\n");
         let (reused, _) =
             write_llm_full_reusing(out.path(), "Docs", "https://x.org/", &pages, Some(&index))
                 .unwrap();

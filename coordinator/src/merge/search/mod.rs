@@ -265,7 +265,7 @@ fn write_unless_unchanged(
 ) -> io::Result<OutputFile> {
     if let Some(before) = before
         && before.len == bytes.len() as u64
-        && before.hash == worker::outputs::content_hash(bytes)
+        && before.hash == protocol::content_hash(bytes)
         && std::fs::metadata(out_dir.join(path)).is_ok_and(|metadata| {
             metadata.len() == before.len
                 && worker::outputs::modified_nanos(&metadata) == before.modified
