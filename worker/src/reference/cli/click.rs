@@ -208,15 +208,7 @@ impl<'p> ClickReader<'p> {
         group: &'p ast::StmtFunctionDef,
     ) -> Vec<(&'p Module, &'p ast::StmtFunctionDef, Option<String>)> {
         let mut found: Vec<(&'p Module, &'p ast::StmtFunctionDef, Option<String>)> = Vec::new();
-        // The defining module first, then the others that may register commands.
-        let mut modules = vec![module];
-        modules.extend(
-            self.package
-                .registering_modules()
-                .into_iter()
-                .filter(|other| other.name != module.name),
-        );
-        for scanned in modules {
+        for scanned in self.package.scan_order(module) {
             self.scan_body(scanned, &scanned.body, group, &mut found);
         }
         found

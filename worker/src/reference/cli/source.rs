@@ -235,6 +235,18 @@ impl Package {
         }
     }
 
+    /// The modules to scan for commands registered on an object defined in `defining`:
+    /// `defining` first, then the package's other modules that may register commands.
+    pub(crate) fn scan_order<'a>(&'a self, defining: &'a Module) -> Vec<&'a Module> {
+        let mut modules = vec![defining];
+        modules.extend(
+            self.registering_modules()
+                .into_iter()
+                .filter(|other| other.name != defining.name),
+        );
+        modules
+    }
+
     /// The modules that may register commands (their text mentions `.command`, `.group`,
     /// `.add_command`, `.callback` or `.add_typer`), parsed; read once per package, so a
     /// CLI of many groups does not read every file once per group. Modules that do not

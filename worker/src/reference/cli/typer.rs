@@ -221,15 +221,7 @@ impl<'p> TyperReader<'p> {
     /// other modules that mention one of them.
     fn registrations(&self, module: &'p Module, app: &'p ast::ExprCall) -> Vec<Registration<'p>> {
         let mut found = Vec::new();
-        // The defining module first, then the others that may register commands.
-        let mut modules = vec![module];
-        modules.extend(
-            self.package
-                .registering_modules()
-                .into_iter()
-                .filter(|other| other.name != module.name),
-        );
-        for scanned in modules {
+        for scanned in self.package.scan_order(module) {
             self.scan(scanned, &scanned.body, app, &mut found);
         }
         found
