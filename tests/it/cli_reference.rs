@@ -3,7 +3,9 @@
 //! `llm-full.txt`; an `object` that is not found is an error with its file and line while
 //! the rest of the site builds.
 
-use crate::support::{assert_same_tree, binary, build, copy_tree, read, workspace};
+use crate::support::{
+    assert_same_sequentially_and_in_processes, binary, build, copy_tree, read, workspace,
+};
 
 /// A site with the fixtures under `cli/` and `toml` as its `ssg.toml`.
 fn site(toml: &str) -> tempfile::TempDir {
@@ -70,18 +72,7 @@ fn command_pages_join_the_nav_sitemap_and_llm_full() {
     assert!(llm_full.contains("# clickapp remote add"), "{llm_full}");
 
     // The same bytes whatever the mode.
-    for (mode, extra) in [
-        ("sequential", &["--no-shard"][..]),
-        (
-            "processes",
-            &["--process-parallel", "--max-processes", "3"][..],
-        ),
-    ] {
-        let other = site.path().join(format!("public-{mode}"));
-        let run = build(site.path(), &other, extra);
-        assert_eq!(run.code(), 0, "{mode}: {:#?}", run.errors());
-        assert_same_tree(&out, &other, mode);
-    }
+    assert_same_sequentially_and_in_processes(site.path(), &out);
 }
 
 #[test]

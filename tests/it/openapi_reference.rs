@@ -3,7 +3,9 @@
 //! cannot be read is an error with its file and line while the rest of the site builds;
 //! a change to one operation re-renders only the pages that show it.
 
-use crate::support::{assert_same_tree, build, copy_tree, read, workspace};
+use crate::support::{
+    assert_same_sequentially_and_in_processes, build, copy_tree, read, workspace,
+};
 use std::path::Path;
 
 /// A site with the fixtures under `api/` and `toml` as its `ssg.toml`.
@@ -71,18 +73,7 @@ fn operation_pages_join_the_nav_sitemap_search_and_llm_full() {
     assert!(search_text(&out).contains("List pets"));
 
     // The same bytes whatever the mode.
-    for (mode, extra) in [
-        ("sequential", &["--no-shard"][..]),
-        (
-            "processes",
-            &["--process-parallel", "--max-processes", "3"][..],
-        ),
-    ] {
-        let other = site.path().join(format!("public-{mode}"));
-        let run = build(site.path(), &other, extra);
-        assert_eq!(run.code(), 0, "{mode}: {:#?}", run.errors());
-        assert_same_tree(&out, &other, mode);
-    }
+    assert_same_sequentially_and_in_processes(site.path(), &out);
 }
 
 #[test]

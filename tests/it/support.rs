@@ -188,6 +188,23 @@ pub fn assert_same_tree(left: &Path, right: &Path, what: &str) {
     }
 }
 
+/// Builds `site` with `--no-shard` and with three worker processes (into `site/public-<mode>`)
+/// and asserts both trees are byte-identical to `out`, its build in the default mode.
+pub fn assert_same_sequentially_and_in_processes(site: &Path, out: &Path) {
+    for (mode, extra) in [
+        ("sequential", &["--no-shard"][..]),
+        (
+            "processes",
+            &["--process-parallel", "--max-processes", "3"][..],
+        ),
+    ] {
+        let other = site.join(format!("public-{mode}"));
+        let run = build(site, &other, extra);
+        assert_eq!(run.code(), 0, "{mode}: {:#?}", run.errors());
+        assert_same_tree(out, &other, mode);
+    }
+}
+
 /// Writes `files` (relative path → content) under a new temporary folder.
 pub fn site_from(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
