@@ -122,3 +122,28 @@ fn an_unknown_framework_or_key_is_a_configuration_error_at_its_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_edit_to_one_command_re_renders_only_that_command_page() {
+    let site = site(CLIS);
+    let out = site.path().join("public");
+    let first = build(site.path(), &out, &[]);
+    assert_eq!(first.code(), 0, "{:#?}", first.errors());
+    let pages = first.count("rendered", "autodoc");
+    assert!(pages > 10, "{pages} pages");
+
+    // An option's help, on a line of its own: `clickapp serve` shows it, no other page.
+    let source = site.path().join("cli/clickapp/cli.py");
+    let text = std::fs::read_to_string(&source).expect("read cli.py");
+    assert_eq!(text.matches("Address to serve on.").count(), 1);
+    std::fs::write(
+        &source,
+        text.replace("Address to serve on.", "Address to listen on."),
+    )
+    .expect("write cli.py");
+    let second = build(site.path(), &out, &[]);
+    assert_eq!(second.code(), 0, "{:#?}", second.errors());
+    assert_eq!(second.count("rendered", "autodoc"), 1, "{}", second.json);
+    let serve = read(&out, "cli/clickapp/serve/index.html");
+    assert!(serve.contains("Address to listen on."), "{serve}");
+}

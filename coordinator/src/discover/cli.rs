@@ -1,13 +1,12 @@
 //! Listing the pages of each `[[autodoc.cli]]` command-line interface. Its commands are
 //! known only once its source is read (statically, with Ruff's parser; never imported), so
 //! it is read here, on a thread with a worker's render stack, and only what the plan needs
-//! is kept: each command's URL, title and whether it has subcommands, and the hash of every
-//! `.py` file under the CLI's `path` (any of them may add a subcommand), which stands for
-//! its pages' content. Workers read the CLI again to render its pages.
+//! is kept: each command's URL, title, whether it has subcommands, and the fingerprint of
+//! what its page shows (`CliDoc::page_fingerprint`), so an edit re-renders only the pages of
+//! the commands it changed. Workers read the CLI again to render its pages.
 
 use super::Site;
 use crate::diagnostics::Diagnostic;
-use std::path::Path;
 use worker::reference::cli::{CliSource, Framework, extract_cli};
 
 /// One CLI, listed.
@@ -15,8 +14,6 @@ use worker::reference::cli::{CliSource, Framework, extract_cli};
 pub struct CliListing {
     /// Index of its entry in `config.autodoc_cli`.
     pub entry: usize,
-    /// Hash of every `.py` file under its `path` (names and contents).
-    pub hash: u128,
     /// Its commands, the top command first (the index is the page's number).
     pub pages: Vec<CliCommandPage>,
 }
@@ -32,6 +29,8 @@ pub struct CliCommandPage {
     pub title: String,
     /// True when other pages are its subcommands (it heads a nav section).
     pub has_subcommands: bool,
+    /// Hash of what the page shows.
+    pub fingerprint: u128,
 }
 
 /// Fills `site.cli` from the configured CLIs. One that cannot be read becomes a site error
@@ -65,13 +64,10 @@ pub(super) fn discover(site: &mut Site) {
                                     other.path.len() > key.path.len()
                                         && other.path.starts_with(&key.path)
                                 }),
+                                fingerprint: doc.page_fingerprint(key),
                             })
                             .collect();
-                        CliListing {
-                            entry,
-                            hash: sources_hash(&path),
-                            pages,
-                        }
+                        CliListing { entry, pages }
                     })
                 }
             })
@@ -95,26 +91,4 @@ pub(super) fn discover(site: &mut Site) {
             ),
         }
     }
-}
-
-/// Hash of the `.py` files under `path` (or of `path`, a file): their relative names and
-/// contents, in name order.
-fn sources_hash(path: &Path) -> u128 {
-    let mut bytes = Vec::new();
-    for entry in walkdir::WalkDir::new(path)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "py") {
-            continue;
-        }
-        let name = entry.path().strip_prefix(path).unwrap_or(entry.path());
-        bytes.extend_from_slice(name.to_string_lossy().as_bytes());
-        bytes.push(0);
-        if let Ok(content) = std::fs::read(entry.path()) {
-            bytes.extend_from_slice(&protocol::content_hash(&content).to_le_bytes());
-        }
-    }
-    protocol::content_hash(&bytes)
 }

@@ -188,7 +188,7 @@ fn openapi_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
 
 /// CLI: a page per visible command of each `[[autodoc.cli]]` that could be read, the top
 /// command first. The top command heads the CLI's nav section; a group heads a subsection
-/// holding its subcommands. Every page's hash is that of the CLI's `.py` files.
+/// holding its subcommands. A page's hash is the fingerprint of what it shows.
 fn cli_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
     site.cli.iter().flat_map(move |listing| {
         let entry = &site.config.autodoc_cli[listing.entry];
@@ -232,7 +232,7 @@ fn cli_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
                         page_url: page.url.clone(),
                         url_prefix: prefix.to_string(),
                     },
-                    hash: listing.hash,
+                    hash: page.fingerprint,
                     cost: 1_000,
                 },
                 subject: format!("command `{}`", page.title),

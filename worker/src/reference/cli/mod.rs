@@ -230,6 +230,26 @@ impl CliDoc {
         pages
     }
 
+    /// A hash of everything `key`'s page shows: the framework, the command itself (help,
+    /// parameters, where it is defined) and, of its subcommands, what the page lists (name,
+    /// summary, hidden, deprecated); on the top command, that of every command in the tree.
+    /// Equal fingerprints mean an identical page, so an edit to one command's source
+    /// re-renders that command's page, and its parents' when its summary changed.
+    pub fn page_fingerprint(&self, key: &CliPageKey) -> u128 {
+        use std::fmt::Write as _;
+        let mut text = format!("{:?}\n{key:?}\n", self.framework);
+        if let Some(command) = self.command(&key.path) {
+            let shallow = Command {
+                subcommands: Vec::new(),
+                ..command.clone()
+            };
+            let _ = writeln!(text, "{shallow:?}");
+            let depth = if key.path.is_empty() { 64 } else { 1 };
+            outline(&mut text, command, depth);
+        }
+        protocol::content_hash(text.as_bytes())
+    }
+
     /// The command at `path` (subcommand names from the top).
     pub fn command(&self, path: &[String]) -> Option<&Command> {
         let mut command = &self.root;
@@ -238,6 +258,26 @@ impl CliDoc {
         }
         Some(command)
     }
+}
+
+/// What a page shows of `command`'s subcommands, `depth` levels down.
+fn outline(text: &mut String, command: &Command, depth: usize) {
+    use std::fmt::Write as _;
+    if depth == 0 {
+        return;
+    }
+    for sub in &command.subcommands {
+        let _ = writeln!(
+            text,
+            "{:?} {:?} {} {:?}",
+            sub.name,
+            render::summary(sub),
+            sub.hidden,
+            sub.deprecated
+        );
+        outline(text, sub, depth - 1);
+    }
+    text.push_str("end\n");
 }
 
 fn collect_pages(

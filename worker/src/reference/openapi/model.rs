@@ -429,16 +429,17 @@ impl Spec {
                             node.hash_into(&mut hasher);
                         }
                     }
+                    // Its table shows each operation's method, path, title and whether
+                    // it is deprecated; not its description.
                     for &operation in &tag.operations {
                         hasher.update(self.operation_url(operation).as_bytes());
                         hasher.update(self.operation_title(operation).as_bytes());
-                        if let Some((node, _)) = self.operation_node(operation) {
-                            for field in ["deprecated", "description"] {
-                                if let Some(value) = node.get(field) {
-                                    value.hash_into(&mut hasher);
-                                }
-                            }
-                        }
+                        hasher.update(self.operations[operation].method.as_bytes());
+                        hasher.update(self.operations[operation].path.as_bytes());
+                        let deprecated = self
+                            .operation_node(operation)
+                            .is_some_and(|(node, _)| node.flag("deprecated"));
+                        hasher.update(&[u8::from(deprecated)]);
                     }
                 }
             }

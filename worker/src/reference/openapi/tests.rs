@@ -240,6 +240,24 @@ fn fingerprints_follow_what_a_page_shows() {
             "schemas/cat/"
         ]
     );
+
+    // What an operation's page alone shows (its description, a response's): that page
+    // only, not its tag's table of methods, paths and titles.
+    let edited = original
+        .replace(
+            "operationId: deletePet\n",
+            "operationId: deletePet\n      description: Deletes a pet.\n",
+        )
+        .replace("description: Deleted.", "description: Removed.");
+    assert_ne!(edited.matches("Deletes a pet.").count(), 0);
+    let after = fingerprints(&load_text(&edited));
+    let changed: Vec<&str> = before
+        .iter()
+        .zip(&after)
+        .filter(|(old, new)| old.1 != new.1)
+        .map(|(old, _)| old.0.as_str())
+        .collect();
+    assert_eq!(changed, ["operations/deletepet/"]);
 }
 
 #[test]
