@@ -23,5 +23,6 @@ mod search;
 mod serve;
 mod snapshot;
 mod support;
+mod third_party;
 mod tidy;
 mod versions;
