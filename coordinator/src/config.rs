@@ -138,6 +138,21 @@ pub struct BuildConfig {
     /// `ignored_content`: gitignore-style patterns, relative to the content folder, of
     /// files that are neither pages nor copied (MkDocs' `exclude_docs`).
     pub ignored_content: Vec<String>,
+    /// How markdown pages' URLs end: folders (`/guide/install/`), or `.html` files
+    /// (`/guide/install.html`) for an `mkdocs.yml` with `use_directory_urls: false`.
+    pub url_style: UrlStyle,
+}
+
+/// How a markdown page's URL ends. A folder's own page (`index.md`, `_index.md`) is the
+/// folder's URL either way, served from its `index.html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlStyle {
+    /// `guide/install.md` → `/guide/install/`, written to `guide/install/index.html`.
+    #[default]
+    Folders,
+    /// `guide/install.md` → `/guide/install.html`, written to `guide/install.html` (with
+    /// `install.json` and `install.txt` beside it), as MkDocs with `use_directory_urls: false`.
+    HtmlFiles,
 }
 
 /// `[build] ignored_content` compiled: which content files the walk leaves out.
@@ -342,6 +357,7 @@ impl Default for BuildConfig {
             output_dir: "public".to_string(),
             paginate: 10,
             ignored_content: Vec::new(),
+            url_style: UrlStyle::Folders,
         }
     }
 }

@@ -2,36 +2,11 @@
 //! (`tests/fixtures/sites/mkdocs-autorefs`, read through its `mkdocs.yml`) and small
 //! MkDocs sites using the pymdown dialect; snippets re-render their pages when edited.
 
-use crate::support::{build, copy_site, read, site_from, workspace};
+use crate::support::{article_texts, build, copy_site, read, site_from, workspace};
 use std::path::Path;
 
-/// HTML with `<pre>…</pre>` blocks removed (code may show any syntax).
-fn outside_code(html: &str) -> String {
-    let mut kept = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<pre") {
-        kept.push_str(&rest[..start]);
-        rest = rest[start..]
-            .find("</pre>")
-            .map_or("", |end| &rest[start + end + 6..]);
-    }
-    kept.push_str(rest);
-    kept
-}
-
 fn assert_no_dialect_left(out: &Path) {
-    for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.expect("walk output");
-        if entry.path().extension().is_none_or(|ext| ext != "html") {
-            continue;
-        }
-        let html = std::fs::read_to_string(entry.path()).expect("read output");
-        // The page's content: the theme's own scripts may hold `===`.
-        let Some(start) = html.find("<article") else {
-            continue;
-        };
-        let end = html.rfind("</article>").unwrap_or(html.len());
-        let text = outside_code(&html[start..end]);
+    for (name, text) in article_texts(out) {
         for leftover in [
             "!!! ",
             "??? ",
@@ -41,11 +16,7 @@ fn assert_no_dialect_left(out: &Path) {
             "--8&lt;--",
             "--8<--",
         ] {
-            assert!(
-                !text.contains(leftover),
-                "`{leftover}` left in {}",
-                entry.path().display()
-            );
+            assert!(!text.contains(leftover), "`{leftover}` left in {name}");
         }
     }
 }
@@ -218,4 +189,53 @@ fn extra_reaches_templates_as_site_extra() {
             "extra: https://github.com/x 2019-05-27"
         );
     }
+}
+
+#[test]
+fn use_directory_urls_false_puts_pages_at_html_files_and_links_follow() {
+    let site = site_from(&[
+        (
+            "mkdocs.yml",
+            "site_name: Files\nuse_directory_urls: false\nnav:\n  - Home: index.md\n  \
+             - Install: guide/install.md\n  - Guide: guide/index.md\n",
+        ),
+        (
+            "docs/index.md",
+            "# Home\n\nSee [install](guide/install.md#steps).\n",
+        ),
+        (
+            "docs/guide/install.md",
+            "# Install\n\n## Steps\n\nBack [home](../index.md), the [guide](index.md).\n",
+        ),
+        ("docs/guide/index.md", "# Guide\n\nSearchable words here.\n"),
+    ]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build(site.path(), out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.warnings().is_empty(), "{:?}", run.warnings());
+    // A page at `guide/install.html` (with its JSON and text beside it), a folder's own
+    // page at `guide/index.html`, as MkDocs writes them.
+    for file in [
+        "guide/install.html",
+        "guide/install.json",
+        "guide/install.txt",
+        "guide/index.html",
+        "index.html",
+    ] {
+        assert!(out.path().join(file).is_file(), "{file}");
+    }
+    assert!(!out.path().join("guide/install/index.html").exists());
+    let home = read(out.path(), "index.html");
+    assert!(
+        home.contains("href=\"/guide/install.html#steps\""),
+        "{home}"
+    );
+    let install = read(out.path(), "guide/install.html");
+    for href in ["href=\"/\"", "href=\"/guide/\""] {
+        assert!(install.contains(href), "{href} in {install}");
+    }
+    let sitemap = read(out.path(), "sitemap.xml");
+    assert!(sitemap.contains("/guide/install.html</loc>"), "{sitemap}");
+    let llm_full = read(out.path(), "llm-full.txt");
+    assert!(llm_full.contains("Back home, the guide."), "{llm_full}");
 }

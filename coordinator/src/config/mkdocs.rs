@@ -5,16 +5,19 @@
 //! not depend on it), every other tagged value is ignored. What maps onto ssg-coord:
 //! `site_name`, `site_url`, `site_description`, `docs_dir`, `site_dir`, `exclude_docs`
 //! (as `ignored_content`), `extra` (as `[extra]`), `nav` (order and titles, see [`NavEntry`]), the `redirects` plugin's `redirect_maps` (aliases),
-//! `pymdownx.snippets`' `base_path`; Markdown is read in the `mkdocs` dialect. Everything
-//! else that changes the output (plugins, hooks, other extensions, `theme` features,
-//! `use_directory_urls: false`) is named in one note, shown as one warning.
+//! `pymdownx.snippets`' `base_path`, `use_directory_urls: false` (pages at `foo.html`,
+//! [`UrlStyle::HtmlFiles`]); Markdown is read in the `mkdocs` dialect. Everything else that
+//! changes the output (plugins, hooks, other extensions, `theme` features) is named in one
+//! note, shown as one warning.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_yaml_ng::Value;
 
-use super::{Config, ConfigError, ConfigSource, MarkdownConfig, PageOverride, PythonPackageConfig};
+use super::{
+    Config, ConfigError, ConfigSource, MarkdownConfig, PageOverride, PythonPackageConfig, UrlStyle,
+};
 
 /// The file name MkDocs reads.
 pub const MKDOCS_FILE: &str = "mkdocs.yml";
@@ -103,7 +106,7 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
         }
     }
     if yaml.get("use_directory_urls").and_then(Value::as_bool) == Some(false) {
-        ignored.push("use_directory_urls: false (pages get directory URLs)".into());
+        config.build.url_style = UrlStyle::HtmlFiles;
     }
 
     let mut markdown = MarkdownConfig {

@@ -331,6 +331,7 @@ impl RawBuild {
             output_dir,
             paginate,
             ignored_content,
+            url_style: super::UrlStyle::Folders,
         })
     }
 }

@@ -6,7 +6,8 @@
 //!   overwritten: a folder that already has any of them is refused.
 //! - `init --from mkdocs [DIR]` reads `mkdocs.yml` and writes the equivalent `ssg.toml`
 //!   beside it, moving nothing (`docs/` stays the content folder). What `ssg.toml` cannot
-//!   say (the `nav` order and titles, redirects) is listed in it as comments.
+//!   say (the `nav` order and titles, redirects, `use_directory_urls: false`) is listed in it
+//!   as comments.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -125,7 +126,8 @@ fn ssg_toml_for(config: &Config) -> String {
         .map(|path| toml_string(path))
         .collect();
     let _ = writeln!(out, "snippet_base_paths = [{}]", paths.join(", "));
-    if !config.page_overrides.is_empty() || !config.notes.is_empty() {
+    let html_files = config.build.url_style == crate::config::UrlStyle::HtmlFiles;
+    if !config.page_overrides.is_empty() || !config.notes.is_empty() || html_files {
         let _ = writeln!(
             out,
             "\n# Not expressible here; with this file present, mkdocs.yml is no longer read:"
@@ -149,6 +151,12 @@ fn ssg_toml_for(config: &Config) -> String {
         }
         for note in &config.notes {
             let _ = writeln!(out, "# - {note}");
+        }
+        if html_files {
+            let _ = writeln!(
+                out,
+                "# - use_directory_urls: false: with this file, pages are at `foo/` rather than `foo.html`"
+            );
         }
     }
     out

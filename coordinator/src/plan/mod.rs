@@ -242,7 +242,7 @@ impl BuildPlan {
                     (ContentRoot::Main, _) | (_, None) => "",
                     (_, Some(v)) => site.versions[v as usize].url_prefix.as_str(),
                 };
-                let url = match urls::content_url(source) {
+                let url = match urls::content_url(source, site.config.build.url_style) {
                     Ok(url) => format!("{prefix}{url}"),
                     Err(message) => {
                         let error = url_error(

@@ -1,18 +1,19 @@
 //! URLs: pretty, stable, and never able to point outside the output directory.
 //!
-//! `content/guide/install.md` → `/guide/install/`; `guide/_index.md` → `/guide/`;
-//! `guide/setup/index.md` → `/guide/setup/`; `slug` replaces the last segment, `url` the
-//! whole path. A Python module `mypkg.sub.mod` under `/api/` → `/api/mypkg/sub/mod/`.
+//! `content/guide/install.md` → `/guide/install/` (`/guide/install.html` with
+//! [`UrlStyle::HtmlFiles`]); `guide/_index.md` → `/guide/`; `guide/setup/index.md` →
+//! `/guide/setup/`; `slug` replaces the last segment, `url` the whole path. A Python module `mypkg.sub.mod` under `/api/` → `/api/mypkg/sub/mod/`.
 //! Every path that comes from a user (slug, url, alias) is checked: no `..` or `.`
 //! segments, no backslashes, no scheme or host, no control characters.
 
+use crate::config::UrlStyle;
 use crate::discover::SourcePage;
 
 /// Extensions that make a URL a single file (`/old.html`) rather than a folder.
 const FILE_URL_EXTENSIONS: [&str; 4] = [".html", ".xml", ".json", ".txt"];
 
-/// The URL of a markdown page.
-pub fn content_url(page: &SourcePage) -> Result<String, String> {
+/// The URL of a markdown page, in `style` unless its front matter sets `url`.
+pub fn content_url(page: &SourcePage, style: UrlStyle) -> Result<String, String> {
     let front_matter = &page.front_matter;
     if let Some(url) = &front_matter.url {
         return clean_url_path(url).map_err(|why| format!("invalid `url` {url:?}: {why}"));
@@ -37,6 +38,12 @@ pub fn content_url(page: &SourcePage) -> Result<String, String> {
         }
         segments.pop();
         segments.extend(slug_segments);
+    }
+    if style == UrlStyle::HtmlFiles && !is_index && !segments.is_empty() {
+        let mut url = folder_url(&segments);
+        url.pop();
+        url.push_str(".html");
+        return Ok(url);
     }
     Ok(folder_url(&segments))
 }
@@ -179,7 +186,7 @@ mod tests {
         url: Option<&str>,
         expected: Result<&str, &str>,
     ) {
-        let got = content_url(&page(content_path, slug, url));
+        let got = content_url(&page(content_path, slug, url), UrlStyle::Folders);
         match expected {
             Ok(want) => assert_eq!(
                 got.as_deref(),
@@ -238,6 +245,27 @@ mod tests {
         );
         check("guide/install.md", None, Some("a\\b"), Err("backslashes"));
         check("guide/_index.md", Some("x"), None, Err("section page"));
+    }
+
+    #[test]
+    fn html_file_urls() {
+        let url = |path: &str, slug: Option<&str>, url: Option<&str>| {
+            content_url(&page(path, slug, url), UrlStyle::HtmlFiles)
+        };
+        assert_eq!(
+            url("guide/install.md", None, None).as_deref(),
+            Ok("/guide/install.html")
+        );
+        assert_eq!(url("guide/index.md", None, None).as_deref(), Ok("/guide/"));
+        assert_eq!(url("index.md", None, None).as_deref(), Ok("/"));
+        assert_eq!(
+            url("guide/install.md", Some("setup"), None).as_deref(),
+            Ok("/guide/setup.html")
+        );
+        assert_eq!(
+            url("guide/install.md", None, Some("/custom/")).as_deref(),
+            Ok("/custom/")
+        );
     }
 
     #[test]

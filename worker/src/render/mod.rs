@@ -467,6 +467,20 @@ pub fn output_stem(url: &str) -> Option<String> {
         .then(|| url.trim_start_matches('/').to_string())
 }
 
+/// A document page (markdown or reference) at a file URL, such as MkDocs'
+/// `use_directory_urls: false` gives (`/guide/install.html`): its path without `.html`, for
+/// `guide/install.{html,json,txt}`. `None` for other pages (the 404 page, redirects).
+fn document_file_stem(page: &PageData) -> Option<&str> {
+    match page.body {
+        PageBody::Markdown { .. } | PageBody::MarkdownFile { .. } | PageBody::Reference(_) => page
+            .url
+            .strip_suffix(".html")
+            .map(|stem| stem.trim_start_matches('/'))
+            .filter(|stem| !stem.is_empty() && !stem.ends_with('/')),
+        _ => None,
+    }
+}
+
 fn write_outputs(
     context: &RenderContext,
     page: &PageData,
@@ -475,13 +489,17 @@ fn write_outputs(
     text: &str,
 ) -> std::io::Result<Vec<OutputFile>> {
     let out = &context.output_dir;
-    let Some(stem) = output_stem(&page.url) else {
-        // A single-file page such as /404.html has only its HTML.
-        return Ok(vec![write_output(
-            out,
-            page.url.trim_start_matches('/'),
-            html.as_bytes(),
-        )?]);
+    let (stem, index) = match (output_stem(&page.url), document_file_stem(page)) {
+        (Some(stem), _) => (stem, "index."),
+        (None, Some(stem)) => (stem.to_string(), "."),
+        (None, None) => {
+            // A single-file page such as /404.html has only its HTML.
+            return Ok(vec![write_output(
+                out,
+                page.url.trim_start_matches('/'),
+                html.as_bytes(),
+            )?]);
+        }
     };
     let mut outputs = Vec::with_capacity(3);
     let formats = context.site.outputs;
@@ -489,7 +507,7 @@ fn write_outputs(
     if formats.html || is_redirect {
         outputs.push(write_output(
             out,
-            &format!("{stem}index.html"),
+            &format!("{stem}{index}html"),
             html.as_bytes(),
         )?);
     }
@@ -498,12 +516,12 @@ fn write_outputs(
     }
     if formats.json {
         let json = views::page_json(page, body);
-        outputs.push(write_output(out, &format!("{stem}index.json"), &json)?);
+        outputs.push(write_output(out, &format!("{stem}{index}json"), &json)?);
     }
     if formats.txt {
         outputs.push(write_output(
             out,
-            &format!("{stem}index.txt"),
+            &format!("{stem}{index}txt"),
             text.as_bytes(),
         )?);
     }

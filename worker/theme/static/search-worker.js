@@ -451,8 +451,14 @@ function pageRecord(index, page) {
 }
 
 function pageText(index, basePath, record) {
-  if (!index.manifest.text || !/\/$/.test(record[0])) return Promise.resolve(null);
-  return download(basePath + record[0] + "index.txt", "text-optional");
+  if (!index.manifest.text) return Promise.resolve(null);
+  // A page at `/x/` has `/x/index.txt`; one at `/x.html` (MkDocs' use_directory_urls:
+  // false) has `/x.txt`.
+  if (/\/$/.test(record[0])) return download(basePath + record[0] + "index.txt", "text-optional");
+  if (/\.html$/.test(record[0])) {
+    return download(basePath + record[0].replace(/\.html$/, ".txt"), "text-optional");
+  }
+  return Promise.resolve(null);
 }
 
 // The words of `text` folded, one space apart; CJK text one character apart, so a phrase
