@@ -3,57 +3,13 @@
 //! `sidebar_position`, MDX) and a versioned site with JSON sidebars
 //! (`tests/fixtures/sites/docusaurus-versioned`).
 
-use crate::support::{assert_same_tree, binary, build, copy_site, read, site_from, workspace};
+use crate::support::{
+    article_texts, assert_same_tree, binary, build, copy_site, read, site_from, workspace,
+};
 use std::path::Path;
 
-/// The page content of every HTML file, with `<pre>` and `<code>` elements removed (code
-/// may show any syntax).
-fn page_texts(out: &Path) -> Vec<(String, String)> {
-    let mut texts = Vec::new();
-    for entry in walkdir::WalkDir::new(out).sort_by_file_name() {
-        let entry = entry.expect("walk output");
-        if entry.path().extension().is_none_or(|ext| ext != "html") {
-            continue;
-        }
-        let html = std::fs::read_to_string(entry.path()).expect("read output");
-        let Some(start) = html.find("<article") else {
-            continue;
-        };
-        let end = html.rfind("</article>").unwrap_or(html.len());
-        let mut kept = String::new();
-        let mut rest = &html[start..end];
-        while let Some(at) = rest.find(['<']) {
-            let element = ["<pre", "<code"]
-                .iter()
-                .find(|open| rest[at..].starts_with(**open));
-            match element {
-                Some(open) => {
-                    kept.push_str(&rest[..at]);
-                    let close = format!("</{}>", &open[1..]);
-                    rest = rest[at..]
-                        .find(&close)
-                        .map_or("", |end| &rest[at + end + close.len()..]);
-                }
-                None => {
-                    kept.push_str(&rest[..=at]);
-                    rest = &rest[at + 1..];
-                }
-            }
-        }
-        kept.push_str(rest);
-        let name = entry
-            .path()
-            .strip_prefix(out)
-            .expect("inside")
-            .display()
-            .to_string();
-        texts.push((name, kept));
-    }
-    texts
-}
-
 fn assert_no_mdx_left(out: &Path) {
-    let texts = page_texts(out);
+    let texts = article_texts(out);
     assert!(!texts.is_empty());
     for (name, text) in texts {
         for leftover in [
@@ -270,7 +226,7 @@ fn the_react_native_samples_read_as_mdx_with_each_component_named_once() {
     let run = build(site.path(), out.path(), &[]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     assert!(run.errors().is_empty(), "{:?}", run.errors());
-    for (name, text) in page_texts(out.path()) {
+    for (name, text) in article_texts(out.path()) {
         for leftover in ["&lt;Tabs", "&lt;TabItem", "<Tabs", "<TabItem", "{/*"] {
             assert!(!text.contains(leftover), "`{leftover}` left in {name}");
         }

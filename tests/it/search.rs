@@ -5,12 +5,14 @@
 //! the worker once per query, so every query is a cold one, and posts the answers back to
 //! the test's own little HTTP server, which also counts the bytes each answer downloaded.
 
-use crate::support::{Browser, build, chromium, copy_site, example_site, samples, workspace};
+use crate::support::{
+    Browser, build, chromium_or_skip, copy_site, example_site, headless_chromium, samples,
+    workspace,
+};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -167,14 +169,7 @@ fn run_queries(out: &Path, queries: &Value) -> Option<Value> {
 /// Opens `harness` (written into `out`) in headless Chromium with `fragment`, and returns
 /// the JSON it posts; `None` when Chromium is not installed (and not required).
 fn run_harness(out: &Path, harness: &str, fragment: &str) -> Option<Value> {
-    let Some(chromium) = chromium() else {
-        assert!(
-            std::env::var_os("SSG_COORD_REQUIRE_BROWSER").is_none(),
-            "SSG_COORD_REQUIRE_BROWSER is set but chromium is not installed"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
-        return None;
-    };
+    let chromium = chromium_or_skip()?;
     std::fs::write(out.join("search-harness.html"), harness).expect("write harness");
     let server = StaticServer::start(out);
     let profile = tempfile::tempdir().expect("temp dir");
@@ -182,26 +177,11 @@ fn run_harness(out: &Path, harness: &str, fragment: &str) -> Option<Value> {
         "http://{}{BASE}/search-harness.html#{fragment}",
         server.address
     );
-    let mut browser = {
-        use std::os::unix::process::CommandExt;
-        Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-extensions",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .map(Browser)
-            .expect("start chromium")
-    };
+    let mut browser = headless_chromium(&chromium, profile.path())
+        .arg(url)
+        .spawn()
+        .map(Browser)
+        .expect("start chromium");
     let answers = server.wait_for_result(&mut browser);
     Some(serde_json::from_str(&answers).expect("answers are JSON"))
 }

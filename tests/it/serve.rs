@@ -2,18 +2,19 @@
 //! std `TcpStream`, real edits of real files. Every wait is bounded; nothing is timed.
 
 mod browser;
-mod client;
+pub(crate) mod client;
 mod load;
 mod protocol;
 
 use crate::support::{
-    Browser, children_of, chromium, generated_site, is_running, site_from, wait_gone,
+    Browser, children_of, chromium_or_skip, generated_site, headless_chromium, is_running,
+    site_from, wait_gone,
 };
 use client::{DevServer, EVENT_WAIT, SLOW_WAIT, request};
 use serde_json::Value;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn names(list: &Value, key: &str) -> Vec<String> {
@@ -472,37 +473,17 @@ fn ctrl_c_stops_the_server_and_every_worker() {
 
 #[test]
 fn headless_chromium_really_reloads_the_page() {
-    let Some(chromium) = chromium() else {
-        assert!(
-            std::env::var_os("SSG_COORD_REQUIRE_BROWSER").is_none(),
-            "SSG_COORD_REQUIRE_BROWSER is set but chromium is not installed"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let site = TestSite::new();
     let server = site.serve(&[], &[("RUST_LOG", "warn,coordinator::serve=debug")]);
     let profile = tempfile::tempdir().expect("temp dir");
-    let browser = {
-        use std::os::unix::process::CommandExt;
-        Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-extensions",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(format!("http://{}/guide/", server.address))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .map(Browser)
-            .expect("start chromium")
-    };
+    let browser = headless_chromium(&chromium, profile.path())
+        .arg(format!("http://{}/guide/", server.address))
+        .spawn()
+        .map(Browser)
+        .expect("start chromium");
     let count = |needle: &str| {
         server
             .stderr()

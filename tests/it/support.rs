@@ -216,6 +216,54 @@ pub fn site_from(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// The page content (its `<article>`) of every HTML file under `out`, by relative path,
+/// with `<pre>` and `<code>` elements removed (code may show any syntax): for checking that
+/// no source syntax is left in what a reader sees.
+pub fn article_texts(out: &Path) -> Vec<(String, String)> {
+    let mut texts = Vec::new();
+    for entry in walkdir::WalkDir::new(out).sort_by_file_name() {
+        let entry = entry.expect("walk output");
+        if entry.path().extension().is_none_or(|ext| ext != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("read output");
+        // The theme's own scripts may hold any syntax: only the article counts.
+        let Some(start) = html.find("<article") else {
+            continue;
+        };
+        let end = html.rfind("</article>").unwrap_or(html.len());
+        let mut kept = String::new();
+        let mut rest = &html[start..end];
+        while let Some(at) = rest.find('<') {
+            let element = ["<pre", "<code"]
+                .iter()
+                .find(|open| rest[at..].starts_with(**open));
+            match element {
+                Some(open) => {
+                    kept.push_str(&rest[..at]);
+                    let close = format!("</{}>", &open[1..]);
+                    rest = rest[at..]
+                        .find(&close)
+                        .map_or("", |end| &rest[at + end + close.len()..]);
+                }
+                None => {
+                    kept.push_str(&rest[..=at]);
+                    rest = &rest[at + 1..];
+                }
+            }
+        }
+        kept.push_str(rest);
+        let name = entry
+            .path()
+            .strip_prefix(out)
+            .expect("inside")
+            .display()
+            .to_string();
+        texts.push((name, kept));
+    }
+    texts
+}
+
 /// Reads an output file as text.
 pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -343,6 +391,41 @@ pub fn chromium() -> Option<std::path::PathBuf> {
     std::env::split_paths(&path)
         .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
         .find(|candidate| candidate.is_file())
+}
+
+/// [`chromium`], or `None` with a message on stderr when it is not installed; a test then
+/// skips, unless `SSG_COORD_REQUIRE_BROWSER` is set (`.ci/run` sets it): then it fails.
+pub fn chromium_or_skip() -> Option<std::path::PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("SSG_COORD_REQUIRE_BROWSER").is_none(),
+            "SSG_COORD_REQUIRE_BROWSER is set but chromium is not installed"
+        );
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+    }
+    found
+}
+
+/// `chromium` headless with a fresh `profile`, its output discarded, in its own process
+/// group (so [`Browser`] can kill it with its children); the caller adds what it opens.
+pub fn headless_chromium(chromium: &Path, profile: &Path) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(chromium);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0);
+    command
 }
 
 /// Headless Chromium in its own process group, killed with the group on drop.

@@ -4,12 +4,11 @@
 //! that must reach the page shown.
 
 use super::client::DevServer;
-use crate::support::{Browser, chromium, site_from};
+use crate::support::{Browser, chromium_or_skip, headless_chromium, site_from};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Longest wait for anything the browser does.
@@ -42,22 +41,8 @@ impl DevTools {
         let (browser_reads, we_write) = pipe();
         let (we_read, browser_writes) = pipe();
         let (read_fd, write_fd) = (browser_reads.as_raw_fd(), browser_writes.as_raw_fd());
-        let mut command = Command::new(chromium);
-        command
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-extensions",
-                "--remote-debugging-pipe",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg("about:blank")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0);
+        let mut command = headless_chromium(chromium, profile);
+        command.arg("--remote-debugging-pipe").arg("about:blank");
         // SAFETY: only async-signal-safe calls between fork and exec: the pipe ends are
         // moved above 10 first, so placing them at 3 and 4 cannot overwrite each other.
         unsafe {
@@ -178,12 +163,7 @@ fn shows(path: &str, text: &str) -> String {
 
 #[test]
 fn twelve_navigations_back_three_and_the_reload_reaches_the_page_shown() {
-    let Some(chromium) = chromium() else {
-        assert!(
-            std::env::var_os("SSG_COORD_REQUIRE_BROWSER").is_none(),
-            "SSG_COORD_REQUIRE_BROWSER is set but chromium is not installed"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let pages: Vec<(String, String)> = (1..=12)
