@@ -138,3 +138,41 @@ fn a_change_to_one_operation_re_renders_only_the_pages_that_show_it() {
     let page = read(&out, "api/pets/operations/deletepet/index.html");
     assert!(page.contains("Removed."), "{page}");
 }
+
+#[test]
+fn serve_reloads_only_the_pages_of_an_edited_operation() {
+    use crate::serve::client::{DevServer, EVENT_WAIT};
+    let site = site(PETSTORE);
+    let out = site.path().join("public");
+    let server = DevServer::start(site.path(), &out, &[], &[]);
+    let page = server.get("/api/pets/operations/deletepet/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Deleted."), "{}", page.text());
+
+    let mut events = server.events();
+    let spec = site.path().join("api/petstore.yaml");
+    let text = std::fs::read_to_string(&spec).expect("read spec");
+    std::fs::write(
+        &spec,
+        text.replace("description: Deleted.", "description: Removed."),
+    )
+    .expect("write spec");
+    let reload = events.wait_for("reload of the operation", EVENT_WAIT, |name, data| {
+        name == "reload"
+            && data["pages"].as_array().is_some_and(|pages| {
+                pages
+                    .iter()
+                    .any(|page| page == "/api/pets/operations/deletepet/")
+            })
+    });
+    assert_eq!(reload["all"], false, "{reload}");
+    let pages = reload["pages"].as_array().expect("pages");
+    assert!(
+        !pages
+            .iter()
+            .any(|page| page == "/api/pets/operations/listpets/"),
+        "{reload}"
+    );
+    let page = server.get("/api/pets/operations/deletepet/");
+    assert!(page.text().contains("Removed."), "{}", page.text());
+}
