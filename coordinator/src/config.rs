@@ -350,6 +350,16 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// What every markdown page's URL starts with: a Docusaurus site's `routeBasePath`
+    /// (`/docs`), else nothing. Versions' prefixes include it; static files do not.
+    pub fn content_url_prefix(&self) -> &str {
+        self.docusaurus
+            .as_ref()
+            .map_or("", |docs| docs.route_base.as_str())
+    }
+}
+
 impl Default for BuildConfig {
     fn default() -> BuildConfig {
         BuildConfig {

@@ -67,7 +67,7 @@ fn the_vendored_classic_template_builds_from_its_docusaurus_config() {
             "docs/tutorial-basics/markdown-features.mdx:166: MDX component <Highlight> \
              dropped, its content kept",
             "docusaurus.config.js:-: docusaurus.config.js is JavaScript and is not run; \
-             assumed: docs at the site root, not under /docs/; ignored: sidebars.js \
+             assumed: docs under /docs/ (routeBasePath); ignored: sidebars.js \
              (JavaScript is not run: the sidebar follows folders, _category_.json and \
              sidebar_position)",
         ]
@@ -75,14 +75,25 @@ fn the_vendored_classic_template_builds_from_its_docusaurus_config() {
     assert_eq!(run.count("pages", "content"), 9);
     assert_no_mdx_left(out.path());
 
+    // Its docs options set no `routeBasePath`: the docs are under `/docs/`, as Docusaurus
+    // serves them, and the site root sends readers there.
+    assert!(out.path().join("docs/intro/index.html").is_file());
+    assert!(!out.path().join("intro/index.html").exists());
+    let root = read(out.path(), "index.html");
+    assert!(root.contains("/docs/"), "{root}");
+    assert!(!root.contains("<article"), "the root is a redirect: {root}");
+
     // Title from the config; the JSX component's children are kept.
-    let features = read(out.path(), "tutorial-basics/markdown-features/index.html");
+    let features = read(
+        out.path(),
+        "docs/tutorial-basics/markdown-features/index.html",
+    );
     assert!(features.contains("<title>Markdown Features"), "title");
     assert!(features.contains("This is Docusaurus green !"));
     assert!(features.contains("<div class=\"admonition tip\">"));
 
     // Folders follow `_category_.json`, pages `sidebar_position` (not the alphabet).
-    let html = read(out.path(), "tutorial-basics/create-a-page/index.html");
+    let html = read(out.path(), "docs/tutorial-basics/create-a-page/index.html");
     let nav = sidebar(&html);
     assert_in_order(nav, &["Tutorial - Basics", "Tutorial - Extras"]);
     assert_in_order(
@@ -96,8 +107,9 @@ fn the_vendored_classic_template_builds_from_its_docusaurus_config() {
             "/congratulations/",
         ],
     );
-    // A relative `.mdx` link is the page's URL; a relative image is copied beside it.
-    assert!(features.contains("href=\"/tutorial-basics/create-a-page/\""));
+    // A relative `.mdx` link is the page's URL; a relative image is copied to its folder's
+    // path from the site root (static files do not move under `routeBasePath`).
+    assert!(features.contains("href=\"/docs/tutorial-basics/create-a-page/\""));
     assert!(
         out.path()
             .join("tutorial-extras/img/docsVersionDropdown.png")
@@ -166,6 +178,35 @@ fn versions_json_sidebars_json_and_front_matter_are_followed() {
         sidebar(&read(out.path(), "1.0/guides/installing/index.html")),
         &["How-to", "Upgrading from 0.x", "Installing"],
     );
+}
+
+#[test]
+fn a_literal_route_base_path_prefixes_every_version() {
+    let site = copy_site(&workspace().join("tests/fixtures/sites/docusaurus-versioned"));
+    let config = site.join("docusaurus.config.ts");
+    let text = std::fs::read_to_string(&config).expect("read config");
+    std::fs::write(
+        &config,
+        text.replace("routeBasePath: '/',", "routeBasePath: 'reference/',"),
+    )
+    .expect("write config");
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build(&site, out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.errors().is_empty(), "{:?}", run.errors());
+    for file in [
+        "reference/index.html",
+        "reference/guides/setup/index.html",
+        "reference/next/cli/index.html",
+        "reference/1.0/guides/installing/index.html",
+    ] {
+        assert!(out.path().join(file).is_file(), "{file} missing");
+    }
+    assert!(!out.path().join("next/cli/index.html").exists());
+    let next_home = read(out.path(), "reference/next/index.html");
+    assert!(next_home.contains("href=\"/sdk/reference/next/guides/setup/\""));
+    // The site root sends readers to the latest version's docs.
+    assert!(read(out.path(), "index.html").contains("/sdk/reference/"));
 }
 
 #[test]

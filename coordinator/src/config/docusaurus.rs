@@ -3,8 +3,10 @@
 //!
 //! The configuration is JavaScript and is never run. What can be read as written is:
 //! `title`, `tagline`, `url` and `baseUrl`, when each is a string literal on a key of its
-//! own (the least indented one wins, so `navbar.title` does not); anything else is assumed
-//! and named in the one note. `sidebars.json` (and `versioned_sidebars/*.json`) is read as
+//! own (the least indented one wins, so `navbar.title` does not), and the docs'
+//! `routeBasePath` when it is a string literal directly inside a `docs: { … }` object (the
+//! classic preset's docs options; else Docusaurus' default, `/docs/`); anything else is
+//! assumed and named in the one note. `sidebars.json` (and `versioned_sidebars/*.json`) is read as
 //! data into [`Sidebar`]s, which discovery matches with the pages' doc ids; a JavaScript
 //! `sidebars.js` cannot be run, so the sidebar then follows the folders, `_category_.json`
 //! and `sidebar_position`. `versions.json` + `versioned_docs/version-<v>/` are the
@@ -36,6 +38,9 @@ pub struct DocusaurusDocs {
     pub config_file: String,
     /// The docs folders, `docs/` first, then each version's.
     pub roots: Vec<DocsRoot>,
+    /// Where the docs are served (`routeBasePath`): `""` for the site root, else a path
+    /// without a trailing `/` (`/docs`) that prefixes every doc's URL and its versions'.
+    pub route_base: String,
 }
 
 /// One folder of docs.
@@ -125,14 +130,19 @@ pub(super) fn from_docusaurus(site_root: &Path, file: &Path) -> Result<Config, C
             base_path
         }
     };
-    if !script.contains("routeBasePath: '/'") && !script.contains("routeBasePath: \"/\"") {
-        assumed.push("docs at the site root, not under /docs/".into());
-    }
+    let route_base = match docs_route_base_path(&script) {
+        Some(route) => route,
+        None => {
+            assumed.push("docs under /docs/ (routeBasePath)".into());
+            "/docs".to_string()
+        }
+    };
 
     let mut ignored: Vec<String> = Vec::new();
     let versions = read_versions(site_root, &mut ignored)?;
     let mut docs = DocusaurusDocs {
         config_file: file_name.clone(),
+        route_base,
         ..DocusaurusDocs::default()
     };
     let current_version = (!versions.is_empty()).then(|| CURRENT_VERSION.to_string());
@@ -228,6 +238,67 @@ fn literal_value(script: &str, key: &str) -> Option<String> {
         }
     }
     best.map(|(_, literal)| literal)
+}
+
+/// The docs' `routeBasePath`, normalised (`'/'` → `""`, `'guides/'` → `/guides`), when it
+/// is a string literal of the innermost object opened by `docs:` or `docs: {`. `None` when
+/// there is none (Docusaurus then serves the docs at `/docs/`) or it is not a safe path.
+fn docs_route_base_path(script: &str) -> Option<String> {
+    let mut search_from = 0;
+    while let Some(found) = script[search_from..].find("routeBasePath") {
+        let at = search_from + found;
+        search_from = at + "routeBasePath".len();
+        // The object this key is in: the nearest `{` before it not closed again.
+        let mut depth = 0usize;
+        let mut open = None;
+        for (index, byte) in script.as_bytes()[..at].iter().enumerate().rev() {
+            match byte {
+                b'}' => depth += 1,
+                b'{' if depth == 0 => {
+                    open = Some(index);
+                    break;
+                }
+                b'{' => depth -= 1,
+                _ => {}
+            }
+        }
+        let Some(open) = open else { continue };
+        let before = script[..open].trim_end();
+        let Some(key) = before.strip_suffix(':') else {
+            continue;
+        };
+        let key = key.trim_end().trim_end_matches(['\'', '"']);
+        if !key.ends_with("docs")
+            || key[..key.len() - 4].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let rest = script[search_from..]
+            .trim_start()
+            .strip_prefix(':')?
+            .trim_start();
+        let quote = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+        let body = &rest[1..];
+        let literal = &body[..body.find(quote)?];
+        let path = literal.trim_matches('/');
+        let safe = path.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != ".."
+                && segment != "."
+                && segment
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+        return match (path.is_empty(), safe) {
+            (true, _) => Some(String::new()),
+            (false, true) => Some(format!("/{path}")),
+            (false, false) => None,
+        };
+    }
+    None
 }
 
 /// `versions.json`: the version names, newest first.
@@ -477,6 +548,41 @@ mod tests {
     }
 
     #[test]
+    fn route_base_path_is_read_from_the_docs_options_only() {
+        let classic = |docs: &str| {
+            format!(
+                "export default {{\n  presets: [\n    ['classic', {{\n      docs: {{\n        \
+                 sidebarPath: './sidebars.js',\n{docs}      }},\n      blog: {{ routeBasePath: \
+                 'news' }},\n    }}],\n  ],\n}};\n"
+            )
+        };
+        assert_eq!(
+            docs_route_base_path(&classic("        routeBasePath: '/',\n")).as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            docs_route_base_path(&classic("        routeBasePath: \"guides/\",\n")).as_deref(),
+            Some("/guides")
+        );
+        // The blog's does not count; none for the docs means Docusaurus' default.
+        assert_eq!(docs_route_base_path(&classic("")), None);
+        // Not a literal, or not a path on the site: not read.
+        assert_eq!(
+            docs_route_base_path(&classic("        routeBasePath: process.env.BASE,\n")),
+            None
+        );
+        assert_eq!(
+            docs_route_base_path(&classic("        routeBasePath: '../up',\n")),
+            None
+        );
+        assert_eq!(
+            docs_route_base_path("presets: [['classic', {docs: {routeBasePath: 'api/v2'}}]]")
+                .as_deref(),
+            Some("/api/v2")
+        );
+    }
+
+    #[test]
     fn what_cannot_be_read_is_assumed_in_one_note() {
         let site = tempfile::tempdir().expect("temp dir");
         let file = site.path().join("docusaurus.config.js");
@@ -489,8 +595,8 @@ mod tests {
             config.notes,
             [
                 "docusaurus.config.js is JavaScript and is not run; assumed: title \
-              \"Documentation\", baseUrl \"/\", no url (links are site-relative), docs at the \
-              site root, not under /docs/; ignored: sidebars.js (JavaScript is not run: the \
+              \"Documentation\", baseUrl \"/\", no url (links are site-relative), docs under \
+              /docs/ (routeBasePath); ignored: sidebars.js (JavaScript is not run: the \
               sidebar follows folders, _category_.json and sidebar_position)"
             ]
         );

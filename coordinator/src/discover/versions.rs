@@ -89,9 +89,9 @@ pub fn resolve(
                     .cloned()
                     .unwrap_or_else(|| id.clone()),
                 url_prefix: match (is_latest, settings.latest_at_root) {
-                    (true, true) => String::new(),
-                    (true, false) => "/latest".to_string(),
-                    (false, _) => format!("/{id}"),
+                    (true, true) => config.content_url_prefix().to_string(),
+                    (true, false) => format!("{}/latest", config.content_url_prefix()),
+                    (false, _) => format!("{}/{id}", config.content_url_prefix()),
                 },
                 latest: is_latest,
             }

@@ -344,7 +344,7 @@ fn add_aliases(
         let source = &site.pages[markdown.discovered];
         // An alias of a versioned page is a path inside its version.
         let prefix = match (&source.root, page.meta.version) {
-            (ContentRoot::Main, _) | (_, None) => "",
+            (ContentRoot::Main, _) | (_, None) => site.config.content_url_prefix(),
             (_, Some(v)) => site.versions[v as usize].url_prefix.as_str(),
         };
         for alias in &source.front_matter.aliases {
@@ -390,12 +390,17 @@ fn add_aliases(
     plan.pages.extend(aliases);
 }
 
-/// With the latest version at `/latest/`, the site root sends readers there (unless a page
-/// of its own lives at `/`).
+/// With the latest version at `/latest/` (or the docs under a Docusaurus `routeBasePath`
+/// such as `/docs/`), the site root sends readers there (unless a page of its own lives at
+/// `/`).
 fn add_latest_redirect(plan: &mut BuildPlan, site: &Site, claims: &mut UrlClaims) {
-    let Some(latest) = site.versions.first().filter(|v| !v.url_prefix.is_empty()) else {
-        return;
+    let (title, prefix) = match site.versions.first() {
+        Some(latest) => (latest.label.as_str(), latest.url_prefix.as_str()),
+        None => (site.config.title.as_str(), site.config.content_url_prefix()),
     };
+    if prefix.is_empty() {
+        return;
+    }
     let id = PageId::generated("/");
     if claims.claim("/", &id).is_ok() {
         plan.pages.push(PlannedPage {
@@ -404,11 +409,11 @@ fn add_latest_redirect(plan: &mut BuildPlan, site: &Site, claims: &mut UrlClaims
             url: "/".into(),
             template: "redirect.html".into(),
             meta: PageMeta {
-                title: latest.label.clone(),
+                title: title.to_string(),
                 ..PageMeta::default()
             },
             source: PageSource::Redirect {
-                to: format!("{}/", latest.url_prefix),
+                to: format!("{prefix}/"),
             },
             listing: None,
             nav: NavPosition {

@@ -239,7 +239,7 @@ impl BuildPlan {
         for (index, source) in site.pages.iter().enumerate() {
             for (id, version) in page_instances(site, source) {
                 let prefix = match (&source.root, version) {
-                    (ContentRoot::Main, _) | (_, None) => "",
+                    (ContentRoot::Main, _) | (_, None) => site.config.content_url_prefix(),
                     (_, Some(v)) => site.versions[v as usize].url_prefix.as_str(),
                 };
                 let url = match urls::content_url(source, site.config.build.url_style) {
@@ -420,7 +420,13 @@ impl BuildPlan {
                 Some(((version, dir.clone()), settings.clone()))
             })
             .collect();
-        let built = nav::build(&site.config.title, &site.versions, &entries, folders);
+        let built = nav::build(
+            &site.config.title,
+            site.config.content_url_prefix(),
+            &site.versions,
+            &entries,
+            folders,
+        );
         for (page, position) in pages.iter_mut().zip(&built.positions) {
             page.nav = *position;
             page.top_section = top_section_title(&built.tree, *position);

@@ -84,6 +84,8 @@ struct Builder {
     page_weights: Vec<i64>,
     /// URL prefix of each version.
     prefixes: Vec<String>,
+    /// URL prefix of an unversioned site's content (a Docusaurus `routeBasePath`).
+    content_prefix: String,
     /// Titles and weights of content folders without an `_index.md`.
     folders: FolderSettings,
 }
@@ -110,9 +112,14 @@ fn humanize(name: &str) -> String {
 impl Builder {
     /// A builder with one root per version (the latest first), or a single root titled
     /// `site_title` for an unversioned site.
-    fn new(site_title: &str, versions: &[VersionInfo], folders: FolderSettings) -> Builder {
+    fn new(
+        site_title: &str,
+        content_prefix: &str,
+        versions: &[VersionInfo],
+        folders: FolderSettings,
+    ) -> Builder {
         let roots: Vec<(String, String, Option<u16>)> = if versions.is_empty() {
-            vec![(site_title.to_string(), "/".to_string(), None)]
+            vec![(site_title.to_string(), format!("{content_prefix}/"), None)]
         } else {
             versions
                 .iter()
@@ -132,6 +139,7 @@ impl Builder {
             weights: Vec::new(),
             page_weights: Vec::new(),
             prefixes: versions.iter().map(|v| v.url_prefix.clone()).collect(),
+            content_prefix: content_prefix.to_string(),
             folders,
         };
         for (title, url, version) in roots {
@@ -190,10 +198,10 @@ impl Builder {
         let (parent_dir, name) = dir.rsplit_once('/').unwrap_or(("", dir));
         let parent = self.content_section(version, parent_dir);
         let segments: Vec<String> = dir.split('/').map(url_segment).collect();
-        let prefix = version
-            .and_then(|v| self.prefixes.get(v as usize))
-            .cloned()
-            .unwrap_or_default();
+        let prefix = match version {
+            Some(v) => self.prefixes.get(v as usize).cloned().unwrap_or_default(),
+            None => self.content_prefix.clone(),
+        };
         let (title, weight) = self
             .folders
             .get(&(version, dir.to_string()))
@@ -380,14 +388,16 @@ impl Builder {
     }
 }
 
-/// Builds the tree. Entries must already have unique URLs.
+/// Builds the tree. Entries must already have unique URLs. An unversioned site's root
+/// section is at `content_prefix` (`""`: the site root; a Docusaurus `routeBasePath`).
 pub fn build(
     site_title: &str,
+    content_prefix: &str,
     versions: &[VersionInfo],
     entries: &[NavEntry],
     folders: FolderSettings,
 ) -> BuiltNav {
-    let mut builder = Builder::new(site_title, versions, folders);
+    let mut builder = Builder::new(site_title, content_prefix, versions, folders);
     // Content first so that an autodoc prefix can attach to a content section at its URL.
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by_key(|&i| {
@@ -479,7 +489,7 @@ mod tests {
             content("Tutorial", "/tutorial/", 1, "tutorial", true),
             content("Deep", "/guide/advanced/deep/", 0, "guide/advanced", false),
         ];
-        let built = build("Site", &[], &entries, Default::default());
+        let built = build("Site", "", &[], &entries, Default::default());
         let (subsections, pages) = titles(&built.tree, NavSectionIdx(0));
         assert_eq!(subsections, ["Tutorial", "Guide"]);
         assert!(pages.is_empty());
@@ -502,12 +512,13 @@ mod tests {
             module("pkg.sub.leaf", false),
             content("Home", "/", 0, "", true),
         ];
-        let built = build("Site", &[], &entries, Default::default());
+        let built = build("Site", "", &[], &entries, Default::default());
         let tree = &built.tree;
         let (root_subsections, _) = titles(tree, NavSectionIdx(0));
         assert_eq!(root_subsections, ["API reference"]);
         let with_guide = build(
             "Site",
+            "",
             &[],
             &[module("pkg", true), content("Zed", "/zed/", 5, "zed", true)],
             Default::default(),
