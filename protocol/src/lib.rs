@@ -60,4 +60,4 @@ pub use xref::{ApiInventory, ApiModule, ApiObject, ExternalObject, ObjectKind};
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 11;
+pub const PROTOCOL_VERSION: u32 = 12;

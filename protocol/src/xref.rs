@@ -97,6 +97,9 @@ pub struct ApiObject {
     pub kind: ObjectKind,
     /// Its element id on the module's page.
     pub anchor: String,
+    /// A class's base classes as written (`Base`, `pkg.Mixin`, `Generic[T]`), for the
+    /// members it inherits; empty for other objects.
+    pub bases: Vec<String>,
 }
 
 /// An object of an external inventory.

@@ -22,6 +22,10 @@
 use protocol::{ApiInventory, ObjectKind};
 use std::collections::HashMap;
 
+mod inherited;
+
+pub use inherited::{InheritedFrom, InheritedMember};
+
 /// How many imports one lookup may follow (re-export chains are short; cycles end here).
 pub const MAX_HOPS: usize = 16;
 
@@ -103,6 +107,8 @@ pub struct Resolver {
     /// Full dotted name of each object a module documents → (URL with anchor, kind).
     objects: HashMap<String, (String, ObjectKind)>,
     external: HashMap<String, (String, ObjectKind)>,
+    /// Full dotted name of each documented class → its bases and members, for inheritance.
+    classes: HashMap<String, inherited::ClassEntry>,
 }
 
 impl Resolver {
@@ -124,6 +130,7 @@ impl Resolver {
                     imports: module.imports.iter().cloned().collect(),
                 });
         }
+        resolver.classes = inherited::index_classes(inventory);
         for object in &inventory.external {
             resolver
                 .external
@@ -168,6 +175,16 @@ impl Resolver {
     /// recorded), `None` when it no longer resolves.
     pub fn recheck(&self, lookup: &Lookup) -> Option<String> {
         self.resolve(lookup).map(|target| target.url)
+    }
+
+    /// What a recorded `LinkDep` target of a cross-reference (a lookup, a class's
+    /// inherited members) gives now, to compare with its recorded `url`; `None` for a
+    /// target that is not a cross-reference.
+    pub fn recheck_target(&self, target: &str) -> Option<Option<String>> {
+        if let Some(lookup) = Lookup::from_dep_target(target) {
+            return Some(self.recheck(&lookup));
+        }
+        inherited::recheck_inherited(self, target)
     }
 
     fn site_object(&self, name: &str) -> Option<Target> {

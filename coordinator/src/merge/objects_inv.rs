@@ -71,6 +71,7 @@ mod tests {
             qualname: qualname.into(),
             kind,
             anchor: anchor.into(),
+            bases: Vec::new(),
         };
         let inventory = ApiInventory {
             modules: vec![

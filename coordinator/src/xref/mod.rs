@@ -89,6 +89,7 @@ pub fn site_inventory(
                                 qualname: object.qualname,
                                 kind: object.kind,
                                 anchor: object.anchor,
+                                bases: object.bases,
                             })
                             .collect();
                         (objects, symbols.imports)

@@ -111,6 +111,10 @@ pub trait ApiLinks {
     /// The href of a dotted name in a type of the current object (annotation, return
     /// type, base class), or `None` to leave it as plain text.
     fn type_href(&self, name: &str) -> Option<String>;
+
+    /// The members class `class` (qualified) of this page's module inherits from
+    /// documented base classes, with final hrefs.
+    fn inherited(&self, class: &str) -> Vec<crate::xref::InheritedFrom>;
 }
 
 /// A module rendered to an HTML fragment.

@@ -22,6 +22,8 @@
 //!   `autodoc-params`, `autodoc-returns`, `autodoc-yields`, `autodoc-raises`,
 //!   `autodoc-attributes-table`, `autodoc-section` (+ `autodoc-section-{note,warning,
 //!   see-also,todo,references,other}`), `autodoc-section-title`, `autodoc-examples`;
+//! - summaries (`render/members.rs`): `autodoc-summary`, `autodoc-summary-inherited`,
+//!   `autodoc-inherited-from`;
 //! - lists: `autodoc-attributes` (a `dl`; `autodoc-attribute` on each `dt`),
 //!   `autodoc-submodules`, `autodoc-reexports`, `autodoc-empty`.
 
@@ -49,6 +51,7 @@ pub(crate) fn render_module(
         anchors: Vec::new(),
         plain: Vec::new(),
         ids: HashSet::new(),
+        anchors_by_qualname: members::anchors_by_qualname(doc),
         module: &doc.name,
         info,
         markdown,
@@ -69,6 +72,8 @@ struct Renderer<'a> {
     /// Plain-text blocks, joined with blank lines at the end.
     plain: Vec<String>,
     ids: HashSet<String>,
+    /// The id each object gets, for the summary tables written before the objects.
+    anchors_by_qualname: std::collections::HashMap<String, String>,
     module: &'a str,
     info: &'a ModulePageInfo<'a>,
     markdown: &'a dyn Fn(&str) -> String,
@@ -99,6 +104,7 @@ impl Renderer<'_> {
         if let Some(docstring) = &doc.docstring {
             self.docstring(docstring);
         }
+        self.module_summary(doc);
 
         let submodules = self.info.submodules;
         if self.info.is_package && !submodules.is_empty() {
@@ -292,6 +298,7 @@ impl Renderer<'_> {
         if let Some(docstring) = &class.docstring {
             self.docstring_with_signature(docstring, class.signature.as_ref());
         }
+        self.class_summary(class);
 
         let has_members = !(class.attributes.is_empty()
             && class.properties.is_empty()
@@ -547,6 +554,7 @@ pub(crate) fn escape(text: &str) -> Cow<'_, str> {
 }
 
 mod docstring;
+mod members;
 mod signature;
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
                 qualname: (*qualname).into(),
                 kind: *kind,
                 anchor: format!("{name}.{qualname}"),
+                bases: Vec::new(),
             })
             .collect(),
         imports: imports
