@@ -73,6 +73,29 @@ pub struct ApiInventory {
     pub modules: Vec<ApiModule>,
     /// Objects of external inventories, sorted by name (first inventory wins a name).
     pub external: Vec<ExternalObject>,
+    /// The guide pages that mention each site object, sorted by object URL; `None` until
+    /// the guides have rendered (the build renders guides first, then the API pages with
+    /// these).
+    pub backlinks: Option<Vec<Backlink>>,
+}
+
+/// The guide pages that mention one object ("Referenced by" on its section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backlink {
+    /// The object's URL path with its anchor (`/api/click/core/#click.core.Command`), or a
+    /// module's page URL.
+    pub object_url: String,
+    /// The pages mentioning it, sorted by URL.
+    pub pages: Vec<BacklinkPage>,
+}
+
+/// A guide page, as a backlink shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BacklinkPage {
+    /// Its URL path (`/guide/`), without the base path.
+    pub url: String,
+    /// Its title.
+    pub title: String,
 }
 
 /// One documented module.

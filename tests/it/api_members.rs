@@ -1,6 +1,7 @@
 //! The members of API pages: summary tables, members inherited from documented base
 //! classes (and how an edit to a base re-renders the classes inheriting from it), and
-//! "See Also" sections as cross-references.
+//! "See Also" sections as cross-references, and backlinks ("Referenced by": the guide
+//! pages that mention an object), kept up to date by incremental builds.
 
 use crate::support::{assert_same_sequentially_and_in_processes, build, read, site_from};
 
@@ -46,6 +47,14 @@ fn members_project() -> tempfile::TempDir {
             "title = \"P\"\n\n[[autodoc.python]]\nname = \"mypkg\"\npath = \"../src/mypkg\"\n",
         ),
         ("docs/content/_index.md", "# Home\n"),
+        (
+            "docs/content/guide.md",
+            "# Guide\n\nRun [a command][mypkg.core.Command] with [mypkg.core.main][].\n",
+        ),
+        (
+            "docs/content/tutorial.md",
+            "# Tutorial\n\nSee [mypkg.core.main][].\n",
+        ),
         ("src/mypkg/__init__.py", "\"\"\"My package.\"\"\"\n"),
         ("src/mypkg/base.py", BASE),
         ("src/mypkg/core.py", CORE),
@@ -93,6 +102,59 @@ fn classes_list_their_own_and_inherited_members_and_see_also_links() {
             .starts_with("../src/mypkg/core.py:6: unresolved cross-reference `nowhere_at_all`")),
         "{warnings:#?}"
     );
+    assert_same_sequentially_and_in_processes(&site, &out);
+}
+
+#[test]
+fn objects_list_the_guides_mentioning_them_and_a_guide_edit_updates_only_their_pages() {
+    let project = members_project();
+    let site = project.path().join("docs");
+    let out = site.join("public");
+    let run = build(&site, &out, &[]);
+    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    let core = read(&out, "api/mypkg/core/index.html");
+    assert!(
+        core.contains("<p class=\"autodoc-referenced-by\">Referenced by: <a href=\"/guide/\">Guide</a>, <a href=\"/tutorial/\">Tutorial</a></p>"),
+        "{core}"
+    );
+    assert_eq!(core.matches("autodoc-referenced-by").count(), 2, "{core}");
+    assert!(!read(&out, "api/mypkg/base/index.html").contains("autodoc-referenced-by"));
+
+    // The tutorial now mentions Base too: it and base's page re-render, core's does not.
+    let tutorial = site.join("content/tutorial.md");
+    std::fs::write(
+        &tutorial,
+        "# Tutorial\n\nSee [mypkg.core.main][] and [mypkg.base.Base][].\n",
+    )
+    .unwrap();
+    let added = build(&site, &out, &[]);
+    assert_eq!(added.count("rendered", "content"), 1, "{:#?}", added.json);
+    assert_eq!(added.count("rendered", "autodoc"), 1, "{:#?}", added.json);
+    let base = read(&out, "api/mypkg/base/index.html");
+    assert!(
+        base.contains("Referenced by: <a href=\"/tutorial/\">Tutorial</a>"),
+        "{base}"
+    );
+
+    // The guide no longer mentions main: core's page loses that backlink.
+    std::fs::write(site.join("content/guide.md"), "# Guide\n\nNothing here.\n").unwrap();
+    let removed = build(&site, &out, &[]);
+    assert_eq!(
+        removed.count("rendered", "autodoc"),
+        1,
+        "{:#?}",
+        removed.json
+    );
+    let core = read(&out, "api/mypkg/core/index.html");
+    assert!(
+        core.contains("Referenced by: <a href=\"/tutorial/\">Tutorial</a></p>")
+            && core.matches("autodoc-referenced-by").count() == 1,
+        "{core}"
+    );
+    // A build from scratch gives the same bytes, in every mode.
+    let fresh = tempfile::tempdir().unwrap();
+    assert_eq!(build(&site, fresh.path(), &["--no-cache"]).code(), 0);
+    crate::support::assert_same_tree(&out, fresh.path(), "incremental vs from scratch");
     assert_same_sequentially_and_in_processes(&site, &out);
 }
 

@@ -22,8 +22,10 @@
 use protocol::{ApiInventory, ObjectKind};
 use std::collections::HashMap;
 
+mod backlinks;
 mod inherited;
 
+pub use backlinks::BACKLINKS_DEP_PREFIX;
 pub use inherited::{InheritedFrom, InheritedMember};
 
 /// How many imports one lookup may follow (re-export chains are short; cycles end here).
@@ -109,6 +111,8 @@ pub struct Resolver {
     external: HashMap<String, (String, ObjectKind)>,
     /// Full dotted name of each documented class → its bases and members, for inheritance.
     classes: HashMap<String, inherited::ClassEntry>,
+    /// The guide pages mentioning each object, once known.
+    backlinks: Option<backlinks::BacklinkIndex>,
 }
 
 impl Resolver {
@@ -131,6 +135,7 @@ impl Resolver {
                 });
         }
         resolver.classes = inherited::index_classes(inventory);
+        resolver.backlinks = backlinks::index_backlinks(inventory);
         for object in &inventory.external {
             resolver
                 .external
@@ -185,6 +190,7 @@ impl Resolver {
             return Some(self.recheck(&lookup));
         }
         inherited::recheck_inherited(self, target)
+            .or_else(|| backlinks::recheck_backlinks(self, target))
     }
 
     fn site_object(&self, name: &str) -> Option<Target> {

@@ -93,6 +93,7 @@ mod tests {
                 },
             ],
             external: Vec::new(),
+            backlinks: None,
         };
         let out = tempfile::tempdir().unwrap();
         let written = write_objects_inv(out.path(), "My Project", &inventory).unwrap();

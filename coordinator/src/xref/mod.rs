@@ -109,6 +109,7 @@ pub fn site_inventory(
             })
             .collect(),
         external,
+        backlinks: None,
     };
     next.entries.sort_by_key(|entry| entry.key);
     next.entries.dedup_by_key(|entry| entry.key);

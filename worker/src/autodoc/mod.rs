@@ -115,6 +115,10 @@ pub trait ApiLinks {
     /// The members class `class` (qualified) of this page's module inherits from
     /// documented base classes, with final hrefs.
     fn inherited(&self, class: &str) -> Vec<crate::xref::InheritedFrom>;
+
+    /// The guide pages mentioning the object with element id `id` on this page (the
+    /// module itself for an empty id): (title, final href), sorted by URL.
+    fn referenced_by(&self, id: &str) -> Vec<(String, String)>;
 }
 
 /// A module rendered to an HTML fragment.

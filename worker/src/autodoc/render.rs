@@ -23,7 +23,7 @@
 //!   `autodoc-attributes-table`, `autodoc-section` (+ `autodoc-section-{note,warning,
 //!   see-also,todo,references,other}`), `autodoc-section-title`, `autodoc-examples`;
 //! - summaries (`render/members.rs`): `autodoc-summary`, `autodoc-summary-inherited`,
-//!   `autodoc-inherited-from`;
+//!   `autodoc-inherited-from`, `autodoc-referenced-by`;
 //! - lists: `autodoc-attributes` (a `dl`; `autodoc-attribute` on each `dt`),
 //!   `autodoc-submodules`, `autodoc-reexports`, `autodoc-empty`.
 
@@ -101,6 +101,7 @@ impl Renderer<'_> {
         self.enter(1, "");
         self.html.push_str("<div class=\"autodoc-module\">\n");
         self.plain.push(doc.name.clone());
+        self.referenced_by("");
         if let Some(docstring) = &doc.docstring {
             self.docstring(docstring);
         }
@@ -282,6 +283,7 @@ impl Renderer<'_> {
         };
         self.signature(&line, None);
         self.source(class.line, class.end_line);
+        self.referenced_by(&id);
         if !class.bases.is_empty() || !class.keywords.is_empty() {
             self.html.push_str("<p class=\"autodoc-bases\">Bases: ");
             for (index, base) in class.bases.iter().chain(&class.keywords).enumerate() {
@@ -382,6 +384,7 @@ impl Renderer<'_> {
             }
         }
         self.source(function.line, function.end_line);
+        self.referenced_by(&id);
         self.deprecated(function.deprecated.as_ref());
         if let Some(docstring) = &function.docstring {
             self.docstring_with_signature(docstring, Some(&function.signature));
@@ -428,6 +431,7 @@ impl Renderer<'_> {
         self.html.push_str("</code></pre>\n");
         self.plain.push(plain);
         self.source(property.line, property.end_line);
+        self.referenced_by(&id);
         self.deprecated(property.deprecated.as_ref());
         if let Some(docstring) = &property.docstring {
             self.docstring(docstring);
@@ -486,6 +490,7 @@ impl Renderer<'_> {
             self.html.push_str("</dt>\n<dd>\n");
             self.plain.push(plain);
             self.source(attribute.line, attribute.end_line);
+            self.referenced_by(&id);
             if let Some(docstring) = &attribute.docstring {
                 self.docstring(docstring);
             }

@@ -102,10 +102,16 @@ impl<'a> PageRefs<'a> {
         file: Option<&str>,
         source: Option<(&str, u32)>,
     ) -> (Vec<LinkDep>, Vec<PageWarning>) {
-        let state = self
+        let mut state = self
             .state
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A module page shows its objects' backlinks once they are known.
+        if !self.module.is_empty()
+            && let Some((target, digest)) = self.resolver.backlinks_dep(&self.module)
+        {
+            state.other_deps.insert(target, digest);
+        }
         let deps = state
             .lookups
             .into_iter()
@@ -196,6 +202,22 @@ impl ApiLinks for PageRefs<'_> {
     fn type_href(&self, name: &str) -> Option<String> {
         // Unresolved names in types stay plain text, without a warning.
         self.link(name, false, None)
+    }
+
+    fn referenced_by(&self, id: &str) -> Vec<(String, String)> {
+        let Some(module_url) = self.resolver.module_url(&self.module) else {
+            return Vec::new();
+        };
+        let object_url = if id.is_empty() {
+            module_url.to_string()
+        } else {
+            format!("{module_url}#{id}")
+        };
+        self.resolver
+            .referenced_by(&object_url)
+            .iter()
+            .map(|page| (page.title.clone(), self.href(page.url.clone())))
+            .collect()
     }
 
     fn inherited(&self, class: &str) -> Vec<InheritedFrom> {

@@ -250,6 +250,7 @@ mod tests {
         Resolver::new(&ApiInventory {
             modules: vec![base, core],
             external: vec![],
+            backlinks: None,
         })
     }
 

@@ -73,6 +73,7 @@ fn resolver() -> Resolver {
                 url: "https://docs.python.org/3/library/stdtypes.html#str".into(),
             },
         ],
+        backlinks: None,
     })
 }
 

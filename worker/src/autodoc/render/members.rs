@@ -3,8 +3,10 @@
 //! it inherits from documented base classes, each marked "inherited from" its base). Each
 //! name links to its section; the description is the first paragraph of its docstring.
 //!
+//! Also "Referenced by": the guide pages mentioning an object, under its source line.
+//!
 //! Class names: `autodoc-summary` (the table), `autodoc-summary-inherited` (a row of an
-//! inherited member), `autodoc-inherited-from`.
+//! inherited member), `autodoc-inherited-from`, `autodoc-referenced-by`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -127,6 +129,30 @@ impl Renderer<'_> {
             ));
         }
         self.html.push_str("</tbody>\n</table>\n");
+    }
+
+    /// "Referenced by" and the guide pages mentioning the object with id `id` (the module
+    /// for an empty id), when there are any.
+    pub(super) fn referenced_by(&mut self, id: &str) {
+        let Some(links) = self.info.links else {
+            return;
+        };
+        let pages = links.referenced_by(id);
+        if pages.is_empty() {
+            return;
+        }
+        self.html
+            .push_str("<p class=\"autodoc-referenced-by\">Referenced by: ");
+        for (index, (title, href)) in pages.iter().enumerate() {
+            let separator = if index > 0 { ", " } else { "" };
+            let _ = write!(
+                self.html,
+                "{separator}<a href=\"{}\">{}</a>",
+                escape(href),
+                escape(title)
+            );
+        }
+        self.html.push_str("</p>\n");
     }
 
     fn summary_start(&mut self) {
