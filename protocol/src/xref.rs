@@ -109,6 +109,13 @@ pub struct ApiModule {
     pub objects: Vec<ApiObject>,
     /// Names its top level imports: (bound name, dotted origin), first binding kept.
     pub imports: Vec<(String, String)>,
+    /// Its source file, relative to the site root (`../src/click/core.py`), for pages
+    /// that render one of its objects inline (`::: click.core.Command`).
+    pub file: String,
+    /// The file is a package's `__init__.py`.
+    pub is_package: bool,
+    /// Its package documents `_private` names too.
+    pub include_private: bool,
 }
 
 /// One documented object of a module.

@@ -13,6 +13,7 @@ mod determinism;
 mod docusaurus;
 mod incremental;
 mod init_check;
+mod inline_autodoc;
 mod kill_storm;
 mod limits;
 mod mkdocs;

@@ -100,6 +100,18 @@ impl Lookup {
 struct ModuleEntry {
     url: String,
     imports: HashMap<String, String>,
+    source: ModuleSource,
+}
+
+/// Where a documented module's source is, and how its package is documented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleSource {
+    /// Site-relative path of the file.
+    pub file: String,
+    /// A package's `__init__.py`.
+    pub is_package: bool,
+    /// `_private` names are documented.
+    pub include_private: bool,
 }
 
 /// The site's objects and the external ones, indexed for lookups.
@@ -132,6 +144,11 @@ impl Resolver {
                 .or_insert_with(|| ModuleEntry {
                     url: module.url.clone(),
                     imports: module.imports.iter().cloned().collect(),
+                    source: ModuleSource {
+                        file: module.file.clone(),
+                        is_package: module.is_package,
+                        include_private: module.include_private,
+                    },
                 });
         }
         resolver.classes = inherited::index_classes(inventory);
@@ -191,6 +208,25 @@ impl Resolver {
         }
         inherited::recheck_inherited(self, target)
             .or_else(|| backlinks::recheck_backlinks(self, target))
+    }
+
+    /// The documented module a canonical name lives in and the name inside it: `("pkg.core",
+    /// "Command.run")` for `pkg.core.Command.run`, `("pkg.core", "")` for the module.
+    pub fn split_module<'n>(&self, name: &'n str) -> Option<(&'n str, &'n str)> {
+        let mut end = name.len();
+        loop {
+            let prefix = &name[..end];
+            if self.modules.contains_key(prefix) {
+                let rest = name[end..].strip_prefix('.').unwrap_or("");
+                return Some((prefix, rest));
+            }
+            end = prefix.rfind('.')?;
+        }
+    }
+
+    /// The source of documented module `module`.
+    pub fn module_source(&self, module: &str) -> Option<&ModuleSource> {
+        self.modules.get(module).map(|entry| &entry.source)
     }
 
     fn site_object(&self, name: &str) -> Option<Target> {

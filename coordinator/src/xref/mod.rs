@@ -105,6 +105,9 @@ pub fn site_inventory(
                     url: url.to_string(),
                     objects,
                     imports,
+                    file: python.file.to_string(),
+                    is_package: python.is_package,
+                    include_private: python.include_private,
                 }
             })
             .collect(),

@@ -45,23 +45,39 @@ pub(crate) fn render_module(
     info: &ModulePageInfo<'_>,
     markdown: &dyn Fn(&str) -> String,
 ) -> AutodocHtml {
-    let mut renderer = Renderer {
-        html: String::with_capacity(16 * 1024),
-        headings: Vec::new(),
-        anchors: Vec::new(),
-        plain: Vec::new(),
-        ids: HashSet::new(),
-        anchors_by_qualname: members::anchors_by_qualname(doc),
-        module: &doc.name,
-        info,
-        markdown,
-    };
+    let mut renderer = Renderer::new(doc, info, markdown);
     renderer.module(doc);
-    AutodocHtml {
-        html: renderer.html,
-        headings: renderer.headings,
-        anchors: renderer.anchors,
-        plain_text: renderer.plain.join("\n\n"),
+    renderer.finish()
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        doc: &'a ModuleDoc,
+        info: &'a ModulePageInfo<'a>,
+        markdown: &'a dyn Fn(&str) -> String,
+    ) -> Renderer<'a> {
+        Renderer {
+            html: String::with_capacity(16 * 1024),
+            headings: Vec::new(),
+            anchors: Vec::new(),
+            plain: Vec::new(),
+            ids: HashSet::new(),
+            anchors_by_qualname: members::anchors_by_qualname(doc),
+            module: &doc.name,
+            info,
+            markdown,
+            show_source: true,
+            hide_next_title: false,
+        }
+    }
+
+    fn finish(self) -> AutodocHtml {
+        AutodocHtml {
+            html: self.html,
+            headings: self.headings,
+            anchors: self.anchors,
+            plain_text: self.plain.join("\n\n"),
+        }
     }
 }
 
@@ -77,6 +93,11 @@ struct Renderer<'a> {
     module: &'a str,
     info: &'a ModulePageInfo<'a>,
     markdown: &'a dyn Fn(&str) -> String,
+    /// Show where each object is defined (and its source link).
+    show_source: bool,
+    /// The next title is written as a bare anchor (an inline block without its root
+    /// heading).
+    hide_next_title: bool,
 }
 
 impl Renderer<'_> {
@@ -196,6 +217,10 @@ impl Renderer<'_> {
     fn title(&mut self, level: u8, id: &str, name: &str, badges: &[&str]) {
         let level = level.min(6);
         let id_attr = escape(id);
+        if std::mem::take(&mut self.hide_next_title) {
+            let _ = writeln!(self.html, "<a id=\"{id_attr}\"></a>");
+            return;
+        }
         let _ = write!(
             self.html,
             "<h{level} id=\"{id_attr}\" class=\"autodoc-title\"><code class=\"autodoc-name\">{}</code>",
@@ -223,6 +248,9 @@ impl Renderer<'_> {
     /// Where the object is defined, and a link to its source when the package has a
     /// `source_url`.
     fn source(&mut self, line: u32, end_line: u32) {
+        if !self.show_source {
+            return;
+        }
         let file = self.info.source_file;
         if file.is_empty() {
             let _ = write!(
@@ -559,6 +587,7 @@ pub(crate) fn escape(text: &str) -> Cow<'_, str> {
 }
 
 mod docstring;
+pub(crate) mod inline;
 mod members;
 mod signature;
 

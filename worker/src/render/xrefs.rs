@@ -65,6 +65,35 @@ impl<'a> PageRefs<'a> {
 
     /// Resolves `name`, records the lookup, and for an explicit reference that does not
     /// resolve, remembers it for a warning.
+    /// True when `name` (from the top) is a documented object of the site.
+    pub(crate) fn knows_object(&self, name: &str) -> bool {
+        let lookup = Lookup {
+            scope: Scope::default(),
+            wants_module: false,
+            name: name.to_string(),
+        };
+        self.resolver
+            .resolve(&lookup)
+            .is_some_and(|target| target.url.starts_with('/'))
+    }
+
+    /// The object a mkdocstrings block names (`::: pkg.Command`, on 1-based `line`), looked
+    /// up from the top like a reference link and recorded, so the page renders again when
+    /// it moves or goes; `None` (and nothing recorded as a warning: the caller says why)
+    /// when it is not a site object.
+    pub(crate) fn object(&self, name: &str) -> Option<crate::xref::Target> {
+        let lookup = Lookup {
+            scope: Scope::default(),
+            wants_module: false,
+            name: name.to_string(),
+        };
+        let target = self.resolver.resolve(&lookup);
+        self.state()
+            .lookups
+            .insert(lookup, target.as_ref().map(|t| t.url.clone()));
+        target.filter(|t| t.url.starts_with('/'))
+    }
+
     /// A site URL as the page writes it: with the base path when no link rewriter adds it.
     fn href(&self, url: String) -> String {
         match self.href_prefix {

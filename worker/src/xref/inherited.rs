@@ -230,6 +230,9 @@ mod tests {
                 object("Base.size", Property, &[]),
             ],
             imports: vec![],
+            file: String::new(),
+            is_package: false,
+            include_private: false,
         };
         let core = ApiModule {
             name: "pkg.core".into(),
@@ -246,6 +249,9 @@ mod tests {
                 object("B.b", Method, &[]),
             ],
             imports: vec![("Base".into(), "pkg.base.Base".into())],
+            file: String::new(),
+            is_package: false,
+            include_private: false,
         };
         Resolver::new(&ApiInventory {
             modules: vec![base, core],
@@ -321,6 +327,9 @@ mod tests {
                 object("Base.run", ObjectKind::Method, &[]),
             ],
             imports: vec![],
+            file: String::new(),
+            is_package: false,
+            include_private: false,
         };
         inventory_less.modules.push(base.clone());
         inventory_less.modules.push(ApiModule {
@@ -328,6 +337,9 @@ mod tests {
             url: "/api/pkg/core/".into(),
             objects: vec![object("Child", ObjectKind::Class, &["pkg.base.Base"])],
             imports: vec![],
+            file: String::new(),
+            is_package: false,
+            include_private: false,
         });
         let before = Resolver::new(&inventory_less).inherited_dep("pkg.core", "Child");
         base.objects

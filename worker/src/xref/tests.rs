@@ -21,6 +21,9 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
             .iter()
             .map(|(bound, origin)| ((*bound).into(), (*origin).into()))
             .collect(),
+        file: String::new(),
+        is_package: false,
+        include_private: false,
     }
 }
 
