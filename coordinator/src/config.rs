@@ -408,6 +408,17 @@ impl Config {
             .chain(self.autodoc_cli.iter().map(|cli| cli.path.as_str()))
     }
 
+    /// The local inventory files (`[[autodoc.inventories]] path`, mkdocstrings `import`
+    /// of a file), relative to the site root: read by every build, watched by `serve`.
+    pub fn local_inventories(&self) -> impl Iterator<Item = &str> {
+        self.autodoc_inventories
+            .iter()
+            .filter_map(|inventory| match &inventory.source {
+                InventorySource::Path(path) => Some(path.as_str()),
+                InventorySource::Url(_) => None,
+            })
+    }
+
     /// The file the configuration of `site_root` comes from: `ssg.toml`, else
     /// `mkdocs.yml`, else `docusaurus.config.js` (`.ts`, …), else none (the defaults).
     pub fn source_file(site_root: &Path) -> Option<PathBuf> {

@@ -56,8 +56,10 @@ pub use result::{
     Heading, LinkDep, OutgoingLink, OutputFile, PageError, PageErrorKind, PageResult, PageWarning,
     RenderedPage, SearchTerms, ShardResult, WarningKind,
 };
-pub use xref::{ApiInventory, ApiModule, ApiObject, ExternalObject, ObjectKind};
+pub use xref::{
+    ApiInventory, ApiModule, ApiObject, Backlink, BacklinkPage, ExternalObject, ObjectKind,
+};
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 11;
+pub const PROTOCOL_VERSION: u32 = 13;

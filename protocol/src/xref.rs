@@ -73,6 +73,29 @@ pub struct ApiInventory {
     pub modules: Vec<ApiModule>,
     /// Objects of external inventories, sorted by name (first inventory wins a name).
     pub external: Vec<ExternalObject>,
+    /// The guide pages that mention each site object, sorted by object URL; `None` until
+    /// the guides have rendered (the build renders guides first, then the API pages with
+    /// these).
+    pub backlinks: Option<Vec<Backlink>>,
+}
+
+/// The guide pages that mention one object ("Referenced by" on its section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backlink {
+    /// The object's URL path with its anchor (`/api/click/core/#click.core.Command`), or a
+    /// module's page URL.
+    pub object_url: String,
+    /// The pages mentioning it, sorted by URL.
+    pub pages: Vec<BacklinkPage>,
+}
+
+/// A guide page, as a backlink shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BacklinkPage {
+    /// Its URL path (`/guide/`), without the base path.
+    pub url: String,
+    /// Its title.
+    pub title: String,
 }
 
 /// One documented module.
@@ -86,6 +109,13 @@ pub struct ApiModule {
     pub objects: Vec<ApiObject>,
     /// Names its top level imports: (bound name, dotted origin), first binding kept.
     pub imports: Vec<(String, String)>,
+    /// Its source file, relative to the site root (`../src/click/core.py`), for pages
+    /// that render one of its objects inline (`::: click.core.Command`).
+    pub file: String,
+    /// The file is a package's `__init__.py`.
+    pub is_package: bool,
+    /// Its package documents `_private` names too.
+    pub include_private: bool,
 }
 
 /// One documented object of a module.
@@ -97,6 +127,9 @@ pub struct ApiObject {
     pub kind: ObjectKind,
     /// Its element id on the module's page.
     pub anchor: String,
+    /// A class's base classes as written (`Base`, `pkg.Mixin`, `Generic[T]`), for the
+    /// members it inherits; empty for other objects.
+    pub bases: Vec<String>,
 }
 
 /// An object of an external inventory.

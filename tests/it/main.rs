@@ -3,6 +3,7 @@
 //! One test binary with modules (declared as `[[test]] name = "it"` in
 //! `coordinator/Cargo.toml`), so the binary and its dependencies link once.
 
+mod api_members;
 mod api_reference;
 mod bad_input;
 mod build_example;
@@ -12,6 +13,7 @@ mod determinism;
 mod docusaurus;
 mod incremental;
 mod init_check;
+mod inline_autodoc;
 mod kill_storm;
 mod limits;
 mod mkdocs;

@@ -22,6 +22,12 @@
 use protocol::{ApiInventory, ObjectKind};
 use std::collections::HashMap;
 
+mod backlinks;
+mod inherited;
+
+pub use backlinks::BACKLINKS_DEP_PREFIX;
+pub use inherited::{InheritedFrom, InheritedMember};
+
 /// How many imports one lookup may follow (re-export chains are short; cycles end here).
 pub const MAX_HOPS: usize = 16;
 
@@ -94,6 +100,18 @@ impl Lookup {
 struct ModuleEntry {
     url: String,
     imports: HashMap<String, String>,
+    source: ModuleSource,
+}
+
+/// Where a documented module's source is, and how its package is documented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleSource {
+    /// Site-relative path of the file.
+    pub file: String,
+    /// A package's `__init__.py`.
+    pub is_package: bool,
+    /// `_private` names are documented.
+    pub include_private: bool,
 }
 
 /// The site's objects and the external ones, indexed for lookups.
@@ -103,6 +121,10 @@ pub struct Resolver {
     /// Full dotted name of each object a module documents → (URL with anchor, kind).
     objects: HashMap<String, (String, ObjectKind)>,
     external: HashMap<String, (String, ObjectKind)>,
+    /// Full dotted name of each documented class → its bases and members, for inheritance.
+    classes: HashMap<String, inherited::ClassEntry>,
+    /// The guide pages mentioning each object, once known.
+    backlinks: Option<backlinks::BacklinkIndex>,
 }
 
 impl Resolver {
@@ -122,8 +144,15 @@ impl Resolver {
                 .or_insert_with(|| ModuleEntry {
                     url: module.url.clone(),
                     imports: module.imports.iter().cloned().collect(),
+                    source: ModuleSource {
+                        file: module.file.clone(),
+                        is_package: module.is_package,
+                        include_private: module.include_private,
+                    },
                 });
         }
+        resolver.classes = inherited::index_classes(inventory);
+        resolver.backlinks = backlinks::index_backlinks(inventory);
         for object in &inventory.external {
             resolver
                 .external
@@ -168,6 +197,36 @@ impl Resolver {
     /// recorded), `None` when it no longer resolves.
     pub fn recheck(&self, lookup: &Lookup) -> Option<String> {
         self.resolve(lookup).map(|target| target.url)
+    }
+
+    /// What a recorded `LinkDep` target of a cross-reference (a lookup, a class's
+    /// inherited members) gives now, to compare with its recorded `url`; `None` for a
+    /// target that is not a cross-reference.
+    pub fn recheck_target(&self, target: &str) -> Option<Option<String>> {
+        if let Some(lookup) = Lookup::from_dep_target(target) {
+            return Some(self.recheck(&lookup));
+        }
+        inherited::recheck_inherited(self, target)
+            .or_else(|| backlinks::recheck_backlinks(self, target))
+    }
+
+    /// The documented module a canonical name lives in and the name inside it: `("pkg.core",
+    /// "Command.run")` for `pkg.core.Command.run`, `("pkg.core", "")` for the module.
+    pub fn split_module<'n>(&self, name: &'n str) -> Option<(&'n str, &'n str)> {
+        let mut end = name.len();
+        loop {
+            let prefix = &name[..end];
+            if self.modules.contains_key(prefix) {
+                let rest = name[end..].strip_prefix('.').unwrap_or("");
+                return Some((prefix, rest));
+            }
+            end = prefix.rfind('.')?;
+        }
+    }
+
+    /// The source of documented module `module`.
+    pub fn module_source(&self, module: &str) -> Option<&ModuleSource> {
+        self.modules.get(module).map(|entry| &entry.source)
     }
 
     fn site_object(&self, name: &str) -> Option<Target> {

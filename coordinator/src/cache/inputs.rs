@@ -45,15 +45,7 @@ fn input_roots(config: &Config) -> Vec<String> {
         "static".to_string(),
     ];
     roots.extend(config.reference_folders().map(str::to_string));
-    roots.extend(
-        config
-            .autodoc_inventories
-            .iter()
-            .filter_map(|i| match &i.source {
-                crate::config::InventorySource::Path(path) => Some(path.clone()),
-                crate::config::InventorySource::Url(_) => None,
-            }),
-    );
+    roots.extend(config.local_inventories().map(str::to_string));
     roots.extend(config.other_inputs());
     // Snippet folders: the site root itself would take in the outputs, so for `.` only
     // the files directly in it count (README.md, CHANGELOG.md), added by the caller.

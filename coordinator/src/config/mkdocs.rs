@@ -16,7 +16,8 @@ use std::path::Path;
 use serde_yaml_ng::Value;
 
 use super::{
-    Config, ConfigError, ConfigSource, MarkdownConfig, PageOverride, PythonPackageConfig, UrlStyle,
+    Config, ConfigError, ConfigSource, InventoryConfig, InventorySource, MarkdownConfig,
+    PageOverride, PythonPackageConfig, UrlStyle,
 };
 
 /// The file name MkDocs reads.
@@ -167,9 +168,9 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
                     include_private,
                     ..package
                 }));
-            if python.and_then(|p| p.get("import")).is_some() {
-                ignored.push("mkdocstrings import (inventories)".into());
-            }
+            config
+                .autodoc_inventories
+                .extend(mkdocstrings_inventories(python, &mut ignored));
         } else if !KNOWN_PLUGINS.contains(&name.as_str()) {
             ignored.push(name);
         }
@@ -190,6 +191,59 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
         vec![format!("ignored: {}", ignored.join(", "))]
     };
     Ok(config)
+}
+
+/// The python handler's `import` (or, in newer mkdocstrings, `inventories`) list as
+/// `[[autodoc.inventories]]`: each entry a URL or `{url, base_url}`; an http(s) `url` is
+/// fetched (its links relative to its folder, or to `base_url`), another `url` is a local
+/// file relative to `mkdocs.yml` and needs `base_url`. Entries that cannot be read are
+/// named in `ignored`.
+fn mkdocstrings_inventories(
+    python: Option<&Value>,
+    ignored: &mut Vec<String>,
+) -> Vec<InventoryConfig> {
+    let entries = ["import", "inventories"]
+        .iter()
+        .filter_map(|key| python.and_then(|p| p.get(*key)))
+        .filter_map(Value::as_sequence)
+        .flatten();
+    let mut inventories = Vec::new();
+    for entry in entries {
+        let (url, base_url) = match entry {
+            Value::String(url) => (Some(url.as_str()), None),
+            Value::Mapping(_) => (
+                entry.get("url").and_then(Value::as_str),
+                entry.get("base_url").and_then(Value::as_str),
+            ),
+            _ => (None, None),
+        };
+        let Some(url) = url.map(str::trim).filter(|url| !url.is_empty()) else {
+            ignored.push("mkdocstrings import entry without a url".into());
+            continue;
+        };
+        let is_http = url.starts_with("https://") || url.starts_with("http://");
+        let base_url = base_url
+            .map(|base| format!("{}/", base.trim().trim_end_matches('/')))
+            .or_else(|| {
+                is_http.then(|| match url.rfind('/') {
+                    Some(slash) if slash >= "https://".len() => url[..=slash].to_string(),
+                    _ => format!("{url}/"),
+                })
+            });
+        let Some(base_url) = base_url else {
+            ignored.push(format!(
+                "mkdocstrings import {url} (a local inventory needs base_url)"
+            ));
+            continue;
+        };
+        let source = if is_http {
+            InventorySource::Url(url.to_string())
+        } else {
+            InventorySource::Path(url.trim_start_matches("./").to_string())
+        };
+        inventories.push(InventoryConfig { source, base_url });
+    }
+    inventories
 }
 
 /// The mkdocstrings python handler's `options`, as far as autodoc has them: whether
@@ -499,6 +553,39 @@ markdown_extensions:
                  hooks docs/plugins/main.py, nav link https://github.com/x/y"
                     .to_string()
             ]
+        );
+    }
+
+    #[test]
+    fn mkdocstrings_import_inventories_are_read() {
+        let text = "site_name: x\nplugins:\n  - mkdocstrings:\n      handlers:\n        python:\n          import:\n            - https://docs.python.org/3/objects.inv\n            - url: inv/requests.inv\n              base_url: https://requests.readthedocs.io/en/latest\n            - url: local.inv\n          inventories:\n            - url: https://x.org/api/objects.inv\n              base_url: https://x.org/docs/\n";
+        let config = from_mkdocs_yml(text, Path::new("mkdocs.yml")).expect("valid");
+        assert_eq!(
+            config.autodoc_inventories,
+            vec![
+                InventoryConfig {
+                    source: InventorySource::Url("https://docs.python.org/3/objects.inv".into()),
+                    base_url: "https://docs.python.org/3/".into(),
+                },
+                InventoryConfig {
+                    source: InventorySource::Path("inv/requests.inv".into()),
+                    base_url: "https://requests.readthedocs.io/en/latest/".into(),
+                },
+                InventoryConfig {
+                    source: InventorySource::Url("https://x.org/api/objects.inv".into()),
+                    base_url: "https://x.org/docs/".into(),
+                },
+            ]
+        );
+        assert_eq!(
+            config.local_inventories().collect::<Vec<_>>(),
+            ["inv/requests.inv"]
+        );
+        assert!(
+            config.notes[0]
+                .contains("mkdocstrings import local.inv (a local inventory needs base_url)"),
+            "{:?}",
+            config.notes
         );
     }
 

@@ -71,6 +71,7 @@ mod tests {
             qualname: qualname.into(),
             kind,
             anchor: anchor.into(),
+            bases: Vec::new(),
         };
         let inventory = ApiInventory {
             modules: vec![
@@ -83,15 +84,22 @@ mod tests {
                         object("helper", ObjectKind::Function, "pkg.core.helper-2"),
                     ],
                     imports: Vec::new(),
+                    file: String::new(),
+                    is_package: false,
+                    include_private: false,
                 },
                 ApiModule {
                     name: "pkg".into(),
                     url: "/api/pkg/".into(),
                     objects: vec![object("VERSION", ObjectKind::Data, "pkg.VERSION")],
                     imports: vec![("Thing".into(), "pkg.core.Thing".into())],
+                    file: String::new(),
+                    is_package: false,
+                    include_private: false,
                 },
             ],
             external: Vec::new(),
+            backlinks: None,
         };
         let out = tempfile::tempdir().unwrap();
         let written = write_objects_inv(out.path(), "My Project", &inventory).unwrap();

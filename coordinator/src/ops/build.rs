@@ -1,16 +1,16 @@
 //! `ssg-coord build`: one build as a pipeline of named steps (`ops/build_steps/`, one
 //! module each), called in order by [`build_in`]: `open_inputs` → `discover_and_plan` →
-//! `find_stale` → `render_stale` → `collect_results` → `merge_site` → `write_cache`.
+//! `find_stale` → `render_with_backlinks` → `collect_results` → `merge_site` → `write_cache`.
 
 pub use super::BuildError;
 pub use super::build_options::{BuildOptions, ExecutorChoice};
+use super::build_steps::backlinks::render_with_backlinks;
 use super::build_steps::cache_writing::write_cache;
 use super::build_steps::collect::collect_results;
 use super::build_steps::freshness::{Freshness, find_stale};
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::merging::merge_site;
 use super::build_steps::planning::{Planned, discover_and_plan};
-use super::build_steps::render::render_stale;
 use super::build_steps::{Build, Phases};
 use crate::ops::page_urls::PageUrls;
 use crate::pool::ProcessPool;
@@ -95,11 +95,11 @@ pub fn build_in(
     let Freshness {
         fingerprints,
         nav_slices,
-        cached,
+        mut cached,
         stale,
     } = find_stale(&build, &cache, &previous, &mut phases);
 
-    let outcome = render_stale(&build, &mut session.pool, stale, cached.len());
+    let outcome = render_with_backlinks(&build, &mut session.pool, stale, &mut cached);
     phases.done("render");
 
     let collected = collect_results(

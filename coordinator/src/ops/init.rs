@@ -126,6 +126,29 @@ fn ssg_toml_for(config: &Config) -> String {
         .map(|path| toml_string(path))
         .collect();
     let _ = writeln!(out, "snippet_base_paths = [{}]", paths.join(", "));
+    // mkdocstrings: the packages of its `paths`, the inventories of its `import`.
+    for package in &config.autodoc_python {
+        let _ = writeln!(
+            out,
+            "\n[[autodoc.python]]\nname = {}\npath = {}\nurl = {}\ninclude_private = {}",
+            toml_string(&package.name),
+            toml_string(&package.path),
+            toml_string(&package.url),
+            package.include_private
+        );
+    }
+    for inventory in &config.autodoc_inventories {
+        let (key, source) = match &inventory.source {
+            crate::config::InventorySource::Url(url) => ("url", url),
+            crate::config::InventorySource::Path(path) => ("path", path),
+        };
+        let _ = writeln!(
+            out,
+            "\n[[autodoc.inventories]]\n{key} = {}\nbase_url = {}",
+            toml_string(source),
+            toml_string(&inventory.base_url)
+        );
+    }
     let html_files = config.build.url_style == crate::config::UrlStyle::HtmlFiles;
     if !config.page_overrides.is_empty() || !config.notes.is_empty() || html_files {
         let _ = writeln!(
@@ -190,9 +213,14 @@ mod tests {
         std::fs::write(
             dir.path().join(MKDOCS_FILE),
             "site_name: 'Say \"hi\"'\nsite_url: https://x.org/docs\ndocs_dir: documentation\n\
-             nav:\n  - Start: index.md\nplugins:\n  - social\n",
+             nav:\n  - Start: index.md\nplugins:\n  - social\n  - mkdocstrings:\n      \
+             handlers:\n        python:\n          paths: [src]\n          \
+             import: [https://docs.python.org/3/objects.inv]\n",
         )
         .expect("write");
+        std::fs::create_dir_all(dir.path().join("src/pkg")).expect("mkdir");
+        std::fs::write(dir.path().join("src/pkg/__init__.py"), "").expect("write");
+        let from_mkdocs = Config::load(dir.path()).expect("mkdocs.yml reads");
         let written = init_from_mkdocs(dir.path()).expect("converted");
         let config = Config::load(dir.path()).expect("ssg.toml reads back");
         assert_eq!(config.source, crate::config::ConfigSource::SsgToml);
@@ -200,6 +228,10 @@ mod tests {
         assert_eq!(config.base_url, "https://x.org/docs/");
         assert_eq!(config.build.content_dir, "documentation");
         assert!(config.markdown.mkdocs);
+        assert_eq!(config.autodoc_python, from_mkdocs.autodoc_python);
+        assert_eq!(config.autodoc_python.len(), 1);
+        assert_eq!(config.autodoc_inventories, from_mkdocs.autodoc_inventories);
+        assert_eq!(config.autodoc_inventories.len(), 1);
         let text = std::fs::read_to_string(written).expect("read");
         assert!(
             text.contains("# - index.md: title \"Start\", nav position 1"),

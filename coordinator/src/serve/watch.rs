@@ -178,6 +178,9 @@ impl WatchRoots {
         for folder in config.reference_folders() {
             roots.push((canonical(site_root.join(folder)), SourceKind::Reference));
         }
+        for inventory in config.local_inventories() {
+            roots.push((canonical(site_root.join(inventory)), SourceKind::Reference));
+        }
         // A Docusaurus site's versioned docs and sidebars.
         for folder in config.other_inputs() {
             roots.push((canonical(site_root.join(folder)), SourceKind::Content));
@@ -483,6 +486,30 @@ mod tests {
                 .watch_list()
                 .contains(&(package, RecursiveMode::Recursive)),
             "the package folder is registered with the watcher"
+        );
+    }
+
+    #[test]
+    fn a_local_inventory_is_watched() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("inv")).unwrap();
+        std::fs::write(site.path().join("inv/requests.inv"), b"x").unwrap();
+        let mut config = Config::default();
+        config
+            .autodoc_inventories
+            .push(crate::config::InventoryConfig {
+                source: crate::config::InventorySource::Path("inv/requests.inv".into()),
+                base_url: "https://requests.readthedocs.io/".into(),
+            });
+        let site = canonical(site.path().to_path_buf());
+        let roots = WatchRoots::new(&site, &config, &site.join("public"));
+        let inventory = site.join("inv/requests.inv");
+        assert_eq!(roots.classify(&inventory), Some(SourceKind::Reference));
+        assert_eq!(roots.classify(&site.join("inv/other.inv")), None);
+        assert!(
+            roots
+                .watch_list()
+                .contains(&(inventory, RecursiveMode::NonRecursive))
         );
     }
 

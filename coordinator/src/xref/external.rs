@@ -8,7 +8,7 @@
 //! first inventory (in configuration order) that names an object wins it.
 
 use super::sphinx_inventory;
-use crate::config::{CONFIG_FILE, Config, InventoryConfig, InventorySource};
+use crate::config::{Config, InventoryConfig, InventorySource};
 use crate::diagnostics::Diagnostic;
 use protocol::{ExternalObject, ObjectKind};
 use std::collections::BTreeMap;
@@ -33,8 +33,10 @@ pub fn load_external(
 ) -> (Vec<ExternalObject>, Vec<Diagnostic>) {
     let mut objects: BTreeMap<String, ExternalObject> = BTreeMap::new();
     let mut warnings = Vec::new();
+    // Problems are reported against the file that configured the inventories.
+    let config_file = config.source_file_name();
     for inventory in &config.autodoc_inventories {
-        let bytes = match read_inventory(site_root, inventory, cache_dir) {
+        let bytes = match read_inventory(site_root, inventory, cache_dir, config_file) {
             Ok(bytes) => bytes,
             Err(warning) => {
                 warnings.push(warning);
@@ -44,7 +46,7 @@ pub fn load_external(
         let entries = match sphinx_inventory::decode(&bytes) {
             Ok(entries) => entries,
             Err(e) => {
-                warnings.push(unusable(inventory, &e.to_string()));
+                warnings.push(unusable(inventory, &e.to_string(), config_file));
                 continue;
             }
         };
@@ -80,9 +82,9 @@ fn source_name(inventory: &InventoryConfig) -> &str {
     }
 }
 
-fn unusable(inventory: &InventoryConfig, why: &str) -> Diagnostic {
+fn unusable(inventory: &InventoryConfig, why: &str, config_file: &str) -> Diagnostic {
     Diagnostic::in_file(
-        CONFIG_FILE,
+        config_file,
         format!(
             "inventory `{}` cannot be used: {why}",
             source_name(inventory)
@@ -98,11 +100,12 @@ fn read_inventory(
     site_root: &Path,
     inventory: &InventoryConfig,
     cache_dir: Option<&Path>,
+    config_file: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
     let url = match &inventory.source {
         InventorySource::Path(path) => {
             return std::fs::read(site_root.join(path)).map_err(|e| {
-                Diagnostic::in_file(CONFIG_FILE, format!("cannot read inventory `{path}`: {e}"))
+                Diagnostic::in_file(config_file, format!("cannot read inventory `{path}`: {e}"))
                     .with_hint("fix `path` in [[autodoc.inventories]] (relative to the site root); names from it stay plain text")
             });
         }
@@ -113,7 +116,7 @@ fn read_inventory(
         return Ok(bytes);
     }
     let bytes = fetch(url).map_err(|e| {
-        Diagnostic::in_file(CONFIG_FILE, format!("cannot fetch inventory `{url}`: {e}")).with_hint(
+        Diagnostic::in_file(config_file, format!("cannot fetch inventory `{url}`: {e}")).with_hint(
             "check the URL and the network; the build goes on and names from it stay plain text",
         )
     })?;

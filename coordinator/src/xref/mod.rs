@@ -89,6 +89,7 @@ pub fn site_inventory(
                                 qualname: object.qualname,
                                 kind: object.kind,
                                 anchor: object.anchor,
+                                bases: object.bases,
                             })
                             .collect();
                         (objects, symbols.imports)
@@ -104,10 +105,14 @@ pub fn site_inventory(
                     url: url.to_string(),
                     objects,
                     imports,
+                    file: python.file.to_string(),
+                    is_package: python.is_package,
+                    include_private: python.include_private,
                 }
             })
             .collect(),
         external,
+        backlinks: None,
     };
     next.entries.sort_by_key(|entry| entry.key);
     next.entries.dedup_by_key(|entry| entry.key);

@@ -26,6 +26,7 @@ pub mod signature;
 pub use model::ModuleDoc;
 pub use objects::{DocumentedObject, ModuleSymbols, ObjectKind, documented_objects, scan_module};
 pub(crate) use render::escape as escape_html;
+pub use render::inline::{InlineOptions, NameFilter};
 
 use protocol::{Heading, NavLink};
 
@@ -111,6 +112,14 @@ pub trait ApiLinks {
     /// The href of a dotted name in a type of the current object (annotation, return
     /// type, base class), or `None` to leave it as plain text.
     fn type_href(&self, name: &str) -> Option<String>;
+
+    /// The members class `class` (qualified) of this page's module inherits from
+    /// documented base classes, with final hrefs.
+    fn inherited(&self, class: &str) -> Vec<crate::xref::InheritedFrom>;
+
+    /// The guide pages mentioning the object with element id `id` on this page (the
+    /// module itself for an empty id): (title, final href), sorted by URL.
+    fn referenced_by(&self, id: &str) -> Vec<(String, String)>;
 }
 
 /// A module rendered to an HTML fragment.
@@ -134,6 +143,20 @@ pub fn render_module(
     markdown: &dyn Fn(&str) -> String,
 ) -> AutodocHtml {
     render::render_module(doc, info, markdown)
+}
+
+/// Renders one object of `doc` inside another page (a mkdocstrings `::: path` block):
+/// `qualname` inside the module, empty for the module itself; `None` when the module does
+/// not document it. Ids in `taken` (earlier blocks of the page) are not used again.
+pub fn render_inline(
+    doc: &ModuleDoc,
+    qualname: &str,
+    info: &ModulePageInfo<'_>,
+    markdown: &dyn Fn(&str) -> String,
+    options: &InlineOptions,
+    taken: &std::collections::HashSet<String>,
+) -> Option<AutodocHtml> {
+    render::inline::render_inline(doc, qualname, info, markdown, options, taken)
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ pub struct DocumentedObject {
     /// The element id on the module's page (`mypkg.core.Client.fetch`, or `…-2` when two
     /// objects share a name).
     pub anchor: String,
+    /// A class's base classes as written; empty for other objects.
+    pub bases: Vec<String>,
 }
 
 /// What a module offers to cross-references: its documented objects and its imports.
@@ -110,6 +112,7 @@ impl Walk<'_> {
             qualname: qualname.to_owned(),
             kind,
             anchor,
+            bases: Vec::new(),
         });
     }
 
@@ -126,6 +129,9 @@ impl Walk<'_> {
             ObjectKind::Class
         };
         self.object(&class.qualname, kind);
+        if let Some(object) = self.objects.last_mut() {
+            object.bases.clone_from(&class.bases);
+        }
         for attribute in &class.attributes {
             self.object(&attribute.qualname, ObjectKind::Attribute);
         }

@@ -22,6 +22,8 @@
 //!   `autodoc-params`, `autodoc-returns`, `autodoc-yields`, `autodoc-raises`,
 //!   `autodoc-attributes-table`, `autodoc-section` (+ `autodoc-section-{note,warning,
 //!   see-also,todo,references,other}`), `autodoc-section-title`, `autodoc-examples`;
+//! - summaries (`render/members.rs`): `autodoc-summary`, `autodoc-summary-inherited`,
+//!   `autodoc-inherited-from`, `autodoc-referenced-by`;
 //! - lists: `autodoc-attributes` (a `dl`; `autodoc-attribute` on each `dt`),
 //!   `autodoc-submodules`, `autodoc-reexports`, `autodoc-empty`.
 
@@ -43,22 +45,39 @@ pub(crate) fn render_module(
     info: &ModulePageInfo<'_>,
     markdown: &dyn Fn(&str) -> String,
 ) -> AutodocHtml {
-    let mut renderer = Renderer {
-        html: String::with_capacity(16 * 1024),
-        headings: Vec::new(),
-        anchors: Vec::new(),
-        plain: Vec::new(),
-        ids: HashSet::new(),
-        module: &doc.name,
-        info,
-        markdown,
-    };
+    let mut renderer = Renderer::new(doc, info, markdown);
     renderer.module(doc);
-    AutodocHtml {
-        html: renderer.html,
-        headings: renderer.headings,
-        anchors: renderer.anchors,
-        plain_text: renderer.plain.join("\n\n"),
+    renderer.finish()
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        doc: &'a ModuleDoc,
+        info: &'a ModulePageInfo<'a>,
+        markdown: &'a dyn Fn(&str) -> String,
+    ) -> Renderer<'a> {
+        Renderer {
+            html: String::with_capacity(16 * 1024),
+            headings: Vec::new(),
+            anchors: Vec::new(),
+            plain: Vec::new(),
+            ids: HashSet::new(),
+            anchors_by_qualname: members::anchors_by_qualname(doc),
+            module: &doc.name,
+            info,
+            markdown,
+            show_source: true,
+            hide_next_title: false,
+        }
+    }
+
+    fn finish(self) -> AutodocHtml {
+        AutodocHtml {
+            html: self.html,
+            headings: self.headings,
+            anchors: self.anchors,
+            plain_text: self.plain.join("\n\n"),
+        }
     }
 }
 
@@ -69,9 +88,16 @@ struct Renderer<'a> {
     /// Plain-text blocks, joined with blank lines at the end.
     plain: Vec<String>,
     ids: HashSet<String>,
+    /// The id each object gets, for the summary tables written before the objects.
+    anchors_by_qualname: std::collections::HashMap<String, String>,
     module: &'a str,
     info: &'a ModulePageInfo<'a>,
     markdown: &'a dyn Fn(&str) -> String,
+    /// Show where each object is defined (and its source link).
+    show_source: bool,
+    /// The next title is written as a bare anchor (an inline block without its root
+    /// heading).
+    hide_next_title: bool,
 }
 
 impl Renderer<'_> {
@@ -96,9 +122,11 @@ impl Renderer<'_> {
         self.enter(1, "");
         self.html.push_str("<div class=\"autodoc-module\">\n");
         self.plain.push(doc.name.clone());
+        self.referenced_by("");
         if let Some(docstring) = &doc.docstring {
             self.docstring(docstring);
         }
+        self.module_summary(doc);
 
         let submodules = self.info.submodules;
         if self.info.is_package && !submodules.is_empty() {
@@ -189,6 +217,10 @@ impl Renderer<'_> {
     fn title(&mut self, level: u8, id: &str, name: &str, badges: &[&str]) {
         let level = level.min(6);
         let id_attr = escape(id);
+        if std::mem::take(&mut self.hide_next_title) {
+            let _ = writeln!(self.html, "<a id=\"{id_attr}\"></a>");
+            return;
+        }
         let _ = write!(
             self.html,
             "<h{level} id=\"{id_attr}\" class=\"autodoc-title\"><code class=\"autodoc-name\">{}</code>",
@@ -216,6 +248,9 @@ impl Renderer<'_> {
     /// Where the object is defined, and a link to its source when the package has a
     /// `source_url`.
     fn source(&mut self, line: u32, end_line: u32) {
+        if !self.show_source {
+            return;
+        }
         let file = self.info.source_file;
         if file.is_empty() {
             let _ = write!(
@@ -276,6 +311,7 @@ impl Renderer<'_> {
         };
         self.signature(&line, None);
         self.source(class.line, class.end_line);
+        self.referenced_by(&id);
         if !class.bases.is_empty() || !class.keywords.is_empty() {
             self.html.push_str("<p class=\"autodoc-bases\">Bases: ");
             for (index, base) in class.bases.iter().chain(&class.keywords).enumerate() {
@@ -292,6 +328,7 @@ impl Renderer<'_> {
         if let Some(docstring) = &class.docstring {
             self.docstring_with_signature(docstring, class.signature.as_ref());
         }
+        self.class_summary(class);
 
         let has_members = !(class.attributes.is_empty()
             && class.properties.is_empty()
@@ -375,6 +412,7 @@ impl Renderer<'_> {
             }
         }
         self.source(function.line, function.end_line);
+        self.referenced_by(&id);
         self.deprecated(function.deprecated.as_ref());
         if let Some(docstring) = &function.docstring {
             self.docstring_with_signature(docstring, Some(&function.signature));
@@ -421,6 +459,7 @@ impl Renderer<'_> {
         self.html.push_str("</code></pre>\n");
         self.plain.push(plain);
         self.source(property.line, property.end_line);
+        self.referenced_by(&id);
         self.deprecated(property.deprecated.as_ref());
         if let Some(docstring) = &property.docstring {
             self.docstring(docstring);
@@ -479,6 +518,7 @@ impl Renderer<'_> {
             self.html.push_str("</dt>\n<dd>\n");
             self.plain.push(plain);
             self.source(attribute.line, attribute.end_line);
+            self.referenced_by(&id);
             if let Some(docstring) = &attribute.docstring {
                 self.docstring(docstring);
             }
@@ -547,6 +587,8 @@ pub(crate) fn escape(text: &str) -> Cow<'_, str> {
 }
 
 mod docstring;
+pub(crate) mod inline;
+mod members;
 mod signature;
 
 #[cfg(test)]

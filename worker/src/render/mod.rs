@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Instant;
 
+mod inline_autodoc;
 mod page_links;
 mod reference;
 mod stages;
@@ -413,9 +414,16 @@ fn render_markdown(
             .as_ref()
             .map(|r| r as &dyn crate::markdown::References),
     };
-    let rendered = context
+    let blocks = inline_autodoc::find_blocks(
+        text,
+        first_line,
+        context.site.markdown.mkdocs,
+        references.as_ref(),
+    );
+    let with_placeholders = blocks.as_ref().map_or(text, |(text, _)| text.as_str());
+    let mut rendered = context
         .markdown
-        .render_page(text, first_line, &mut rewriter, &dialect)
+        .render_page(with_placeholders, first_line, &mut rewriter, &dialect)
         .map_err(|error| PageError {
             file: page.source_path.clone(),
             line: Some(error.line),
@@ -423,7 +431,19 @@ fn render_markdown(
             message: error.message,
             hint: Some(error.hint),
         })?;
+    let inline = blocks.map(|(_, blocks)| {
+        inline_autodoc::render_blocks(
+            context,
+            page.source_path.as_deref(),
+            &blocks,
+            references.as_ref(),
+            &mut rendered.html,
+        )
+    });
     let (links, mut link_deps, mut warnings) = rewriter.finish();
+    if let Some(inline) = inline {
+        inline.merge_into(&mut rendered, &mut link_deps, &mut warnings);
+    }
     link_deps.extend(
         rendered
             .included_files

@@ -5,7 +5,7 @@
 
 use crate::autodoc::ApiLinks;
 use crate::markdown::References;
-use crate::xref::{Lookup, Resolver, Scope};
+use crate::xref::{InheritedFrom, Lookup, Resolver, Scope};
 use protocol::{LinkDep, PageWarning, WarningKind};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -30,6 +30,8 @@ struct State {
     /// Explicit references that did not resolve: (line, name); line 0 when it is to be
     /// found in the source (reference links, which comrak reports without a position).
     unresolved: Vec<(u32, String)>,
+    /// Other recorded dependencies (a class's inherited members): target → digest.
+    other_deps: BTreeMap<String, Option<String>>,
 }
 
 impl<'a> PageRefs<'a> {
@@ -63,6 +65,43 @@ impl<'a> PageRefs<'a> {
 
     /// Resolves `name`, records the lookup, and for an explicit reference that does not
     /// resolve, remembers it for a warning.
+    /// True when `name` (from the top) is a documented object of the site.
+    pub(crate) fn knows_object(&self, name: &str) -> bool {
+        let lookup = Lookup {
+            scope: Scope::default(),
+            wants_module: false,
+            name: name.to_string(),
+        };
+        self.resolver
+            .resolve(&lookup)
+            .is_some_and(|target| target.url.starts_with('/'))
+    }
+
+    /// The object a mkdocstrings block names (`::: pkg.Command`, on 1-based `line`), looked
+    /// up from the top like a reference link and recorded, so the page renders again when
+    /// it moves or goes; `None` (and nothing recorded as a warning: the caller says why)
+    /// when it is not a site object.
+    pub(crate) fn object(&self, name: &str) -> Option<crate::xref::Target> {
+        let lookup = Lookup {
+            scope: Scope::default(),
+            wants_module: false,
+            name: name.to_string(),
+        };
+        let target = self.resolver.resolve(&lookup);
+        self.state()
+            .lookups
+            .insert(lookup, target.as_ref().map(|t| t.url.clone()));
+        target.filter(|t| t.url.starts_with('/'))
+    }
+
+    /// A site URL as the page writes it: with the base path when no link rewriter adds it.
+    fn href(&self, url: String) -> String {
+        match self.href_prefix {
+            Some(prefix) if url.starts_with('/') => format!("{prefix}{url}"),
+            _ => url,
+        }
+    }
+
     fn link(&self, name: &str, wants_module: bool, explicit: Option<u32>) -> Option<String> {
         let mut state = self.state();
         let lookup = Lookup {
@@ -81,11 +120,7 @@ impl<'a> PageRefs<'a> {
         }
         state.lookups.insert(lookup, url.clone());
         drop(state);
-        let url = url?;
-        Some(match self.href_prefix {
-            Some(prefix) if url.starts_with('/') => format!("{prefix}{url}"),
-            _ => url,
-        })
+        url.map(|url| self.href(url))
     }
 
     /// The lookups as link dependencies, and a warning per unresolved explicit reference
@@ -96,10 +131,16 @@ impl<'a> PageRefs<'a> {
         file: Option<&str>,
         source: Option<(&str, u32)>,
     ) -> (Vec<LinkDep>, Vec<PageWarning>) {
-        let state = self
+        let mut state = self
             .state
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A module page shows its objects' backlinks once they are known.
+        if !self.module.is_empty()
+            && let Some((target, digest)) = self.resolver.backlinks_dep(&self.module)
+        {
+            state.other_deps.insert(target, digest);
+        }
         let deps = state
             .lookups
             .into_iter()
@@ -107,6 +148,12 @@ impl<'a> PageRefs<'a> {
                 target: lookup.to_dep_target(),
                 url,
             })
+            .chain(
+                state
+                    .other_deps
+                    .into_iter()
+                    .map(|(target, url)| LinkDep { target, url }),
+            )
             .collect();
         let mut search_from = 0;
         let mut warnings: Vec<PageWarning> = Vec::new();
@@ -184,5 +231,34 @@ impl ApiLinks for PageRefs<'_> {
     fn type_href(&self, name: &str) -> Option<String> {
         // Unresolved names in types stay plain text, without a warning.
         self.link(name, false, None)
+    }
+
+    fn referenced_by(&self, id: &str) -> Vec<(String, String)> {
+        let Some(module_url) = self.resolver.module_url(&self.module) else {
+            return Vec::new();
+        };
+        let object_url = if id.is_empty() {
+            module_url.to_string()
+        } else {
+            format!("{module_url}#{id}")
+        };
+        self.resolver
+            .referenced_by(&object_url)
+            .iter()
+            .map(|page| (page.title.clone(), self.href(page.url.clone())))
+            .collect()
+    }
+
+    fn inherited(&self, class: &str) -> Vec<InheritedFrom> {
+        let (target, digest) = self.resolver.inherited_dep(&self.module, class);
+        self.state().other_deps.insert(target, digest);
+        let mut inherited = self.resolver.inherited(&self.module, class);
+        for from in &mut inherited {
+            from.url = self.href(std::mem::take(&mut from.url));
+            for member in &mut from.members {
+                member.url = self.href(std::mem::take(&mut member.url));
+            }
+        }
+        inherited
     }
 }

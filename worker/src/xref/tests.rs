@@ -14,12 +14,16 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
                 qualname: (*qualname).into(),
                 kind: *kind,
                 anchor: format!("{name}.{qualname}"),
+                bases: Vec::new(),
             })
             .collect(),
         imports: imports
             .iter()
             .map(|(bound, origin)| ((*bound).into(), (*origin).into()))
             .collect(),
+        file: String::new(),
+        is_package: false,
+        include_private: false,
     }
 }
 
@@ -72,6 +76,7 @@ fn resolver() -> Resolver {
                 url: "https://docs.python.org/3/library/stdtypes.html#str".into(),
             },
         ],
+        backlinks: None,
     })
 }
 

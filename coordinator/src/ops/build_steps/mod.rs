@@ -9,7 +9,8 @@
 //!    report learns the page counts and what could not be read or planned.
 //! 3. [`freshness`]: `find_stale`: fingerprints against the previous build: the pages the
 //!    cache still holds, and the plan indexes to render.
-//! 4. [`render`]: `render_stale`: the pool renders the stale pages.
+//! 4. [`render`]: `render_stale`: the pool renders the stale pages ([`backlinks`]: guides
+//!    first, then the Python module pages with the guides' backlinks).
 //! 5. [`collect`]: `collect_results`: results and cached pages into the report and the
 //!    next cache.
 //! 6. [`merging`]: `merge_site`: site-wide files and the link check, over cached and fresh
@@ -17,6 +18,7 @@
 //! 7. [`cache_writing`]: `write_cache`: stale outputs removed, the cache written (the
 //!    manifest last).
 
+pub(crate) mod backlinks;
 pub(crate) mod cache_writing;
 pub(crate) mod collect;
 pub(crate) mod freshness;

@@ -11,6 +11,7 @@
 mod blocks;
 mod google;
 mod numpy;
+mod see_also;
 mod sphinx;
 
 use super::signature::Signature;
@@ -201,7 +202,17 @@ impl<'a> Parts<'a> {
 
     /// Stores a section whose content is not a field list.
     fn push_text_section(&mut self, target: Target, title: &str, content: &[&str]) {
-        let body = blocks::to_markdown(content);
+        let see_also = match target {
+            Target::Section(SectionKind::SeeAlso) => see_also::see_also_lines(content),
+            _ => None,
+        };
+        let body = match see_also {
+            Some(lines) => {
+                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                blocks::to_markdown(&lines)
+            }
+            None => blocks::to_markdown(content),
+        };
         match target {
             Target::Examples => self.examples.push(body),
             Target::Section(kind) => self.sections.push(DocSection {

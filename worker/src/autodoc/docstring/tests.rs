@@ -163,7 +163,7 @@ fn numpy_style() {
             sections: vec![DocSection {
                 kind: SectionKind::SeeAlso,
                 title: "See Also".to_owned(),
-                body: "other : Does the rest.".to_owned(),
+                body: "- [`other`](ssg-xref:obj:other): Does the rest.".to_owned(),
             }],
             examples: "```python\n>>> compute(1)\n2\n```".to_owned(),
             ..Docstring::default()

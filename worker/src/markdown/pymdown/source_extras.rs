@@ -4,9 +4,9 @@
 //! - `md_in_html`: an HTML tag alone on its line with a `markdown` attribute
 //!   (`<div class="grid cards" markdown>`) loses the attribute and gets blank lines after
 //!   it and before its closing tag, so that comrak reads its content as Markdown;
-//! - mkdocstrings: a line `::: package.module.Object` (and its indented `options:` lines)
-//!   is not rendered inline yet: it becomes the object's name in code, with a warning
-//!   pointing at the API reference pages.
+//! - mkdocstrings: a page's own `::: package.module.Object` blocks are rendered by the
+//!   page pipeline before this (`render/inline_autodoc.rs`); one that reaches here came
+//!   from a `--8<--` snippet and becomes the object's name in code, with a warning.
 
 use std::borrow::Cow;
 
@@ -73,8 +73,8 @@ pub(super) fn apply(prepared: &mut Prepared<'_>) {
             warnings.push((
                 line_no,
                 format!(
-                    "mkdocstrings block `::: {identifier}` is shown as its name: objects are \
-                     not rendered inside pages yet; link to its page in the API reference"
+                    "mkdocstrings block `::: {identifier}` is shown as its name: blocks that \
+                     come from a `--8<--` snippet are not rendered; put it in the page itself"
                 ),
             ));
             in_autodoc_options = true;

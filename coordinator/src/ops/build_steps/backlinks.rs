@@ -1,0 +1,128 @@
+//! Step 4 for a site with Python API pages: guides first, then the API pages with their
+//! backlinks ("Referenced by": the guide pages that mention each object).
+//!
+//! Backlinks are known only once every guide page has rendered (a page records the names
+//! it mentions as `py:` link dependencies, with the URL each resolved to). So the stale
+//! pages render in two passes: every page but the Python module pages, then, with the
+//! backlinks collected from all guide pages (cached and fresh alike, in plan order, so the
+//! result does not depend on the mode or on finish order), the stale module pages and the
+//! cached ones whose backlinks changed (their `py-backlinks:<module>` dependency, which
+//! `cache::check_fresh` leaves to this step).
+
+use super::Build;
+use super::render::render_stale;
+use crate::cache::CachedPage;
+use crate::plan::{BuildPlan, PageSource};
+use crate::pool::{ProcessPool, RenderOutcome};
+use protocol::{Backlink, BacklinkPage, LinkDep, ReferenceBody, RenderedPage};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use worker::xref::{BACKLINKS_DEP_PREFIX, Lookup, Resolver};
+
+/// Renders `stale`: in one pass for a site without Python modules, else guides first and
+/// Python module pages second. Cached module pages whose backlinks changed leave `cached`
+/// and are rendered too.
+pub(crate) fn render_with_backlinks(
+    build: &Build<'_>,
+    pool: &mut Option<ProcessPool>,
+    stale: Vec<usize>,
+    cached: &mut Vec<(usize, &CachedPage)>,
+) -> RenderOutcome {
+    if build.api.modules.is_empty() {
+        return render_stale(build, pool, stale, cached.len());
+    }
+    let plan = build.plan;
+    let (mut modules, others): (Vec<usize>, Vec<usize>) = stale
+        .into_iter()
+        .partition(|&index| is_python_module(plan, index));
+    let first = render_stale(build, pool, others, cached.len());
+
+    let fresh = first
+        .results
+        .iter()
+        .filter_map(|(index, result)| Some((*index, result.outcome.as_ref().ok()?)));
+    let reused = cached.iter().map(|(index, page)| (*index, &page.result));
+    let mut inventory = (**build.api).clone();
+    inventory.backlinks = Some(collect_backlinks(plan, fresh.chain(reused)));
+    let inventory = Arc::new(inventory);
+    let resolver = Resolver::new(&inventory);
+    cached.retain(|(index, page)| {
+        let holds = backlinks_hold(&page.result.link_deps, &resolver);
+        if !holds {
+            tracing::debug!("{}: rendering (backlinks changed)", plan.pages[*index].id);
+            modules.push(*index);
+        }
+        holds
+    });
+    modules.sort_unstable();
+    let with_backlinks = Build {
+        options: build.options,
+        site: build.site,
+        plan,
+        out_dir: build.out_dir,
+        signature: build.signature,
+        api: &inventory,
+    };
+    let second = render_stale(&with_backlinks, pool, modules, cached.len());
+    combine(first, second)
+}
+
+fn is_python_module(plan: &BuildPlan, index: usize) -> bool {
+    matches!(
+        &plan.pages[index].source,
+        PageSource::Reference(reference) if matches!(reference.body, ReferenceBody::Python { .. })
+    )
+}
+
+/// The guide pages (markdown) mentioning each site object, from the names they recorded
+/// that resolved to a page of the site; sorted by object URL, then page URL.
+fn collect_backlinks<'p>(
+    plan: &BuildPlan,
+    pages: impl Iterator<Item = (usize, &'p RenderedPage)>,
+) -> Vec<Backlink> {
+    let mut by_object: BTreeMap<&str, BTreeSet<BacklinkPage>> = BTreeMap::new();
+    for (index, page) in pages {
+        if !matches!(plan.pages[index].source, PageSource::Markdown(_)) {
+            continue;
+        }
+        for dep in &page.link_deps {
+            let Some(url) = dep.url.as_deref().filter(|url| url.starts_with('/')) else {
+                continue;
+            };
+            if !dep.target.starts_with(Lookup::DEP_PREFIX) {
+                continue;
+            }
+            by_object.entry(url).or_default().insert(BacklinkPage {
+                url: plan.pages[index].url.clone(),
+                title: page.title.clone(),
+            });
+        }
+    }
+    by_object
+        .into_iter()
+        .map(|(object_url, pages)| Backlink {
+            object_url: object_url.to_string(),
+            pages: pages.into_iter().collect(),
+        })
+        .collect()
+}
+
+/// True when the backlinks a cached page showed are this build's.
+fn backlinks_hold(deps: &[LinkDep], resolver: &Resolver) -> bool {
+    deps.iter()
+        .filter(|dep| dep.target.starts_with(BACKLINKS_DEP_PREFIX))
+        .all(|dep| resolver.recheck_target(&dep.target).as_ref() == Some(&dep.url))
+}
+
+/// Both passes' results, in plan order, and their worker figures.
+fn combine(first: RenderOutcome, second: RenderOutcome) -> RenderOutcome {
+    let mut results = first.results;
+    results.extend(second.results);
+    results.sort_by_key(|(index, _)| *index);
+    RenderOutcome {
+        results,
+        workers: first.workers.max(second.workers),
+        worker_restarts: first.worker_restarts + second.worker_restarts,
+        worker_peak_rss: first.worker_peak_rss.max(second.worker_peak_rss),
+    }
+}
