@@ -119,10 +119,27 @@ fn parts_travel_as_tar_zst_archives() {
     let packed = dir.path().join("packed-1.tar.zst");
     pack(&parts[0], &packed);
     parts[0] = packed;
+    // The output folder holds an earlier build with a page this site does not have: the
+    // merge empties it first, as a build into a new folder starts empty.
     let out = dir.path().join("merged");
+    let earlier = copy_site(&site);
+    std::fs::write(earlier.join("content/gone.md"), "# Gone\n").expect("write page");
+    assert_eq!(build(&earlier, &out, &[]).code(), 0);
+    assert!(out.join("gone/index.html").is_file());
     let output = merge(&site, &parts, &out);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_same_tree(reference.path(), &out, "merge of archived parts");
+
+    // A folder ssg-coord did not make is refused, and left alone.
+    let foreign = dir.path().join("foreign");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("notes.txt"), "mine").expect("write");
+    let output = merge(&site, &parts, &foreign);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("notes.txt")).expect("kept"),
+        "mine"
+    );
 }
 
 /// Packs a part folder into a `.tar.zst` with `./` names, outputs before the manifest.

@@ -90,8 +90,15 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     })?;
     let config = Config::load(&root).map_err(LoadError::from)?;
     let out_dir = output_folder::output_dir(&root, &config, Some(&options.out_dir))?;
-    // A fresh folder, as a build into a new one: nothing of an earlier site stays.
-    if !options.force {
+    // A folder ssg-coord made is emptied, so nothing of an earlier site stays; a foreign
+    // one is refused unless `--force` (its files are then kept, as by `build --force`).
+    let owned = output_folder::ownership(&out_dir).map_err(|e| {
+        BuildError::Output(format!(
+            "{}: cannot read the output folder: {e}",
+            out_dir.display()
+        ))
+    })?;
+    if owned == output_folder::Ownership::Marked {
         output_folder::remove_owned(&out_dir)?;
         std::fs::create_dir_all(&out_dir).map_err(|e| {
             BuildError::Output(format!("{}: cannot create: {e}", out_dir.display()))
