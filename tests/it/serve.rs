@@ -5,6 +5,7 @@ mod browser;
 mod client;
 mod load;
 mod protocol;
+mod resident;
 
 use crate::support::{
     Browser, children_of, chromium, generated_site, is_running, site_from, wait_gone,

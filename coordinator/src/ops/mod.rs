@@ -10,6 +10,7 @@ pub mod clean;
 pub mod init;
 pub(crate) mod output_folder;
 pub(crate) mod page_urls;
+mod resident;
 pub mod serve;
 
 /// Why a build could not even start (exit code 2).
