@@ -41,14 +41,15 @@ use super::build_steps::freshness::fingerprint_base;
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::merging::merge_site;
 use super::build_steps::planning::planned_report;
-use super::build_steps::render::render_stale;
+use super::build_steps::render::{render_stale, worker_setup};
 use super::build_steps::{Build, Phases};
 use crate::cache::{CACHE_DIR, CacheSession, CachedPage, PreviousBuild};
 use crate::config::ConfigSource;
 use crate::discover::{Site, SourcePage};
 use crate::ops::BuildError;
 use crate::plan::fingerprint::{FingerprintBase, nav_slice_hash, page_fingerprint};
-use crate::plan::{BuildPlan, PageSource};
+use crate::plan::{BuildPlan, Dispatcher, PageSource};
+use crate::pool::{Executor, RenderOutcome};
 use crate::report::BuildReport;
 use crate::serve::watch::{ChangeSet, SourceKind};
 use protocol::{ApiInventory, PageId};
@@ -56,6 +57,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+use worker::RenderContext;
 
 /// The last build's site, plan and cache, kept in memory by a dev server.
 pub(crate) struct ResidentSite {
@@ -75,7 +77,15 @@ pub(crate) struct ResidentSite {
     planned: FxHashMap<String, Vec<usize>>,
     /// The last build had no errors.
     clean: bool,
+    /// The render context (templates, nav, markdown renderer) for in-process rendering,
+    /// built once: what a resident rebuild changes is never part of it. `None` when the
+    /// options render in worker processes.
+    context: Option<RenderContext>,
 }
+
+/// At most this many stale pages are rendered with the kept context, on one thread; more
+/// go to the executor the options choose.
+const KEPT_CONTEXT_PAGES: usize = 16;
 
 /// What a resident rebuild produced.
 pub(crate) struct ResidentOutcome {
@@ -156,6 +166,7 @@ impl ResidentSite {
             discovered,
             planned,
             clean,
+            context: None,
         };
         // The fingerprints recomputed here must be the build's, or a resident rebuild
         // would cache entries a full build does not recognise.
@@ -166,7 +177,24 @@ impl ResidentSite {
             tracing::warn!("resident rebuilds are off: fingerprints disagree with the build's");
             return None;
         }
+        let mut resident = resident;
+        if !matches!(options.executor.resolve(1), Executor::Processes(_)) {
+            let build = resident.build_of(options, 0);
+            resident.context = Some(RenderContext::new(worker_setup(&build)));
+        }
         Some(resident)
+    }
+
+    /// The build step input of a rebuild with input `signature`.
+    fn build_of<'b>(&'b self, options: &'b BuildOptions, signature: u128) -> Build<'b> {
+        Build {
+            options,
+            site: &self.site,
+            plan: &self.plan,
+            out_dir: &self.out_dir,
+            signature,
+            api: &self.api,
+        }
     }
 
     fn fingerprint(&self, index: usize) -> u128 {
@@ -273,15 +301,16 @@ impl ResidentSite {
         stale.sort_unstable();
         phases.done("resident plan");
 
-        let rendering = Build {
-            options,
-            site: &self.site,
-            plan: &self.plan,
-            out_dir: &self.out_dir,
-            signature: 0,
-            api: &self.api,
+        let rendering = self.build_of(options, 0);
+        let kept = self
+            .context
+            .as_ref()
+            .filter(|_| stale.len() <= KEPT_CONTEXT_PAGES)
+            .and_then(|context| render_kept(context, &self.plan, &stale));
+        let outcome = match kept {
+            Some(outcome) => outcome,
+            None => render_stale(&rendering, &mut session.pool, stale, cached.len()),
         };
-        let outcome = render_stale(&rendering, &mut session.pool, stale, cached.len());
         phases.done("render");
         let all_rendered = outcome.results.iter().all(|(_, r)| r.outcome.is_ok());
         // An open page shows the last build's errors: announcing before the new ones are
@@ -344,11 +373,50 @@ impl ResidentSite {
     }
 }
 
+/// Renders the plan indexes `stale` with the kept `context`, one after the other on a
+/// thread with a render thread's stack; `None` when no thread could be started.
+fn render_kept(
+    context: &RenderContext,
+    plan: &BuildPlan,
+    stale: &[usize],
+) -> Option<RenderOutcome> {
+    let dispatcher = Dispatcher::new(plan);
+    let results = std::thread::scope(|scope| {
+        let render = || {
+            stale
+                .iter()
+                .map(|&index| {
+                    (
+                        index,
+                        worker::render_one(context, &dispatcher.page_data(index)),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let thread = std::thread::Builder::new()
+            .name("render-resident".into())
+            .stack_size(worker::RENDER_STACK_BYTES)
+            .spawn_scoped(scope, render);
+        match thread {
+            Ok(thread) => thread.join().ok(),
+            Err(e) => {
+                tracing::warn!("cannot start a render thread: {e}");
+                None
+            }
+        }
+    })?;
+    Some(RenderOutcome {
+        results,
+        workers: 1,
+        ..RenderOutcome::default()
+    })
+}
+
 /// The outputs of the freshly rendered pages that are new or have new bytes.
 fn changed_outputs(
     previous: &PreviousBuild,
     plan: &BuildPlan,
-    outcome: &crate::pool::RenderOutcome,
+    outcome: &RenderOutcome,
 ) -> Vec<String> {
     let mut changed = Vec::new();
     for (index, result) in &outcome.results {
