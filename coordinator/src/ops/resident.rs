@@ -12,10 +12,13 @@
 //! have changed, so the plan is patched in place (the page's source hash, size and body
 //! position), its fingerprint recomputed, and only the stale pages rendered: the edited
 //! pages, the pages that include them (`--8<--`), and any page whose cached entry does
-//! not match its fingerprint (one that failed before). The render's outputs are announced
-//! at once (the browser reloads); then the site-wide files, the link check and the cache
-//! are finished by the build's own steps (`collect_results`, `merge_site`,
-//! `write_cache`), exactly as a full build would run them over the same pages.
+//! not match its fingerprint (one that failed before), with a render context built once
+//! (templates, nav, markdown renderer: a body edit changes none of them; worker
+//! processes, when the options ask for them, keep theirs warm in the session's pool). The
+//! render's outputs are announced at once (the browser reloads); then the site-wide files,
+//! the link check and the cache are finished by the build's own steps (`collect_results`,
+//! `merge_site`, `write_cache`), exactly as a full build would run them over the same
+//! pages.
 //!
 //! # Invariants
 //!
@@ -24,11 +27,13 @@
 //!   the same, and the merge and cache steps are the build's.
 //! - Anything else (a new, deleted or renamed file, a front matter or title change, a
 //!   template, static file, configuration or Python module change, a site whose
-//!   configuration rewrites pages: MkDocs, Docusaurus, per-page overrides; a build with
-//!   errors; `--no-cache`) is not handled here: [`ResidentSite::edits`] answers `None` and
+//!   configuration rewrites pages: MkDocs, Docusaurus, per-page overrides; `--no-cache`,
+//!   `--fail-fast`) is not handled here: [`ResidentSite::edits`] answers `None` and
 //!   the server runs the normal incremental build, which hands over a fresh resident site.
 //! - The server is the only writer of its output folder while it runs: the outputs of
-//!   cached pages are not checked on disk (a full build stats every one of them).
+//!   cached pages are not checked on disk (a full build stats every one of them). Inputs
+//!   the watcher does not see are read again only by a full build, except files included
+//!   with `--8<--` from outside the pages, whose hashes every resident rebuild checks.
 //! - The in-memory shard cache is what `.ssg-cache/` holds: each resident rebuild writes
 //!   the cache and then takes the fresh entries in; a cache that could not be written
 //!   drops the resident site.

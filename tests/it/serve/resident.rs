@@ -104,16 +104,42 @@ fn every_kind_of_edit_leaves_what_a_fresh_build_writes() {
         SLOW_WAIT,
         is_reload_of(&last_url),
     );
+    // Two in a row: the second starts from the cache the first wrote.
+    let (next_page, next_url) = generated_page(site.path(), 17);
+    edit(&|| append(&next_page, "And one more."));
+    events.wait_for(
+        "reload of the next page",
+        EVENT_WAIT,
+        is_reload_of(&next_url),
+    );
     let resident_lines = server
         .output()
         .lines()
         .filter(|line| line.contains(FROM_MEMORY))
         .count();
     assert!(
-        resident_lines >= 3,
+        resident_lines >= 4,
         "the body edits (and the included page's) were rebuilt from memory: {}",
         server.output()
     );
     drop(server);
     assert_as_built(site.path(), out.path(), "after every kind of edit");
+
+    // The cache the server left is the one a build expects: after one more edit, a build
+    // of the served site renders that page only, with no warning about the cache.
+    let (edited_after, _) = generated_page(site.path(), 19);
+    append(&edited_after, "Edited after serving.");
+    let run = build(site.path(), out.path(), &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let about_the_cache: Vec<String> = run
+        .warnings()
+        .into_iter()
+        .filter(|warning| warning.contains(".ssg-cache"))
+        .collect();
+    assert_eq!(about_the_cache, Vec::<String>::new());
+    let rendered: u64 = ["content", "autodoc", "generated"]
+        .iter()
+        .map(|kind| run.count("rendered", kind))
+        .sum();
+    assert_eq!(rendered, 1, "{}", run.json);
 }
