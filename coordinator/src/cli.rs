@@ -377,6 +377,10 @@ pub struct ServeArgs {
     /// Build pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Rebuild every change with a full incremental build (as `ssg-coord build` does)
+    /// instead of from the site kept in memory; slower on a large site.
+    #[arg(long)]
+    pub full_rebuilds: bool,
     /// Who renders the pages (worker processes keep serving: a page that crashes its worker
     /// does not stop the server).
     #[command(flatten)]
@@ -411,6 +415,7 @@ impl ServeArgs {
             address,
             open,
             page: self.page,
+            full_rebuilds: self.full_rebuilds,
         })
     }
 }
@@ -547,6 +552,7 @@ mod tests {
         assert_eq!(options.address, "127.0.0.1:1313".parse().expect("address"));
         assert_eq!(options.build.site_dir, PathBuf::from("."));
         assert!(!options.open);
+        assert!(!options.full_rebuilds);
         assert!(matches!(
             options.build.executor,
             ExecutorChoice::Auto { .. }
@@ -564,10 +570,12 @@ mod tests {
             "--process-parallel",
             "--max-processes",
             "2",
+            "--full-rebuilds",
         ])
         .expect("valid");
         assert_eq!(options.address, "[::1]:0".parse().expect("address"));
         assert!(options.open);
+        assert!(options.full_rebuilds);
         assert_eq!(options.build.out_dir, Some(PathBuf::from("o")));
         assert!(matches!(
             options.build.executor,

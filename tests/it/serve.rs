@@ -5,6 +5,7 @@ mod browser;
 pub(crate) mod client;
 mod load;
 mod protocol;
+mod resident;
 
 use crate::support::{
     Browser, children_of, chromium_or_skip, generated_site, headless_chromium, is_running,

@@ -278,6 +278,30 @@ impl PreviousBuild {
             .collect()
     }
 
+    /// Takes in what a build just wrote, for a dev server that keeps the previous build in
+    /// memory instead of decoding the shard files again: `fresh` entries replace theirs, and
+    /// the manifest just written gives the shard checksums and the site-wide outputs. False
+    /// when the manifest cannot be read or does not name the same shard files: load the
+    /// cache again.
+    pub fn absorb(&mut self, fresh: Vec<(PageId, CachedPage)>, store: &CacheStore) -> bool {
+        let Ok(Some(manifest)) = RecordedBuild::read(store).manifest else {
+            return false;
+        };
+        if manifest.shards.len() != self.shards.len() {
+            return false;
+        }
+        for entry in &manifest.shards {
+            match self.shards.get_mut(&entry.shard) {
+                Some(shard) if shard.file == entry.file => shard.checksum = entry.checksum,
+                _ => return false,
+            }
+        }
+        self.pages.extend(fresh);
+        self.out_dir = Some(manifest.out_dir);
+        self.site_outputs = manifest.site_outputs;
+        true
+    }
+
     /// True when there was a usable previous build.
     #[cfg(test)]
     pub fn exists(&self) -> bool {

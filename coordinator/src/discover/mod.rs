@@ -346,6 +346,21 @@ impl Site {
         Ok(site)
     }
 
+    /// Reads the markdown file of `pages[index]` again (a dev server's resident rebuild of
+    /// an edited file), keeping what discovery decided about its place (content path, root,
+    /// nav title).
+    pub fn reread_page(&self, index: usize) -> Result<SourcePage, protocol::PageError> {
+        let before = &self.pages[index];
+        let mut page = walk::read_page(
+            &self.root.join(&before.rel_path),
+            before.rel_path.clone(),
+            before.content_path.clone(),
+            before.root.clone(),
+        )?;
+        page.nav_title.clone_from(&before.nav_title);
+        Ok(page)
+    }
+
     /// Where a content file at `inner` in `root` lands in the output: under its version's
     /// URL prefix, and for `_shared/` once per version.
     pub fn output_paths(&self, root: &ContentRoot, inner: &str) -> Vec<String> {

@@ -227,7 +227,7 @@ pub(super) fn content(
     assets
 }
 
-fn read_page(
+pub(super) fn read_page(
     path: &Path,
     rel_path: String,
     content_path: String,

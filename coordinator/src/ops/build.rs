@@ -23,13 +23,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 }
 
 /// What outlives one build: the worker processes of a dev server, kept warm between
-/// rebuilds, and (with `list_changes`) the URL of every page. Dropping the session stops
-/// the workers.
+/// rebuilds, (with `list_changes`) the URL of every page, and (with `keep_last_build`)
+/// what the last build planned. Dropping the session stops the workers.
 #[derive(Default)]
 pub struct BuildSession {
-    pool: Option<ProcessPool>,
+    pub(crate) pool: Option<ProcessPool>,
     /// Every page's URL as last planned.
     pub page_urls: PageUrls,
+    /// Keep the last build's site, plan and fingerprints in `last_build` (a dev server's
+    /// resident site, `ops::resident`); such a session never takes the "nothing changed"
+    /// shortcut, which plans nothing.
+    pub(crate) keep_last_build: bool,
+    /// What the last build planned, when it ran to the end and `keep_last_build` is set.
+    pub(crate) last_build: Option<LastBuild>,
+}
+
+/// What a build planned, handed over to a dev server's resident site.
+pub(crate) struct LastBuild {
+    pub site: crate::discover::Site,
+    pub plan: crate::plan::BuildPlan,
+    /// Every planned page's fingerprint, in plan order.
+    pub fingerprints: Vec<u128>,
+    /// The API inventory and the warnings building it gave.
+    pub api: std::sync::Arc<protocol::ApiInventory>,
+    pub api_warnings: Vec<crate::diagnostics::Diagnostic>,
+    /// The output folder it wrote.
+    pub out_dir: std::path::PathBuf,
 }
 
 /// Runs a build within `session`, reusing its worker processes: the steps of
@@ -40,8 +59,13 @@ pub fn build_in(
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut phases = Phases::new();
+    if let Some(last) = session.last_build.take() {
+        drop_in_background(last);
+    }
     let inputs = open_inputs(options)?;
-    if let Some(report) = inputs.unchanged() {
+    if !session.keep_last_build
+        && let Some(report) = inputs.unchanged()
+    {
         phases.done("nothing changed");
         return Ok(finish(report, started));
     }
@@ -73,7 +97,7 @@ pub fn build_in(
     }
     drop((known_symbols, symbols));
     let inventory = std::sync::Arc::new(inventory);
-    report.warnings.extend(inventory_warnings);
+    report.warnings.extend(inventory_warnings.iter().cloned());
     phases.done("api inventory");
     if options.list_changes {
         session.page_urls.remember(&site, &plan);
@@ -131,11 +155,24 @@ pub fn build_in(
     // Freeing a large site's plan and cached results is a few hundred thousand small
     // deallocations: let a thread do it, so the report (and a one-off build's exit) does
     // not wait for it.
-    drop_in_background((site, plan, previous, fingerprints));
+    if session.keep_last_build && !stopped_early {
+        session.last_build = Some(LastBuild {
+            site,
+            plan,
+            fingerprints,
+            api: inventory,
+            api_warnings: inventory_warnings,
+            out_dir,
+        });
+        drop_in_background(previous);
+    } else {
+        drop_in_background((site, plan, previous, fingerprints));
+    }
     Ok(finish(report, started))
 }
 
-fn drop_in_background<T: Send + 'static>(value: T) {
+/// Drops `value` on a thread of its own.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     // The thread is detached. Should it fail to start, the value is dropped here, which is
     // only slower.
     let _ = std::thread::Builder::new()
@@ -143,6 +180,7 @@ fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
+/// The report in its final order, with the build's wall time.
 pub(crate) fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
     report.errors.sort();
     report.errors.dedup();

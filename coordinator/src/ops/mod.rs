@@ -12,6 +12,7 @@ pub mod init;
 pub mod merge_parts;
 pub(crate) mod output_folder;
 pub(crate) mod page_urls;
+mod resident;
 pub mod serve;
 
 /// Why a build could not even start (exit code 2).

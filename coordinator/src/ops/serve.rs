@@ -11,7 +11,9 @@
 //! does not know how the site is built. [`SessionRebuild`] runs incremental builds
 //! (`ops::build::build_in`, through the shard cache) within one `BuildSession`, so worker
 //! processes stay alive and warm between rebuilds, and takes the changed outputs from the
-//! build's own report.
+//! build's own report. Between builds it keeps the site resident (`ops::resident`): a
+//! change set that only edits page bodies is rebuilt from memory, and the edited pages'
+//! outputs are announced (the browser reloads) before the site-wide files are finished.
 //!
 //! A failed page writes nothing, so the last good version of every page stays served; the
 //! build's errors go to every open page as an overlay until a build succeeds.
@@ -19,7 +21,8 @@
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::LoadError;
-use crate::ops::build::{BuildError, BuildOptions, BuildSession, build_in};
+use crate::ops::build::{BuildError, BuildOptions, BuildSession, build_in, drop_in_background};
+use crate::ops::resident::ResidentSite;
 use crate::report::BuildReport;
 use crate::serve::console;
 use crate::serve::events::{Broadcaster, BuildUpdate, PageChange};
@@ -44,6 +47,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// A page being edited (its markdown file): `--open` opens it, and its URL is printed.
     pub page: Option<PathBuf>,
+    /// Rebuild every change with a full incremental build, never from the resident site
+    /// (`--full-rebuilds`).
+    pub full_rebuilds: bool,
 }
 
 /// What one rebuild produced.
@@ -71,6 +77,19 @@ pub trait Rebuild {
     /// Builds the site again after `changes`.
     fn rebuild(&mut self, changes: &ChangeSet) -> Result<RebuildOutcome, BuildError>;
 
+    /// Builds the site again after `changes`, and may call `pages_written` once, with the
+    /// output files (as in [`RebuildOutcome::changed`]) of the edited pages, as soon as
+    /// they are on disk and before the rest of the site is finished. The default never
+    /// calls it.
+    fn rebuild_announcing(
+        &mut self,
+        changes: &ChangeSet,
+        pages_written: &mut dyn FnMut(&[String]),
+    ) -> Result<RebuildOutcome, BuildError> {
+        let _ = pages_written;
+        self.rebuild(changes)
+    }
+
     /// The URL path (`/guide/x/`, without the base path) of the page with id `page_id`
     /// (a markdown page's id is its site-relative path, `content/guide/x.md`), if known.
     fn page_url(&mut self, page_id: &str) -> Option<String> {
@@ -90,15 +109,18 @@ where
 
 /// Rebuilds incrementally within one [`BuildSession`]: the shard cache skips what did not
 /// change, worker processes (with `--process-parallel`) persist across rebuilds, and the
-/// build reports which outputs it added, changed or removed.
+/// build reports which outputs it added, changed or removed. Unless told otherwise it
+/// keeps the site resident between builds and rebuilds body edits from memory.
 pub struct SessionRebuild {
     options: BuildOptions,
     session: BuildSession,
+    /// The last build's site, plan and cache, while they can be trusted.
+    resident: Option<ResidentSite>,
 }
 
 impl SessionRebuild {
     /// A builder running `options` (the progress bar is left off: rebuilds are short and
-    /// the console gets one line each).
+    /// the console gets one line each), keeping the site resident between rebuilds.
     pub fn new(options: BuildOptions) -> SessionRebuild {
         SessionRebuild {
             options: BuildOptions {
@@ -106,14 +128,74 @@ impl SessionRebuild {
                 list_changes: true,
                 ..options
             },
+            session: BuildSession {
+                keep_last_build: true,
+                ..BuildSession::default()
+            },
+            resident: None,
+        }
+    }
+
+    /// A builder that runs a full incremental build for every change (`--full-rebuilds`).
+    pub fn without_resident_site(options: BuildOptions) -> SessionRebuild {
+        SessionRebuild {
             session: BuildSession::default(),
+            ..SessionRebuild::new(options)
+        }
+    }
+
+    /// The report of a rebuild after `changes`: from the resident site when it can handle
+    /// them, else by a full incremental build (which leaves a new resident site).
+    fn build(
+        &mut self,
+        changes: &ChangeSet,
+        pages_written: &mut dyn FnMut(&[String]),
+    ) -> Result<BuildReport, BuildError> {
+        let edits = self
+            .resident
+            .as_ref()
+            .and_then(|resident| resident.edits(changes));
+        if let (Some(edits), Some(resident)) = (edits, self.resident.as_mut()) {
+            match resident.rebuild(&self.options, &mut self.session, edits, pages_written) {
+                Ok(outcome) => {
+                    if !outcome.still_resident {
+                        tracing::info!("the resident site is dropped: the next change builds");
+                        self.drop_resident();
+                    }
+                    return Ok(outcome.report);
+                }
+                Err(error) => {
+                    self.drop_resident();
+                    return Err(error);
+                }
+            }
+        }
+        self.drop_resident();
+        let report = build_in(&self.options, &mut self.session)?;
+        self.resident = self.session.last_build.take().and_then(|last| {
+            ResidentSite::after_build(last, &self.options, report.errors.is_empty())
+        });
+        Ok(report)
+    }
+
+    fn drop_resident(&mut self) {
+        if let Some(resident) = self.resident.take() {
+            drop_in_background(resident);
         }
     }
 }
 
 impl Rebuild for SessionRebuild {
-    fn rebuild(&mut self, _changes: &ChangeSet) -> Result<RebuildOutcome, BuildError> {
-        let report = build_in(&self.options, &mut self.session)?;
+    fn rebuild(&mut self, changes: &ChangeSet) -> Result<RebuildOutcome, BuildError> {
+        self.rebuild_announcing(changes, &mut |_| {})
+    }
+
+    fn rebuild_announcing(
+        &mut self,
+        changes: &ChangeSet,
+        pages_written: &mut dyn FnMut(&[String]),
+    ) -> Result<RebuildOutcome, BuildError> {
+        let report = self.build(changes, pages_written)?;
         if let Err(e) = self.session.page_urls.learn(
             &self.options.site_dir,
             self.options.drafts,
@@ -178,7 +260,14 @@ fn under_base(base_path: &str, urls: &[String]) -> Vec<String> {
 
 /// Runs the dev server with incremental rebuilds until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
-    serve_with(options, SessionRebuild::new(options.build.clone()))
+    if options.full_rebuilds {
+        serve_with(
+            options,
+            SessionRebuild::without_resident_site(options.build.clone()),
+        )
+    } else {
+        serve_with(options, SessionRebuild::new(options.build.clone()))
+    }
 }
 
 /// Runs the dev server with `rebuild` until Ctrl-C (or SIGTERM); returns once the watcher
@@ -262,7 +351,21 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
         let started = Instant::now();
         let trigger = batch.describe(&site_root);
         let config = Config::load(&site_root).ok();
-        match rebuild.rebuild(&batch) {
+        // The edited pages, announced while the rest of the site is finished.
+        let mut announced: Vec<String> = Vec::new();
+        let mut announced_after = None;
+        let rebuilt = rebuild.rebuild_announcing(&batch, &mut |outputs| {
+            announced_after = Some(started.elapsed());
+            announced.extend_from_slice(outputs);
+            let change = PageChange::from_outputs(outputs, &served.base_path);
+            if change.is_some() {
+                events.publish(&BuildUpdate {
+                    change,
+                    ..BuildUpdate::default()
+                });
+            }
+        });
+        match rebuilt {
             Ok(outcome) => {
                 let now_served = Served {
                     out_dir: PathBuf::from(&outcome.report.output_dir),
@@ -275,8 +378,15 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
                     server.set_served(now_served.clone());
                     served = now_served;
                 }
-                let change = PageChange::from_outputs(&outcome.changed, &served.base_path);
-                let changed_pages = change.as_ref().map_or(&[][..], |c| &c.pages[..]);
+                let not_announced: Vec<String> = outcome
+                    .changed
+                    .iter()
+                    .filter(|output| !announced.contains(output))
+                    .cloned()
+                    .collect();
+                let change = PageChange::from_outputs(&not_announced, &served.base_path);
+                let all_changed = PageChange::from_outputs(&outcome.changed, &served.base_path);
+                let changed_pages = all_changed.as_ref().map_or(&[][..], |c| &c.pages[..]);
                 let changed_urls: Vec<String> = changed_pages
                     .iter()
                     .map(|page| format!("{origin}{page}"))
@@ -286,7 +396,13 @@ pub fn serve_with(options: &ServeOptions, mut rebuild: impl Rebuild) -> anyhow::
                     failed_pages: under_base(&served.base_path, &outcome.failed_urls),
                     change,
                 });
-                console::rebuilt(&trigger, &outcome.report, &changed_urls, started.elapsed());
+                console::rebuilt(
+                    &trigger,
+                    &outcome.report,
+                    &changed_urls,
+                    announced_after,
+                    started.elapsed(),
+                );
             }
             Err(error) => {
                 let errors = diagnostics_of(&error, &site_root);

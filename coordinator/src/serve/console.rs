@@ -45,10 +45,20 @@ pub fn page(id: &str, url: &str) {
     let _ = writeln!(std::io::stdout().lock(), "page {id}: {url}");
 }
 
-/// One rebuild: what triggered it, how long it took, what it changed (with the URL of each
-/// changed page, the first [`LISTED_PAGES`]) or why it failed.
-pub fn rebuilt(trigger: &str, report: &BuildReport, changed_urls: &[String], elapsed: Duration) {
+/// One rebuild: what triggered it, how long it took (and how long until the edited pages
+/// were announced, when that came first), what it changed (with the URL of each changed
+/// page, the first [`LISTED_PAGES`]) or why it failed.
+pub fn rebuilt(
+    trigger: &str,
+    report: &BuildReport,
+    changed_urls: &[String],
+    announced_after: Option<Duration>,
+    elapsed: Duration,
+) {
     let millis = elapsed.as_millis();
+    let announced = announced_after.map_or_else(String::new, |after| {
+        format!(" (edited pages reloaded after {} ms)", after.as_millis())
+    });
     let restarts = match report.worker_restarts {
         0 => String::new(),
         1 => " (1 worker restarted)".to_string(),
@@ -63,7 +73,7 @@ pub fn rebuilt(trigger: &str, report: &BuildReport, changed_urls: &[String], ela
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(
             stdout,
-            "{trigger} changed: rebuilt in {millis} ms, {pages}{restarts}"
+            "{trigger} changed: rebuilt in {millis} ms{announced}, {pages}{restarts}"
         );
         for url in changed_urls.iter().take(LISTED_PAGES) {
             let _ = writeln!(stdout, "  {url}");

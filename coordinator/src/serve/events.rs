@@ -191,12 +191,14 @@ impl Broadcaster {
             .map_or(0, broadcast::Sender::receiver_count)
     }
 
-    /// Records a finished build (numbered one past the previous) and sends its events;
-    /// returns the build's number.
+    /// Records a finished build and sends its events; returns the build's number. A build
+    /// with something to say is numbered one past the previous; one that says nothing (no
+    /// errors before or after, nothing a page shows changed, as when a rebuild finishes
+    /// the site-wide files after announcing its pages) keeps the number, so a page loaded
+    /// in between is not taken for stale.
     pub fn publish(&self, update: &BuildUpdate) -> u64 {
         let mut state = self.state();
-        state.build += 1;
-        let build = state.build;
+        let build = state.build + 1;
         let mut messages = Vec::new();
         if !update.errors.is_empty() {
             let data = json!({"build": build, "errors": errors_json(&update.errors)});
@@ -215,6 +217,10 @@ impl Broadcaster {
         }
         state.errors = update.errors.clone();
         state.failed_pages = update.failed_pages.iter().cloned().collect();
+        if messages.is_empty() {
+            return state.build;
+        }
+        state.build = build;
         if let Some(sender) = &state.sender {
             for message in messages {
                 // An error only means that no page is open.
@@ -371,10 +377,11 @@ mod tests {
         );
         assert_eq!(drain(&mut second).len(), 2);
 
-        // No errors before or after, nothing visible changed: nothing to say.
-        events.publish(&BuildUpdate::default());
+        // No errors before or after, nothing visible changed: nothing to say, and no new
+        // number that would make a page just loaded reload.
+        assert_eq!(events.publish(&BuildUpdate::default()), 2);
         assert!(drain(&mut first).is_empty());
-        assert_eq!(events.build(), 3);
+        assert_eq!(events.build(), 2);
     }
 
     #[test]

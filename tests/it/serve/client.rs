@@ -118,6 +118,25 @@ impl DevServer {
         }
     }
 
+    /// Waits until `count` stdout lines match `matches`.
+    pub fn wait_for_stdout_count(&self, count: usize, matches: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + SLOW_WAIT;
+        loop {
+            let found = self
+                .stdout
+                .lock()
+                .expect("lines")
+                .iter()
+                .filter(|line| matches(line))
+                .count();
+            if found >= count {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{}", self.output());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn stderr(&self) -> Vec<String> {
         self.stderr.lock().expect("lines").clone()
     }

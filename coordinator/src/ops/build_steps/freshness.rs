@@ -104,6 +104,15 @@ fn classify<'c>(
     )
 }
 
+/// What every page's fingerprint starts from: the `binary`, the configuration file's bytes,
+/// the site settings and the templates.
+pub(crate) fn fingerprint_base(site: &Site, plan: &BuildPlan, binary: u128) -> FingerprintBase {
+    let config = Config::source_file(&site.root)
+        .and_then(|file| std::fs::read(file).ok())
+        .unwrap_or_default();
+    FingerprintBase::new(binary, &config, plan, &site.templates)
+}
+
 /// Fingerprints of every planned page, computed on all cores, and the hash of the nav slice
 /// at each page's position. A slice hash in `known_slices` (the previous build's, on the
 /// same tree) is used as it is. A page whose fingerprint could not be computed gets 0,
@@ -114,10 +123,7 @@ fn fingerprint_all(
     binary: u128,
     known_slices: &HashMap<NavPosition, u128>,
 ) -> (Vec<u128>, Vec<(NavPosition, u128)>) {
-    let config = Config::source_file(&site.root)
-        .and_then(|file| std::fs::read(file).ok())
-        .unwrap_or_default();
-    let base = FingerprintBase::new(binary, &config, plan, &site.templates);
+    let base = fingerprint_base(site, plan, binary);
     let hashed = par_map(
         plan.pages.len(),
         |index| {

@@ -40,7 +40,13 @@ pub(crate) fn discover_and_plan(
         },
     );
     phases.done("plan");
+    let report = planned_report(&site, &plan, out_dir);
+    Ok(Planned { site, plan, report })
+}
 
+/// The report a build of `site` planned as `plan` starts with: every page counted, what
+/// could not be read or planned.
+pub(crate) fn planned_report(site: &Site, plan: &BuildPlan, out_dir: &Path) -> BuildReport {
     let mut report = BuildReport {
         output_dir: out_dir.display().to_string(),
         config_file: config_file_name(&site.config),
@@ -57,5 +63,5 @@ pub(crate) fn discover_and_plan(
     for page in &plan.pages {
         report.pages.add(page.kind);
     }
-    Ok(Planned { site, plan, report })
+    report
 }

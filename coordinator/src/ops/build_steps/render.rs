@@ -7,15 +7,10 @@ use crate::pool::{self, ProcessPool, RenderOutcome, RenderRequest};
 use crate::progress::Progress;
 use protocol::WorkerSetup;
 
-/// Renders the plan indexes `stale` (`n_cached` pages came from the cache).
-pub(crate) fn render_stale(
-    build: &Build<'_>,
-    pool: &mut Option<ProcessPool>,
-    stale: Vec<usize>,
-    n_cached: usize,
-) -> RenderOutcome {
+/// What every worker of `build` starts from.
+pub(crate) fn worker_setup(build: &Build<'_>) -> WorkerSetup {
     let (site, plan) = (build.site, build.plan);
-    let setup = WorkerSetup {
+    WorkerSetup {
         worker_id: 0,
         site_root: site.root.display().to_string(),
         output_dir: build.out_dir.display().to_string(),
@@ -23,7 +18,18 @@ pub(crate) fn render_stale(
         nav: plan.nav.clone(),
         templates: site.templates.clone(),
         api: build.api.clone(),
-    };
+    }
+}
+
+/// Renders the plan indexes `stale` (`n_cached` pages came from the cache).
+pub(crate) fn render_stale(
+    build: &Build<'_>,
+    pool: &mut Option<ProcessPool>,
+    stale: Vec<usize>,
+    n_cached: usize,
+) -> RenderOutcome {
+    let plan = build.plan;
+    let setup = worker_setup(build);
     let progress = Progress::new(build.options.progress, stale.len());
     let executor = build.options.executor.resolve(stale.len());
     tracing::info!(
