@@ -40,6 +40,7 @@
 
 use super::build::{BuildSession, LastBuild, finish};
 use super::build_options::BuildOptions;
+use super::build_steps::backlinks::render_in_two_passes;
 use super::build_steps::cache_writing::write_cache;
 use super::build_steps::collect::collect_results;
 use super::build_steps::freshness::fingerprint_base;
@@ -307,15 +308,25 @@ impl ResidentSite {
         phases.done("resident plan");
 
         let rendering = self.build_of(options, 0);
-        let kept = self
-            .context
-            .as_ref()
-            .filter(|_| stale.len() <= KEPT_CONTEXT_PAGES)
-            .and_then(|context| render_kept(context, &self.plan, &stale));
-        let outcome = match kept {
-            Some(outcome) => outcome,
-            None => render_stale(&rendering, &mut session.pool, stale, cached.len()),
-        };
+        // Guides first, then the API pages whose "Referenced by" lists changed, as a build
+        // renders them (`build_steps::backlinks`).
+        let context = self.context.as_ref();
+        let plan = &self.plan;
+        let outcome = render_in_two_passes(
+            &rendering,
+            &mut session.pool,
+            stale,
+            &mut cached,
+            |pool, pages, cached_count| {
+                let kept = context
+                    .filter(|_| pages.len() <= KEPT_CONTEXT_PAGES)
+                    .and_then(|context| render_kept(context, plan, &pages));
+                match kept {
+                    Some(outcome) => outcome,
+                    None => render_stale(&rendering, pool, pages, cached_count),
+                }
+            },
+        );
         phases.done("render");
         let all_rendered = outcome.results.iter().all(|(_, r)| r.outcome.is_ok());
         // An open page shows the last build's errors: announcing before the new ones are

@@ -77,6 +77,22 @@ fn every_kind_of_edit_leaves_what_a_fresh_build_writes() {
     let (included, _) = generated_page(site.path(), 1);
     edit(&|| append(&included, "Included text, edited."));
     assert_as_built(site.path(), out.path(), "after body edits from memory");
+    // A body edit that mentions an API object: the module page's "Referenced by" list
+    // changes, as in a build (guides first, then the module pages whose backlinks moved).
+    let (mentioning, mentioning_url) = generated_page(site.path(), 9);
+    edit(&|| append(&mentioning, "See [the module][genpkg.sub_00.mod_00000]."));
+    let module_page =
+        std::fs::read_to_string(out.path().join("api/genpkg/sub_00/mod_00000/index.html"))
+            .expect("read the module page");
+    assert!(
+        module_page.contains(mentioning_url.as_str()),
+        "the module page lists {mentioning_url} as referencing it"
+    );
+    assert_as_built(
+        site.path(),
+        out.path(),
+        "after a body edit adding a backlink",
+    );
     // A title edit changes the nav of every page: a full build.
     let (title_page, _) = generated_page(site.path(), 8);
     edit(&|| replace_in(&title_page, "title: \"", "title: \"Renamed "));

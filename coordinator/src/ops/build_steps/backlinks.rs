@@ -28,14 +28,29 @@ pub(crate) fn render_with_backlinks(
     stale: Vec<usize>,
     cached: &mut Vec<(usize, &CachedPage)>,
 ) -> RenderOutcome {
+    render_in_two_passes(build, pool, stale, cached, |pool, others, cached_count| {
+        render_stale(build, pool, others, cached_count)
+    })
+}
+
+/// [`render_with_backlinks`] with the first pass (every stale page but the Python module
+/// pages) rendered by `first_pass`, given the pool, those pages and the cached count; the
+/// dev server's resident site renders it with the render context it keeps.
+pub(crate) fn render_in_two_passes(
+    build: &Build<'_>,
+    pool: &mut Option<ProcessPool>,
+    stale: Vec<usize>,
+    cached: &mut Vec<(usize, &CachedPage)>,
+    first_pass: impl FnOnce(&mut Option<ProcessPool>, Vec<usize>, usize) -> RenderOutcome,
+) -> RenderOutcome {
     if build.api.modules.is_empty() {
-        return render_stale(build, pool, stale, cached.len());
+        return first_pass(pool, stale, cached.len());
     }
     let plan = build.plan;
     let (mut modules, others): (Vec<usize>, Vec<usize>) = stale
         .into_iter()
         .partition(|&index| is_python_module(plan, index));
-    let first = render_stale(build, pool, others, cached.len());
+    let first = first_pass(pool, others, cached.len());
 
     let fresh = first
         .results
@@ -54,6 +69,9 @@ pub(crate) fn render_with_backlinks(
         }
         holds
     });
+    if modules.is_empty() {
+        return first;
+    }
     modules.sort_unstable();
     let with_backlinks = Build {
         options: build.options,
