@@ -158,7 +158,11 @@ pub fn write_llm_full_reusing(
                     {
                         usize::try_from(*offset)
                             .ok()
-                            .zip(offset.checked_add(*len).and_then(|end| usize::try_from(end).ok()))
+                            .zip(
+                                offset
+                                    .checked_add(*len)
+                                    .and_then(|end| usize::try_from(end).ok()),
+                            )
                             .filter(|(_, to)| *to <= bytes.len())
                             .map(|(from, to)| from..to)
                     }
