@@ -469,10 +469,9 @@ pub fn indexed_pages(out: &Path) -> Vec<(String, String, Option<String>)> {
             .as_str()
             .map(str::to_string)
     };
-    let chunks = manifest["docs"].as_array().expect("docs").len();
     let mut pages = Vec::new();
-    for chunk in 0..chunks {
-        for record in read_json(&format!("search/d/{chunk}.json"))
+    for first in manifest["docs"].as_array().expect("docs") {
+        for record in read_json(&format!("search/d/{first}.json"))
             .as_array()
             .expect("chunk")
         {

@@ -148,3 +148,27 @@ impl KnownFiles for DiscoveryCache {
         (known_len == len && known_mtime == mtime && mtime != 0).then_some(hash)
     }
 }
+/// The discovery cache with the stamps this build's input signature took: discovery asks
+/// the file system only for files the signature did not stamp.
+pub struct StampedKnownFiles<'a> {
+    /// The remembered parses.
+    pub known: &'a DiscoveryCache,
+    /// The input signature's stamps.
+    pub stamps: &'a super::inputs::InputStamps,
+}
+
+impl KnownFiles for StampedKnownFiles<'_> {
+    fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage> {
+        self.known.page(rel_path, len, mtime)
+    }
+
+    fn module_hash(&self, rel_path: &str, len: u64, mtime: u128) -> Option<u128> {
+        self.known.module_hash(rel_path, len, mtime)
+    }
+
+    fn stamp(&self, path: &std::path::Path) -> Option<(u64, u128)> {
+        self.stamps
+            .get(path)
+            .or_else(|| crate::file_stamp::file_stamp(path))
+    }
+}

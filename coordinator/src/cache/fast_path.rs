@@ -1,5 +1,5 @@
 //! The fast path: what a successful build records so that the next one, finding the same
-//! inputs (the same [`super::inputs::input_signature`]) and every output still in place, has
+//! inputs (the same [`super::inputs::input_signature_and_stamps`]) and every output still in place, has
 //! nothing to do and repeats the summary it reported.
 
 use super::{NextCache, output_intact};
@@ -12,7 +12,7 @@ use std::path::Path;
 /// signature) and every output below is still in place, it has nothing to do.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FastPath {
-    /// [`super::inputs::input_signature`] of the build.
+    /// [`super::inputs::input_signature_and_stamps`] of the build.
     pub signature: u128,
     /// Every output file with its size and modification time.
     pub outputs: Vec<(String, u64, u128)>,

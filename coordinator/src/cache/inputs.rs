@@ -3,15 +3,16 @@
 //! - [`ExeStamp`]: the running executable's path, size, modification time and inode. The
 //!   binary's identity (a hash of its bytes, tens of megabytes) is only recomputed when the
 //!   stamp differs from the one the cache recorded.
-//! - [`input_signature`]: a hash over the path, size and modification time of every file a
+//! - [`input_signature_and_stamps`]: a hash over the path, size and modification time of every file a
 //!   build reads (`ssg.toml`, content, templates, static files, autodoc packages) and the
 //!   options that change the output. Equal signatures mean equal inputs, as for cargo's
 //!   mtime-based freshness: a build whose signature matches the previous one, and whose
 //!   outputs are all still in place, has nothing to do.
 
 use crate::config::Config;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::Xxh3;
 
 /// What identifies an executable file without reading it.
@@ -85,7 +86,33 @@ fn top_level_files(site_root: &Path, config: &Config) -> Vec<String> {
 
 /// Hash of every input file's path, size and modification time, plus `options` (the build
 /// options that change the output). Hidden files are skipped, as discovery skips them.
+/// (A build calls [`input_signature_and_stamps`], which also keeps the stamps.)
+#[cfg(test)]
 pub fn input_signature(site_root: &Path, config: &Config, options: &[u8]) -> u128 {
+    input_signature_and_stamps(site_root, config, options).0
+}
+
+/// The stamps (size, modification time) the input signature took, by path: discovery
+/// looks its files up here rather than asking the file system a second time in one build.
+#[derive(Debug, Default)]
+pub struct InputStamps {
+    stamps: FxHashMap<PathBuf, (u64, u128)>,
+}
+
+impl InputStamps {
+    /// The stamp of `path` (as the walk spelled it), when the signature took one.
+    pub fn get(&self, path: &Path) -> Option<(u64, u128)> {
+        self.stamps.get(path).copied()
+    }
+}
+
+/// [`input_signature`], and the stamps it took.
+pub fn input_signature_and_stamps(
+    site_root: &Path,
+    config: &Config,
+    options: &[u8],
+) -> (u128, InputStamps) {
+    let mut taken = InputStamps::default();
     let mut hasher = Xxh3::new();
     hasher.update(options);
     let mut roots = input_roots(config);
@@ -108,16 +135,17 @@ pub fn input_signature(site_root: &Path, config: &Config, options: &[u8]) -> u12
             |i| crate::file_stamp::file_stamp(&files[i]),
             |_| None,
         );
-        for (path, stamp) in files.iter().zip(stamps) {
+        for (path, stamp) in files.into_iter().zip(stamps) {
             let Some((len, mtime)) = stamp else {
                 continue;
             };
             hasher.update(path.as_os_str().as_encoded_bytes());
             hasher.update(&len.to_le_bytes());
             hasher.update(&mtime.to_le_bytes());
+            taken.stamps.insert(path, (len, mtime));
         }
     }
-    hasher.digest128()
+    (hasher.digest128(), taken)
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-pub use discovery::DiscoveryCache;
+pub use discovery::{DiscoveryCache, StampedKnownFiles};
 pub use fast_path::{CachedSummary, CachedWarning, FastPath};
 pub use nav_slices::NavSliceHashes;
 pub use session::{CacheSession, CacheUse};

@@ -108,6 +108,11 @@ pub trait KnownFiles: Sync {
     fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage>;
     /// A Python module's content hash.
     fn module_hash(&self, rel_path: &str, len: u64, mtime: u128) -> Option<u128>;
+    /// A file's size and modification time (asked of the file system, unless this build
+    /// already took them).
+    fn stamp(&self, path: &Path) -> Option<(u64, u128)> {
+        crate::file_stamp::file_stamp(path)
+    }
 }
 
 /// Nothing is known: every file is read.

@@ -137,7 +137,7 @@ pub(super) fn discover(site: &mut Site, known: &dyn KnownFiles) -> Result<(), Lo
         found.len(),
         |i| {
             let module = &found[i];
-            let (len, mtime) = crate::file_stamp::file_stamp(&module.path).unwrap_or((0, 0));
+            let (len, mtime) = known.stamp(&module.path).unwrap_or((0, 0));
             let hash = match known.module_hash(&module.rel_path, len, mtime) {
                 Some(hash) => hash,
                 None => protocol::content_hash(&std::fs::read(&module.path)?),

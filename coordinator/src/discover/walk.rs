@@ -170,7 +170,7 @@ pub(super) fn content(
                 root,
             } = &markdown[i];
             // Size and modification time, to recognise a file an earlier build parsed.
-            let stamp = crate::file_stamp::file_stamp(path);
+            let stamp = known.stamp(path);
             let remembered = stamp.and_then(|(len, mtime)| {
                 known
                     .page(rel_path, len, mtime)

@@ -146,38 +146,51 @@ pub fn write_llm_full_reusing(
     let written = File::create(&temp)
         .map_err(|error| with_path(error, "cannot create", &temp))
         .and_then(|file| {
-            let mut writer = HashingWriter::new(BufWriter::new(file));
+            let mut writer = HashingWriter::new(BufWriter::with_capacity(256 * 1024, file));
             writer.write_all(header.as_bytes())?;
+            // Unchanged pages follow each other in the previous file as they do here: their
+            // segments are copied as one run, in one write, not one page at a time.
+            let mut run: Option<std::ops::Range<usize>> = None;
             for page in &sorted {
-                let start = writer.len;
-                let copied = match (reusable.get(page.url.as_str()), &old) {
+                let reused = match (reusable.get(page.url.as_str()), &old) {
                     (Some(&(_, title, text_hash, offset, len)), Some((bytes, _)))
                         if *title == page.title && *text_hash == page.text_hash =>
                     {
-                        let range = usize::try_from(*offset)
+                        usize::try_from(*offset)
                             .ok()
-                            .zip(usize::try_from(offset + len).ok());
-                        match range.and_then(|(from, to)| bytes.get(from..to)) {
-                            Some(segment) => {
-                                writer.write_all(segment)?;
-                                true
-                            }
-                            None => false,
-                        }
+                            .zip(
+                                offset
+                                    .checked_add(*len)
+                                    .and_then(|end| usize::try_from(end).ok()),
+                            )
+                            .filter(|(_, to)| *to <= bytes.len())
+                            .map(|(from, to)| from..to)
                     }
-                    _ => false,
+                    _ => None,
                 };
-                if !copied {
-                    write_page(&mut writer, out_dir, base_url, page)?;
+                let start = writer.len + run.as_ref().map_or(0, |r| r.len() as u64);
+                match (reused, &mut run) {
+                    (Some(segment), Some(current)) if current.end == segment.start => {
+                        current.end = segment.end;
+                    }
+                    (Some(segment), _) => {
+                        flush_run(&mut writer, &old, run.replace(segment))?;
+                    }
+                    (None, _) => {
+                        flush_run(&mut writer, &old, run.take())?;
+                        write_page(&mut writer, out_dir, base_url, page)?;
+                    }
                 }
+                let end = writer.len + run.as_ref().map_or(0, |r| r.len() as u64);
                 segments.push((
                     page.url.clone(),
                     page.title.clone(),
                     page.text_hash,
                     start,
-                    writer.len - start,
+                    end - start,
                 ));
             }
+            flush_run(&mut writer, &old, run.take())?;
             writer.finish()
         });
     let (hash, len) = match written {
@@ -201,8 +214,14 @@ pub fn write_llm_full_reusing(
     };
 
     // Leave an identical file (and its mtime) alone, as write_output does for every output.
-    let unchanged = std::fs::metadata(&target).is_ok_and(|existing| existing.len() == len)
-        && hash_file(&target).is_ok_and(|existing| existing == hash);
+    // The previous file, when it was read, is known by its hash: no need to read it again.
+    let unchanged = match &old {
+        Some((bytes, previous)) => bytes.len() as u64 == len && previous.file_hash == hash,
+        None => {
+            std::fs::metadata(&target).is_ok_and(|existing| existing.len() == len)
+                && hash_file(&target).is_ok_and(|existing| existing == hash)
+        }
+    };
     if unchanged {
         let _ = std::fs::remove_file(&temp);
     } else if let Err(error) = std::fs::rename(&temp, &target) {
@@ -211,6 +230,18 @@ pub fn write_llm_full_reusing(
     }
     output.modified = modified(&target);
     Ok((output, index))
+}
+
+/// Writes a run of segments copied from the previous file.
+fn flush_run(
+    writer: &mut HashingWriter<BufWriter<File>>,
+    old: &Option<(Vec<u8>, &LlmIndex)>,
+    run: Option<std::ops::Range<usize>>,
+) -> io::Result<()> {
+    match (run, old) {
+        (Some(range), Some((bytes, _))) => writer.write_all(&bytes[range]),
+        _ => Ok(()),
+    }
 }
 
 fn modified(path: &Path) -> u128 {

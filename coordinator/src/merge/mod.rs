@@ -77,8 +77,16 @@ pub fn merge(
             search_cache,
         };
         let artifacts = scope.spawn(move || write_artifacts(site, pages, out_dir, reuse));
-        let objects_inv =
-            scope.spawn(|| objects_inv::write_objects_inv(out_dir, &site.config.title, inventory));
+        // The search index's cache session says where the site's cache is and whether to
+        // reuse it; the inventory's record sits beside it.
+        let inventory_cache = search_cache.map(|cache| objects_inv::InventoryCache {
+            store: cache.store,
+            reuse: cache.reuse,
+            binary: cache.binary,
+        });
+        let objects_inv = scope.spawn(move || {
+            objects_inv::write_objects_inv(out_dir, &site.config.title, inventory, inventory_cache)
+        });
         let unresolved = scope.spawn(|| check_links(site.planned, pages, failed));
         copy_assets(site.assets, out_dir, &mut outcome.outputs)?;
         let artifacts = artifacts.join().unwrap_or_else(|_| {

@@ -42,21 +42,84 @@ pub fn inventory_entries(inventory: &ApiInventory) -> Vec<InventoryEntry> {
     entries
 }
 
-/// Writes `objects.inv` for a site with documented modules; nothing otherwise.
+/// The cache file recording the last `objects.inv` written: [`InventoryRecord`].
+const RECORD_FILE: &str = "objects-inv.bin";
+
+/// What the last build wrote as `objects.inv`, and from which entries.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct InventoryRecord {
+    /// [`entries_key`] of the entries it was encoded from.
+    key: u128,
+    /// The file as written (size and modification time included).
+    output: OutputFile,
+}
+
+/// Where the last `objects.inv` is recorded, so an unchanged inventory is not compressed
+/// again (compressing it was a tenth of an edit build's CPU on the `10k` preset).
+#[derive(Clone, Copy)]
+pub struct InventoryCache<'a> {
+    /// The site's cache folder.
+    pub store: &'a crate::cache::CacheStore,
+    /// Reuse the previous build's record (off under `--no-cache`; it is written either way).
+    pub reuse: bool,
+    /// The identity of the running executable (another one may encode differently).
+    pub binary: u128,
+}
+
+/// A hash of everything the file's bytes are encoded from.
+fn entries_key(binary: u128, project: &str, entries: &[InventoryEntry]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&binary.to_le_bytes());
+    hasher.update(project.as_bytes());
+    for entry in entries {
+        for field in [&entry.name, &entry.role, &entry.uri, &entry.display_name] {
+            hasher.update(&[0]);
+            hasher.update(field.as_bytes());
+        }
+        hasher.update(&entry.priority.to_le_bytes());
+    }
+    hasher.digest128()
+}
+
+/// Writes `objects.inv` for a site with documented modules; nothing otherwise. With a
+/// `cache`, a file encoded from the same entries and untouched since (same size and
+/// modification time) is left as it is, without compressing the entries again.
 pub fn write_objects_inv(
     out_dir: &Path,
     project: &str,
     inventory: &ApiInventory,
+    cache: Option<InventoryCache<'_>>,
 ) -> io::Result<Vec<OutputFile>> {
     if inventory.modules.is_empty() {
         return Ok(Vec::new());
     }
-    let bytes = encode(project, "", &inventory_entries(inventory));
-    Ok(vec![worker::outputs::write_output(
-        out_dir,
-        OBJECTS_INV,
-        &bytes,
-    )?])
+    let entries = inventory_entries(inventory);
+    let key = entries_key(cache.map_or(0, |cache| cache.binary), project, &entries);
+    let previous = cache
+        .filter(|cache| cache.reuse)
+        .and_then(|cache| cache.store.read_named::<InventoryRecord>(RECORD_FILE).ok())
+        .flatten()
+        .filter(|record| record.key == key && record.output.path == OBJECTS_INV);
+    if let Some(record) = previous
+        && std::fs::metadata(out_dir.join(OBJECTS_INV)).is_ok_and(|metadata| {
+            metadata.len() == record.output.len
+                && worker::outputs::modified_nanos(&metadata) == record.output.modified
+        })
+    {
+        return Ok(vec![record.output]);
+    }
+    let bytes = encode(project, "", &entries);
+    let output = worker::outputs::write_output(out_dir, OBJECTS_INV, &bytes)?;
+    if let Some(cache) = cache {
+        let record = InventoryRecord {
+            key,
+            output: output.clone(),
+        };
+        if let Err(e) = cache.store.write_named(RECORD_FILE, &record) {
+            tracing::warn!("cannot save the record of objects.inv: {e}");
+        }
+    }
+    Ok(vec![output])
 }
 
 #[cfg(test)]
@@ -102,7 +165,7 @@ mod tests {
             backlinks: None,
         };
         let out = tempfile::tempdir().unwrap();
-        let written = write_objects_inv(out.path(), "My Project", &inventory).unwrap();
+        let written = write_objects_inv(out.path(), "My Project", &inventory, None).unwrap();
         assert_eq!(written.len(), 1);
         let bytes = std::fs::read(out.path().join(OBJECTS_INV)).unwrap();
         let lines: Vec<String> = decode(&bytes)
@@ -122,9 +185,51 @@ mod tests {
             ]
         );
         assert!(
-            write_objects_inv(out.path(), "P", &ApiInventory::default())
+            write_objects_inv(out.path(), "P", &ApiInventory::default(), None)
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn an_unchanged_inventory_is_not_written_again_and_a_file_edited_by_hand_is_restored() {
+        let inventory = ApiInventory {
+            modules: vec![ApiModule {
+                name: "pkg".into(),
+                url: "/api/pkg/".into(),
+                objects: Vec::new(),
+                imports: Vec::new(),
+                file: "pkg/__init__.py".into(),
+                is_package: true,
+                include_private: false,
+            }],
+            ..ApiInventory::default()
+        };
+        let site = tempfile::tempdir().unwrap();
+        let store = crate::cache::CacheStore::open(site.path()).unwrap();
+        let cache = InventoryCache {
+            store: &store,
+            reuse: true,
+            binary: 1,
+        };
+        let out = tempfile::tempdir().unwrap();
+        let target = out.path().join(OBJECTS_INV);
+        let inode = || {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(&target).unwrap().ino()
+        };
+        let first = write_objects_inv(out.path(), "P", &inventory, Some(cache)).unwrap();
+        let before = inode();
+        // Atomic writes replace the file, so the same inode means it was not written.
+        let again = write_objects_inv(out.path(), "P", &inventory, Some(cache)).unwrap();
+        assert_eq!((again, inode()), (first.clone(), before));
+
+        std::fs::write(&target, b"edited by hand").unwrap();
+        let restored = write_objects_inv(out.path(), "P", &inventory, Some(cache)).unwrap();
+        assert_eq!(restored[0].hash, first[0].hash);
+        assert_eq!(decode(&std::fs::read(&target).unwrap()).unwrap().len(), 1);
+
+        let renamed = write_objects_inv(out.path(), "Q", &inventory, Some(cache)).unwrap();
+        assert_ne!(renamed[0].hash, first[0].hash);
     }
 }

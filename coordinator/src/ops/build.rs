@@ -74,6 +74,7 @@ pub fn build_in(
         config,
         out_dir,
         signature,
+        stamps,
         mut cache,
     } = inputs;
     phases.done("check inputs");
@@ -82,7 +83,16 @@ pub fn build_in(
         site,
         plan,
         mut report,
-    } = discover_and_plan(options, root, config, &cache, &out_dir, &mut phases)?;
+    } = discover_and_plan(
+        options,
+        root,
+        config,
+        &cache,
+        &stamps,
+        &out_dir,
+        &mut phases,
+    )?;
+    drop(stamps);
     let cache_dir = cache
         .store()
         .map(|_| site.root.join(crate::cache::CACHE_DIR));

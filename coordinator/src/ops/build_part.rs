@@ -52,13 +52,22 @@ pub fn build_part(
         config,
         out_dir,
         signature,
+        stamps,
         mut cache,
     } = open_inputs(&options)?;
     let Planned {
         site,
         plan,
         mut report,
-    } = discover_and_plan(&options, root, config, &cache, &out_dir, &mut phases)?;
+    } = discover_and_plan(
+        &options,
+        root,
+        config,
+        &cache,
+        &stamps,
+        &out_dir,
+        &mut phases,
+    )?;
     let no_symbols = crate::xref::KnownSymbols::for_binary(None, cache.binary_identity());
     let (inventory, inventory_warnings, _) =
         crate::xref::site_inventory(&site, &plan, None, &no_symbols);

@@ -110,7 +110,15 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
         site,
         plan,
         mut report,
-    } = discover_and_plan(&build_options, root, config, &cache, &out_dir, &mut phases)?;
+    } = discover_and_plan(
+        &build_options,
+        root,
+        config,
+        &cache,
+        &crate::cache::inputs::InputStamps::default(),
+        &out_dir,
+        &mut phases,
+    )?;
     let site_stamp = PlanStamp::of(&site, &plan, first.stamp.settings, cache.binary_identity());
     if let Some(difference) = site_stamp.difference(&first.stamp, "part 1") {
         return Err(BuildError::Parts(format!(

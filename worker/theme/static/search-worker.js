@@ -18,7 +18,7 @@
 // them in step.
 "use strict";
 
-var FORMAT = 2;
+var FORMAT = 3;
 var MAX_RESULTS = 10;
 var SNIPPET_PAGES = 5; // results whose text is fetched for a snippet
 var PHRASE_BATCH = 30; // candidates whose text is fetched at once to check a phrase
@@ -196,20 +196,35 @@ function openIndex(manifestUrl) {
   return open;
 }
 
+// A bucket's file name: FNV-1a (64 bits) of the prefix's UTF-8 bytes in 16 hex digits, as
+// `bucket_name` in coordinator/src/merge/search/layout.rs.
+function bucketName(prefix) {
+  var hash = 0xcbf29ce484222325n;
+  new TextEncoder().encode(prefix).forEach(function (byte) {
+    hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  });
+  return hash.toString(16).padStart(16, "0");
+}
+
 // The dictionary bucket holding `term`: {terms: [{term, count, chunk}], byTerm: Map}, or null.
 function bucketFor(index, term) {
   var cs = chars(term);
   // One character: a lone CJK character is a term (and its own bucket) too.
   for (var n = Math.min(cs.length, MAX_TERM_CHARS); n >= 1; n--) {
-    var number = index.buckets.get(cs.slice(0, n).join(""));
-    if (number === undefined) continue;
-    return download(index.root + "t/" + number + ".txt", "text").then(function (text) {
+    var prefix = cs.slice(0, n).join("");
+    if (!index.buckets.has(prefix)) continue;
+    var renamed = index.manifest.renamed || {};
+    var name = Object.prototype.hasOwnProperty.call(renamed, prefix) ? renamed[prefix] : bucketName(prefix);
+    return download(index.root + "t/" + name + ".txt", "text").then(function (text) {
       var terms = [];
       var byTerm = new Map();
+      var chunk = "";
       text.split("\n").forEach(function (line) {
         if (!line) return;
         var fields = line.split(" ");
-        var entry = { term: fields[0], count: +fields[1], chunk: +fields[2] };
+        // A line without a chunk name has the line above's.
+        if (fields.length > 2) chunk = fields[2];
+        var entry = { term: fields[0], count: +fields[1], chunk: chunk };
         terms.push(entry);
         byTerm.set(entry.term, entry);
       });
@@ -445,7 +460,7 @@ function pageRecord(index, page) {
     if (docs[mid] <= page) lo = mid;
     else hi = mid - 1;
   }
-  return download(index.root + "d/" + lo + ".json", "json").then(function (chunk) {
+  return download(index.root + "d/" + docs[lo] + ".json", "json").then(function (chunk) {
     return chunk[page - docs[lo]];
   });
 }

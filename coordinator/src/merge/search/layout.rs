@@ -3,25 +3,81 @@
 //! shapes are documented in the parent module).
 //!
 //! Every cut is made by size, so a query's download stays small whatever the site size: a
-//! postings chunk closes once it holds [`POSTINGS_CHUNK_BYTES`], a dictionary bucket larger
-//! than [`BUCKET_BYTES`] is split by one more character of prefix, a page chunk closes at
-//! [`PAGE_CHUNK_BYTES`]. A bucket that was split keeps, under its own prefix, the term equal
-//! to the prefix and the [`SPLIT_BUCKET_COMPLETIONS`] terms below it with the most postings,
-//! so a prefix being typed always has a bucket with its likeliest completions.
+//! dictionary bucket larger than [`BUCKET_BYTES`] is split by one more character of prefix.
+//! A bucket that was split keeps, under its own prefix, the term equal to the prefix and the
+//! [`SPLIT_BUCKET_COMPLETIONS`] terms below it with the most postings, so a prefix being
+//! typed always has a bucket with its likeliest completions.
+//!
+//! Postings chunks and page chunks are cut where their content says (content-defined
+//! chunking, as backup tools do), not every N bytes: after a term (a page), a chunk closes
+//! with a probability proportional to the bytes that term (page) added, decided by a hash of
+//! the term (the page's URL), once the chunk holds [`POSTINGS_CHUNK_MIN`]
+//! ([`PAGE_CHUNK_MIN`]) bytes, and always at [`POSTINGS_CHUNK_MAX`] ([`PAGE_CHUNK_MAX`]).
+//! A postings chunk is named by a hash of its first term, a dictionary bucket by a hash of
+//! its prefix and a page chunk by its first page, so an edit that adds a word or changes a page's summary changes the chunk holding
+//! it (and at worst the one after), never the names or cuts of the others: an incremental
+//! build rewrites a few files, not every file after the edit.
 
 use super::postings::{Index, encode_term};
 use super::{SEARCH_FORMAT, SearchKind, SearchPage, SearchSite, SubEntry};
 use serde::Serialize;
 use std::io;
 
-/// A postings chunk closes once it is this large (one term's postings may exceed it).
-pub(crate) const POSTINGS_CHUNK_BYTES: usize = 12 * 1024;
+/// A postings chunk is not closed before it holds this many bytes...
+pub(crate) const POSTINGS_CHUNK_MIN: usize = 4 * 1024;
+/// ...then closes after each term with a probability of the term's bytes over this (so
+/// chunks hold about `MIN + this` bytes on average)...
+const POSTINGS_CHUNK_SPREAD: u64 = 8 * 1024;
+/// ...and always once it holds this many (one term's postings may exceed it).
+pub(crate) const POSTINGS_CHUNK_MAX: usize = 32 * 1024;
 /// A dictionary bucket larger than this is split by a longer prefix.
 pub(crate) const BUCKET_BYTES: usize = 8 * 1024;
 /// Completions a split bucket keeps for its prefix.
 pub(crate) const SPLIT_BUCKET_COMPLETIONS: usize = 8;
-/// A page chunk closes once it is this large.
-pub(crate) const PAGE_CHUNK_BYTES: usize = 4 * 1024;
+/// A page chunk is not closed before it holds this many bytes, then closes after a page
+/// with a probability of the page's bytes over [`PAGE_CHUNK_SPREAD`], and always at
+/// [`PAGE_CHUNK_MAX`].
+pub(crate) const PAGE_CHUNK_MIN: usize = 2 * 1024;
+const PAGE_CHUNK_SPREAD: u64 = 2 * 1024;
+pub(crate) const PAGE_CHUNK_MAX: usize = 12 * 1024;
+
+/// Whether a content-defined chunk closes after a record of `record_bytes` bytes whose key
+/// (a term, a page's URL) is `key`, the chunk now holding `chunk_bytes`: never below `min`,
+/// always from `max`, and in between with probability `record_bytes / spread`, decided by
+/// the key's hash (so the same record closes the same chunk in every build).
+fn closes_after(
+    key: &str,
+    record_bytes: usize,
+    chunk_bytes: usize,
+    (min, spread, max): (usize, u64, usize),
+) -> bool {
+    if chunk_bytes < min {
+        return false;
+    }
+    if chunk_bytes >= max {
+        return true;
+    }
+    let draw = u128::from(xxhash_rust::xxh3::xxh3_64(key.as_bytes()));
+    // draw / 2^64 < record_bytes / spread, in integers.
+    draw * u128::from(spread) < (record_bytes as u128) << 64
+}
+
+/// The name of the postings chunk whose first term is `first_term`: 12 hex digits of its
+/// hash, and in the (unlikely) case two chunks' first terms share them, the second gets its
+/// chunk number appended.
+fn chunk_name(
+    first_term: &str,
+    taken: &mut rustc_hash::FxHashSet<String>,
+    number: usize,
+) -> String {
+    let hash = xxhash_rust::xxh3::xxh3_64(first_term.as_bytes()) >> 16;
+    let mut name = format!("{hash:012x}");
+    if taken.contains(&name) {
+        name = format!("{name}-{number}");
+    }
+    taken.insert(name.clone());
+    name
+}
 
 /// The manifest, `search/manifest.json`. Field order is the file's key order.
 #[derive(Serialize)]
@@ -30,11 +86,14 @@ struct Manifest<'a> {
     pages: usize,
     /// Whether pages have an `index.txt` beside them.
     text: bool,
-    /// Prefix of each dictionary bucket; bucket `n` is `t/<n>.txt`.
+    /// Prefix of each dictionary bucket; the bucket of prefix `x` is `t/<bucket_name(x)>.txt`
+    /// ([`bucket_name`]), unless `renamed` names it.
     buckets: Vec<String>,
-    /// Number of postings chunks.
-    chunks: usize,
-    /// First page of each page chunk; chunk `n` is `d/<n>.json`.
+    /// The buckets whose name is not [`bucket_name`] of their prefix (two prefixes with the
+    /// same hash: none, in practice).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    renamed: std::collections::BTreeMap<String, String>,
+    /// First page of each page chunk; the chunk starting at page `n` is `d/<n>.json`.
     docs: Vec<u32>,
     versions: &'a [&'a str],
     kinds: [&'static str; 3],
@@ -63,21 +122,28 @@ pub(crate) fn lay_out(
     };
 
     // Postings chunks, and for each term the chunk it went to.
+    let mut chunk_names: Vec<String> = Vec::new();
+    let mut taken = rustc_hash::FxHashSet::default();
     let mut chunk_of_term: Vec<u32> = Vec::with_capacity(index.terms.len());
-    let mut chunk = Vec::with_capacity(POSTINGS_CHUNK_BYTES * 2);
-    let mut chunks = 0usize;
-    for (term, postings) in &index.terms {
-        encode_term(&mut chunk, term, postings);
-        chunk_of_term.push(chunks as u32);
-        if chunk.len() >= POSTINGS_CHUNK_BYTES {
-            emit(&numbered("p", chunks, ".bin"), &chunk)?;
-            chunk.clear();
-            chunks += 1;
+    let mut chunk = Vec::with_capacity(POSTINGS_CHUNK_MAX * 2);
+    let postings_cuts = (
+        POSTINGS_CHUNK_MIN,
+        POSTINGS_CHUNK_SPREAD,
+        POSTINGS_CHUNK_MAX,
+    );
+    for (number, (term, postings)) in index.terms.iter().enumerate() {
+        if chunk.is_empty() {
+            chunk_names.push(chunk_name(term, &mut taken, chunk_names.len()));
         }
-    }
-    if !chunk.is_empty() {
-        emit(&numbered("p", chunks, ".bin"), &chunk)?;
-        chunks += 1;
+        let start = chunk.len();
+        encode_term(&mut chunk, term, postings);
+        chunk_of_term.push(chunk_names.len() as u32 - 1);
+        let last = number + 1 == index.terms.len();
+        if last || closes_after(term, chunk.len() - start, chunk.len(), postings_cuts) {
+            let name = chunk_names.last().map_or("", String::as_str);
+            emit(&format!("search/p/{name}.bin"), &chunk)?;
+            chunk.clear();
+        }
     }
     drop(chunk);
 
@@ -87,7 +153,8 @@ pub(crate) fn lay_out(
     let mut line_ends: Vec<usize> = Vec::with_capacity(terms.len());
     let mut line_end = 0;
     for ((term, count), chunk) in terms.iter().zip(&counts).zip(&chunk_of_term) {
-        line_end += term.len() + decimal_digits(*count) + decimal_digits(*chunk) + 3;
+        // The size of the line when it names its chunk (an upper bound when it does not).
+        line_end += term.len() + decimal_digits(*count) + chunk_names[*chunk as usize].len() + 3;
         line_ends.push(line_end);
     }
     let dictionary = Dictionary {
@@ -101,24 +168,39 @@ pub(crate) fn lay_out(
         dictionary.split_bucket(range, prefix, &mut buckets);
     }
     let mut text = String::with_capacity(BUCKET_BYTES * 2);
-    for (number, (_, members)) in buckets.iter().enumerate() {
+    let mut bucket_names = rustc_hash::FxHashSet::default();
+    let mut renamed = std::collections::BTreeMap::new();
+    for (number, (prefix, members)) in buckets.iter().enumerate() {
         text.clear();
+        let mut previous_chunk = None;
         for &member in members {
             let member = member as usize;
             text.push_str(terms[member]);
             text.push(' ');
             push_number(&mut text, counts[member] as usize);
-            text.push(' ');
-            push_number(&mut text, chunk_of_term[member] as usize);
+            // A line names its chunk only when it differs from the line above's.
+            let chunk = chunk_of_term[member];
+            if previous_chunk != Some(chunk) {
+                text.push(' ');
+                text.push_str(&chunk_names[chunk as usize]);
+                previous_chunk = Some(chunk);
+            }
             text.push('\n');
         }
-        emit(&numbered("t", number, ".txt"), text.as_bytes())?;
+        let mut name = bucket_name(prefix);
+        if !bucket_names.insert(name.clone()) {
+            name = format!("{name}-{number}");
+            bucket_names.insert(name.clone());
+            renamed.insert(prefix.clone(), name.clone());
+        }
+        emit(&format!("search/t/{name}.txt"), text.as_bytes())?;
     }
     drop(text);
 
     // Page chunks.
     let mut docs = Vec::new();
-    let mut doc_chunk: Vec<u8> = Vec::with_capacity(PAGE_CHUNK_BYTES * 2);
+    let mut doc_chunk: Vec<u8> = Vec::with_capacity(PAGE_CHUNK_MAX * 2);
+    let page_cuts = (PAGE_CHUNK_MIN, PAGE_CHUNK_SPREAD, PAGE_CHUNK_MAX);
     for (number, (page, subs)) in pages.iter().zip(entries).enumerate() {
         if doc_chunk.is_empty() {
             docs.push(number as u32);
@@ -126,6 +208,7 @@ pub(crate) fn lay_out(
         } else {
             doc_chunk.push(b',');
         }
+        let start = doc_chunk.len();
         let subs: Vec<(&str, &str, u8)> = subs
             .iter()
             .map(|e| {
@@ -143,9 +226,13 @@ pub(crate) fn lay_out(
             subs,
         );
         serde_json::to_writer(&mut doc_chunk, &record).map_err(io::Error::other)?;
-        if doc_chunk.len() >= PAGE_CHUNK_BYTES || number + 1 == pages.len() {
+        let record_bytes = doc_chunk.len() - start;
+        if number + 1 == pages.len()
+            || closes_after(page.url, record_bytes, doc_chunk.len(), page_cuts)
+        {
             doc_chunk.push(b']');
-            emit(&numbered("d", docs.len() - 1, ".json"), &doc_chunk)?;
+            let first = docs.last().copied().unwrap_or_default();
+            emit(&numbered("d", first as usize, ".json"), &doc_chunk)?;
             doc_chunk.clear();
         }
     }
@@ -163,7 +250,7 @@ pub(crate) fn lay_out(
         pages: pages.len(),
         text: site.page_text,
         buckets: buckets.into_iter().map(|(prefix, _)| prefix).collect(),
-        chunks,
+        renamed,
         docs,
         versions: &site.versions,
         kinds: [
@@ -175,6 +262,17 @@ pub(crate) fn lay_out(
     };
     let manifest = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
     emit("search/manifest.json", &manifest)
+}
+
+/// The name of a dictionary bucket's file: FNV-1a (64 bits) of its prefix's UTF-8 bytes in
+/// 16 hex digits, so adding a bucket renames no other. `search-worker.js` computes the same.
+pub(crate) fn bucket_name(prefix: &str) -> String {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let hash = prefix.bytes().fold(OFFSET_BASIS, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    });
+    format!("{hash:016x}")
 }
 
 /// How many decimal digits `number` takes.

@@ -11,11 +11,15 @@
 //!
 //! - `search/manifest.json`: sizes, the dictionary buckets, the first page of each page
 //!   chunk, the facets (versions, kinds) as page ranges. Read first, small.
-//! - `search/t/<n>.txt`: dictionary bucket `n` (terms sharing a prefix), one line per term:
-//!   `term count chunk`, where `count` is its number of postings.
-//! - `search/p/<n>.bin`: postings chunk `n` (`postings.rs` documents the encoding).
-//! - `search/d/<n>.json`: page chunk `n`: per page `[url, title, kind, section, summary,
-//!   [[anchor, text, type], …]]` (type 1 heading, 2 API object).
+//! - `search/t/<name>.txt`: the dictionary bucket of the terms sharing a prefix, named by
+//!   the prefix's FNV-1a hash (`layout::bucket_name`; the manifest's `renamed` maps the
+//!   rare prefix named otherwise), one line per term:
+//!   `term count chunk`, where `count` is its number of postings and `chunk` the name of the
+//!   postings chunk holding them; a line without `chunk` has the line above's.
+//! - `search/p/<chunk>.bin`: a postings chunk, named by a hash of its first term
+//!   (`postings.rs` documents the encoding, `layout.rs` the cuts).
+//! - `search/d/<n>.json`: the page chunk starting at page `n`: per page `[url, title, kind,
+//!   section, summary, [[anchor, text, type], …]]` (type 1 heading, 2 API object).
 //!
 //! A query downloads the manifest, the buckets of its words, the chunks of the terms it
 //! matched and the page chunks of the results it shows. Bump [`SEARCH_FORMAT`] when the
@@ -36,7 +40,7 @@ use std::io;
 use std::path::Path;
 
 /// Version of the files' shape, written into the manifest.
-pub const SEARCH_FORMAT: u32 = 2;
+pub const SEARCH_FORMAT: u32 = 3;
 
 /// The facet a page is listed under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

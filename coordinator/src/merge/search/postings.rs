@@ -7,7 +7,7 @@
 //! `API_PART`); a body match scores 1 to [`BODY_MAX`] by BM25 (k1 1.2, b 0.75) over the
 //! pages' lengths in words.
 //!
-//! Chunk encoding (`search/p/<n>.bin`), repeated per term in byte order: varint length of
+//! Chunk encoding (`search/p/<chunk>.bin`), repeated per term in byte order: varint length of
 //! the term, its UTF-8 bytes, varint number of postings, then per posting varint page delta
 //! (from the previous posting's page, the first from 0), varint entry (0 the page itself,
 //! k its k-th sub-entry), one score byte. Varints are LEB128.

@@ -206,6 +206,104 @@ fn files_do_not_depend_on_page_order_and_cut_by_size() {
     }
 }
 
+/// Files of `after` that are not byte for byte in `before` (new or changed).
+fn changed_files(before: &[(String, Vec<u8>)], after: &[(String, Vec<u8>)]) -> Vec<String> {
+    let before: BTreeMap<&str, &[u8]> = before
+        .iter()
+        .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+        .collect();
+    after
+        .iter()
+        .filter(|(path, bytes)| before.get(path.as_str()) != Some(&bytes.as_slice()))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// An edit that adds a word the site did not have, or changes one page's summary, rewrites
+/// the chunk holding it and its bucket, not every chunk after it (content-defined cuts,
+/// chunks named by content).
+#[test]
+fn a_new_word_or_summary_changes_a_few_files_not_every_one_after_it() {
+    let words: Vec<String> = (0..3000).map(|n| format!("word{n:04}")).collect();
+    // Page 7 holds three words, all in one postings chunk: its edit rescores only those.
+    let bodies: Vec<String> = (0..1500)
+        .map(|n| {
+            if n == 7 {
+                return "word2990 word2991 word2992".to_string();
+            }
+            (0..40)
+                .map(|k| words[(n * 37 + k * 101) % words.len()].as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let urls: Vec<String> = (0..1500).map(|n| format!("/p{n:04}/")).collect();
+    let summaries: Vec<String> = (0..1500).map(|n| format!("Summary of page {n}.")).collect();
+    let write_with = |edited_body: &str, edited_summary: &str| {
+        let terms: Vec<SearchTerms> = bodies
+            .iter()
+            .enumerate()
+            .map(|(n, body)| terms(if n == 7 { edited_body } else { body }))
+            .collect();
+        let pages = urls
+            .iter()
+            .zip(&terms)
+            .enumerate()
+            .map(|(n, (url, terms))| SearchPage {
+                summary: if n == 7 {
+                    edited_summary
+                } else {
+                    &summaries[n]
+                },
+                ..page(url, "Title", terms)
+            })
+            .collect();
+        write(&site_of(pages))
+    };
+    let before = write_with(&bodies[7], &summaries[7]);
+    let postings = |files: &[(String, Vec<u8>)]| {
+        files
+            .iter()
+            .filter(|(path, _)| path.starts_with("search/p/"))
+            .count()
+    };
+    assert!(
+        postings(&before) > 8,
+        "{} postings chunks",
+        postings(&before)
+    );
+
+    // `word0000` sorts first: a word before it would shift every cut in a numbered layout.
+    let with_new_word = format!("{} aardvark", bodies[7]);
+    let after = write_with(&with_new_word, &summaries[7]);
+    let changed = changed_files(&before, &after);
+    let changed_postings = changed
+        .iter()
+        .filter(|p| p.starts_with("search/p/"))
+        .count();
+    let changed_buckets = changed
+        .iter()
+        .filter(|p| p.starts_with("search/t/"))
+        .count();
+    // The chunk now starting with the new word (renamed), the chunk of page 7's words.
+    assert!(changed_postings <= 3, "{changed:?}");
+    // The new word's bucket and the buckets naming those chunks.
+    assert!(changed_buckets <= 3, "{changed:?}");
+
+    let longer_summary = format!("{} {}", summaries[7], "A much longer summary. ".repeat(20));
+    let after = write_with(&bodies[7], &longer_summary);
+    let changed = changed_files(&before, &after);
+    let changed_docs = changed
+        .iter()
+        .filter(|p| p.starts_with("search/d/"))
+        .count();
+    assert!(changed_docs <= 2, "{changed:?}");
+    assert!(
+        changed.iter().all(|p| p.starts_with("search/d/")),
+        "{changed:?}"
+    );
+}
+
 #[test]
 fn facets_are_page_ranges() {
     let t = terms("x");
@@ -412,4 +510,12 @@ fn cached_parts_are_reused_only_for_unchanged_shards_and_give_the_same_files() {
         .collect();
     write_search_index(out.path(), &site_of(only_one), Some(&cache)).unwrap();
     assert_eq!(part_inodes().len(), 1);
+}
+
+/// `search-worker.js` computes bucket names with the same FNV-1a: the published vectors.
+#[test]
+fn bucket_names_are_fnv1a_64_of_the_prefix() {
+    assert_eq!(layout::bucket_name(""), "cbf29ce484222325");
+    assert_eq!(layout::bucket_name("a"), "af63dc4c8601ec8c");
+    assert_eq!(layout::bucket_name("foobar"), "85944171f73967e8");
 }

@@ -3,7 +3,7 @@
 //! cache session and signs the inputs. When the signature is the previous build's and
 //! every output it recorded is still in place, the build has nothing to do.
 
-use crate::cache::inputs::{ExeStamp, input_signature};
+use crate::cache::inputs::{ExeStamp, InputStamps, input_signature_and_stamps};
 use crate::cache::{CacheSession, FastPath};
 use crate::config::{Config, ConfigSource};
 use crate::discover::LoadError;
@@ -21,8 +21,10 @@ pub(crate) struct Inputs {
     pub config: Config,
     /// Where the output goes (claimed).
     pub out_dir: PathBuf,
-    /// [`input_signature`] of this build.
+    /// [`crate::cache::inputs::input_signature_and_stamps`] of this build.
     pub signature: u128,
+    /// The stamps of the input files the signature took, for discovery.
+    pub stamps: InputStamps,
     /// The cache, as this build uses it.
     pub cache: CacheSession,
 }
@@ -37,7 +39,7 @@ pub(crate) fn open_inputs(options: &BuildOptions) -> Result<Inputs, BuildError> 
     let out_dir = output_folder::output_dir(&root, &config, options.out_dir.as_deref())?;
     output_folder::claim(&out_dir, options.force)?;
     let cache = CacheSession::open(&root, options.cache_use());
-    let signature = input_signature(
+    let (signature, stamps) = input_signature_and_stamps(
         &root,
         &config,
         &options_key(options, &out_dir, cache.exe_stamp()),
@@ -47,6 +49,7 @@ pub(crate) fn open_inputs(options: &BuildOptions) -> Result<Inputs, BuildError> 
         config,
         out_dir,
         signature,
+        stamps,
         cache,
     })
 }

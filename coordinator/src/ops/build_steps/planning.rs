@@ -3,7 +3,8 @@
 
 use super::Phases;
 use super::inputs::config_file_name;
-use crate::cache::CacheSession;
+use crate::cache::inputs::InputStamps;
+use crate::cache::{CacheSession, StampedKnownFiles};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::{LoadError, Site};
@@ -20,17 +21,22 @@ pub(crate) struct Planned {
 }
 
 /// Discovers the site at `root` with its loaded `config` (reading again only files the
-/// cache does not know), and plans it.
+/// cache does not know, stamping only files the input signature did not), and plans it.
 pub(crate) fn discover_and_plan(
     options: &BuildOptions,
     root: PathBuf,
     config: Config,
     cache: &CacheSession,
+    stamps: &InputStamps,
     out_dir: &Path,
     phases: &mut Phases,
 ) -> Result<Planned, LoadError> {
     let known = cache.known_files();
-    let site = Site::with_config(root, config, options.drafts, &known)?;
+    let stamped = StampedKnownFiles {
+        known: &known,
+        stamps,
+    };
+    let site = Site::with_config(root, config, options.drafts, &stamped)?;
     drop(known);
     phases.done("discover");
     let plan = BuildPlan::new(
