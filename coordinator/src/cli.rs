@@ -3,7 +3,10 @@
 
 use crate::cache_url::CacheUrl;
 use crate::ops::build::{BuildOptions, ExecutorChoice, SharedCacheUse};
+use crate::ops::build_part::PartRequest;
+use crate::ops::merge_parts::MergeOptions;
 use crate::ops::serve::ServeOptions;
+use crate::parts::PartOf;
 use crate::plan::partition::ShardStrategy;
 use crate::pool::ProcessOptions;
 use clap::{Args, Parser, Subcommand};
@@ -35,6 +38,9 @@ pub enum Command {
     /// Build a site in full and check its links without writing its output or cache
     /// (exit codes as `build`).
     Check(CheckArgs),
+    /// Put the parts of a distributed build (`build --shard K/N --emit DIR`) together into
+    /// the site a one-machine build writes (exit codes as `build`).
+    Merge(MergeArgs),
     /// Start a site: a commented ssg.toml, pages, a Python package and a CI recipe; or,
     /// with `--from mkdocs`, an ssg.toml for an MkDocs project (nothing is moved).
     Init(InitArgs),
@@ -107,13 +113,62 @@ pub struct BuildArgs {
     /// A shared shard cache (http://host/path for an HTTP GET/PUT store such as nginx
     /// WebDAV or bazel-remote, s3://bucket/prefix for an S3-compatible one): shards are
     /// looked up there before rendering and uploaded after. Overrides [build] cache_url.
-    #[arg(long, value_name = "URL")]
+    /// Not with --shard yet: a part build renders its pages in full.
+    #[arg(long, value_name = "URL", conflicts_with = "shard")]
     pub cache_url: Option<String>,
     /// Build into a non-empty folder that ssg-coord did not create (no .ssg-coord-output
     /// marker). Its files are kept, but the folder is marked as ssg-coord's output, so
     /// `ssg-coord clean` may then delete it.
     #[arg(long)]
     pub force: bool,
+    /// Render only part K of N of the site (1 <= K <= N; pages are split by cost, the same
+    /// way on every machine) and write it with `--emit`, for `ssg-coord merge`.
+    #[arg(long, value_name = "K/N", requires = "emit", conflicts_with = "out")]
+    pub shard: Option<PartOf>,
+    /// Where `--shard` writes the part: a folder, or an archive when it ends in `.tar.zst`.
+    #[arg(long, value_name = "DIR", requires = "shard")]
+    pub emit: Option<PathBuf>,
+}
+
+/// `ssg-coord merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The site folder the parts were built from.
+    pub site_dir: PathBuf,
+    /// The parts, in any order: folders or `.tar.zst` archives written by `ssg-coord build
+    /// SITE --shard K/N --emit DIR`.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Write the site here (a folder ssg-coord made is emptied first).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Treat dead internal links and missing anchors as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Merge into a non-empty folder that ssg-coord did not create (its files are kept).
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print one JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl MergeArgs {
+    /// Validated options and the report mode.
+    pub fn into_options(self) -> (MergeOptions, ReportMode) {
+        let mode = ReportMode::from_flags(self.json, self.quiet);
+        let options = MergeOptions {
+            site_dir: self.site_dir,
+            parts: self.parts,
+            out_dir: self.out,
+            strict: self.strict,
+            force: self.force,
+        };
+        (options, mode)
+    }
 }
 
 /// `ssg-coord init`.
@@ -271,6 +326,12 @@ impl ReportMode {
 }
 
 impl BuildArgs {
+    /// The part to build (`--shard K/N --emit DIR`), if any.
+    pub fn part_request(&self) -> Option<PartRequest> {
+        let (part, emit) = (self.shard?, self.emit.clone()?);
+        Some(PartRequest { part, emit })
+    }
+
     /// Validated options and the report mode.
     pub fn into_options(self) -> Result<(BuildOptions, ReportMode), String> {
         let mode = ReportMode::from_flags(self.json, self.quiet);
@@ -408,6 +469,44 @@ mod tests {
         );
         assert_eq!(mode, ReportMode::Json);
         assert!(!options.progress);
+    }
+
+    #[test]
+    fn part_and_merge_flags() {
+        let request = build_args(&["build", "site", "--shard", "2/4", "--emit", "p2"])
+            .part_request()
+            .expect("a part");
+        assert_eq!(request.part, PartOf { number: 2, of: 4 });
+        assert_eq!(request.emit, PathBuf::from("p2"));
+        assert!(build_args(&["build"]).part_request().is_none());
+        assert!(parse(&["build", "--shard", "2/4"]).is_err());
+        assert!(parse(&["build", "--emit", "p"]).is_err());
+        assert!(parse(&["build", "--shard", "5/4", "--emit", "p"]).is_err());
+        assert!(parse(&["build", "--shard", "1/2", "--emit", "p", "--out", "o"]).is_err());
+        let Ok(Cli {
+            command: Command::Merge(merge),
+            ..
+        }) = parse(&[
+            "merge",
+            "site",
+            "p1",
+            "p2.tar.zst",
+            "--out",
+            "o",
+            "--strict",
+        ])
+        else {
+            panic!("merge should parse");
+        };
+        let (options, mode) = merge.into_options();
+        assert_eq!(
+            options.parts,
+            [PathBuf::from("p1"), PathBuf::from("p2.tar.zst")]
+        );
+        assert_eq!(options.out_dir, PathBuf::from("o"));
+        assert!(options.strict && mode == ReportMode::Human);
+        assert!(parse(&["merge", "site", "--out", "o"]).is_err());
+        assert!(parse(&["merge", "site", "p1"]).is_err());
     }
 
     #[test]

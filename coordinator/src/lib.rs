@@ -24,6 +24,7 @@ pub mod logging;
 pub(crate) mod merge;
 pub mod ops;
 pub(crate) mod parallel;
+pub mod parts;
 pub mod plan;
 pub mod pool;
 pub(crate) mod progress;

@@ -71,13 +71,25 @@ fn main() -> ExitCode {
         }
         Command::Build(args) => {
             logging::init(cli.verbose);
+            let part = args.part_request();
             match args.into_options() {
-                Ok((options, mode)) => report_build(ops::build::build(&options), mode, false),
+                Ok((options, mode)) => {
+                    let outcome = match &part {
+                        Some(part) => ops::build_part::build_part(&options, part),
+                        None => ops::build::build(&options),
+                    };
+                    report_build(outcome, mode, false)
+                }
                 Err(message) => {
                     eprintln!("error: {message}");
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::Merge(args) => {
+            logging::init(cli.verbose);
+            let (options, mode) = args.into_options();
+            report_build(ops::merge_parts::merge_parts(&options), mode, false)
         }
         Command::Init(args) => {
             logging::init(cli.verbose);

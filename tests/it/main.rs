@@ -9,6 +9,7 @@ mod build_example;
 mod cli_reference;
 mod deep_input;
 mod determinism;
+mod distributed;
 mod docusaurus;
 mod incremental;
 mod init_check;

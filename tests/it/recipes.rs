@@ -1,6 +1,7 @@
 //! The CI recipes in `recipes/` (README, "Beyond one machine"): each parses as YAML, runs
-//! one part per index of the right total, merges after every part, and passes the shared
-//! cache URL. A recipe that drifts from the CLI it documents fails here.
+//! one part per index of the right total and merges after every part; the one-machine
+//! jobs pass the shared cache URL. A recipe that drifts from the CLI it documents fails
+//! here.
 
 use crate::support::workspace;
 use serde_yaml_ng::Value;
@@ -33,10 +34,13 @@ fn github_actions_runs_a_matrix_of_parts_then_a_merge() {
     assert_eq!(matrix, (1..=parts).collect::<Vec<_>>());
     let part = text_of(&workflow["jobs"]["part"]);
     assert!(
-        part.contains("--shard \"${{ matrix.part }}/$PARTS\" --emit part"),
+        part.contains(
+            "--shard \"${{ matrix.part }}/$PARTS\" --emit \"part-${{ matrix.part }}.tar.zst\""
+        ),
         "{part}"
     );
-    assert!(part.contains("--cache-url"), "{part}");
+    let preview = text_of(&workflow["jobs"]["preview"]);
+    assert!(preview.contains("--cache-url"), "{preview}");
     assert!(part.contains("actions/upload-artifact"), "{part}");
     let merge = &workflow["jobs"]["merge"];
     assert_eq!(merge["needs"].as_str(), Some("part"));
@@ -54,10 +58,12 @@ fn gitlab_runs_parallel_parts_then_a_merge() {
     assert!(part["parallel"].as_u64().is_some_and(|n| n > 1));
     let script = text_of(&part["script"]);
     assert!(
-        script.contains("--shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\" --emit part"),
+        script.contains(
+            "--shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\" --emit \"part-$CI_NODE_INDEX.tar.zst\""
+        ),
         "{script}"
     );
-    assert!(script.contains("--cache-url"), "{script}");
+    assert!(text_of(&pipeline["docs-preview"]["script"]).contains("--cache-url"));
     let merge = &pipeline["pages"];
     assert_eq!(merge["needs"][0].as_str(), Some("docs-part"));
     assert!(text_of(&merge["script"]).contains("ssg-coord merge"));
@@ -87,7 +93,6 @@ fn kubernetes_runs_an_indexed_job_then_a_merge_job() {
         script.contains("--shard \"$K/$PARTS\" --emit \"/parts/$K\""),
         "{script}"
     );
-    assert!(script.contains("--cache-url"), "{script}");
     let merge = text_of(&job("docs-merge")["spec"]);
     assert!(merge.contains("ssg-coord merge /src/docs"), "{merge}");
 }

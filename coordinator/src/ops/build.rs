@@ -172,7 +172,7 @@ fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
-fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
+pub(crate) fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
     report.errors.sort();
     report.errors.dedup();
     report.warnings.sort();

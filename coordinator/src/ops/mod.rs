@@ -4,10 +4,12 @@ use crate::discover::LoadError;
 
 pub mod build;
 mod build_options;
+pub mod build_part;
 mod build_steps;
 pub mod check;
 pub mod clean;
 pub mod init;
+pub mod merge_parts;
 pub(crate) mod output_folder;
 pub(crate) mod page_urls;
 pub mod serve;
@@ -21,4 +23,8 @@ pub enum BuildError {
     /// The output directory is unusable.
     #[error("{0}")]
     Output(String),
+    /// The parts given to `ssg-coord merge` do not make one site (or `--emit` cannot be
+    /// written).
+    #[error("{0}")]
+    Parts(String),
 }

@@ -1,0 +1,238 @@
+//! `ssg-coord build SITE --shard K/N --emit DIR`: one part of a distributed build. The
+//! whole site is planned as usual (the plan is deterministic, so every machine has the same
+//! one), part K's pages are picked (`parts::assign`), rendered by the usual steps, and DIR
+//! gets their output files under `outputs/` and the part's manifest (`parts::manifest`);
+//! with `--emit DIR.tar.zst` the same is packed into one archive.
+//!
+//! A part build neither reads nor writes the site's `.ssg-cache/`: it renders its pages in
+//! full, as a fresh CI machine would, and leaves the site folder as it found it.
+
+use super::BuildError;
+use super::build::finish;
+use super::build_options::BuildOptions;
+use super::build_steps::collect::collect_results;
+use super::build_steps::inputs::{Inputs, open_inputs};
+use super::build_steps::planning::{Planned, discover_and_plan};
+use super::build_steps::render::render_stale;
+use super::build_steps::{Build, Phases};
+use crate::parts::archive::{is_archive, write_archive};
+use crate::parts::assign::pages_of;
+use crate::parts::manifest::{FailedPage, MANIFEST_FILE, OUTPUTS_DIR, PartManifest, PartPage};
+use crate::parts::stamp::{PlanSettings, inventory_hash};
+use crate::parts::{PartOf, PlanStamp};
+use crate::report::BuildReport;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Which part to build and where it goes.
+#[derive(Debug, Clone)]
+pub struct PartRequest {
+    /// K of N.
+    pub part: PartOf,
+    /// The part folder, or a `.tar.zst` archive to write.
+    pub emit: PathBuf,
+}
+
+/// Builds part `request.part` of the site `options` describe into `request.emit`. Page
+/// failures are in the report; only unusable input is an `Err`.
+pub fn build_part(
+    options: &BuildOptions,
+    request: &PartRequest,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let mut phases = Phases::new();
+    let target = EmitTarget::prepare(&request.emit)?;
+    let mut options = options.clone();
+    options.out_dir = Some(target.folder().join(OUTPUTS_DIR));
+    options.use_cache = false;
+    options.write_cache = false;
+    let Inputs {
+        root,
+        config,
+        out_dir,
+        signature,
+        mut cache,
+    } = open_inputs(&options)?;
+    let Planned {
+        site,
+        plan,
+        mut report,
+    } = discover_and_plan(&options, root, config, &cache, &out_dir, &mut phases)?;
+    let no_symbols = crate::xref::KnownSymbols::for_binary(None, cache.binary_identity());
+    let (inventory, inventory_warnings, _) =
+        crate::xref::site_inventory(&site, &plan, None, &no_symbols);
+    report.warnings.extend(inventory_warnings);
+    let api_hash = inventory_hash(&inventory);
+    let inventory = Arc::new(inventory);
+    phases.done("api inventory");
+
+    let stamp = PlanStamp::of(
+        &site,
+        &plan,
+        PlanSettings::of(&options),
+        cache.binary_identity(),
+    );
+    let costs: Vec<u64> = plan.pages.iter().map(|page| page.cost()).collect();
+    let pages = pages_of(&plan.shards, &costs, request.part);
+    tracing::info!(
+        "{}: {} of {} pages",
+        request.part,
+        pages.len(),
+        plan.pages.len()
+    );
+    phases.done("fingerprint and assign");
+
+    let previous = cache.previous_build(&mut report.warnings);
+    let build = Build {
+        options: &options,
+        site: &site,
+        plan: &plan,
+        out_dir: &out_dir,
+        signature,
+        api: &inventory,
+    };
+    let outcome = render_stale(&build, &mut None, pages, 0);
+    phases.done("render");
+    let failed: Vec<FailedPage> = outcome
+        .results
+        .iter()
+        .filter_map(|(index, result)| {
+            let error = result.outcome.as_ref().err()?;
+            Some(FailedPage {
+                index: *index as u32,
+                error: error.clone(),
+            })
+        })
+        .collect();
+    let collected = collect_results(
+        &build,
+        &previous,
+        &stamp.fingerprints(),
+        Vec::new(),
+        outcome,
+        &mut report,
+    );
+    let pages: Vec<PartPage> = collected
+        .fresh
+        .into_iter()
+        .map(|(index, entry)| PartPage {
+            index: index as u32,
+            id: plan.pages[index].id.clone(),
+            rendered: entry.result,
+        })
+        .collect();
+    let manifest = PartManifest {
+        part: request.part,
+        ssg_version: env!("CARGO_PKG_VERSION").to_string(),
+        stamp,
+        api_hash,
+        api: (request.part.number == 1).then(|| (*inventory).clone()),
+        pages,
+        failed,
+    };
+    target.finish(&manifest)?;
+    phases.done("write part");
+    report.output_dir = request.emit.display().to_string();
+    Ok(finish(report, started))
+}
+
+/// Where a part is written: its folder, and the archive it is then packed into.
+enum EmitTarget {
+    /// `--emit DIR`.
+    Folder(PathBuf),
+    /// `--emit DIR.tar.zst`: the part is written into a temporary folder beside it.
+    Archive {
+        archive: PathBuf,
+        staging: tempfile::TempDir,
+    },
+}
+
+impl EmitTarget {
+    /// Makes `emit` ready: a new or empty folder, or a previous part (whose files are
+    /// removed); an archive's folder and a temporary folder beside it.
+    fn prepare(emit: &Path) -> Result<EmitTarget, BuildError> {
+        let fail = |message: String| BuildError::Parts(format!("{}: {message}", emit.display()));
+        if is_archive(emit) && !emit.is_dir() {
+            let parent = match emit.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            std::fs::create_dir_all(&parent)
+                .map_err(|e| fail(format!("cannot create its folder: {e}")))?;
+            let staging = tempfile::Builder::new()
+                .prefix(".ssg-part-")
+                .tempdir_in(&parent)
+                .map_err(|e| fail(format!("cannot create a temporary folder beside it: {e}")))?;
+            return Ok(EmitTarget::Archive {
+                archive: emit.to_path_buf(),
+                staging,
+            });
+        }
+        match std::fs::read_dir(emit) {
+            Ok(entries) => {
+                let names: Vec<String> = entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                    .collect();
+                if !names.is_empty() && !names.iter().any(|name| name == MANIFEST_FILE) {
+                    let example = names.iter().min().cloned().unwrap_or_default();
+                    return Err(fail(format!(
+                        "refusing to emit a part into a folder that is not one: it holds \
+                         `{example}` and no {MANIFEST_FILE}; choose a new or empty folder"
+                    )));
+                }
+                // A previous part: its files go, so none of them is taken for this one's.
+                for stale in [OUTPUTS_DIR, MANIFEST_FILE] {
+                    let path = emit.join(stale);
+                    let removed = if path.is_dir() {
+                        std::fs::remove_dir_all(&path)
+                    } else {
+                        std::fs::remove_file(&path)
+                    };
+                    match removed {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(fail(format!(
+                                "cannot remove the previous part's {stale}: {e}"
+                            )));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(emit).map_err(|e| fail(format!("cannot create: {e}")))?;
+            }
+            Err(e) => return Err(fail(format!("cannot read: {e}"))),
+        }
+        Ok(EmitTarget::Folder(emit.to_path_buf()))
+    }
+
+    /// The folder the part is written into.
+    fn folder(&self) -> &Path {
+        match self {
+            EmitTarget::Folder(folder) => folder,
+            EmitTarget::Archive { staging, .. } => staging.path(),
+        }
+    }
+
+    /// Writes the manifest, then (for an archive) packs the folder and removes it.
+    fn finish(self, manifest: &PartManifest) -> Result<(), BuildError> {
+        let folder = self.folder().to_path_buf();
+        crate::ops::output_folder::remove_temp_files(&folder.join(OUTPUTS_DIR));
+        manifest.write_to_folder(&folder).map_err(|e| {
+            BuildError::Parts(format!(
+                "{}: cannot write the part manifest: {e}",
+                folder.display()
+            ))
+        })?;
+        if let EmitTarget::Archive { archive, staging } = self {
+            write_archive(staging.path(), manifest, &archive)
+                .map_err(|e| BuildError::Parts(format!("cannot write the part archive: {e}")))?;
+            staging.close().map_err(|e| {
+                BuildError::Parts(format!("cannot remove the part's temporary folder: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! Parts as files: a part folder (`ssg-part.bin` + `outputs/`) or the same as a
+//! `.tar.zst` archive, what CI artifacts carry. [`PartSource`] reads either; `write_archive`
+//! packs a part folder (the manifest first, so the merge reads it without decompressing
+//! the pages; entries with fixed owner, mode and time, so the same part packs to the same
+//! bytes).
+//!
+//! Installing a part's outputs into the merged site: from a folder, each file is
+//! hard-linked (ssg-coord never writes a file in place: a later build replaces it with a
+//! new file, so the part keeps its bytes), or copied when the folders are on different file
+//! systems; from an archive, each listed entry is written out as it streams by. Only the
+//! files the manifest lists are taken, and none outside the output folder.
+
+use super::manifest::{MANIFEST_FILE, OUTPUTS_DIR, PartManifest};
+use rustc_hash::FxHashSet;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The ending that makes `--emit` and `merge` treat a path as an archive.
+pub const ARCHIVE_SUFFIX: &str = ".tar.zst";
+
+/// zstd's level for part archives: its default, fast enough not to show beside rendering.
+const ZSTD_LEVEL: i32 = 3;
+
+/// Whether `path` names a part archive rather than a folder.
+pub fn is_archive(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(ARCHIVE_SUFFIX)
+}
+
+/// Where a part is read from.
+#[derive(Debug, Clone)]
+pub enum PartSource {
+    /// A part folder.
+    Folder(PathBuf),
+    /// A `.tar.zst` of one.
+    Archive(PathBuf),
+}
+
+impl PartSource {
+    /// The source `path` names.
+    pub fn at(path: &Path) -> PartSource {
+        if is_archive(path) && !path.is_dir() {
+            PartSource::Archive(path.to_path_buf())
+        } else {
+            PartSource::Folder(path.to_path_buf())
+        }
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &Path {
+        match self {
+            PartSource::Folder(path) | PartSource::Archive(path) => path,
+        }
+    }
+
+    /// Reads the part's manifest (from an archive: up to its entry, the first one when
+    /// ssg-coord packed it).
+    pub fn read_manifest(&self) -> Result<PartManifest, String> {
+        match self {
+            PartSource::Folder(dir) => PartManifest::read_from_folder(dir),
+            PartSource::Archive(path) => {
+                let fail =
+                    |e: io::Error| format!("{}: cannot read the archive: {e}", path.display());
+                let mut archive = open_archive(path).map_err(fail)?;
+                for entry in archive.entries().map_err(fail)? {
+                    let mut entry = entry.map_err(fail)?;
+                    if entry_name(&entry).as_deref() == Some(MANIFEST_FILE) {
+                        let mut bytes = Vec::new();
+                        entry.read_to_end(&mut bytes).map_err(fail)?;
+                        return PartManifest::decode(&bytes)
+                            .map_err(|e| format!("{}: {e}", path.display()));
+                    }
+                }
+                Err(format!(
+                    "{}: not a part archive: it holds no {MANIFEST_FILE} (pack a part folder \
+                     with `tar --zstd -cf PART.tar.zst -C DIR .`, or emit one with `--emit \
+                     DIR.tar.zst`)",
+                    path.display()
+                ))
+            }
+        }
+    }
+
+    /// Puts the output files `manifest` lists into `out_dir`; returns how many. A listed
+    /// file the part does not hold is an error naming it.
+    pub fn install_outputs(&self, manifest: &PartManifest, out_dir: &Path) -> io::Result<usize> {
+        match self {
+            PartSource::Folder(dir) => {
+                install_from_folder(&dir.join(OUTPUTS_DIR), manifest, out_dir)
+            }
+            PartSource::Archive(path) => install_from_archive(path, manifest, out_dir),
+        }
+    }
+}
+
+fn open_archive(path: &Path) -> io::Result<tar::Archive<zstd::Decoder<'static, BufReader<File>>>> {
+    let decoder = zstd::Decoder::new(File::open(path)?)?;
+    Ok(tar::Archive::new(decoder))
+}
+
+/// An entry's path inside the part, `/`-separated, without a leading `./`.
+fn entry_name<R: Read>(entry: &tar::Entry<'_, R>) -> Option<String> {
+    let path = entry.path().ok()?;
+    let name = path.to_str()?.replace('\\', "/");
+    Some(name.trim_start_matches("./").to_string())
+}
+
+fn install_from_folder(
+    outputs: &Path,
+    manifest: &PartManifest,
+    out_dir: &Path,
+) -> io::Result<usize> {
+    let paths: Vec<&str> = manifest.output_paths().collect();
+    let installed = crate::parallel::par_map(
+        paths.len(),
+        |i| link_or_copy(outputs, paths[i], out_dir),
+        |_| Err(io::Error::other("installing a part's file failed (a bug)")),
+    );
+    for result in installed {
+        result?;
+    }
+    Ok(paths.len())
+}
+
+fn link_or_copy(outputs: &Path, rel: &str, out_dir: &Path) -> io::Result<()> {
+    let from = worker::outputs::output_path(outputs, rel)?;
+    let to = worker::outputs::output_path(out_dir, rel)?;
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    match std::fs::remove_file(&to) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let described = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", from.display()));
+    if std::fs::hard_link(&from, &to).is_err() {
+        std::fs::copy(&from, &to).map_err(described)?;
+    }
+    Ok(())
+}
+
+fn install_from_archive(path: &Path, manifest: &PartManifest, out_dir: &Path) -> io::Result<usize> {
+    let described = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let mut wanted: FxHashSet<&str> = manifest.output_paths().collect();
+    let expected = wanted.len();
+    let prefix = format!("{OUTPUTS_DIR}/");
+    let mut archive = open_archive(path).map_err(described)?;
+    for entry in archive.entries().map_err(described)? {
+        let mut entry = entry.map_err(described)?;
+        let Some(name) = entry_name(&entry) else {
+            continue;
+        };
+        let Some(rel) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if !entry.header().entry_type().is_file() || !wanted.remove(rel) {
+            continue;
+        }
+        let to = worker::outputs::output_path(out_dir, rel)?;
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut file = BufWriter::new(File::create(&to)?);
+        io::copy(&mut entry, &mut file).map_err(described)?;
+        file.flush()?;
+    }
+    if let Some(missing) = wanted.iter().min() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "{}: the part lists {expected} output files but {} are not in the archive, \
+                 e.g. {OUTPUTS_DIR}/{missing}: pack the whole part folder",
+                path.display(),
+                wanted.len()
+            ),
+        ));
+    }
+    Ok(expected)
+}
+
+/// Packs the part folder `dir` (its manifest, then the files `manifest` lists) into the
+/// archive `archive`, written atomically.
+pub fn write_archive(dir: &Path, manifest: &PartManifest, archive: &Path) -> io::Result<()> {
+    let file_name = archive
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = archive.with_file_name(format!(".{file_name}.tmp"));
+    let result = (|| {
+        let encoder = zstd::Encoder::new(BufWriter::new(File::create(&temp)?), ZSTD_LEVEL)?;
+        let mut builder = tar::Builder::new(encoder);
+        let manifest_bytes = manifest.encode();
+        builder.append_data(
+            &mut header(manifest_bytes.len() as u64),
+            MANIFEST_FILE,
+            manifest_bytes.as_slice(),
+        )?;
+        let outputs = dir.join(OUTPUTS_DIR);
+        for rel in manifest.output_paths() {
+            let from = worker::outputs::output_path(&outputs, rel)?;
+            let file = File::open(&from)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", from.display())))?;
+            let len = file.metadata()?.len();
+            builder.append_data(&mut header(len), format!("{OUTPUTS_DIR}/{rel}"), file)?;
+        }
+        let mut written = builder.into_inner()?.finish()?;
+        written.flush()?;
+        drop(written);
+        std::fs::rename(&temp, archive)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", archive.display())))
+}
+
+/// A regular file's header with everything but the size fixed.
+fn header(len: u64) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(len);
+    header.set_mode(0o644);
+    header.set_mtime(0);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    header
+}

@@ -1,0 +1,256 @@
+//! Distributed builds: `build --shard K/N --emit DIR` on copies of a site in different
+//! folders (as on different machines), then `merge SITE DIR... --out OUT`, give the tree a
+//! one-machine build gives, byte for byte; a missing, duplicated or foreign part is named
+//! and refused; parts travel as folders or `.tar.zst` archives.
+
+use crate::samples::samples_site;
+use crate::support::{assert_same_tree, binary, build, copy_site, example_site};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the binary with `args`; returns its output.
+fn run(args: &[&Path]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .output()
+        .expect("run ssg-coord")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Builds part `number` of `of` from a fresh copy of `site` into `emit`.
+fn build_part(site: &Path, number: u32, of: u32, emit: &Path) {
+    let copy = copy_site(site);
+    let part = format!("{number}/{of}");
+    let output = run(&[
+        Path::new("build"),
+        &copy,
+        Path::new("--shard"),
+        Path::new(&part),
+        Path::new("--emit"),
+        emit,
+        Path::new("--json"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "part {part}: {}",
+        stderr(&output)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON summary");
+    assert!(
+        summary["errors"].as_array().is_some_and(Vec::is_empty),
+        "{summary}"
+    );
+    assert!(
+        !copy.join(".ssg-cache").exists(),
+        "a part build leaves the site's cache alone"
+    );
+}
+
+/// Builds every part of `of` into folders under `dir` (part 2 as an archive when asked).
+fn build_parts(site: &Path, of: u32, dir: &Path, archive_part: Option<u32>) -> Vec<PathBuf> {
+    (1..=of)
+        .map(|number| {
+            let name = if archive_part == Some(number) {
+                format!("part-{number}.tar.zst")
+            } else {
+                format!("part-{number}")
+            };
+            let emit = dir.join(name);
+            build_part(site, number, of, &emit);
+            emit
+        })
+        .collect()
+}
+
+fn merge(site: &Path, parts: &[PathBuf], out: &Path) -> Output {
+    let mut args: Vec<&Path> = vec![Path::new("merge"), site];
+    args.extend(parts.iter().map(PathBuf::as_path));
+    args.extend([Path::new("--out"), out]);
+    run(&args)
+}
+
+/// Builds `site` in `counts` ways of splitting it and checks each merge against a
+/// one-machine build.
+fn check_splits(site: &Path, counts: &[u32]) {
+    let reference = tempfile::tempdir().expect("temp dir");
+    let run = build(site, reference.path(), &[]);
+    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    for &of in counts {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let parts = build_parts(site, of, dir.path(), None);
+        let out = dir.path().join("merged");
+        let output = merge(site, &parts, &out);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{of} parts: {}",
+            stderr(&output)
+        );
+        assert_same_tree(reference.path(), &out, &format!("merge of {of} parts"));
+    }
+}
+
+#[test]
+fn the_example_site_in_1_2_3_and_7_parts_merges_to_a_one_machine_build() {
+    check_splits(&example_site(), &[1, 2, 3, 7]);
+}
+
+#[test]
+fn the_samples_in_1_2_3_and_7_parts_merge_to_a_one_machine_build() {
+    let site = samples_site();
+    check_splits(site.path(), &[1, 2, 3, 7]);
+}
+
+#[test]
+fn parts_travel_as_tar_zst_archives() {
+    let site = example_site();
+    let reference = tempfile::tempdir().expect("temp dir");
+    assert_eq!(build(&site, reference.path(), &[]).code(), 0);
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Part 2 emitted as an archive; part 1 packed by hand as CI would (`tar -C DIR .`:
+    // `./` names, the manifest not first).
+    let mut parts = build_parts(&site, 3, dir.path(), Some(2));
+    assert!(parts[1].is_file(), "--emit X.tar.zst writes one file");
+    let packed = dir.path().join("packed-1.tar.zst");
+    pack(&parts[0], &packed);
+    parts[0] = packed;
+    // The output folder holds an earlier build with a page this site does not have: the
+    // merge empties it first, as a build into a new folder starts empty.
+    let out = dir.path().join("merged");
+    let earlier = copy_site(&site);
+    std::fs::write(earlier.join("content/gone.md"), "# Gone\n").expect("write page");
+    assert_eq!(build(&earlier, &out, &[]).code(), 0);
+    assert!(out.join("gone/index.html").is_file());
+    let output = merge(&site, &parts, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_same_tree(reference.path(), &out, "merge of archived parts");
+
+    // A folder ssg-coord did not make is refused, and left alone.
+    let foreign = dir.path().join("foreign");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("notes.txt"), "mine").expect("write");
+    let output = merge(&site, &parts, &foreign);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("notes.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+/// Packs a part folder into a `.tar.zst` with `./` names, outputs before the manifest.
+fn pack(folder: &Path, archive: &Path) {
+    let file = std::fs::File::create(archive).expect("create archive");
+    let encoder = zstd::Encoder::new(file, 3).expect("zstd");
+    let mut builder = tar::Builder::new(encoder);
+    builder
+        .append_dir_all("./outputs", folder.join("outputs"))
+        .expect("pack outputs");
+    builder
+        .append_path_with_name(folder.join("ssg-part.bin"), "./ssg-part.bin")
+        .expect("pack manifest");
+    builder
+        .into_inner()
+        .expect("tar")
+        .finish()
+        .expect("zstd finish");
+}
+
+#[test]
+fn a_missing_or_duplicated_part_is_named_and_refused() {
+    let site = example_site();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let parts = build_parts(&site, 3, dir.path(), None);
+    let out = dir.path().join("merged");
+
+    let output = merge(&site, &[parts[0].clone(), parts[2].clone()], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("part 2 of 3 is missing (given: 1, 3)"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = merge(&site, &[parts[0].clone(), parts[1].clone()], &out);
+    assert!(
+        stderr(&output).contains("part 3 of 3 is missing"),
+        "{}",
+        stderr(&output)
+    );
+
+    let twice = [
+        parts[0].clone(),
+        parts[1].clone(),
+        parts[2].clone(),
+        parts[0].clone(),
+    ];
+    let output = merge(&site, &twice, &out);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("part 1 of 3 is given twice"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A part of another split.
+    let other = dir.path().join("other-split");
+    build_part(&site, 1, 2, &other);
+    let output = merge(&site, &[parts[0].clone(), other, parts[2].clone()], &out);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("different splits"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Not a part at all.
+    let output = merge(&site, &[parts[0].clone(), site.join("content")], &out);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a part"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_part_planned_from_other_sources_is_named_and_refused() {
+    let site = example_site();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut parts = build_parts(&site, 3, dir.path(), None);
+    let page = "content/guides/retries.md";
+
+    // Part 2 built from an edited copy of the site.
+    let edited = copy_site(&site);
+    let text = std::fs::read_to_string(edited.join(page)).expect("read page");
+    std::fs::write(edited.join(page), format!("{text}\nOne more line.\n")).expect("edit");
+    let foreign = dir.path().join("foreign-2");
+    build_part(&edited, 2, 3, &foreign);
+    parts[1] = foreign.clone();
+    let out = dir.path().join("merged");
+    let output = merge(&site, &parts, &out);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let expected = format!(
+        "part 2 of 3 ({}) was planned from different sources than part 1: {page} differs",
+        foreign.display()
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+
+    // Every part agrees, but the site given to the merge was edited since.
+    let output = merge(
+        &edited,
+        &build_parts(&site, 2, &dir.path().join("two"), None),
+        &out,
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("was planned from different sources than")
+            && stderr(&output).contains(&format!("{page} differs")),
+        "{}",
+        stderr(&output)
+    );
+}
