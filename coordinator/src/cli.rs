@@ -1,7 +1,8 @@
 //! Command-line flags (clap) and their validation into the options the operations take.
 //! Nothing below this module sees clap.
 
-use crate::ops::build::{BuildOptions, ExecutorChoice};
+use crate::cache_url::CacheUrl;
+use crate::ops::build::{BuildOptions, ExecutorChoice, SharedCacheUse};
 use crate::ops::build_part::PartRequest;
 use crate::ops::merge_parts::MergeOptions;
 use crate::ops::serve::ServeOptions;
@@ -109,6 +110,12 @@ pub struct BuildArgs {
     /// Ignore the build cache and render every page (a fresh cache is still written).
     #[arg(long)]
     pub no_cache: bool,
+    /// A shared shard cache (http://host/path for an HTTP GET/PUT store such as nginx
+    /// WebDAV or bazel-remote, s3://bucket/prefix for an S3-compatible one): shards are
+    /// looked up there before rendering and uploaded after. Overrides [build] cache_url.
+    /// Not with --shard yet: a part build renders its pages in full.
+    #[arg(long, value_name = "URL", conflicts_with = "shard")]
+    pub cache_url: Option<String>,
     /// Build into a non-empty folder that ssg-coord did not create (no .ssg-coord-output
     /// marker). Its files are kept, but the folder is marked as ssg-coord's output, so
     /// `ssg-coord clean` may then delete it.
@@ -226,6 +233,7 @@ impl CheckArgs {
             use_cache: false,
             list_changes: false,
             write_cache: false,
+            shared_cache: SharedCacheUse::Off,
             // `check` builds into a fresh temporary folder of its own.
             force: false,
         };
@@ -347,6 +355,12 @@ impl BuildArgs {
             force: self.force,
             list_changes: false,
             write_cache: true,
+            shared_cache: match self.cache_url {
+                Some(url) => SharedCacheUse::Url(
+                    CacheUrl::parse(&url).map_err(|why| format!("--cache-url: {why}"))?,
+                ),
+                None => SharedCacheUse::FromConfig,
+            },
         };
         Ok((options, mode))
     }
@@ -409,6 +423,7 @@ impl ServeArgs {
             force: false,
             list_changes: false,
             write_cache: true,
+            shared_cache: SharedCacheUse::Off,
         };
         Ok(ServeOptions {
             build,

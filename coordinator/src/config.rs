@@ -138,6 +138,8 @@ pub struct BuildConfig {
     /// `ignored_content`: gitignore-style patterns, relative to the content folder, of
     /// files that are neither pages nor copied (MkDocs' `exclude_docs`).
     pub ignored_content: Vec<String>,
+    /// `cache_url`: the shared shard cache (`cache::remote`), when set.
+    pub cache_url: Option<crate::cache_url::CacheUrl>,
     /// How markdown pages' URLs end: folders (`/guide/install/`), or `.html` files
     /// (`/guide/install.html`) for an `mkdocs.yml` with `use_directory_urls: false`.
     pub url_style: UrlStyle,
@@ -368,6 +370,7 @@ impl Default for BuildConfig {
             paginate: 10,
             ignored_content: Vec::new(),
             url_style: UrlStyle::Folders,
+            cache_url: None,
         }
     }
 }
@@ -625,6 +628,15 @@ mod tests {
             ),
             ("build.paginate = 1", Config(|c| c.build.paginate = 1)),
             (
+                "[build]\ncache_url = 's3://docs-cache/ci'\n",
+                Config(|c| {
+                    c.build.cache_url = Some(crate::cache_url::CacheUrl::S3 {
+                        bucket: "docs-cache".into(),
+                        prefix: "ci".into(),
+                    })
+                }),
+            ),
+            (
                 "[[autodoc.inventories]]\nurl = 'https://docs.python.org/3/objects.inv'\n\
                  [[autodoc.inventories]]\npath = './inv/../inv/click.inv'\nbase_url = 'https://click.palletsprojects.com/en/8.1.x'\n",
                 Config(|c| {
@@ -823,6 +835,10 @@ mod tests {
                 "ssg.toml:2: invalid pattern in `ignored_content` in [build]: error parsing glob '[z-a]': invalid range; 'z' > 'a'\n  hint: use gitignore patterns relative to the content folder, such as `drafts/` or `**/*.tmp.md`",
             ),
             (
+                "[build]\ncache_url = 'ftp://cache/x'\n",
+                "ssg.toml:2: `cache_url` in [build]: `ftp://cache/x` is not a cache URL: use http://host/path, https://host/path or s3://bucket/prefix\n  hint: name a shared shard cache, such as `http://cache.internal:8080/ssg` or `s3://bucket/ssg`, or remove the key",
+            ),
+            (
                 "[build]\npaginate = 0\n",
                 "ssg.toml:2: `paginate` in [build] must be at least 1, not 0\n  hint: it is the number of entries per listing page, such as 10",
             ),
@@ -899,6 +915,7 @@ mod tests {
             "latest_at_root" => "false",
             "base_url" => "'/'",
             "paginate" => "3",
+            "cache_url" => "'http://127.0.0.1:1/x'",
             "url" => "'/x/'",
             "source_url" => "'https://x.org/{path}'",
             "include_private" | "tags" | "categories" => "true",

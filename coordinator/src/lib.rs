@@ -14,6 +14,7 @@
 //! benches. Every other module is the crate's own.
 
 pub(crate) mod cache;
+pub mod cache_url;
 pub mod cli;
 pub(crate) mod config;
 pub(crate) mod diagnostics;

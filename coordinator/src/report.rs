@@ -1,7 +1,7 @@
 //! What the user sees at the end of a build: a short human report (stdout, with errors and
 //! warnings on stderr) or one JSON summary on stdout with `--json`.
 
-use crate::cache::{CACHE_DIR, CachedSummary, CachedWarning};
+use crate::cache::{CACHE_DIR, CachedSummary, CachedWarning, remote};
 use crate::diagnostics::Diagnostic;
 use protocol::PageKind;
 use serde::Serialize;
@@ -89,6 +89,23 @@ pub struct BuildReport {
     pub output_dir: String,
     /// The configuration file, when it is not `ssg.toml` (`mkdocs.yml`).
     pub config_file: Option<String>,
+    /// What the shared shard cache gave and took, when the build used one.
+    pub shared_cache: Option<SharedCacheReport>,
+}
+
+/// A build's use of the shared shard cache (`--cache-url`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SharedCacheReport {
+    /// The store.
+    pub url: String,
+    /// Shards looked up (those with a page the local cache could not give).
+    pub looked_up: usize,
+    /// Shards found there and used.
+    pub found: usize,
+    /// Pages taken from them (counted as cached, not rendered).
+    pub pages: usize,
+    /// Shards this build rendered and uploaded.
+    pub uploaded: usize,
 }
 
 #[derive(Serialize)]
@@ -107,6 +124,8 @@ struct JsonSummary<'a> {
     shards: Vec<JsonShard<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared_cache: Option<&'a SharedCacheReport>,
 }
 
 #[derive(Serialize)]
@@ -162,7 +181,7 @@ impl BuildReport {
             warnings: self
                 .warnings
                 .iter()
-                .filter(|w| w.file.as_deref() != Some(CACHE_DIR))
+                .filter(|w| !matches!(w.file.as_deref(), Some(CACHE_DIR | remote::WARNING_FILE)))
                 .map(CachedWarning::from)
                 .collect(),
         }
@@ -190,6 +209,7 @@ impl BuildReport {
             failed_pages: &self.failed_pages,
             worker_peak_rss: self.worker_peak_rss,
             config: self.config_file.as_deref(),
+            shared_cache: self.shared_cache.as_ref(),
             shards: self
                 .shards
                 .iter()
@@ -250,6 +270,13 @@ impl BuildReport {
         let _ = writeln!(out, "{}", line("rendered", self.rendered));
         if self.cached.total() > 0 {
             let _ = writeln!(out, "{}", line("cached", self.cached));
+        }
+        if let Some(shared) = &self.shared_cache {
+            let _ = writeln!(
+                out,
+                "shared     {} of {} shards ({} pages) from {}, {} uploaded",
+                shared.found, shared.looked_up, shared.pages, shared.url, shared.uploaded
+            );
         }
         if self.shards.len() > 1 {
             let mut by_time: Vec<&ShardReport> = self.shards.iter().collect();

@@ -31,6 +31,7 @@ mod fast_path;
 mod format;
 pub mod inputs;
 mod nav_slices;
+pub mod remote;
 mod session;
 mod store;
 
@@ -319,6 +320,27 @@ pub fn check_fresh(
     site_root: &Path,
     api: &worker::xref::Resolver,
 ) -> Result<(), StaleReason> {
+    check_inputs_fresh(cached, fingerprint, plan, version, site_root, api)?;
+    for output in &cached.result.outputs {
+        if !output_intact(&out_dir.join(&output.path), output.len, output.modified) {
+            return Err(StaleReason::OutputChanged {
+                path: output.path.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether a page rendered elsewhere (the shared cache) fits this build: the same
+/// fingerprint, and every link and included file it resolved resolves alike here.
+pub fn check_inputs_fresh(
+    cached: &CachedPage,
+    fingerprint: u128,
+    plan: &BuildPlan,
+    version: Option<u16>,
+    site_root: &Path,
+    api: &worker::xref::Resolver,
+) -> Result<(), StaleReason> {
     if cached.fingerprint != fingerprint {
         return Err(StaleReason::InputsChanged);
     }
@@ -352,13 +374,6 @@ pub fn check_fresh(
         if plan.resolve_source(version, &dep.target) != dep.url.as_deref() {
             return Err(StaleReason::LinkTargetMoved {
                 target: dep.target.clone(),
-            });
-        }
-    }
-    for output in &cached.result.outputs {
-        if !output_intact(&out_dir.join(&output.path), output.len, output.modified) {
-            return Err(StaleReason::OutputChanged {
-                path: output.path.clone(),
             });
         }
     }

@@ -25,8 +25,13 @@ pub(super) const TOP_KEYS: &[&str] = &[
 ];
 pub(super) const MARKDOWN_KEYS: &[&str] = &["dialect", "snippet_base_paths"];
 pub(super) const VERSIONS_KEYS: &[&str] = &["latest", "latest_at_root", "labels"];
-pub(super) const BUILD_KEYS: &[&str] =
-    &["content_dir", "output_dir", "paginate", "ignored_content"];
+pub(super) const BUILD_KEYS: &[&str] = &[
+    "content_dir",
+    "output_dir",
+    "paginate",
+    "ignored_content",
+    "cache_url",
+];
 pub(super) const AUTODOC_KEYS: &[&str] = &["python", "inventories", "openapi", "cli"];
 pub(super) const CLI_KEYS: &[&str] = &["name", "path", "object", "framework", "url"];
 pub(super) const OPENAPI_KEYS: &[&str] = &["name", "path", "url"];

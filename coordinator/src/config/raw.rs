@@ -72,6 +72,7 @@ struct RawBuild {
     output_dir: Option<Spanned<String>>,
     paginate: Option<Spanned<i64>>,
     ignored_content: Vec<Spanned<String>>,
+    cache_url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -326,12 +327,23 @@ impl RawBuild {
             }
             ignored_content.push(pattern.get_ref().clone());
         }
+        let cache_url = match &self.cache_url {
+            Some(url) => Some(crate::cache_url::CacheUrl::parse(url.get_ref()).map_err(|why| {
+                Invalid::at(
+                    url,
+                    format!("`cache_url` in [build]: {why}"),
+                    "name a shared shard cache, such as `http://cache.internal:8080/ssg` or `s3://bucket/ssg`, or remove the key",
+                )
+            })?),
+            None => None,
+        };
         Ok(BuildConfig {
             content_dir,
             output_dir,
             paginate,
             ignored_content,
             url_style: super::UrlStyle::Folders,
+            cache_url,
         })
     }
 }

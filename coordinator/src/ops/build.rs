@@ -1,9 +1,11 @@
 //! `ssg-coord build`: one build as a pipeline of named steps (`ops/build_steps/`, one
 //! module each), called in order by [`build_in`]: `open_inputs` → `discover_and_plan` →
-//! `find_stale` → `render_with_backlinks` → `collect_results` → `merge_site` → `write_cache`.
+//! `find_stale` → (`fetch_shared`) → `render_with_backlinks` → `collect_results` →
+//! `merge_site` → (`upload_rendered`) → `write_cache`. The two in brackets run with a
+//! shared cache.
 
 pub use super::BuildError;
-pub use super::build_options::{BuildOptions, ExecutorChoice};
+pub use super::build_options::{BuildOptions, ExecutorChoice, SharedCacheUse};
 use super::build_steps::backlinks::render_with_backlinks;
 use super::build_steps::cache_writing::write_cache;
 use super::build_steps::collect::collect_results;
@@ -11,10 +13,15 @@ use super::build_steps::freshness::{Freshness, find_stale};
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::merging::merge_site;
 use super::build_steps::planning::{Planned, discover_and_plan};
+use super::build_steps::shared_cache::{
+    SharedHits, fetch_shared, file_shared, open_shared, upload_rendered,
+};
 use super::build_steps::{Build, Phases};
+use crate::cache::CachedPage;
 use crate::ops::page_urls::PageUrls;
 use crate::pool::ProcessPool;
 use crate::report::BuildReport;
+use rustc_hash::FxHashSet;
 use std::time::Instant;
 
 /// Runs a build. Page failures are in the report; only unusable input is an `Err`.
@@ -69,6 +76,7 @@ pub fn build_in(
         phases.done("nothing changed");
         return Ok(finish(report, started));
     }
+    let (shared, shared_unusable) = open_shared(options, &inputs.config);
     let Inputs {
         root,
         config,
@@ -117,6 +125,7 @@ pub fn build_in(
     }
 
     report.warnings.extend(cache.unusable_warning());
+    report.warnings.extend(shared_unusable);
     let previous = cache.previous_build(&mut report.warnings);
     let build = Build {
         options,
@@ -130,13 +139,42 @@ pub fn build_in(
         fingerprints,
         nav_slices,
         mut cached,
-        stale,
+        mut stale,
     } = find_stale(&build, &cache, &previous, &mut phases);
+    let mut shared_hits = match &shared {
+        Some(shared) if options.use_cache && !stale.is_empty() => {
+            let hits = fetch_shared(&build, shared, &fingerprints, &mut stale);
+            phases.done("shared cache lookups");
+            hits
+        }
+        _ => SharedHits::default(),
+    };
 
-    let outcome = render_with_backlinks(&build, &mut session.pool, stale, &mut cached);
+    // Pages from the shared cache are reused like cached ones, also for the backlinks the
+    // guides among them record; a module page among them whose backlinks changed is
+    // rendered instead.
+    let mut reusable: Vec<(usize, &CachedPage)> = cached
+        .iter()
+        .copied()
+        .chain(
+            shared_hits
+                .pages
+                .iter()
+                .map(|(index, entry)| (*index, entry)),
+        )
+        .collect();
+    let outcome = render_with_backlinks(&build, &mut session.pool, stale, &mut reusable);
+    let still_reused: FxHashSet<usize> = reusable.iter().map(|(index, _)| *index).collect();
+    drop(reusable);
+    cached.retain(|(index, _)| still_reused.contains(index));
+    shared_hits
+        .pages
+        .retain(|(index, _)| still_reused.contains(index));
+    let from_shared: FxHashSet<usize> = shared_hits.pages.iter().map(|(i, _)| *i).collect();
     phases.done("render");
 
-    let collected = collect_results(
+    let mut shared_report = shared_hits.report;
+    let mut collected = collect_results(
         &build,
         &previous,
         &fingerprints,
@@ -144,6 +182,7 @@ pub fn build_in(
         outcome,
         &mut report,
     );
+    file_shared(&build, shared_hits.pages, &mut collected, &mut report);
     let stopped_early = options.fail_fast && !report.errors.is_empty();
     let site_outputs = (!stopped_early).then(|| {
         phases.done("collect");
@@ -151,6 +190,16 @@ pub fn build_in(
         phases.done("merge");
         outputs
     });
+    if let Some(shared) = &shared {
+        if !stopped_early {
+            shared_report.url = shared.url().to_string();
+            shared_report.uploaded =
+                upload_rendered(&build, shared, &fingerprints, &collected, &from_shared);
+            phases.done("shared cache uploads");
+        }
+        report.warnings.extend(shared.warnings());
+        report.shared_cache = Some(shared_report);
+    }
 
     write_cache(
         &build,

@@ -3,6 +3,7 @@
 //! its steps, so neither reaches into the other.
 
 use crate::cache::CacheUse;
+use crate::cache_url::CacheUrl;
 use crate::plan::partition::ShardStrategy;
 use crate::pool::{self, Executor, ProcessOptions};
 use std::path::PathBuf;
@@ -37,6 +38,19 @@ pub struct BuildOptions {
     pub list_changes: bool,
     /// Open and write the site's `.ssg-cache/` (`ssg-coord check` leaves it alone).
     pub write_cache: bool,
+    /// Which shared shard cache the build looks shards up in and uploads them to.
+    pub shared_cache: SharedCacheUse,
+}
+
+/// Which shared shard cache a build uses (`cache::remote`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharedCacheUse {
+    /// The one `[build] cache_url` names, if any (`build` without `--cache-url`).
+    FromConfig,
+    /// This one (`--cache-url`).
+    Url(CacheUrl),
+    /// None (`serve`, whose rebuilds are a few pages; `check`, which writes no cache).
+    Off,
 }
 
 /// The executor asked for on the command line.

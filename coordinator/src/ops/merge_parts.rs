@@ -82,6 +82,7 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
         force: options.force,
         list_changes: false,
         write_cache: false,
+        shared_cache: super::build_options::SharedCacheUse::Off,
     };
     first.stamp.settings.apply(&mut build_options);
     let root = std::fs::canonicalize(&options.site_dir).map_err(|e| LoadError::Site {

@@ -153,7 +153,11 @@ pub(crate) fn collect_results<'c>(
     }
 }
 
-fn report_warnings(report: &mut BuildReport, warnings: &[protocol::PageWarning], strict: bool) {
+pub(crate) fn report_warnings(
+    report: &mut BuildReport,
+    warnings: &[protocol::PageWarning],
+    strict: bool,
+) {
     for warning in warnings {
         if strict && warning.kind == WarningKind::DeadLink {
             report.errors.push(Diagnostic::from(warning));

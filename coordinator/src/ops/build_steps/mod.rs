@@ -9,12 +9,16 @@
 //!    report learns the page counts and what could not be read or planned.
 //! 3. [`freshness`]: `find_stale`: fingerprints against the previous build: the pages the
 //!    cache still holds, and the plan indexes to render.
-//! 4. [`render`]: `render_stale`: the pool renders the stale pages ([`backlinks`]: guides
-//!    first, then the Python module pages with the guides' backlinks).
+//! 4. [`shared_cache`]: `fetch_shared` (with `--cache-url`): stale pages the shared
+//!    cache holds are written from it; then [`render`]: `render_stale`: the pool renders
+//!    the pages still stale ([`backlinks`]: guides first, then the Python module pages with
+//!    the guides' backlinks).
 //! 5. [`collect`]: `collect_results`: results and cached pages into the report and the
 //!    next cache.
 //! 6. [`merging`]: `merge_site`: site-wide files and the link check, over cached and fresh
 //!    pages alike.
+//!    With `--cache-url`, [`shared_cache`]: `upload_rendered` then uploads every shard
+//!    this build rendered.
 //! 7. [`cache_writing`]: `write_cache`: stale outputs removed, the cache written (the
 //!    manifest last).
 
@@ -26,6 +30,7 @@ pub(crate) mod inputs;
 pub(crate) mod merging;
 pub(crate) mod planning;
 pub(crate) mod render;
+pub(crate) mod shared_cache;
 
 use crate::discover::Site;
 use crate::ops::build_options::BuildOptions;
