@@ -107,6 +107,18 @@ fn the_samples_in_1_2_3_and_7_parts_merge_to_a_one_machine_build() {
 }
 
 #[test]
+fn api_backlinks_from_guides_in_other_parts_merge_to_a_one_machine_build() {
+    // A guide that mentions an API object puts it in the object's "Referenced by" list:
+    // the part holding the module page must know the guides of every part.
+    let site = copy_site(&example_site());
+    let guide = site.join("content/guides/retries.md");
+    let mut text = std::fs::read_to_string(&guide).expect("read guide");
+    text.push_str("\nSee [the queue][tidepool.queue.Queue].\n");
+    std::fs::write(&guide, text).expect("write guide");
+    check_splits(&site, &[2, 3, 7]);
+}
+
+#[test]
 fn parts_travel_as_tar_zst_archives() {
     let site = example_site();
     let reference = tempfile::tempdir().expect("temp dir");

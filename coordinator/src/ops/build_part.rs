@@ -10,6 +10,7 @@
 use super::BuildError;
 use super::build::finish;
 use super::build_options::BuildOptions;
+use super::build_steps::backlinks::{is_python_module, render_in_two_passes};
 use super::build_steps::collect::collect_results;
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::planning::{Planned, discover_and_plan};
@@ -20,7 +21,10 @@ use crate::parts::assign::pages_of;
 use crate::parts::manifest::{FailedPage, MANIFEST_FILE, OUTPUTS_DIR, PartManifest, PartPage};
 use crate::parts::stamp::{PlanSettings, inventory_hash};
 use crate::parts::{PartOf, PlanStamp};
+use crate::plan::PageSource;
+use crate::pool::RenderOutcome;
 use crate::report::BuildReport;
+use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -101,7 +105,7 @@ pub fn build_part(
         signature,
         api: &inventory,
     };
-    let outcome = render_stale(&build, &mut None, pages, 0);
+    let outcome = render_part(&build, pages)?;
     phases.done("render");
     let failed: Vec<FailedPage> = outcome
         .results
@@ -144,6 +148,51 @@ pub fn build_part(
     phases.done("write part");
     report.output_dir = request.emit.display().to_string();
     Ok(finish(report, started))
+}
+
+/// Renders the part's `pages` as a one-machine build renders them. A module page's
+/// "Referenced by" list needs the mentions of every guide of the site, not only this
+/// part's: when the part holds module pages of a site with guides, the other parts'
+/// markdown pages are rendered too, into a scratch folder, only to feed the backlinks (the
+/// outcome keeps this part's pages alone).
+fn render_part(build: &Build<'_>, pages: Vec<usize>) -> Result<RenderOutcome, BuildError> {
+    let plan = build.plan;
+    if build.api.modules.is_empty() || !pages.iter().any(|&i| is_python_module(plan, i)) {
+        return Ok(render_stale(build, &mut None, pages, 0));
+    }
+    let own: FxHashSet<usize> = pages.iter().copied().collect();
+    let other_guides: Vec<usize> = (0..plan.pages.len())
+        .filter(|i| !own.contains(i) && matches!(plan.pages[*i].source, PageSource::Markdown(_)))
+        .collect();
+    let scratch = tempfile::tempdir().map_err(|e| {
+        BuildError::Parts(format!(
+            "cannot create a scratch folder for the other parts' guides: {e}"
+        ))
+    })?;
+    let scratch_build = Build {
+        options: build.options,
+        site: build.site,
+        plan,
+        out_dir: scratch.path(),
+        signature: build.signature,
+        api: build.api,
+    };
+    let mut no_cached = Vec::new();
+    let mut outcome = render_in_two_passes(
+        build,
+        &mut None,
+        pages,
+        &mut no_cached,
+        |pool, guides, cached_count| {
+            let mut first = render_stale(build, pool, guides, cached_count);
+            let others = render_stale(&scratch_build, pool, other_guides, cached_count);
+            first.results.extend(others.results);
+            first.results.sort_by_key(|(index, _)| *index);
+            first
+        },
+    );
+    outcome.results.retain(|(index, _)| own.contains(index));
+    Ok(outcome)
 }
 
 /// Where a part is written: its folder, and the archive it is then packed into.

@@ -85,7 +85,8 @@ pub(crate) fn render_in_two_passes(
     combine(first, second)
 }
 
-fn is_python_module(plan: &BuildPlan, index: usize) -> bool {
+/// True when plan index `index` is a Python module's page (the pages that show backlinks).
+pub(crate) fn is_python_module(plan: &BuildPlan, index: usize) -> bool {
     matches!(
         &plan.pages[index].source,
         PageSource::Reference(reference) if matches!(reference.body, ReferenceBody::Python { .. })
