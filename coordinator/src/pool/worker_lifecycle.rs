@@ -16,7 +16,8 @@ const MAX_STARTUP_FAILURES: u32 = 5;
 
 impl Supervisor<'_> {
     /// Brings the workers of an earlier build into this one: idle workers get the new setup
-    /// (and answer `Ready`); slots left empty get a new worker.
+    /// (and answer `Ready`); slots left empty, or holding a worker still starting, get a
+    /// new worker.
     pub(super) fn resume_workers(&mut self) {
         for slot in 0..self.pool.slots.len() {
             let live = self.pool.slots[slot].process.is_some();
@@ -32,6 +33,13 @@ impl Supervisor<'_> {
                     if let Some(Ok(())) = sent {
                         self.pool.slots[slot].state = SlotState::Starting;
                     }
+                }
+                // A worker still starting may have taken an earlier render's setup (a
+                // build renders twice with backlinks, and a dev server renders again): it
+                // starts afresh, as its events carry the old generation and are ignored.
+                (SlotState::Starting, true) => {
+                    self.pool.slots[slot].process = None;
+                    self.start_worker(slot);
                 }
                 (_, false) => self.start_worker(slot),
                 _ => {}
