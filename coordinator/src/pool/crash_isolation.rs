@@ -9,7 +9,8 @@
 
 use rustc_hash::FxHashMap;
 
-/// Crashes of one page, alone in its batch, after which it is reported as failed.
+/// Crashes of one page, alone in its batch and reported started, after which it is
+/// reported as failed (a crash before the worker reported starting it counts half).
 pub const CRASHES_TO_ISOLATE: u32 = 2;
 
 /// What to do after a worker died while rendering a batch.
@@ -40,9 +41,11 @@ impl CrashIsolation {
             verdict.retry.push(left.to_vec());
             verdict.retry.push(right.to_vec());
         } else if let Some(&culprit) = suspects.first() {
-            let crashes = self.crashes.entry(culprit).or_insert(0);
-            *crashes += 1;
-            if *crashes >= CRASHES_TO_ISOLATE {
+            // A worker that never reported starting the page died of something else (it
+            // was killed with others, a moment after the page was sent): half a strike.
+            let strikes = self.crashes.entry(culprit).or_insert(0);
+            *strikes += if current.is_some() { 2 } else { 1 };
+            if *strikes >= 2 * CRASHES_TO_ISOLATE {
                 verdict.isolated = Some(culprit);
             } else {
                 verdict.retry.push(vec![culprit]);
@@ -98,7 +101,7 @@ mod tests {
             None,
         );
         check(&mut isolation, &[7, 8], None, &[&[7], &[8]], None);
-        check(&mut isolation, &[7], None, &[&[7]], None);
+        check(&mut isolation, &[7], Some(0), &[&[7]], None);
         check(&mut isolation, &[7], Some(0), &[], Some(7));
     }
 
@@ -108,9 +111,24 @@ mod tests {
         // Page 3 is in crashed batches twice, but never alone: nobody is isolated.
         check(&mut isolation, &[3, 4], None, &[&[3], &[4]], None);
         check(&mut isolation, &[3, 5], None, &[&[3], &[5]], None);
-        check(&mut isolation, &[3], None, &[&[3]], None);
-        check(&mut isolation, &[4], None, &[&[4]], None);
-        check(&mut isolation, &[3], None, &[], Some(3));
+        check(&mut isolation, &[3], Some(0), &[&[3]], None);
+        check(&mut isolation, &[4], Some(0), &[&[4]], None);
+        check(&mut isolation, &[3], Some(0), &[], Some(3));
+    }
+
+    #[test]
+    fn a_crash_before_the_page_was_reported_started_counts_half() {
+        // Workers killed together: the page's retry was sent to a worker killed a moment
+        // later, which never started it. Not isolated for that.
+        let mut isolation = CrashIsolation::default();
+        check(&mut isolation, &[5], Some(0), &[&[5]], None);
+        check(&mut isolation, &[5], None, &[&[5]], None);
+        check(&mut isolation, &[5], None, &[], Some(5));
+        // A page that never gets started is still given up on, after four such crashes.
+        check(&mut isolation, &[6], None, &[&[6]], None);
+        check(&mut isolation, &[6], None, &[&[6]], None);
+        check(&mut isolation, &[6], None, &[&[6]], None);
+        check(&mut isolation, &[6], None, &[], Some(6));
     }
 
     #[test]
