@@ -6,7 +6,7 @@
 //! the commands it changed. Workers read the CLI again to render its pages.
 
 use super::Site;
-use crate::diagnostics::Diagnostic;
+use super::reference_read::read_on_render_stack;
 use worker::reference::cli::{CliSource, Framework, extract_cli};
 
 /// One CLI, listed.
@@ -39,56 +39,35 @@ pub(super) fn discover(site: &mut Site) {
     for entry in 0..site.config.autodoc_cli.len() {
         let config = site.config.autodoc_cli[entry].clone();
         let path = site.root.join(&config.path);
-        let listed = std::thread::Builder::new()
-            .name("cli-read".into())
-            .stack_size(worker::RENDER_STACK_BYTES)
-            .spawn({
-                let config = config.clone();
-                move || {
-                    extract_cli(&CliSource {
-                        program: &config.name,
-                        path: &path,
-                        display_path: &config.path,
-                        object: &config.object,
-                        framework: config.framework.as_deref().and_then(Framework::from_name),
-                    })
-                    .map(|doc| {
-                        let keys = doc.pages();
-                        let pages = keys
-                            .iter()
-                            .map(|key| CliCommandPage {
-                                path: key.path.clone(),
-                                url: key.url.clone(),
-                                title: key.title.clone(),
-                                has_subcommands: keys.iter().any(|other| {
-                                    other.path.len() > key.path.len()
-                                        && other.path.starts_with(&key.path)
-                                }),
-                                fingerprint: doc.page_fingerprint(key),
-                            })
-                            .collect();
-                        CliListing { entry, pages }
-                    })
-                }
+        let program = config.clone();
+        let listed = read_on_render_stack("cli-read", &config.path, "CLI", move || {
+            extract_cli(&CliSource {
+                program: &program.name,
+                path: &path,
+                display_path: &program.path,
+                object: &program.object,
+                framework: program.framework.as_deref().and_then(Framework::from_name),
             })
-            .map_err(|e| e.to_string())
-            .and_then(|handle| {
-                handle
-                    .join()
-                    .map_err(|_| "reading it failed (a bug)".to_string())
-            });
+            .map(|doc| {
+                let keys = doc.pages();
+                let pages = keys
+                    .iter()
+                    .map(|key| CliCommandPage {
+                        path: key.path.clone(),
+                        url: key.url.clone(),
+                        title: key.title.clone(),
+                        has_subcommands: keys.iter().any(|other| {
+                            other.path.len() > key.path.len() && other.path.starts_with(&key.path)
+                        }),
+                        fingerprint: doc.page_fingerprint(key),
+                    })
+                    .collect();
+                CliListing { entry, pages }
+            })
+        });
         match listed {
-            Ok(Ok(listing)) => site.cli.push(listing),
-            Ok(Err(error)) => site.errors.push(Diagnostic {
-                file: Some(error.file.clone()),
-                line: Some(error.line),
-                message: error.message.clone(),
-                hint: Some(error.hint.clone()),
-            }),
-            Err(message) => site.errors.push(
-                Diagnostic::in_file(config.path.clone(), format!("CLI not read: {message}"))
-                    .with_hint("report this bug with the CLI's source"),
-            ),
+            Ok(listing) => site.cli.push(listing),
+            Err(diagnostic) => site.errors.push(diagnostic),
         }
     }
 }

@@ -11,6 +11,7 @@ mod docusaurus;
 pub mod front_matter;
 mod openapi;
 mod python;
+mod reference_read;
 pub(crate) mod versions;
 mod walk;
 

@@ -5,8 +5,7 @@
 //! nav parent and fingerprint. Workers load the description again to render its pages.
 
 use super::Site;
-use crate::diagnostics::Diagnostic;
-use worker::reference::ReferenceError;
+use super::reference_read::read_on_render_stack;
 use worker::reference::openapi::{PageKind, Spec, SpecSource, load_spec};
 
 /// One description, listed.
@@ -54,45 +53,23 @@ pub(super) fn discover(site: &mut Site) {
         let path = site.root.join(&config.path);
         let allowed_root = site.root.join(config.refs_folder());
         let display = config.path.clone();
-        let listed = std::thread::Builder::new()
-            .name("openapi-load".into())
-            .stack_size(worker::RENDER_STACK_BYTES)
-            .spawn({
-                move || {
-                    load_spec(&SpecSource {
-                        path: &path,
-                        display_path: &display,
-                        allowed_root: &allowed_root,
-                    })
-                    .map(|spec| list(&spec, entry))
-                }
-            })
-            .map_err(|e| e.to_string())
-            .and_then(|handle| {
-                handle
-                    .join()
-                    .map_err(|_| "reading it failed (a bug)".to_string())
-            });
+        let listed = read_on_render_stack(
+            "openapi-load",
+            &config.path,
+            "OpenAPI description",
+            move || {
+                load_spec(&SpecSource {
+                    path: &path,
+                    display_path: &display,
+                    allowed_root: &allowed_root,
+                })
+                .map(|spec| list(&spec, entry))
+            },
+        );
         match listed {
-            Ok(Ok(description)) => site.openapi.push(description),
-            Ok(Err(error)) => site.errors.push(diagnostic(&error)),
-            Err(message) => site.errors.push(
-                Diagnostic::in_file(
-                    config.path.clone(),
-                    format!("OpenAPI description not read: {message}"),
-                )
-                .with_hint("report this bug with the description"),
-            ),
+            Ok(description) => site.openapi.push(description),
+            Err(diagnostic) => site.errors.push(diagnostic),
         }
-    }
-}
-
-fn diagnostic(error: &ReferenceError) -> Diagnostic {
-    Diagnostic {
-        file: Some(error.file.clone()),
-        line: Some(error.line),
-        message: error.message.clone(),
-        hint: Some(error.hint.clone()),
     }
 }
 

@@ -231,6 +231,19 @@ fn load_error(error: &ReferenceError) -> PageError {
     }
 }
 
+/// The page the plan numbered `index` among a source's `pages`, when the source still lists
+/// it there with the URL the plan gave it (`url_of` reads a page's URL).
+fn planned_page<'a, K>(
+    pages: &'a [K],
+    index: u32,
+    planned_url: &str,
+    url_of: impl Fn(&K) -> &str,
+) -> Option<&'a K> {
+    pages
+        .get(index as usize)
+        .filter(|key| url_of(key) == planned_url)
+}
+
 /// The page's error when the source no longer lists the page the plan gave it.
 fn changed(file: &str) -> PageError {
     PageError {
@@ -298,10 +311,7 @@ fn render_cli(context: &RenderContext, page: &CliPage<'_>) -> Result<RenderedBod
         })
     });
     let loaded = loaded.as_ref().as_ref().map_err(load_error)?;
-    let key = loaded
-        .pages
-        .get(page.page as usize)
-        .filter(|key| key.url == page.page_url)
+    let key = planned_page(&loaded.pages, page.page, page.page_url, |key| &key.url)
         .ok_or_else(|| changed(page.file))?;
     let prefix = context.href(page.url_prefix);
     let rendered =
@@ -336,10 +346,7 @@ fn render_openapi(
         })
     });
     let loaded = loaded.as_ref().as_ref().map_err(load_error)?;
-    let key = loaded
-        .pages
-        .get(page.page as usize)
-        .filter(|key| key.url == page.page_url)
+    let key = planned_page(&loaded.pages, page.page, page.page_url, |key| &key.url)
         .ok_or_else(|| changed(page.file))?;
     // Descriptions are CommonMark; one nested too deeply to render is shown as written.
     let markdown = |text: &str| match crate::markdown::check_nesting(text) {
@@ -357,4 +364,19 @@ fn render_openapi(
         .render_page(key, &prefix, &markdown)
         .ok_or_else(|| changed(page.file))?;
     Ok(reference_body(context, rendered))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::planned_page;
+
+    #[test]
+    fn a_planned_page_is_found_only_where_the_plan_put_it() {
+        let pages: Vec<String> = ["", "remote/", "remote/add/"].map(String::from).into();
+        let found = planned_page(&pages, 1, "remote/", String::as_str);
+        assert_eq!(found.map(String::as_str), Some("remote/"));
+        // The source changed under the build: another page at that number, or fewer pages.
+        assert!(planned_page(&pages, 1, "remote/add/", String::as_str).is_none());
+        assert!(planned_page(&pages, 3, "remote/add/", String::as_str).is_none());
+    }
 }
