@@ -3,7 +3,8 @@
 //! "See Also" sections as cross-references, and backlinks ("Referenced by": the guide
 //! pages that mention an object), kept up to date by incremental builds.
 
-use crate::support::{assert_same_sequentially_and_in_processes, build, read, site_from};
+use crate::support::{Run, assert_same_sequentially_and_in_processes, build, read, site_from};
+use std::path::PathBuf;
 
 const BASE: &str = r#""""Base classes."""
 
@@ -61,13 +62,20 @@ fn members_project() -> tempfile::TempDir {
     ])
 }
 
-#[test]
-fn classes_list_their_own_and_inherited_members_and_see_also_links() {
+/// [`members_project`], built once: the project, its site folder, its output folder and
+/// the build's run.
+fn built_members_project() -> (tempfile::TempDir, PathBuf, PathBuf, Run) {
     let project = members_project();
     let site = project.path().join("docs");
     let out = site.join("public");
     let run = build(&site, &out, &[]);
     assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    (project, site, out, run)
+}
+
+#[test]
+fn classes_list_their_own_and_inherited_members_and_see_also_links() {
+    let (_project, site, out, run) = built_members_project();
     let core = read(&out, "api/mypkg/core/index.html");
 
     // The module's summary: each object linked to its section, with its first line.
@@ -107,11 +115,7 @@ fn classes_list_their_own_and_inherited_members_and_see_also_links() {
 
 #[test]
 fn objects_list_the_guides_mentioning_them_and_a_guide_edit_updates_only_their_pages() {
-    let project = members_project();
-    let site = project.path().join("docs");
-    let out = site.join("public");
-    let run = build(&site, &out, &[]);
-    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    let (_project, site, out, _) = built_members_project();
     let core = read(&out, "api/mypkg/core/index.html");
     assert!(
         core.contains("<p class=\"autodoc-referenced-by\">Referenced by: <a href=\"/guide/\">Guide</a>, <a href=\"/tutorial/\">Tutorial</a></p>"),
@@ -160,10 +164,7 @@ fn objects_list_the_guides_mentioning_them_and_a_guide_edit_updates_only_their_p
 
 #[test]
 fn a_member_added_to_a_base_class_re_renders_the_classes_inheriting_it() {
-    let project = members_project();
-    let site = project.path().join("docs");
-    let out = site.join("public");
-    assert_eq!(build(&site, &out, &[]).code(), 0);
+    let (project, site, out, _) = built_members_project();
     let base = project.path().join("src/mypkg/base.py");
 
     // A docstring edit in the base changes nothing core inherits: only base re-renders.

@@ -101,36 +101,29 @@ impl DevServer {
 
     /// The first stdout line that `matches`, waiting for it.
     pub fn wait_for_stdout(&self, matches: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + EVENT_WAIT;
-        loop {
-            let found = self
-                .stdout
-                .lock()
-                .expect("lines")
-                .iter()
-                .find(|line| matches(line))
-                .cloned();
-            if let Some(line) = found {
-                return line;
-            }
-            assert!(Instant::now() < deadline, "{}", self.output());
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.wait_for_stdout_lines(EVENT_WAIT, |lines| {
+            lines.iter().find(|line| matches(line)).cloned()
+        })
     }
 
     /// Waits until `count` stdout lines match `matches`.
     pub fn wait_for_stdout_count(&self, count: usize, matches: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + SLOW_WAIT;
+        self.wait_for_stdout_lines(SLOW_WAIT, |lines| {
+            (lines.iter().filter(|line| matches(line)).count() >= count).then_some(())
+        })
+    }
+
+    /// What `found` finds in the stdout lines so far, polling until it finds something or
+    /// `wait` has passed (then the test fails with the server's output).
+    fn wait_for_stdout_lines<T>(
+        &self,
+        wait: Duration,
+        found: impl Fn(&[String]) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + wait;
         loop {
-            let found = self
-                .stdout
-                .lock()
-                .expect("lines")
-                .iter()
-                .filter(|line| matches(line))
-                .count();
-            if found >= count {
-                return;
+            if let Some(value) = found(&self.stdout.lock().expect("lines")) {
+                return value;
             }
             assert!(Instant::now() < deadline, "{}", self.output());
             std::thread::sleep(Duration::from_millis(20));
