@@ -254,6 +254,9 @@ pub struct PythonPackageConfig {
     pub url: String,
     /// `include_private`, default false.
     pub include_private: bool,
+    /// `merge_init_into_class`, default false (as mkdocstrings'): a class's docstring is
+    /// followed by its `__init__`'s, and `__init__` is no member of its own.
+    pub merge_init_into_class: bool,
     /// `source_url`: a link to each object's source, with `{path}` (the module's file from
     /// its top package's parent folder, `click/core.py`), `{line}` and `{end_line}`.
     pub source_url: Option<String>,
@@ -665,6 +668,7 @@ mod tests {
                             path: "../src/click".into(),
                             url: "/api/".into(),
                             include_private: false,
+                            merge_init_into_class: false,
                             source_url: Some(
                                 "https://github.com/pallets/click/blob/8.1.7/src/{path}#L{line}-L{end_line}"
                                     .into(),
@@ -675,6 +679,7 @@ mod tests {
                             path: "/opt/lib/abs".into(),
                             url: "/api/".into(),
                             include_private: false,
+                            merge_init_into_class: false,
                             source_url: None,
                         },
                     ]
@@ -694,13 +699,14 @@ mod tests {
                         path: "src/mypkg".into(),
                         url: "/api/".into(),
                         include_private: false,
+                        merge_init_into_class: false,
                         source_url: None,
                     }]
                 }),
             ),
             (
                 "[[autodoc.python]]\nname = 'a.b_c'\npath = 'x/../lib/a'\nurl = 'reference'\ninclude_private = true\n\
-                 [[autodoc.python]]\nname = 'cli'\npath = 'cli'\nurl = '/'\n",
+                 merge_init_into_class = true\n[[autodoc.python]]\nname = 'cli'\npath = 'cli'\nurl = '/'\n",
                 Config(|c| {
                     c.autodoc_python = vec![
                         PythonPackageConfig {
@@ -708,6 +714,7 @@ mod tests {
                             path: "lib/a".into(),
                             url: "/reference/".into(),
                             include_private: true,
+                            merge_init_into_class: true,
                             source_url: None,
                         },
                         PythonPackageConfig {
@@ -715,6 +722,7 @@ mod tests {
                             path: "cli".into(),
                             url: "/".into(),
                             include_private: false,
+                            merge_init_into_class: false,
                             source_url: None,
                         },
                     ]
@@ -918,7 +926,7 @@ mod tests {
             "cache_url" => "'http://127.0.0.1:1/x'",
             "url" => "'/x/'",
             "source_url" => "'https://x.org/{path}'",
-            "include_private" | "tags" | "categories" => "true",
+            "include_private" | "merge_init_into_class" | "tags" | "categories" => "true",
             table_key if keys::OUTPUTS_KEYS.contains(&table_key) => "true",
             _ => "'x'",
         };

@@ -118,6 +118,9 @@ pub enum ReferenceBody {
         submodules: Vec<NavLink>,
         /// Document `_private` names too.
         include_private: bool,
+        /// mkdocstrings' `merge_init_into_class`: `__init__`'s docstring ends its class's,
+        /// and `__init__` is no member of its own.
+        merge_init_into_class: bool,
         /// Link to each object's source: `{path}` already filled in, `{line}` and
         /// `{end_line}` left for the renderer (`https://…/src/click/core.py#L{line}`).
         source_url: Option<String>,

@@ -116,6 +116,9 @@ pub struct ApiModule {
     pub is_package: bool,
     /// Its package documents `_private` names too.
     pub include_private: bool,
+    /// Its package merges `__init__` into its class (`merge_init_into_class`), the default
+    /// of an inline `::: pkg.Class` block.
+    pub merge_init_into_class: bool,
 }
 
 /// One documented object of a module.

@@ -140,7 +140,7 @@ fn a_source_url_with_an_unknown_placeholder_is_a_config_error() {
 }
 
 /// The body of an `objects.inv`, read per the Sphinx format (four header lines, then zlib).
-fn inventory_lines(bytes: &[u8]) -> Vec<String> {
+pub(crate) fn inventory_lines(bytes: &[u8]) -> Vec<String> {
     use std::io::Read;
     let text = String::from_utf8_lossy(bytes);
     let mut lines = text.lines();

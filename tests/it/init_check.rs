@@ -61,6 +61,8 @@ fn init_from_mkdocs_writes_an_equivalent_ssg_toml() {
     let toml = std::fs::read_to_string(site.join("ssg.toml")).expect("ssg.toml written");
     assert!(toml.contains("title = \"mkdocs-autorefs\""), "{toml}");
     assert!(toml.contains("dialect = \"mkdocs\""), "{toml}");
+    // mkdocstrings' `merge_init_into_class: true` is carried over.
+    assert!(toml.contains("merge_init_into_class = true"), "{toml}");
     assert!(site.join("docs/index.md").exists(), "nothing moved");
     let out = tempfile::tempdir().expect("temp dir");
     let built = build(&site, out.path(), &[]);

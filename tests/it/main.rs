@@ -17,6 +17,7 @@ mod init_check;
 mod inline_autodoc;
 mod kill_storm;
 mod limits;
+mod merge_init;
 mod mkdocs;
 mod openapi_reference;
 mod output_folder;

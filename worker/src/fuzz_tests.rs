@@ -151,8 +151,17 @@ proptest! {
     }
 
     #[test]
-    fn fuzz_python_extraction_takes_any_module(source in python_module(), private in any::<bool>()) {
-        let options = AutodocOptions { include_private: private, is_package: false, names_only: false };
+    fn fuzz_python_extraction_takes_any_module(
+        source in python_module(),
+        private in any::<bool>(),
+        merge in any::<bool>(),
+    ) {
+        let options = AutodocOptions {
+            include_private: private,
+            is_package: false,
+            names_only: false,
+            merge_init_into_class: merge,
+        };
         if let Err(error) = document_module(&source, "m", options) {
             // Errors point into the file.
             prop_assert!(error.line >= 1);

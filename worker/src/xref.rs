@@ -112,6 +112,8 @@ pub struct ModuleSource {
     pub is_package: bool,
     /// `_private` names are documented.
     pub include_private: bool,
+    /// `__init__` is merged into its class (`merge_init_into_class`).
+    pub merge_init_into_class: bool,
 }
 
 /// The site's objects and the external ones, indexed for lookups.
@@ -148,6 +150,7 @@ impl Resolver {
                         file: module.file.clone(),
                         is_package: module.is_package,
                         include_private: module.include_private,
+                        merge_init_into_class: module.merge_init_into_class,
                     },
                 });
         }

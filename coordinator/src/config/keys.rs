@@ -36,7 +36,14 @@ pub(super) const AUTODOC_KEYS: &[&str] = &["python", "inventories", "openapi", "
 pub(super) const CLI_KEYS: &[&str] = &["name", "path", "object", "framework", "url"];
 pub(super) const OPENAPI_KEYS: &[&str] = &["name", "path", "url"];
 pub(super) const INVENTORY_KEYS: &[&str] = &["url", "path", "base_url"];
-pub(super) const PYTHON_KEYS: &[&str] = &["name", "path", "url", "include_private", "source_url"];
+pub(super) const PYTHON_KEYS: &[&str] = &[
+    "name",
+    "path",
+    "url",
+    "include_private",
+    "merge_init_into_class",
+    "source_url",
+];
 pub(super) const TAXONOMIES_KEYS: &[&str] = &["tags", "categories"];
 pub(super) const OUTPUTS_KEYS: &[&str] = &[
     "html",

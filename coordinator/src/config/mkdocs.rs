@@ -157,7 +157,7 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
                 .and_then(|o| o.get("handlers"))
                 .and_then(|handlers| handlers.get("python"));
             let site_root = file.parent().unwrap_or(Path::new("."));
-            let include_private = python_options(python, &mut ignored);
+            let options = python_options(python, &mut ignored);
             let packages = python_packages(site_root, python);
             if packages.is_empty() {
                 ignored.push("mkdocstrings (no Python package found in its paths)".into());
@@ -165,7 +165,8 @@ pub(super) fn from_mkdocs_yml(text: &str, file: &Path) -> Result<Config, ConfigE
             config
                 .autodoc_python
                 .extend(packages.into_iter().map(|package| PythonPackageConfig {
-                    include_private,
+                    include_private: options.include_private,
+                    merge_init_into_class: options.merge_init_into_class,
                     ..package
                 }));
             config
@@ -246,15 +247,24 @@ fn mkdocstrings_inventories(
     inventories
 }
 
+/// What autodoc reads of the mkdocstrings python handler's `options`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct PythonOptions {
+    /// `filters` that do not hide `_private` names.
+    include_private: bool,
+    /// `merge_init_into_class`, default false as in mkdocstrings.
+    merge_init_into_class: bool,
+}
+
 /// The mkdocstrings python handler's `options`, as far as autodoc has them: whether
-/// private members are shown (`filters`). `members_order: source` and
-/// `merge_init_into_class: true` are what autodoc does anyway; every other option, or
-/// value, is named in `ignored`.
-fn python_options(python: Option<&Value>, ignored: &mut Vec<String>) -> bool {
+/// private members are shown (`filters`) and `merge_init_into_class`. `members_order:
+/// source` is what autodoc does anyway; every other option, or value, is named in
+/// `ignored`.
+fn python_options(python: Option<&Value>, ignored: &mut Vec<String>) -> PythonOptions {
+    let mut read = PythonOptions::default();
     let Some(Value::Mapping(options)) = python.and_then(|p| p.get("options")) else {
-        return false;
+        return read;
     };
-    let mut include_private = false;
     for (key, value) in options {
         let Some(key) = plain_string(key) else {
             continue;
@@ -265,7 +275,7 @@ fn python_options(python: Option<&Value>, ignored: &mut Vec<String>) -> bool {
             ("filters", Value::Sequence(filters)) => {
                 let filters: Vec<String> = filters.iter().filter_map(plain_string).collect();
                 let hides_private = |filter: &String| filter.starts_with("!^_");
-                include_private = !filters.iter().any(hides_private);
+                read.include_private = !filters.iter().any(hides_private);
                 let others: Vec<&String> = filters.iter().filter(|f| !hides_private(f)).collect();
                 if !others.is_empty() {
                     ignored.push(format!(
@@ -280,14 +290,14 @@ fn python_options(python: Option<&Value>, ignored: &mut Vec<String>) -> bool {
             }
             ("filters", _) if text.as_deref() == Some("public") => {}
             ("members_order", _) if text.as_deref() == Some("source") => {}
-            ("merge_init_into_class", Value::Bool(true)) => {}
+            ("merge_init_into_class", Value::Bool(merge)) => read.merge_init_into_class = *merge,
             _ => ignored.push(format!(
                 "mkdocstrings {key}{}",
                 text.map(|text| format!(": {text}")).unwrap_or_default()
             )),
         }
     }
-    include_private
+    read
 }
 
 /// The packages (folders with `__init__.py`) in the mkdocstrings python handler's `paths`
@@ -324,6 +334,7 @@ fn python_packages(site_root: &Path, python: Option<&Value>) -> Vec<PythonPackag
                 path: package_path,
                 url: "/api/".to_string(),
                 include_private: false,
+                merge_init_into_class: false,
                 source_url: None,
             });
         }
@@ -608,7 +619,7 @@ mod option_tests {
                 serde_yaml_ng::from_str(&format!("options:\n{options}")).expect("yaml");
             let mut ignored = Vec::new();
             assert_eq!(
-                python_options(Some(&python), &mut ignored),
+                python_options(Some(&python), &mut ignored).include_private,
                 include_private,
                 "{options}"
             );
@@ -620,10 +631,32 @@ mod option_tests {
         check(
             "  members_order: alphabetical\n  merge_init_into_class: false",
             false,
-            &[
-                "mkdocstrings members_order: alphabetical",
-                "mkdocstrings merge_init_into_class: false",
-            ],
+            &["mkdocstrings members_order: alphabetical"],
+        );
+    }
+
+    #[test]
+    fn merge_init_into_class_is_read_both_ways() {
+        let read = |options: &str| {
+            let python: Value =
+                serde_yaml_ng::from_str(&format!("options:\n{options}")).expect("yaml");
+            let mut ignored = Vec::new();
+            let read = python_options(Some(&python), &mut ignored);
+            (read.merge_init_into_class, ignored)
+        };
+        assert_eq!(read("  merge_init_into_class: true"), (true, vec![]));
+        assert_eq!(read("  merge_init_into_class: false"), (false, vec![]));
+        assert_eq!(
+            read("  show_source: false"),
+            (false, vec!["mkdocstrings show_source: false".to_string()])
+        );
+        // A value that is no boolean is named, not guessed.
+        assert_eq!(
+            read("  merge_init_into_class: maybe"),
+            (
+                false,
+                vec!["mkdocstrings merge_init_into_class: maybe".to_string()]
+            )
         );
     }
 }

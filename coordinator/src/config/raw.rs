@@ -103,6 +103,8 @@ struct RawPythonPackage {
     #[serde(default)]
     include_private: bool,
     #[serde(default)]
+    merge_init_into_class: bool,
+    #[serde(default)]
     source_url: Option<Spanned<String>>,
 }
 
@@ -375,6 +377,7 @@ impl RawPythonPackage {
             path,
             url,
             include_private: self.include_private,
+            merge_init_into_class: self.merge_init_into_class,
             source_url: self
                 .source_url
                 .as_ref()

@@ -180,6 +180,7 @@ mod tests {
             path: "../src/click".into(),
             url: "/api/".into(),
             include_private: false,
+            merge_init_into_class: false,
             source_url: Some(
                 "https://github.com/pallets/click/blob/8.1.7/src/{path}#L{line}-L{end_line}".into(),
             ),

@@ -150,6 +150,7 @@ mod tests {
                     file: String::new(),
                     is_package: false,
                     include_private: false,
+                    merge_init_into_class: false,
                 },
                 ApiModule {
                     name: "pkg".into(),
@@ -159,6 +160,7 @@ mod tests {
                     file: String::new(),
                     is_package: false,
                     include_private: false,
+                    merge_init_into_class: false,
                 },
             ],
             external: Vec::new(),
@@ -202,6 +204,7 @@ mod tests {
                 file: "pkg/__init__.py".into(),
                 is_package: true,
                 include_private: false,
+                merge_init_into_class: false,
             }],
             ..ApiInventory::default()
         };

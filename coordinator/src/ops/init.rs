@@ -130,11 +130,13 @@ fn ssg_toml_for(config: &Config) -> String {
     for package in &config.autodoc_python {
         let _ = writeln!(
             out,
-            "\n[[autodoc.python]]\nname = {}\npath = {}\nurl = {}\ninclude_private = {}",
+            "\n[[autodoc.python]]\nname = {}\npath = {}\nurl = {}\ninclude_private = {}\n\
+             merge_init_into_class = {}",
             toml_string(&package.name),
             toml_string(&package.path),
             toml_string(&package.url),
-            package.include_private
+            package.include_private,
+            package.merge_init_into_class
         );
     }
     for inventory in &config.autodoc_inventories {

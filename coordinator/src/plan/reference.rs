@@ -115,6 +115,7 @@ fn python_items(site: &Site) -> impl Iterator<Item = ReferenceItem> + '_ {
                     is_package: module.is_package,
                     submodules: Vec::new(),
                     include_private: package.include_private,
+                    merge_init_into_class: package.merge_init_into_class,
                     source_url: module.source_url(package),
                 },
                 hash: module.hash,

@@ -414,6 +414,7 @@ mod tests {
             path: "content/src/pkg".into(),
             url: "/api/".into(),
             include_private: false,
+            merge_init_into_class: false,
             source_url: None,
         });
         WatchRoots::new(Path::new("/site"), &config, Path::new("/site/public"))
@@ -469,6 +470,7 @@ mod tests {
             path: "../src/pkg".into(),
             url: "/api/".into(),
             include_private: false,
+            merge_init_into_class: false,
             source_url: None,
         });
         let site = canonical(site);

@@ -42,6 +42,7 @@ pub fn site_inventory(
                     module,
                     is_package,
                     include_private,
+                    merge_init_into_class,
                     ..
                 } => Some((
                     PythonModuleRef {
@@ -49,6 +50,7 @@ pub fn site_inventory(
                         module,
                         is_package: *is_package,
                         include_private: *include_private,
+                        merge_init_into_class: *merge_init_into_class,
                     },
                     page.url.as_str(),
                     reference.hash,
@@ -108,6 +110,7 @@ pub fn site_inventory(
                     file: python.file.to_string(),
                     is_package: python.is_package,
                     include_private: python.include_private,
+                    merge_init_into_class: python.merge_init_into_class,
                 }
             })
             .collect(),
@@ -165,7 +168,8 @@ impl KnownSymbols {
 }
 
 /// What a module's symbols depend on: the executable, the module's name, file and content,
-/// and the options of its scan.
+/// and the options of its scan (`include_private`, `merge_init_into_class`: a merged
+/// `__init__` has no anchor).
 fn symbol_key(binary: u128, python: &PythonModuleRef<'_>, source_hash: u128) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&binary.to_le_bytes());
@@ -177,6 +181,7 @@ fn symbol_key(binary: u128, python: &PythonModuleRef<'_>, source_hash: u128) -> 
     hasher.update(&[
         u8::from(python.is_package),
         u8::from(python.include_private),
+        u8::from(python.merge_init_into_class),
     ]);
     hasher.digest128()
 }
@@ -187,6 +192,7 @@ struct PythonModuleRef<'a> {
     module: &'a str,
     is_package: bool,
     include_private: bool,
+    merge_init_into_class: bool,
 }
 
 /// Every module's symbols, on all cores, each thread with the renderer's stack (a parse
@@ -197,6 +203,7 @@ fn scan_all(site: &Site, modules: &[&PythonModuleRef<'_>]) -> Vec<ModuleSymbols>
             include_private: python.include_private,
             is_package: python.is_package,
             names_only: true,
+            merge_init_into_class: python.merge_init_into_class,
         };
         worker::autodoc::scan_module(&site.root.join(python.file), python.module, options)
     };

@@ -158,6 +158,31 @@ pub(crate) struct Constructor {
     pub(crate) signature: Signature,
 }
 
+/// `__init__`'s raw docstring, kept for `merge_init_into_class`: the implementation's,
+/// else the first overload's that has one (as an overload chain's docstring is chosen).
+#[derive(Default)]
+pub(crate) struct InitDocstring {
+    pub(crate) raw: Option<String>,
+    /// The implementation was seen: later definitions of `__init__` are ignored.
+    done: bool,
+}
+
+impl InitDocstring {
+    fn offer(&mut self, raw: Option<&str>, is_overload: bool) {
+        if self.done {
+            return;
+        }
+        if !is_overload {
+            self.done = true;
+            if raw.is_some() {
+                self.raw = raw.map(str::to_owned);
+            }
+        } else if self.raw.is_none() {
+            self.raw = raw.map(str::to_owned);
+        }
+    }
+}
+
 /// A scope's definitions, grouped.
 #[derive(Default)]
 pub(crate) struct Members {
@@ -170,6 +195,8 @@ pub(crate) struct Members {
     pub(crate) defined: HashSet<String>,
     pub(crate) init: Option<Constructor>,
     pub(crate) new: Option<Constructor>,
+    /// Only read with `merge_init_into_class`.
+    pub(crate) init_docstring: InitDocstring,
     pub(crate) fields: Vec<FieldSpec>,
 }
 
@@ -346,6 +373,13 @@ impl<'c, 's> Scope<'c, 's> {
             if slot.is_none() {
                 *slot = Some(Constructor { signature });
             }
+        }
+        if self.in_class() && name == "__init__" && self.context.options.merge_init_into_class {
+            // Its docstring becomes part of the class's (`class.rs`); it is no member.
+            self.members
+                .init_docstring
+                .offer(raw_docstring, decorators.is_overload);
+            return;
         }
         if !self.shows(
             name,

@@ -42,6 +42,10 @@ pub struct AutodocOptions {
     /// the symbol scan needs (names, kinds, anchors), at a fraction of the cost. Which
     /// objects are shown does not change, since that depends on a docstring's presence.
     pub names_only: bool,
+    /// mkdocstrings' `merge_init_into_class`: a class's docstring is its own followed by
+    /// its `__init__`'s, and `__init__` is not a member of its own (no entry, anchor or
+    /// inventory line).
+    pub merge_init_into_class: bool,
 }
 
 /// A module that does not parse.

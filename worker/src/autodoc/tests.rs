@@ -340,6 +340,7 @@ fn snapshot_of_a_small_module() {
     let options = AutodocOptions {
         is_package: false,
         include_private: false,
+        merge_init_into_class: false,
         names_only: false,
     };
     let doc = document_module(source, "geometry.shapes", options)

@@ -251,6 +251,9 @@ fn object_html(
             include_private: source.include_private,
             is_package: source.is_package,
             names_only: false,
+            merge_init_into_class: options
+                .merge_init_into_class
+                .unwrap_or(source.merge_init_into_class),
         },
     )
     .ok()?;
@@ -289,6 +292,9 @@ fn apply_option(options: &mut InlineOptions, name: &str, value: &serde_yaml_ng::
     match (name, value) {
         ("show_source", Value::Bool(show)) => options.show_source = *show,
         ("show_root_heading", Value::Bool(show)) => options.show_root_heading = *show,
+        ("merge_init_into_class", Value::Bool(merge)) => {
+            options.merge_init_into_class = Some(*merge)
+        }
         ("heading_level", Value::Number(level)) => match level.as_u64() {
             Some(level) => options.heading_level = level.clamp(1, 6) as u8,
             None => return false,
@@ -384,11 +390,19 @@ mod tests {
     #[test]
     fn options_read_and_the_others_are_named() {
         let (options, unsupported) = read_options(
-            "options:\n  show_source: false\n  heading_level: 3\n  members: [a, b]\n  members_order: alphabetical\n  filters: [\"!^_\"]\n  show_root_heading: true\n  docstring_style: numpy\n  show_bases: false\nhandler: python",
+            "options:\n  show_source: false\n  heading_level: 3\n  members: [a, b]\n  members_order: alphabetical\n  filters: [\"!^_\"]\n  show_root_heading: true\n  merge_init_into_class: true\n  docstring_style: numpy\n  show_bases: false\nhandler: python",
         );
         assert_eq!(unsupported, ["docstring_style", "handler", "show_bases"]);
         assert!(!options.show_source && options.show_root_heading && options.alphabetical);
         assert_eq!(options.heading_level, 3);
+        assert_eq!(options.merge_init_into_class, Some(true));
+        assert_eq!(
+            read_options("options:\n  merge_init_into_class: false")
+                .0
+                .merge_init_into_class,
+            Some(false)
+        );
+        assert_eq!(read_options("").0.merge_init_into_class, None);
         assert_eq!(
             options.members,
             Some(vec!["a".to_string(), "b".to_string()])

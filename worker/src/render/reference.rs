@@ -27,14 +27,19 @@ pub(super) fn render_reference(
             is_package,
             submodules,
             include_private,
+            merge_init_into_class,
             source_url,
         } => render_python(
             context,
             file,
             module,
-            *is_package,
             submodules,
-            *include_private,
+            AutodocOptions {
+                include_private: *include_private,
+                is_package: *is_package,
+                names_only: false,
+                merge_init_into_class: *merge_init_into_class,
+            },
             source_url.as_deref(),
         ),
         ReferenceBody::OpenApi {
@@ -80,11 +85,11 @@ fn render_python(
     context: &RenderContext,
     file: &str,
     module: &str,
-    is_package: bool,
     submodules: &[NavLink],
-    include_private: bool,
+    options: AutodocOptions,
     source_url: Option<&str>,
 ) -> Result<RenderedBody, PageError> {
+    let is_package = options.is_package;
     let path = context.site_root.join(file);
     let io_error = |e: std::io::Error| PageError {
         file: Some(file.to_string()),
@@ -101,16 +106,7 @@ fn render_python(
         message,
         hint: Some("save the file as UTF-8".into()),
     })?;
-    let doc = autodoc::document_module(
-        source,
-        module,
-        AutodocOptions {
-            include_private,
-            is_package,
-            names_only: false,
-        },
-    )
-    .map_err(|e| PageError {
+    let doc = autodoc::document_module(source, module, options).map_err(|e| PageError {
         file: Some(file.to_string()),
         line: Some(e.line),
         kind: PageErrorKind::Python,

@@ -118,6 +118,7 @@ mod tests {
                 file: String::new(),
                 is_package: false,
                 include_private: false,
+                merge_init_into_class: false,
             }],
             external: vec![],
             backlinks,

@@ -233,6 +233,7 @@ mod tests {
             file: String::new(),
             is_package: false,
             include_private: false,
+            merge_init_into_class: false,
         };
         let core = ApiModule {
             name: "pkg.core".into(),
@@ -252,6 +253,7 @@ mod tests {
             file: String::new(),
             is_package: false,
             include_private: false,
+            merge_init_into_class: false,
         };
         Resolver::new(&ApiInventory {
             modules: vec![base, core],
@@ -330,6 +332,7 @@ mod tests {
             file: String::new(),
             is_package: false,
             include_private: false,
+            merge_init_into_class: false,
         };
         inventory_less.modules.push(base.clone());
         inventory_less.modules.push(ApiModule {
@@ -340,6 +343,7 @@ mod tests {
             file: String::new(),
             is_package: false,
             include_private: false,
+            merge_init_into_class: false,
         });
         let before = Resolver::new(&inventory_less).inherited_dep("pkg.core", "Child");
         base.objects

@@ -24,6 +24,7 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
         file: String::new(),
         is_package: false,
         include_private: false,
+        merge_init_into_class: false,
     }
 }
 

@@ -10,7 +10,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::{Context, Scope, ScopeKind, docstring_of};
 use crate::autodoc::decorators::{Decorators, last_name};
-use crate::autodoc::docstring::Docstring;
+use crate::autodoc::docstring::{Docstring, cleandoc};
 use crate::autodoc::model::{AttributeDoc, ClassDoc, ClassKind};
 use crate::autodoc::parse::SourceText;
 use crate::autodoc::signature::{Param, ParamKind, Signature, type_params};
@@ -117,7 +117,15 @@ pub(crate) fn extract_class(
         .or(members.new)
         .map(|constructor| constructor.signature)
         .or_else(|| generated_signature(kind, &members.fields, decorators.dataclass_kw_only));
-    let mut docstring = docstring_of(&class.body).map(|raw| context.docstring(raw));
+    let own = docstring_of(&class.body);
+    let init = members.init_docstring.raw.as_deref();
+    let mut docstring = if !context.options.merge_init_into_class {
+        own.map(|raw| context.docstring(raw))
+    } else if context.options.names_only {
+        (own.is_some() || init.is_some()).then(Docstring::default)
+    } else {
+        merged_docstring(own, init).map(|raw| context.docstring(&raw))
+    };
     let mut attributes = members.attributes;
     if let Some(docstring) = &mut docstring {
         if let Some(signature) = &signature {
@@ -143,6 +151,21 @@ pub(crate) fn extract_class(
         properties: members.properties,
         methods: members.functions,
         classes: members.classes,
+    }
+}
+
+/// `merge_init_into_class`: the class's docstring followed by `__init__`'s, each cleaned
+/// like `inspect.cleandoc` and joined by a blank line, so that the two are parsed as one
+/// (`__init__`'s `Args:` document the class); either alone when the other is missing.
+/// Cleaning the joined text again changes nothing, since the second part starts unindented.
+fn merged_docstring(class: Option<&str>, init: Option<&str>) -> Option<String> {
+    match (class.map(cleandoc), init.map(cleandoc)) {
+        (Some(class), Some(init)) if !class.is_empty() && !init.is_empty() => {
+            Some(format!("{class}\n\n{init}"))
+        }
+        (Some(class), Some(init)) if class.is_empty() => Some(init),
+        (Some(class), _) => Some(class),
+        (None, init) => init,
     }
 }
 

@@ -452,3 +452,184 @@ fn module_docstring_and_async_functions() {
     );
     assert_eq!(function.line, 5);
 }
+
+fn merged(source: &str) -> ModuleDoc {
+    document(
+        source,
+        AutodocOptions {
+            merge_init_into_class: true,
+            ..AutodocOptions::default()
+        },
+    )
+}
+
+/// A class's merged docstring text, `None` when it has none.
+fn class_text(doc: &ModuleDoc) -> Option<&str> {
+    doc.classes[0]
+        .docstring
+        .as_ref()
+        .map(|docstring| docstring.text.as_str())
+}
+
+const GOOGLE_CLASS: &str = "class Client:\n    \"\"\"A client.\n\n    Talks to a server.\n    \"\"\"\n\n    def __init__(self, url: str, retries: int = 3):\n        \"\"\"Makes a client.\n\n        Args:\n            url: Where.\n            retries: How often.\n\n        Raises:\n            ValueError: On a bad url.\n        \"\"\"\n\n    def fetch(self):\n        \"\"\"Fetches.\"\"\"\n";
+
+#[test]
+fn merge_init_off_keeps_init_as_a_documented_method() {
+    let doc = public(GOOGLE_CLASS);
+    assert_eq!(
+        names(&doc),
+        ["class:Client", "def:Client.__init__", "def:Client.fetch"]
+    );
+    assert_eq!(class_text(&doc), Some("A client.\n\nTalks to a server."));
+    let init = &doc.classes[0].methods[0];
+    assert_eq!(init.docstring.as_ref().map(|d| d.params.len()), Some(2));
+}
+
+#[test]
+fn merge_init_appends_the_init_docstring_and_drops_the_method() {
+    let doc = merged(GOOGLE_CLASS);
+    assert_eq!(names(&doc), ["class:Client", "def:Client.fetch"]);
+    let objects: Vec<String> = crate::autodoc::documented_objects(&doc)
+        .into_iter()
+        .map(|object| object.anchor)
+        .collect();
+    assert_eq!(objects, ["pkg.mod.Client", "pkg.mod.Client.fetch"]);
+    let class = &doc.classes[0];
+    let Some(docstring) = &class.docstring else {
+        panic!("no class docstring");
+    };
+    assert_eq!(
+        docstring.text,
+        "A client.\n\nTalks to a server.\n\nMakes a client.\n\nArgs:\n    url: Where.\n    retries: How often.\n\nRaises:\n    ValueError: On a bad url."
+    );
+    assert_eq!(docstring.summary, "A client.");
+    assert_eq!(docstring.body, "Talks to a server.\n\nMakes a client.");
+    let params: Vec<(&str, Option<&str>, &str)> = docstring
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.ty.as_deref(), p.description.as_str()))
+        .collect();
+    // Types come from `__init__`'s annotations, as for a class docstring's own `Args`.
+    assert_eq!(
+        params,
+        [
+            ("url", Some("str"), "Where."),
+            ("retries", Some("int"), "How often.")
+        ]
+    );
+    assert_eq!(docstring.raises[0].name, "ValueError");
+    // The signature is still `__init__`'s.
+    assert_eq!(
+        class
+            .signature
+            .as_ref()
+            .map(|s| s.format_params())
+            .as_deref(),
+        Some("(url: str, retries: int = 3)")
+    );
+}
+
+#[test]
+fn merge_init_with_either_docstring_missing() {
+    // Only `__init__` has one: it is the class's, summary included.
+    let doc = merged(
+        "class A:\n    def __init__(self, x):\n        \"\"\"Makes an A.\n\n        Args:\n            x: The x.\n        \"\"\"",
+    );
+    assert_eq!(names(&doc), ["class:A"]);
+    assert_eq!(
+        class_text(&doc),
+        Some("Makes an A.\n\nArgs:\n    x: The x.")
+    );
+    let docstring = doc.classes[0].docstring.as_ref();
+    assert_eq!(docstring.map(|d| d.summary.as_str()), Some("Makes an A."));
+    assert_eq!(docstring.map(|d| d.params.len()), Some(1));
+    // Only the class has one, `__init__` has none: the class's alone.
+    let doc = merged("class A:\n    \"\"\"An A.\"\"\"\n    def __init__(self, x): pass");
+    assert_eq!(class_text(&doc), Some("An A."));
+    // Neither has one; an empty `__init__` docstring adds nothing.
+    assert_eq!(
+        class_text(&merged("class A:\n    def __init__(self): pass")),
+        None
+    );
+    assert_eq!(
+        class_text(&merged(
+            "class A:\n    \"\"\"An A.\"\"\"\n    def __init__(self):\n        \"\"\"\"\"\""
+        )),
+        Some("An A.")
+    );
+    // A class without `__init__` is unchanged.
+    assert_eq!(
+        class_text(&merged("class A:\n    \"\"\"An A.\"\"\"\n    x: int")),
+        Some("An A.")
+    );
+}
+
+#[test]
+fn merge_init_cleans_each_docstring_before_joining() {
+    // The class docstring is indented by 4, `__init__`'s by 8 with a tab-free body and a
+    // first line on the quotes' line: each is dedented on its own, so the joined text has
+    // one section per header and nothing left indented by accident.
+    let doc = merged(
+        "class Grid:\n    \"\"\"\n    A grid.\n\n        Kept indented.\n    \"\"\"\n    def __init__(self, rows, cols):\n        \"\"\"Makes a grid.\n\n        Parameters\n        ----------\n        rows : int\n            Row count.\n        cols : int\n            Column count.\n\n        Notes\n        -----\n        Cells start empty.\n        \"\"\"",
+    );
+    let docstring = doc.classes[0].docstring.as_ref();
+    assert_eq!(
+        docstring.map(|d| d.text.as_str()),
+        Some(
+            "A grid.\n\n    Kept indented.\n\nMakes a grid.\n\nParameters\n----------\nrows : int\n    Row count.\ncols : int\n    Column count.\n\nNotes\n-----\nCells start empty."
+        )
+    );
+    let Some(docstring) = docstring else {
+        panic!("no class docstring");
+    };
+    assert_eq!(
+        docstring.style,
+        crate::autodoc::docstring::DocstringStyle::Numpy
+    );
+    let params: Vec<(&str, Option<&str>)> = docstring
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.ty.as_deref()))
+        .collect();
+    assert_eq!(params, [("rows", Some("int")), ("cols", Some("int"))]);
+    assert_eq!(docstring.sections.len(), 1);
+    assert_eq!(docstring.sections[0].body, "Cells start empty.");
+}
+
+#[test]
+fn merge_init_takes_the_implementation_docstring_and_applies_to_nested_classes() {
+    let doc = document(
+        "class Outer:\n    \"\"\"Outer.\"\"\"\n    class Inner:\n        @overload\n        def __init__(self, x: int) -> None:\n            \"\"\"Overload.\"\"\"\n        def __init__(self, x):\n            \"\"\"Implementation.\"\"\"\n        def _helper(self): pass\n    def __init__(self): pass",
+        AutodocOptions {
+            merge_init_into_class: true,
+            include_private: true,
+            ..AutodocOptions::default()
+        },
+    );
+    // `include_private` shows `_helper`, never a merged `__init__`.
+    assert_eq!(
+        names(&doc),
+        [
+            "class:Outer",
+            "class:Outer.Inner",
+            "def:Outer.Inner._helper"
+        ]
+    );
+    assert_eq!(class_text(&doc), Some("Outer."));
+    let inner = &doc.classes[0].classes[0];
+    assert_eq!(
+        inner.docstring.as_ref().map(|d| d.text.as_str()),
+        Some("Implementation.")
+    );
+    // Symbols only: the docstring is present (so the class is documented) but not read.
+    let names_only = document(
+        "class A:\n    def __init__(self):\n        \"\"\"Makes an A.\"\"\"",
+        AutodocOptions {
+            merge_init_into_class: true,
+            names_only: true,
+            ..AutodocOptions::default()
+        },
+    );
+    assert_eq!(names(&names_only), ["class:A"]);
+    assert_eq!(class_text(&names_only), Some(""));
+}

@@ -23,6 +23,9 @@ pub struct InlineOptions {
     pub alphabetical: bool,
     /// `filters`, each kept only when every filter agrees.
     pub filters: Vec<NameFilter>,
+    /// `merge_init_into_class`; `None` keeps the package's setting. Read when the module is
+    /// extracted (it changes what a class documents), not by the renderer.
+    pub merge_init_into_class: Option<bool>,
 }
 
 impl Default for InlineOptions {
@@ -34,6 +37,7 @@ impl Default for InlineOptions {
             members: None,
             alphabetical: false,
             filters: Vec::new(),
+            merge_init_into_class: None,
         }
     }
 }
