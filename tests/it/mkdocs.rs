@@ -97,8 +97,14 @@ fn the_vendored_material_site_builds_from_mkdocs_yml() {
 
     // mkdocstrings' python handler `paths: [src]` becomes autodoc of the package.
     assert!(run.count("pages", "autodoc") >= 4, "{}", run.json);
+    let references = read(out.path(), "api/mkdocs_autorefs/references/index.html");
+    assert!(references.contains("AutorefsExtension"));
+    // `merge_init_into_class: true`: `__init__`'s docstring is its class's, with no section
+    // of its own.
+    assert!(references.contains("to use its <code>register_anchor</code> method"));
     assert!(
-        read(out.path(), "api/mkdocs_autorefs/references/index.html").contains("AutorefsExtension")
+        !references
+            .contains("id=\"mkdocs_autorefs.references.AnchorScannerTreeProcessor.__init__\"")
     );
 
     // Snippets are included: the home page is README.md, the license page LICENSE.
