@@ -266,3 +266,41 @@ fn a_part_planned_from_other_sources_is_named_and_refused() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_forced_merge_replaces_files_already_there_and_leaves_the_parts_alone() {
+    // A foreign folder merged into with `--force`: its own files stay, a file a part also
+    // has is replaced by the part's, and the part keeps its bytes.
+    let site = example_site();
+    let reference = tempfile::tempdir().expect("temp dir");
+    assert_eq!(build(&site, reference.path(), &[]).code(), 0);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let parts = build_parts(&site, 2, dir.path(), None);
+    let out = dir.path().join("foreign");
+    std::fs::create_dir_all(out.join("guides")).expect("make folder");
+    std::fs::write(out.join("index.html"), "not the site").expect("write file");
+    std::fs::write(out.join("keep.txt"), "mine").expect("write file");
+    let mut args: Vec<&Path> = vec![Path::new("merge"), &site];
+    args.extend(parts.iter().map(PathBuf::as_path));
+    args.extend([Path::new("--out"), &out, Path::new("--force")]);
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read(out.join("index.html")).expect("read"),
+        std::fs::read(reference.path().join("index.html")).expect("read"),
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).expect("read"),
+        "mine"
+    );
+    let in_part = parts
+        .iter()
+        .map(|part| part.join("outputs/index.html"))
+        .find(|path| path.is_file())
+        .expect("a part holds the home page");
+    assert_eq!(
+        std::fs::read(&in_part).expect("read"),
+        std::fs::read(reference.path().join("index.html")).expect("read"),
+        "the foreign file was not written into the part's"
+    );
+}

@@ -68,14 +68,28 @@ pub fn merge(
     search_cache: Option<&search::SearchCache<'_>>,
     inventory: &protocol::ApiInventory,
 ) -> io::Result<MergeOutcome> {
+    let reuse = Reuse {
+        previous_llm,
+        search_cache,
+        search_parts: None,
+    };
+    merge_reusing(site, pages, failed, out_dir, reuse, inventory)
+}
+
+/// [`merge`], reusing what `reuse` holds.
+pub fn merge_reusing(
+    site: &MergeSite<'_>,
+    pages: &[MergedPage<'_>],
+    failed: &[usize],
+    out_dir: &Path,
+    reuse: Reuse<'_>,
+    inventory: &protocol::ApiInventory,
+) -> io::Result<MergeOutcome> {
+    let search_cache = reuse.search_cache;
     let mut outcome = MergeOutcome::default();
     // The site-wide artifacts, the copies of assets and the link check over the pages do
     // not depend on each other: run them side by side.
     let (artifacts, unresolved) = std::thread::scope(|scope| -> io::Result<_> {
-        let reuse = Reuse {
-            previous_llm,
-            search_cache,
-        };
         let artifacts = scope.spawn(move || write_artifacts(site, pages, out_dir, reuse));
         // The search index's cache session says where the site's cache is and whether to
         // reuse it; the inventory's record sits beside it.
@@ -173,11 +187,52 @@ fn check_links<'p>(
         .collect()
 }
 
-/// What the site-wide writers may reuse from the previous build.
-#[derive(Clone, Copy)]
-struct Reuse<'a> {
-    previous_llm: Option<&'a llm_full::LlmIndex>,
-    search_cache: Option<&'a search::SearchCache<'a>>,
+/// What the site-wide writers may reuse: what the previous build left, or the search
+/// index parts a distributed build's parts computed.
+#[derive(Clone, Copy, Default)]
+pub struct Reuse<'a> {
+    /// `llm-full.txt`'s segments.
+    pub previous_llm: Option<&'a llm_full::LlmIndex>,
+    /// The search index's per-shard parts in the site's cache.
+    pub search_cache: Option<&'a search::SearchCache<'a>>,
+    /// Search index parts computed where the pages were rendered.
+    pub search_parts: Option<&'a search::PrecomputedParts>,
+}
+
+/// The search index's view of `pages`: each page of `site` that is a document, grouped into
+/// parts by `site.shards`.
+pub fn search_site<'a>(
+    site: &MergeSite<'a>,
+    pages: &'a [MergedPage<'a>],
+) -> search::SearchSite<'a> {
+    let planned = |page: &MergedPage<'_>| &site.planned[page.index];
+    search::SearchSite {
+        versions: site.versions.iter().map(|v| v.label.as_str()).collect(),
+        page_text: site.config.outputs.txt,
+        pages: pages
+            .iter()
+            .filter(|p| planned(p).is_document())
+            .map(|p| {
+                let page = &site.planned[p.index];
+                search::SearchPage {
+                    url: &page.url,
+                    title: &p.rendered.title,
+                    kind: match page.kind {
+                        protocol::PageKind::Autodoc => search::SearchKind::Api,
+                        _ => search::SearchKind::of_guide(&page.url, &page.top_section),
+                    },
+                    section: &page.top_section,
+                    version: page.meta.version,
+                    summary: &p.rendered.summary,
+                    headings: &p.rendered.headings,
+                    anchors: &p.rendered.anchors,
+                    terms: &p.rendered.search_terms,
+                    shard: &site.shards[p.index].0,
+                }
+            })
+            .collect(),
+        precomputed: None,
+    }
 }
 
 fn write_artifacts(
@@ -211,32 +266,9 @@ fn write_artifacts(
         if !config.outputs.search_index {
             return Ok(Vec::new());
         }
-        let shards = site.shards;
         let site = search::SearchSite {
-            versions: site.versions.iter().map(|v| v.label.as_str()).collect(),
-            page_text: config.outputs.txt,
-            pages: pages
-                .iter()
-                .filter(|p| planned(p).is_document())
-                .map(|p| {
-                    let page = planned(p);
-                    search::SearchPage {
-                        url: &page.url,
-                        title: &p.rendered.title,
-                        kind: match page.kind {
-                            protocol::PageKind::Autodoc => search::SearchKind::Api,
-                            _ => search::SearchKind::of_guide(&page.url, &page.top_section),
-                        },
-                        section: &page.top_section,
-                        version: page.meta.version,
-                        summary: &p.rendered.summary,
-                        headings: &p.rendered.headings,
-                        anchors: &p.rendered.anchors,
-                        terms: &p.rendered.search_terms,
-                        shard: &shards[p.index].0,
-                    }
-                })
-                .collect(),
+            precomputed: reuse.search_parts,
+            ..search_site(site, pages)
         };
         search::write_search_index(out_dir, &site, reuse.search_cache)
     };

@@ -16,18 +16,24 @@ use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::planning::{Planned, discover_and_plan};
 use super::build_steps::render::render_stale;
 use super::build_steps::{Build, Phases};
+use crate::merge::search::PrecomputedParts;
+use crate::merge::{MergeSite, MergedPage};
 use crate::parts::archive::{is_archive, write_archive};
 use crate::parts::assign::pages_of;
-use crate::parts::manifest::{FailedPage, MANIFEST_FILE, OUTPUTS_DIR, PartManifest, PartPage};
+use crate::parts::manifest::{
+    FailedPage, MANIFEST_FILE, OUTPUTS_DIR, PartManifest, PartPage, search_group,
+};
 use crate::parts::stamp::{PlanSettings, inventory_hash};
 use crate::parts::{PartOf, PlanStamp};
 use crate::plan::PageSource;
 use crate::pool::RenderOutcome;
 use crate::report::BuildReport;
+use protocol::{PageResult, RenderedPage, ShardId};
 use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+use worker::xref::Lookup;
 
 /// Which part to build and where it goes.
 #[derive(Debug, Clone)]
@@ -135,6 +141,9 @@ pub fn build_part(
             rendered: entry.result,
         })
         .collect();
+    phases.done("collect");
+    let search = search_parts(&site, &plan, request.part, &pages);
+    phases.done("search index parts");
     let manifest = PartManifest {
         part: request.part,
         ssg_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -143,6 +152,7 @@ pub fn build_part(
         api: (request.part.number == 1).then(|| (*inventory).clone()),
         pages,
         failed,
+        search,
     };
     target.finish(&manifest)?;
     phases.done("write part");
@@ -185,14 +195,84 @@ fn render_part(build: &Build<'_>, pages: Vec<usize>) -> Result<RenderOutcome, Bu
         &mut no_cached,
         |pool, guides, cached_count| {
             let mut first = render_stale(build, pool, guides, cached_count);
-            let others = render_stale(&scratch_build, pool, other_guides, cached_count);
-            first.results.extend(others.results);
+            // In runs, each run's results cut down to what the backlinks read as soon as it
+            // is done, so the other parts' pages never sit in memory whole.
+            for run in other_guides.chunks(OTHER_GUIDES_RUN) {
+                let others = render_stale(&scratch_build, pool, run.to_vec(), cached_count);
+                first.workers = first.workers.max(others.workers);
+                first.worker_restarts += others.worker_restarts;
+                first.worker_peak_rss = first.worker_peak_rss.max(others.worker_peak_rss);
+                first.results.extend(
+                    others
+                        .results
+                        .into_iter()
+                        .map(|(index, result)| (index, mentions_only(result))),
+                );
+            }
             first.results.sort_by_key(|(index, _)| *index);
             first
         },
     );
     outcome.results.retain(|(index, _)| own.contains(index));
     Ok(outcome)
+}
+
+/// The search index parts of the part's rendered `pages`, one per plan shard, named as the
+/// merge groups them (`parts::manifest::search_group`). None when the site has no search
+/// index.
+fn search_parts(
+    site: &crate::discover::Site,
+    plan: &crate::plan::BuildPlan,
+    part: PartOf,
+    pages: &[PartPage],
+) -> PrecomputedParts {
+    if !site.config.outputs.search_index {
+        return PrecomputedParts::default();
+    }
+    let groups: Vec<ShardId> = plan
+        .shards
+        .iter()
+        .map(|shard| search_group(part.number, shard))
+        .collect();
+    let merge_site = MergeSite {
+        config: &site.config,
+        planned: &plan.pages,
+        shards: &groups,
+        versions: &plan.site.versions,
+        assets: &site.assets,
+    };
+    let merged: Vec<MergedPage<'_>> = pages
+        .iter()
+        .map(|page| MergedPage {
+            index: page.index as usize,
+            rendered: &page.rendered,
+        })
+        .collect();
+    PrecomputedParts::compute(&crate::merge::search_site(&merge_site, &merged))
+}
+
+/// How many of the other parts' guides render at a time when a part needs their mentions.
+const OTHER_GUIDES_RUN: usize = 512;
+
+/// Another part's guide's result cut down to what the backlinks read of it
+/// (`build_steps::backlinks`): its title and the `py:` names it resolved to a page of the
+/// site.
+fn mentions_only(mut result: PageResult) -> PageResult {
+    if let Ok(page) = &mut result.outcome {
+        let link_deps = std::mem::take(&mut page.link_deps)
+            .into_iter()
+            .filter(|dep| {
+                dep.target.starts_with(Lookup::DEP_PREFIX)
+                    && dep.url.as_deref().is_some_and(|url| url.starts_with('/'))
+            })
+            .collect();
+        *page = RenderedPage {
+            title: std::mem::take(&mut page.title),
+            link_deps,
+            ..RenderedPage::default()
+        };
+    }
+    result
 }
 
 /// Where a part is written: its folder, and the archive it is then packed into.

@@ -17,13 +17,15 @@ use crate::cache::{CacheSession, CacheUse};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::LoadError;
+use crate::merge::search::PrecomputedParts;
 use crate::merge::{self, MergeSite, MergedPage};
 use crate::parallel::par_map;
+use crate::parts::manifest::search_group;
 use crate::parts::verify::{OpenedPart, check_set};
 use crate::parts::{PartSource, PlanStamp};
 use crate::plan::partition::ShardStrategy;
 use crate::report::BuildReport;
-use protocol::WarningKind;
+use protocol::{ShardId, WarningKind};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -65,7 +67,12 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     .into_iter()
     .collect::<Result<Vec<_>, String>>()
     .map_err(BuildError::Parts)?;
-    let parts = check_set(opened).map_err(BuildError::Parts)?;
+    let mut parts = check_set(opened).map_err(BuildError::Parts)?;
+    // The parts' search index parts, merged and scored below instead of computed.
+    let mut search_parts = PrecomputedParts::default();
+    for part in &mut parts {
+        search_parts.extend(std::mem::take(&mut part.manifest.search));
+    }
     phases.done("read parts");
 
     let first = &parts[0].manifest;
@@ -151,6 +158,15 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     }
     phases.done("install part outputs");
 
+    // Every page's search index group, named as its part named it
+    // (`parts::manifest::search_group`).
+    let mut groups: Vec<ShardId> = plan.shards.clone();
+    for part in &parts {
+        for page in &part.manifest.pages {
+            let index = page.index as usize;
+            groups[index] = search_group(part.manifest.part.number, &plan.shards[index]);
+        }
+    }
     let mut merged: Vec<MergedPage<'_>> = Vec::with_capacity(plan.pages.len());
     let mut failed: Vec<usize> = Vec::new();
     for part in &parts {
@@ -182,19 +198,15 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     let merge_site = MergeSite {
         config: &site.config,
         planned: &plan.pages,
-        shards: &plan.shards,
+        shards: &groups,
         versions: &plan.site.versions,
         assets: &site.assets,
     };
-    match merge::merge(
-        &merge_site,
-        &merged,
-        &failed,
-        &out_dir,
-        None,
-        None,
-        inventory,
-    ) {
+    let reuse = merge::Reuse {
+        search_parts: Some(&search_parts),
+        ..merge::Reuse::default()
+    };
+    match merge::merge_reusing(&merge_site, &merged, &failed, &out_dir, reuse, inventory) {
         Ok(outcome) => {
             report.outputs += outcome.outputs.len();
             if options.strict {

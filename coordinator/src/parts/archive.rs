@@ -111,6 +111,21 @@ fn install_from_folder(
     out_dir: &Path,
 ) -> io::Result<usize> {
     let paths: Vec<&str> = manifest.output_paths().collect();
+    // Each folder is made once (a page's files share one), before the files go in.
+    let mut folders: Vec<&str> = paths
+        .iter()
+        .filter_map(|rel| rel.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    let made = crate::parallel::par_map(
+        folders.len(),
+        |i| std::fs::create_dir_all(worker::outputs::output_path(out_dir, folders[i])?),
+        |_| Err(io::Error::other("making a part's folders failed (a bug)")),
+    );
+    for result in made {
+        result?;
+    }
     let installed = crate::parallel::par_map(
         paths.len(),
         |i| link_or_copy(outputs, paths[i], out_dir),
@@ -122,20 +137,29 @@ fn install_from_folder(
     Ok(paths.len())
 }
 
+/// Links (or copies) one file into `out_dir`, whose folder exists. A file already there (a
+/// folder merged into with `--force`) is replaced.
 fn link_or_copy(outputs: &Path, rel: &str, out_dir: &Path) -> io::Result<()> {
     let from = worker::outputs::output_path(outputs, rel)?;
     let to = worker::outputs::output_path(out_dir, rel)?;
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
+    let described = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", from.display()));
+    match std::fs::hard_link(&from, &to) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(&to)?;
+            if std::fs::hard_link(&from, &to).is_ok() {
+                return Ok(());
+            }
+        }
+        Err(_) => {}
     }
+    // Another file system (or links not allowed): a copy. `fs::copy` truncates a file
+    // there, which may be a link to another part's file: remove it first.
     match std::fs::remove_file(&to) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
         _ => {}
     }
-    let described = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", from.display()));
-    if std::fs::hard_link(&from, &to).is_err() {
-        std::fs::copy(&from, &to).map_err(described)?;
-    }
+    std::fs::copy(&from, &to).map_err(described)?;
     Ok(())
 }
 

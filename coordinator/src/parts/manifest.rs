@@ -8,7 +8,9 @@
 //! search index), warnings. The sitemap, the feed, tag pages and `llm-full.txt` need
 //! nothing more: their other inputs come from the plan, which the merge makes again from
 //! the site, and `llm-full.txt` is read from the pages' `index.txt` files. So the merge
-//! runs the one merge of `merge/`, and its output is the one-machine build's.
+//! runs the one merge of `merge/`, and its output is the one-machine build's. The part's
+//! search index parts ([`search_group`]) are computed here, where the pages were rendered,
+//! so the merge only merges and scores them.
 //!
 //! The file: the magic `SSGPART\0`, the format version (u32, little-endian), an xxh3-128
 //! checksum of the body (16 bytes, little-endian), then the body: [`PartManifest`] in
@@ -16,7 +18,8 @@
 
 use super::assign::PartOf;
 use super::stamp::PlanStamp;
-use protocol::{ApiInventory, PageError, PageId, RenderedPage};
+use crate::merge::search::PrecomputedParts;
+use protocol::{ApiInventory, PageError, PageId, RenderedPage, ShardId};
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::Path;
@@ -26,7 +29,7 @@ pub const MANIFEST_FILE: &str = "ssg-part.bin";
 /// The folder of a part holding its pages' output files, as they go into the site.
 pub const OUTPUTS_DIR: &str = "outputs";
 /// Version of the manifest's shape; bump it when a type in it changes.
-pub const PART_FORMAT: u32 = 1;
+pub const PART_FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"SSGPART\0";
 const HEADER_LEN: usize = MAGIC.len() + 4 + 16;
@@ -48,6 +51,16 @@ pub struct PartManifest {
     pub pages: Vec<PartPage>,
     /// The part's pages that failed to render.
     pub failed: Vec<FailedPage>,
+    /// The search index parts of the part's pages, one per plan shard they are in, named
+    /// by [`search_group`]: the merge merges and scores them instead of computing them.
+    pub search: PrecomputedParts,
+}
+
+/// The name of the search index group of part `part`'s pages of plan shard `shard`: the
+/// part build computes each group's search part, the merge groups its pages alike and
+/// takes them.
+pub fn search_group(part: u32, shard: &ShardId) -> ShardId {
+    ShardId(format!("{part}/{}", shard.0))
 }
 
 /// A rendered page of the part.
@@ -172,6 +185,7 @@ mod tests {
                 },
             }],
             failed: Vec::new(),
+            search: PrecomputedParts::default(),
         }
     }
 

@@ -4,7 +4,8 @@
 //! rather than merged into a site it does not belong to.
 //!
 //! The stamp holds every planned page's fingerprint (`plan::fingerprint`: the binary,
-//! `ssg.toml`, the page's source and data, its templates and nav slice), so it names the
+//! `ssg.toml`, the page's source and data, its templates, and the nav tree with the page's
+//! place in it, which make its nav slice), so it names the
 //! pages that differ; it holds no path of the machine, so copies of the site in different
 //! folders (different CI machines) agree.
 
@@ -12,7 +13,7 @@ use crate::discover::Site;
 use crate::ops::build::BuildOptions;
 use crate::parallel::par_map;
 use crate::plan::BuildPlan;
-use crate::plan::fingerprint::{FingerprintBase, nav_slice_hash, page_fingerprint};
+use crate::plan::fingerprint::{FingerprintBase, nav_tree_hash, page_fingerprint};
 use protocol::{ApiInventory, PageId};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -97,15 +98,17 @@ impl PlanStamp {
             .and_then(|file| std::fs::read(file).ok())
             .unwrap_or_default();
         let base = FingerprintBase::new(binary, &config_bytes, plan, &site.templates);
+        // The whole nav tree's hash with the page's place in it stands for the page's nav
+        // slice (which the tree and the place make): as strict, and hashed once rather than
+        // a slice per page.
+        let nav_tree = nav_tree_hash(plan);
         let fingerprints = par_map(
             plan.pages.len(),
             |index| {
-                page_fingerprint(
-                    &base,
-                    plan,
-                    index,
-                    nav_slice_hash(plan, plan.pages[index].nav),
-                )
+                let mut nav = Xxh3::new();
+                nav.update(&nav_tree.to_le_bytes());
+                nav.update(&postcard::to_stdvec(&plan.pages[index].nav).unwrap_or_default());
+                page_fingerprint(&base, plan, index, nav.digest128())
             },
             // A page whose fingerprint could not be computed matches no other.
             |_| 0,

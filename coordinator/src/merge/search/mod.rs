@@ -30,11 +30,14 @@ mod name_scores;
 mod part;
 mod parts;
 mod postings;
+mod precomputed;
 mod varint;
 
 pub use parts::SearchCache;
+pub use precomputed::PrecomputedParts;
 use protocol::{Heading, OutputFile, SearchTerms};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
@@ -112,6 +115,9 @@ pub struct SearchSite<'a> {
     pub page_text: bool,
     /// The pages, in any order.
     pub pages: Vec<SearchPage<'a>>,
+    /// Parts computed where the pages were rendered (a distributed build's parts), taken
+    /// instead of computing them when their pages give the same key.
+    pub precomputed: Option<&'a PrecomputedParts>,
 }
 
 /// What an entry below a page is.
@@ -160,8 +166,9 @@ pub(crate) fn sub_entries<'a>(page: &SearchPage<'a>) -> Vec<SubEntry<'a>> {
 
 /// Writes `search/`: the manifest, dictionary buckets, postings chunks and page chunks.
 ///
-/// Each shard's pages make one part (`part.rs`): reused from `cache` when the shard's pages
-/// are unchanged, else computed (on all cores) and saved there. The parts are then merged
+/// Each shard's pages make one part (`part.rs`): taken from `site.precomputed` or reused
+/// from `cache` when the shard's pages are unchanged, else computed (on all cores) and
+/// saved there. The parts are then merged
 /// and scored site-wide, so the files are the same whatever was reused.
 pub fn write_search_index(
     out_dir: &Path,
@@ -169,33 +176,31 @@ pub fn write_search_index(
     cache: Option<&SearchCache<'_>>,
 ) -> io::Result<Vec<OutputFile>> {
     let started = std::time::Instant::now();
-    let mut pages: Vec<&SearchPage<'_>> = site.pages.iter().collect();
-    // Facets become page ranges: order by version (unversioned pages first), kind, section.
-    pages.sort_by(|a, b| {
-        (a.version, a.kind, a.section, a.url, a.title)
-            .cmp(&(b.version, b.kind, b.section, b.url, b.title))
-    });
-    let entries: Vec<Vec<SubEntry<'_>>> = pages.iter().map(|page| sub_entries(page)).collect();
-    // Every shard's page numbers, increasing.
-    let mut by_shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (number, page) in pages.iter().enumerate() {
-        by_shard.entry(page.shard).or_default().push(number as u32);
-    }
-    let shards: Vec<(&str, Vec<u32>)> = by_shard.into_iter().collect();
+    let Ordered {
+        pages,
+        entries,
+        shards,
+    } = Ordered::of(site);
     let binary = cache.map_or(0, |cache| cache.binary);
-    let obtain = |i: usize| -> (part::SearchPart, bool) {
+    let obtain = |i: usize| -> (Cow<'_, part::SearchPart>, bool) {
         let (shard, numbers) = &shards[i];
         let key = part::part_key(binary, &pages, numbers);
+        if let Some(part) = site
+            .precomputed
+            .and_then(|parts| parts.get(shard, key, numbers.len()))
+        {
+            return (Cow::Borrowed(part), true);
+        }
         if let Some(part) = cache.and_then(|cache| cache.read(shard, key, numbers.len())) {
-            return (part, true);
+            return (Cow::Owned(part), true);
         }
         let part = part::compute(key, &pages, &entries, numbers);
         if let Some(cache) = cache {
             cache.write(shard, &part);
         }
-        (part, false)
+        (Cow::Owned(part), false)
     };
-    let obtained: Vec<Option<(part::SearchPart, bool)>> =
+    let obtained: Vec<Option<(Cow<'_, part::SearchPart>, bool)>> =
         crate::parallel::par_map(shards.len(), |i| Some(obtain(i)), |_| None);
     let mut parts = Vec::with_capacity(obtained.len());
     let mut reused = 0;
@@ -215,7 +220,7 @@ pub fn write_search_index(
     let placed: Vec<postings::PlacedPart<'_>> = parts
         .iter()
         .map(|(part, numbers)| postings::PlacedPart {
-            part,
+            part: part.as_ref(),
             pages: numbers,
         })
         .collect();
@@ -257,6 +262,37 @@ pub fn write_search_index(
         started.elapsed()
     );
     Ok(written)
+}
+
+/// The pages in index order with their sub-entries, and each shard's page numbers.
+struct Ordered<'s, 'a> {
+    /// Ordered by version (unversioned pages first), kind, section, URL, title: facets
+    /// become page ranges.
+    pages: Vec<&'s SearchPage<'a>>,
+    /// Each page's sub-entries, in the same order.
+    entries: Vec<Vec<SubEntry<'a>>>,
+    /// Every shard with its page numbers, increasing; shards in byte order.
+    shards: Vec<(&'a str, Vec<u32>)>,
+}
+
+impl<'s, 'a> Ordered<'s, 'a> {
+    fn of(site: &'s SearchSite<'a>) -> Ordered<'s, 'a> {
+        let mut pages: Vec<&SearchPage<'_>> = site.pages.iter().collect();
+        pages.sort_by(|a, b| {
+            (a.version, a.kind, a.section, a.url, a.title)
+                .cmp(&(b.version, b.kind, b.section, b.url, b.title))
+        });
+        let entries = pages.iter().map(|page| sub_entries(page)).collect();
+        let mut by_shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (number, page) in pages.iter().enumerate() {
+            by_shard.entry(page.shard).or_default().push(number as u32);
+        }
+        Ordered {
+            pages,
+            entries,
+            shards: by_shard.into_iter().collect(),
+        }
+    }
 }
 
 /// Writes an index file, unless `before` (what the last build wrote there) has the same

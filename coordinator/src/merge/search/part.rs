@@ -32,7 +32,7 @@ pub(crate) struct RawPosting {
 }
 
 /// The terms of a shard's pages with their postings. See the module docs.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct SearchPart {
     /// Digest of everything the part was computed from ([`part_key`]).
     pub key: u128,

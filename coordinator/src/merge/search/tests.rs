@@ -176,6 +176,7 @@ fn files_do_not_depend_on_page_order_and_cut_by_size() {
             versions: Vec::new(),
             page_text: true,
             pages,
+            precomputed: None,
         }
     }
     let forward = write(&site(pages.clone()));
@@ -316,6 +317,7 @@ fn facets_are_page_ranges() {
         versions: vec!["2.0", "1.0"],
         page_text: false,
         pages: vec![a, b, c],
+        precomputed: None,
     };
     let files = write(&site);
     let manifest = &files
@@ -391,6 +393,7 @@ fn site_of<'a>(pages: Vec<SearchPage<'a>>) -> SearchSite<'a> {
         versions: Vec::new(),
         page_text: true,
         pages,
+        precomputed: None,
     }
 }
 
@@ -518,4 +521,61 @@ fn bucket_names_are_fnv1a_64_of_the_prefix() {
     assert_eq!(layout::bucket_name(""), "cbf29ce484222325");
     assert_eq!(layout::bucket_name("a"), "af63dc4c8601ec8c");
     assert_eq!(layout::bucket_name("foobar"), "85944171f73967e8");
+}
+
+/// A distributed build's parts compute their groups' parts where the pages rendered; the
+/// merge, taking them, writes the files of one pass over every page. A group whose part
+/// came from other pages is computed again, never taken.
+#[test]
+fn precomputed_parts_give_the_files_of_one_pass() {
+    let bodies: Vec<SearchTerms> = (0..300)
+        .map(|n| terms(&format!("page{n} shared words term{} tail{}", n % 5, n * 7)))
+        .collect();
+    let urls: Vec<String> = (0..300).map(|n| format!("/p{n}/")).collect();
+    let groups: Vec<String> = (0..300).map(|n| format!("{}/s{}", n % 3, n % 2)).collect();
+    let pages: Vec<SearchPage> = bodies
+        .iter()
+        .zip(&urls)
+        .zip(&groups)
+        .map(|((t, u), group)| SearchPage {
+            shard: group,
+            ..page(u, "Title", t)
+        })
+        .collect();
+    let one_pass = write(&site_of(pages.clone()));
+
+    // Each "part" (n % 3) computes the groups of its own pages only.
+    let mut shipped = PrecomputedParts::default();
+    for part in 0..3 {
+        let own: Vec<SearchPage> = pages
+            .iter()
+            .filter(|p| p.shard.starts_with(&format!("{part}/")))
+            .cloned()
+            .collect();
+        shipped.extend(PrecomputedParts::compute(&site_of(own)));
+    }
+    assert_eq!(shipped.len(), 6);
+    let merged = write(&SearchSite {
+        precomputed: Some(&shipped),
+        ..site_of(pages.clone())
+    });
+    assert_eq!(merged, one_pass);
+
+    // Part 0 computed its groups from other pages: they are computed again.
+    let mut foreign = PrecomputedParts::default();
+    let edited: Vec<SearchTerms> = (0..300).map(|n| terms(&format!("other{n}"))).collect();
+    let other_pages: Vec<SearchPage> = pages
+        .iter()
+        .zip(&edited)
+        .map(|(p, t)| SearchPage {
+            terms: t,
+            ..p.clone()
+        })
+        .collect();
+    foreign.extend(PrecomputedParts::compute(&site_of(other_pages)));
+    let with_foreign = write(&SearchSite {
+        precomputed: Some(&foreign),
+        ..site_of(pages)
+    });
+    assert_eq!(with_foreign, one_pass);
 }
