@@ -65,6 +65,8 @@ pub(crate) fn find_stale<'c>(
             }
         }
     }
+    // Its indexes of a large API are many small allocations: free them off this path.
+    crate::ops::build::drop_in_background(api);
     phases.done("check cached pages");
     Freshness {
         fingerprints,
