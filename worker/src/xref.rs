@@ -96,6 +96,15 @@ impl Lookup {
     }
 }
 
+/// True when `target` (a `LinkDep::target`) is an API reference, one that
+/// [`Resolver::recheck_target`] answers: a name lookup, a class's inherited members or a
+/// module's backlinks.
+pub fn is_api_target(target: &str) -> bool {
+    Lookup::from_dep_target(target).is_some()
+        || inherited::is_inherited_target(target)
+        || target.starts_with(BACKLINKS_DEP_PREFIX)
+}
+
 /// `first`, `separator` and `second` in one string (a dotted name, a URL with its anchor),
 /// allocated once: [`Resolver::new`] makes two for each object of the site's API.
 fn joined(first: &str, separator: char, second: &str) -> String {

@@ -114,6 +114,14 @@ impl Resolver {
     }
 }
 
+/// True when `target` names a class's inherited members (what [`recheck_inherited`]
+/// answers).
+pub(super) fn is_inherited_target(target: &str) -> bool {
+    target
+        .strip_prefix(INHERITED_DEP_PREFIX)
+        .is_some_and(|rest| rest.contains('|'))
+}
+
 /// A recorded inherited-members target made again; `None` for other targets.
 pub(super) fn recheck_inherited(resolver: &Resolver, target: &str) -> Option<Option<String>> {
     let (module, class) = target.strip_prefix(INHERITED_DEP_PREFIX)?.split_once('|')?;
