@@ -106,7 +106,10 @@ mod tests {
         let target = "py:pkg||-|run";
         let then = inventory("pkg.run");
         let recorded = Some("/api/pkg/#pkg.run".to_string());
-        assert_eq!(ApiCheck::recheck(&then).holds(target, &recorded), Some(true));
+        assert_eq!(
+            ApiCheck::recheck(&then).holds(target, &recorded),
+            Some(true)
+        );
         let moved = inventory("pkg.run2");
         let check = ApiCheck::recheck(&moved);
         assert_eq!(check.holds(target, &recorded), Some(false));
