@@ -401,6 +401,48 @@ fn a_page_is_re_rendered_only_when_what_its_references_resolve_to_changes() {
     );
 }
 
+#[test]
+fn references_trusted_on_an_unchanged_api_are_checked_again_when_it_changes_back() {
+    let project = linked_project("");
+    let site = project.path().join("docs");
+    let out = site.join("public");
+    assert_eq!(build(&site, &out, &[]).code(), 0);
+    let core = project.path().join("src/mypkg/core.py");
+    let source = std::fs::read_to_string(&core).unwrap();
+    let digest = site.join(".ssg-cache/api-digest.bin");
+    assert!(
+        digest.exists(),
+        "a build without errors records its API digest"
+    );
+
+    // `main` removed, then the guide edited on that API: its references are trusted.
+    let without_main = source.split("\n\ndef main").next().unwrap().to_string() + "\n";
+    std::fs::write(&core, without_main).unwrap();
+    assert_eq!(build(&site, &out, &[]).count("rendered", "content"), 1);
+    let guide_md = site.join("content/guide.md");
+    let guide_source = std::fs::read_to_string(&guide_md).unwrap();
+    std::fs::write(&guide_md, format!("{guide_source}\nOne more line.\n")).unwrap();
+    let edited = build(&site, &out, &[]);
+    assert_eq!(edited.count("rendered", "content"), 1);
+    assert_eq!(edited.count("rendered", "autodoc"), 0);
+    assert!(!read(&out, "guide/index.html").contains("#mypkg.core.main"));
+
+    // `main` back: the API is the first build's again, not the one the cache was checked
+    // against, so the guide's reference is resolved again and links once more.
+    std::fs::write(&core, &source).unwrap();
+    let restored = build(&site, &out, &[]);
+    assert_eq!(
+        restored.count("rendered", "content"),
+        1,
+        "{:#?}",
+        restored.json
+    );
+    assert!(read(&out, "guide/index.html").contains("#mypkg.core.main"));
+    let clean = tempfile::tempdir().unwrap();
+    assert_eq!(build(&site, clean.path(), &["--no-cache"]).code(), 0);
+    assert_same_tree(&out, clean.path(), "incremental vs clean");
+}
+
 /// A one-route HTTP server on 127.0.0.1 serving `body` to at most `limit` requests.
 fn serve_once(body: Vec<u8>, limit: usize) -> String {
     use std::io::{Read, Write};

@@ -20,6 +20,7 @@
 //! 5. the external inventories (`str`, `pathlib.Path`), by exact name.
 
 use protocol::{ApiInventory, ObjectKind};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 mod backlinks;
@@ -95,6 +96,25 @@ impl Lookup {
     }
 }
 
+/// True when `target` (a `LinkDep::target`) is an API reference, one that
+/// [`Resolver::recheck_target`] answers: a name lookup, a class's inherited members or a
+/// module's backlinks.
+pub fn is_api_target(target: &str) -> bool {
+    Lookup::from_dep_target(target).is_some()
+        || inherited::is_inherited_target(target)
+        || target.starts_with(BACKLINKS_DEP_PREFIX)
+}
+
+/// `first`, `separator` and `second` in one string (a dotted name, a URL with its anchor),
+/// allocated once: [`Resolver::new`] makes two for each object of the site's API.
+fn joined(first: &str, separator: char, second: &str) -> String {
+    let mut text = String::with_capacity(first.len() + 1 + second.len());
+    text.push_str(first);
+    text.push(separator);
+    text.push_str(second);
+    text
+}
+
 /// A documented module: its page and its imports.
 #[derive(Debug)]
 struct ModuleEntry {
@@ -119,12 +139,12 @@ pub struct ModuleSource {
 /// The site's objects and the external ones, indexed for lookups.
 #[derive(Debug, Default)]
 pub struct Resolver {
-    modules: HashMap<String, ModuleEntry>,
+    modules: FxHashMap<String, ModuleEntry>,
     /// Full dotted name of each object a module documents → (URL with anchor, kind).
-    objects: HashMap<String, (String, ObjectKind)>,
-    external: HashMap<String, (String, ObjectKind)>,
+    objects: FxHashMap<String, (String, ObjectKind)>,
+    external: FxHashMap<String, (String, ObjectKind)>,
     /// Full dotted name of each documented class → its bases and members, for inheritance.
-    classes: HashMap<String, inherited::ClassEntry>,
+    classes: FxHashMap<String, inherited::ClassEntry>,
     /// The guide pages mentioning each object, once known.
     backlinks: Option<backlinks::BacklinkIndex>,
 }
@@ -137,25 +157,13 @@ impl Resolver {
             for object in &module.objects {
                 resolver
                     .objects
-                    .entry(format!("{}.{}", module.name, object.qualname))
-                    .or_insert_with(|| (format!("{}#{}", module.url, object.anchor), object.kind));
+                    .entry(joined(&module.name, '.', &object.qualname))
+                    .or_insert_with(|| (joined(&module.url, '#', &object.anchor), object.kind));
             }
-            resolver
-                .modules
-                .entry(module.name.clone())
-                .or_insert_with(|| ModuleEntry {
-                    url: module.url.clone(),
-                    imports: module.imports.iter().cloned().collect(),
-                    source: ModuleSource {
-                        file: module.file.clone(),
-                        is_package: module.is_package,
-                        include_private: module.include_private,
-                        merge_init_into_class: module.merge_init_into_class,
-                    },
-                });
+            resolver.add_module(module);
         }
         resolver.classes = inherited::index_classes(inventory);
-        resolver.backlinks = backlinks::index_backlinks(inventory);
+        resolver.backlinks = backlinks::index_backlinks(inventory.backlinks.as_deref());
         for object in &inventory.external {
             resolver
                 .external
@@ -163,6 +171,35 @@ impl Resolver {
                 .or_insert_with(|| (object.url.clone(), object.kind));
         }
         resolver
+    }
+
+    /// Only what rechecking a `py-backlinks:` dependency needs: the modules of `inventory`
+    /// and the `backlinks` given. Objects, classes and external names are left out, so on
+    /// a large API this costs a small part of [`Resolver::new`] (a build rechecks the
+    /// cached module pages' backlinks with it).
+    pub fn for_backlinks(inventory: &ApiInventory, backlinks: &[protocol::Backlink]) -> Resolver {
+        let mut resolver = Resolver::default();
+        for module in &inventory.modules {
+            resolver.add_module(module);
+        }
+        resolver.backlinks = backlinks::index_backlinks(Some(backlinks));
+        resolver
+    }
+
+    /// Indexes `module` (its first entry wins).
+    fn add_module(&mut self, module: &protocol::ApiModule) {
+        self.modules
+            .entry(module.name.clone())
+            .or_insert_with(|| ModuleEntry {
+                url: module.url.clone(),
+                imports: module.imports.iter().cloned().collect(),
+                source: ModuleSource {
+                    file: module.file.clone(),
+                    is_package: module.is_package,
+                    include_private: module.include_private,
+                    merge_init_into_class: module.merge_init_into_class,
+                },
+            });
     }
 
     /// True when there is nothing to resolve against.

@@ -26,6 +26,7 @@
 //! Outputs the previous build wrote that this build did not (a deleted page, a tag nobody
 //! uses any more) are removed, so no stale file is left in the output directory.
 
+mod api_check;
 mod discovery;
 mod fast_path;
 mod format;
@@ -44,6 +45,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+pub use api_check::{API_DIGEST_FILE, ApiCheck, api_digest};
 pub use discovery::{DiscoveryCache, StampedKnownFiles};
 pub use fast_path::{CachedSummary, CachedWarning, FastPath};
 pub use nav_slices::NavSliceHashes;
@@ -318,7 +320,7 @@ pub fn check_fresh(
     version: Option<u16>,
     out_dir: &Path,
     site_root: &Path,
-    api: &worker::xref::Resolver,
+    api: &ApiCheck<'_>,
 ) -> Result<(), StaleReason> {
     check_inputs_fresh(cached, fingerprint, plan, version, site_root, api)?;
     for output in &cached.result.outputs {
@@ -339,7 +341,7 @@ pub fn check_inputs_fresh(
     plan: &BuildPlan,
     version: Option<u16>,
     site_root: &Path,
-    api: &worker::xref::Resolver,
+    api: &ApiCheck<'_>,
 ) -> Result<(), StaleReason> {
     if cached.fingerprint != fingerprint {
         return Err(StaleReason::InputsChanged);
@@ -363,8 +365,8 @@ pub fn check_inputs_fresh(
         }
         // A cross-reference (a name, a class's inherited members): the same question asked
         // of this build's API inventory.
-        if let Some(now) = api.recheck_target(&dep.target) {
-            if now != dep.url {
+        if let Some(holds) = api.holds(&dep.target, &dep.url) {
+            if !holds {
                 return Err(StaleReason::LinkTargetMoved {
                     target: dep.target.clone(),
                 });

@@ -48,7 +48,7 @@ const RECORD_FILE: &str = "objects-inv.bin";
 /// What the last build wrote as `objects.inv`, and from which entries.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct InventoryRecord {
-    /// [`entries_key`] of the entries it was encoded from.
+    /// [`inventory_key`] of the inventory it was encoded from.
     key: u128,
     /// The file as written (size and modification time included).
     output: OutputFile,
@@ -66,18 +66,15 @@ pub struct InventoryCache<'a> {
     pub binary: u128,
 }
 
-/// A hash of everything the file's bytes are encoded from.
-fn entries_key(binary: u128, project: &str, entries: &[InventoryEntry]) -> u128 {
+/// A hash of everything the file's bytes are encoded from: the entries are made from the
+/// inventory alone, so its digest stands for them (and the entries are not made at all
+/// while it is unchanged).
+fn inventory_key(binary: u128, project: &str, inventory: &ApiInventory) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&binary.to_le_bytes());
     hasher.update(project.as_bytes());
-    for entry in entries {
-        for field in [&entry.name, &entry.role, &entry.uri, &entry.display_name] {
-            hasher.update(&[0]);
-            hasher.update(field.as_bytes());
-        }
-        hasher.update(&entry.priority.to_le_bytes());
-    }
+    hasher.update(&[0]);
+    hasher.update(&crate::cache::api_digest(inventory).to_le_bytes());
     hasher.digest128()
 }
 
@@ -93,8 +90,7 @@ pub fn write_objects_inv(
     if inventory.modules.is_empty() {
         return Ok(Vec::new());
     }
-    let entries = inventory_entries(inventory);
-    let key = entries_key(cache.map_or(0, |cache| cache.binary), project, &entries);
+    let key = inventory_key(cache.map_or(0, |cache| cache.binary), project, inventory);
     let previous = cache
         .filter(|cache| cache.reuse)
         .and_then(|cache| cache.store.read_named::<InventoryRecord>(RECORD_FILE).ok())
@@ -108,7 +104,7 @@ pub fn write_objects_inv(
     {
         return Ok(vec![record.output]);
     }
-    let bytes = encode(project, "", &entries);
+    let bytes = encode(project, "", &inventory_entries(inventory));
     let output = worker::outputs::write_output(out_dir, OBJECTS_INV, &bytes)?;
     if let Some(cache) = cache {
         let record = InventoryRecord {

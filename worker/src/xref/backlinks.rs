@@ -8,7 +8,7 @@
 //! adds or removes a mention re-renders the page it mentions, and only that one.
 
 use super::Resolver;
-use protocol::{ApiInventory, BacklinkPage};
+use protocol::{Backlink, BacklinkPage};
 use std::collections::HashMap;
 
 /// Prefix of the `LinkDep::target` of a module page's backlinks.
@@ -23,9 +23,9 @@ pub(super) struct BacklinkIndex {
     digests: HashMap<String, String>,
 }
 
-/// Indexes the inventory's backlinks; `None` when they are not known yet.
-pub(super) fn index_backlinks(inventory: &ApiInventory) -> Option<BacklinkIndex> {
-    let backlinks = inventory.backlinks.as_ref()?;
+/// Indexes an inventory's backlinks; `None` when they are not known yet.
+pub(super) fn index_backlinks(backlinks: Option<&[Backlink]>) -> Option<BacklinkIndex> {
+    let backlinks = backlinks?;
     let mut index = BacklinkIndex::default();
     let mut texts: HashMap<&str, String> = HashMap::new();
     for backlink in backlinks {
@@ -101,7 +101,7 @@ pub(super) fn recheck_backlinks(resolver: &Resolver, target: &str) -> Option<Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::{ApiModule, ApiObject, Backlink, ObjectKind};
+    use protocol::{ApiInventory, ApiModule, ApiObject, ObjectKind};
 
     fn inventory(backlinks: Option<Vec<Backlink>>) -> ApiInventory {
         ApiInventory {
@@ -158,5 +158,22 @@ mod tests {
         two[0].pages.push(page("/tutorial/", "Tutorial"));
         let more = Resolver::new(&inventory(Some(two)));
         assert_ne!(more.backlinks_dep("pkg").unwrap().1, digest);
+    }
+
+    #[test]
+    fn a_resolver_for_backlinks_rechecks_them_as_the_full_one_does() {
+        let one = vec![Backlink {
+            object_url: "/api/pkg/#pkg.run".into(),
+            pages: vec![page("/guide/", "Guide")],
+        }];
+        let full = Resolver::new(&inventory(Some(one.clone())));
+        let light = Resolver::for_backlinks(&inventory(None), &one);
+        let (target, digest) = full.backlinks_dep("pkg").unwrap();
+        assert!(digest.is_some());
+        assert_eq!(light.backlinks_dep("pkg"), Some((target.clone(), digest)));
+        assert_eq!(light.recheck_target(&target), full.recheck_target(&target));
+        let other = Resolver::for_backlinks(&inventory(None), &[]);
+        assert_ne!(other.recheck_target(&target), full.recheck_target(&target));
+        assert_eq!(light.backlinks_dep("missing").unwrap().1, None);
     }
 }

@@ -11,7 +11,8 @@
 
 use super::{Lookup, MAX_HOPS, Resolver, Scope};
 use protocol::{ApiInventory, ObjectKind};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 
 /// Prefix of the `LinkDep::target` of a class's inherited members.
 pub const INHERITED_DEP_PREFIX: &str = "py-inherited:";
@@ -51,13 +52,13 @@ pub(super) struct ClassEntry {
 }
 
 /// Every documented class of `inventory`, with its documented direct members.
-pub(super) fn index_classes(inventory: &ApiInventory) -> HashMap<String, ClassEntry> {
-    let mut classes: HashMap<String, ClassEntry> = HashMap::new();
+pub(super) fn index_classes(inventory: &ApiInventory) -> FxHashMap<String, ClassEntry> {
+    let mut classes: FxHashMap<String, ClassEntry> = FxHashMap::default();
     for module in &inventory.modules {
         for object in &module.objects {
             if matches!(object.kind, ObjectKind::Class | ObjectKind::Exception) {
                 classes
-                    .entry(format!("{}.{}", module.name, object.qualname))
+                    .entry(super::joined(&module.name, '.', &object.qualname))
                     .or_insert_with(|| ClassEntry {
                         module: module.name.clone(),
                         qualname: object.qualname.clone(),
@@ -77,7 +78,7 @@ pub(super) fn index_classes(inventory: &ApiInventory) -> HashMap<String, ClassEn
                 class.members.push(InheritedMember {
                     name: name.to_string(),
                     kind: object.kind,
-                    url: format!("{}#{}", module.url, object.anchor),
+                    url: super::joined(&module.url, '#', &object.anchor),
                 });
             }
         }
@@ -111,6 +112,14 @@ impl Resolver {
             digest(&self.inherited(module, class)),
         )
     }
+}
+
+/// True when `target` names a class's inherited members (what [`recheck_inherited`]
+/// answers).
+pub(super) fn is_inherited_target(target: &str) -> bool {
+    target
+        .strip_prefix(INHERITED_DEP_PREFIX)
+        .is_some_and(|rest| rest.contains('|'))
 }
 
 /// A recorded inherited-members target made again; `None` for other targets.

@@ -57,10 +57,10 @@ pub(crate) fn render_in_two_passes(
         .iter()
         .filter_map(|(index, result)| Some((*index, result.outcome.as_ref().ok()?)));
     let reused = cached.iter().map(|(index, page)| (*index, &page.result));
-    let mut inventory = (**build.api).clone();
-    inventory.backlinks = Some(collect_backlinks(plan, fresh.chain(reused)));
-    let inventory = Arc::new(inventory);
-    let resolver = Resolver::new(&inventory);
+    let backlinks = collect_backlinks(plan, fresh.chain(reused));
+    // Rechecking needs only the modules and the backlinks: the whole inventory is copied
+    // (for the module pages' render) only when a module page is rendered.
+    let resolver = Resolver::for_backlinks(build.api, &backlinks);
     cached.retain(|(index, page)| {
         let holds = backlinks_hold(&page.result.link_deps, &resolver);
         if !holds {
@@ -69,10 +69,14 @@ pub(crate) fn render_in_two_passes(
         }
         holds
     });
+    drop(resolver);
     if modules.is_empty() {
         return first;
     }
     modules.sort_unstable();
+    let mut inventory = (**build.api).clone();
+    inventory.backlinks = Some(backlinks);
+    let inventory = Arc::new(inventory);
     let with_backlinks = Build {
         options: build.options,
         site: build.site,

@@ -81,6 +81,14 @@ pub(crate) fn write_cache(
             report.cached_summary(),
         )
     });
+    // The inventory every entry left was checked against, for the next build to trust;
+    // none after errors (a failed page keeps an entry this build did not check). Cleared
+    // before the manifest is replaced and set after, so an interrupted build leaves none.
+    let api_digest = report
+        .errors
+        .is_empty()
+        .then(|| cache::api_digest(build.api));
+    cache.write_named(cache::API_DIGEST_FILE, &None::<u128>, "the API digest");
     let binary_record = cache.binary_record();
     // The discovery cache and the nav-slice hashes only save the next build time (a
     // failure is a log line); they are written beside the shard cache.
@@ -108,10 +116,14 @@ pub(crate) fn write_cache(
         }
         shards
     });
-    if let Err(e) = written {
-        report.warnings.push(Diagnostic::in_file(
+    match written {
+        Ok(()) if api_digest.is_some() => {
+            cache.write_named(cache::API_DIGEST_FILE, &api_digest, "the API digest");
+        }
+        Ok(()) => {}
+        Err(e) => report.warnings.push(Diagnostic::in_file(
             CACHE_DIR,
             format!("cannot write the build cache: {e}"),
-        ));
+        )),
     }
 }

@@ -4,7 +4,8 @@
 
 use super::{Build, Phases};
 use crate::cache::{
-    CacheSession, CachedPage, NavSliceHashes, PreviousBuild, StaleReason, check_fresh,
+    API_DIGEST_FILE, ApiCheck, CacheSession, CachedPage, NavSliceHashes, PreviousBuild,
+    StaleReason, check_fresh,
 };
 use crate::config::Config;
 use crate::discover::Site;
@@ -45,7 +46,10 @@ pub(crate) fn find_stale<'c>(
     phases.done("fingerprint");
     let mut stale = Vec::new();
     let mut cached = Vec::new();
-    let api = worker::xref::Resolver::new(build.api);
+    let api = ApiCheck::against_previous(
+        build.api,
+        cache.read_named::<Option<u128>>(API_DIGEST_FILE).flatten(),
+    );
     for (index, entry) in classify(
         previous,
         plan,
@@ -65,6 +69,10 @@ pub(crate) fn find_stale<'c>(
             }
         }
     }
+    // Its indexes of a large API are many small allocations: free them off this path.
+    if let Some(resolver) = api.into_resolver() {
+        crate::ops::build::drop_in_background(resolver);
+    }
     phases.done("check cached pages");
     Freshness {
         fingerprints,
@@ -82,7 +90,7 @@ fn classify<'c>(
     fingerprints: &[u128],
     out_dir: &Path,
     site_root: &Path,
-    api: &worker::xref::Resolver,
+    api: &ApiCheck<'_>,
 ) -> Vec<Result<&'c CachedPage, StaleReason>> {
     par_map(
         plan.pages.len(),

@@ -142,7 +142,8 @@ pub(crate) fn fetch_shared(
         .iter()
         .map(|(fingerprint, shard, _)| (*fingerprint, shard.clone()))
         .collect();
-    let api = worker::xref::Resolver::new(build.api);
+    // Entries rendered elsewhere: every API reference is resolved again.
+    let api = crate::cache::ApiCheck::recheck(build.api);
     let taken: Mutex<Vec<(usize, CachedPage)>> = Mutex::new(Vec::new());
     let shards_found = std::sync::atomic::AtomicUsize::new(0);
     shared.fetch_each(&requests, |i, entry| {
