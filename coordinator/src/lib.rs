@@ -30,4 +30,5 @@ pub mod pool;
 pub(crate) mod progress;
 pub mod report;
 pub(crate) mod serve;
+pub mod teardown;
 pub mod xref;

@@ -72,7 +72,7 @@ fn main() -> ExitCode {
         Command::Build(args) => {
             logging::init(cli.verbose);
             // This process ends with its build: the build's large values need not be freed.
-            ops::build::exit_after_build();
+            coordinator::teardown::exit_after_build();
             let part = args.part_request();
             match args.into_options() {
                 Ok((options, mode)) => {

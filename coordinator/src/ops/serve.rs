@@ -21,7 +21,7 @@
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::LoadError;
-use crate::ops::build::{BuildError, BuildOptions, BuildSession, build_in, drop_in_background};
+use crate::ops::build::{BuildError, BuildOptions, BuildSession, build_in};
 use crate::ops::resident::ResidentSite;
 use crate::report::BuildReport;
 use crate::serve::console;
@@ -29,6 +29,7 @@ use crate::serve::events::{Broadcaster, BuildUpdate, PageChange};
 use crate::serve::http::HttpServer;
 use crate::serve::resolve::Served;
 use crate::serve::watch::{ChangeSet, SourceWatcher, WatchRoots};
+use crate::teardown::drop_in_background;
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

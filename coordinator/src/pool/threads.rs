@@ -88,7 +88,7 @@ pub(super) fn render(
             })
             .collect();
     }
-    crate::ops::build::drop_in_background(context);
+    crate::teardown::drop_in_background(context);
     RenderOutcome {
         results,
         workers: threads,

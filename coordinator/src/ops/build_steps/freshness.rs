@@ -71,7 +71,7 @@ pub(crate) fn find_stale<'c>(
     }
     // Its indexes of a large API are many small allocations: free them off this path.
     if let Some(resolver) = api.into_resolver() {
-        crate::ops::build::drop_in_background(resolver);
+        crate::teardown::drop_in_background(resolver);
     }
     phases.done("check cached pages");
     Freshness {
