@@ -21,7 +21,7 @@ use crate::cache::CachedPage;
 use crate::ops::page_urls::PageUrls;
 use crate::pool::ProcessPool;
 use crate::report::BuildReport;
-use crate::teardown::drop_in_background;
+use crate::teardown::release_at_exit;
 use rustc_hash::FxHashSet;
 use std::time::Instant;
 
@@ -68,7 +68,7 @@ pub fn build_in(
     let started = Instant::now();
     let mut phases = Phases::new();
     if let Some(last) = session.last_build.take() {
-        drop_in_background(last);
+        release_at_exit(last);
     }
     let inputs = open_inputs(options)?;
     if !session.keep_last_build
@@ -114,7 +114,7 @@ pub fn build_in(
     if symbols != known_symbols {
         cache.write_named(crate::xref::SYMBOLS_FILE, &symbols, "the API symbols");
     }
-    drop_in_background((known_symbols, symbols));
+    release_at_exit((known_symbols, symbols));
     let inventory = std::sync::Arc::new(inventory);
     report.warnings.extend(inventory_warnings.iter().cloned());
     phases.done("api inventory");
@@ -224,9 +224,9 @@ pub fn build_in(
             api_warnings: inventory_warnings,
             out_dir,
         });
-        drop_in_background(previous);
+        release_at_exit(previous);
     } else {
-        drop_in_background((site, plan, previous, fingerprints, inventory));
+        release_at_exit((site, plan, previous, fingerprints, inventory));
     }
     Ok(finish(report, started))
 }

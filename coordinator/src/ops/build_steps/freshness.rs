@@ -71,7 +71,7 @@ pub(crate) fn find_stale<'c>(
     }
     // Its indexes of a large API are many small allocations: free them off this path.
     if let Some(resolver) = api.into_resolver() {
-        crate::teardown::drop_in_background(resolver);
+        crate::teardown::release_at_exit(resolver);
     }
     phases.done("check cached pages");
     Freshness {

@@ -37,7 +37,7 @@ pub(crate) fn discover_and_plan(
         stamps,
     };
     let site = Site::with_config(root, config, options.drafts, &stamped)?;
-    crate::teardown::drop_in_background(known);
+    crate::teardown::release_at_exit(known);
     phases.done("discover");
     let plan = BuildPlan::new(
         &site,
