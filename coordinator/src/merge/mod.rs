@@ -15,8 +15,8 @@ mod xml;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::discover::AssetFile;
-use crate::plan::PlannedPage;
+use crate::discover::{AssetFile, Site};
+use crate::plan::{BuildPlan, PlannedPage};
 use links::LinkTargets;
 use protocol::{OutgoingLink, OutputFile, RenderedPage};
 use std::io;
@@ -35,6 +35,20 @@ pub struct MergeSite<'a> {
     pub versions: &'a [protocol::VersionInfo],
     /// Files copied as they are.
     pub assets: &'a [AssetFile],
+}
+
+impl<'a> MergeSite<'a> {
+    /// What the merge reads of `site` planned as `plan`, each page in the search group
+    /// `shards` gives it (the plan's own shards, or a part's groups of them).
+    pub fn new(site: &'a Site, plan: &'a BuildPlan, shards: &'a [protocol::ShardId]) -> Self {
+        MergeSite {
+            config: &site.config,
+            planned: &plan.pages,
+            shards,
+            versions: &plan.site.versions,
+            assets: &site.assets,
+        }
+    }
 }
 
 /// A successfully rendered page, as the merge sees it.

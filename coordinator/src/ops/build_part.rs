@@ -234,13 +234,7 @@ fn search_parts(
         .iter()
         .map(|shard| search_group(part.number, shard))
         .collect();
-    let merge_site = MergeSite {
-        config: &site.config,
-        planned: &plan.pages,
-        shards: &groups,
-        versions: &plan.site.versions,
-        assets: &site.assets,
-    };
+    let merge_site = MergeSite::new(site, plan, &groups);
     let merged: Vec<MergedPage<'_>> = pages
         .iter()
         .map(|page| MergedPage {

@@ -195,13 +195,7 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     }
     merged.sort_by_key(|page| page.index);
     failed.sort_unstable();
-    let merge_site = MergeSite {
-        config: &site.config,
-        planned: &plan.pages,
-        shards: &groups,
-        versions: &plan.site.versions,
-        assets: &site.assets,
-    };
+    let merge_site = MergeSite::new(&site, &plan, &groups);
     let reuse = merge::Reuse {
         search_parts: Some(&search_parts),
         ..merge::Reuse::default()

@@ -37,13 +37,7 @@ pub(crate) fn merge_site(
         reuse: cache.reuses(),
         binary: cache.binary_identity(),
     });
-    let site = MergeSite {
-        config: &build.site.config,
-        planned: &build.plan.pages,
-        shards: &build.plan.shards,
-        versions: &build.plan.site.versions,
-        assets: &build.site.assets,
-    };
+    let site = MergeSite::new(build.site, build.plan, &build.plan.shards);
     match merge::merge(
         &site,
         &merged,
