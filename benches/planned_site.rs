@@ -8,7 +8,7 @@
 
 use coordinator::discover::Site;
 use coordinator::plan::{BuildPlan, Dispatcher, PlanOptions};
-use protocol::{PageBody, PageData, PageKind, ReferenceBody, WorkerSetup};
+use protocol::{PageBody, PageData, PageKind, ReferenceBody, RenderPurpose, WorkerSetup};
 use std::path::Path;
 
 /// A generated site, its discovery and its plan. The temporary folder lives as long as this.
@@ -38,6 +38,7 @@ impl PlannedSite {
             worker_id: 0,
             site_root: self.site.root.display().to_string(),
             output_dir: out_dir.display().to_string(),
+            purpose: RenderPurpose::Outputs,
             site: self.plan.site.clone(),
             nav: self.plan.nav.clone(),
             templates: self.site.templates.clone(),

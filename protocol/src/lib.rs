@@ -43,7 +43,9 @@ pub use absolute_url::absolute_url;
 pub use content_hash::content_hash;
 pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
 pub use ids::{BatchId, PageId, PageKind, ShardId};
-pub use messages::{Batch, FromWorker, Handshake, TemplateSource, ToWorker, WorkerSetup};
+pub use messages::{
+    Batch, FromWorker, Handshake, RenderPurpose, TemplateSource, ToWorker, WorkerSetup,
+};
 pub use nav::{
     NavLink, NavPage, NavPageIdx, NavPosition, NavSection, NavSectionIdx, NavSlice, NavTree,
     SidebarItem, SidebarItemKind, VersionLink,
@@ -62,4 +64,4 @@ pub use xref::{
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 14;
+pub const PROTOCOL_VERSION: u32 = 15;

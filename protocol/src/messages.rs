@@ -86,6 +86,24 @@ pub struct WorkerSetup {
     /// The site's API objects and the external ones, for cross-references (shared, so a
     /// pool's setups do not copy it).
     pub api: std::sync::Arc<crate::xref::ApiInventory>,
+    /// What the pages are rendered for.
+    pub purpose: RenderPurpose,
+}
+
+/// What a worker renders pages for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RenderPurpose {
+    /// A build: each page's outputs are written into the output directory, and its result
+    /// holds everything the merge reads.
+    #[default]
+    Outputs,
+    /// Only the site objects each page mentions: nothing is written, and a page's result
+    /// holds its title and the `py:` link dependencies that resolved to a page of the site,
+    /// nothing else. A part build (`--shard K/N`) asks this of the other parts' guides for
+    /// its module pages' "Referenced by" lists. A page fails exactly as it would when
+    /// building (its body and its template are rendered), so the lists are a one-machine
+    /// build's.
+    Mentions,
 }
 
 /// A user template.

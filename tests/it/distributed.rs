@@ -20,19 +20,24 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Runs `build SITE --shard PART --emit EMIT --json`.
+fn run_part(site: &Path, part: &str, emit: &Path) -> Output {
+    run(&[
+        Path::new("build"),
+        site,
+        Path::new("--shard"),
+        Path::new(part),
+        Path::new("--emit"),
+        emit,
+        Path::new("--json"),
+    ])
+}
+
 /// Builds part `number` of `of` from a fresh copy of `site` into `emit`.
 fn build_part(site: &Path, number: u32, of: u32, emit: &Path) {
     let copy = copy_site(site);
     let part = format!("{number}/{of}");
-    let output = run(&[
-        Path::new("build"),
-        &copy,
-        Path::new("--shard"),
-        Path::new(&part),
-        Path::new("--emit"),
-        emit,
-        Path::new("--json"),
-    ]);
+    let output = run_part(&copy, &part, emit);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -116,6 +121,61 @@ fn api_backlinks_from_guides_in_other_parts_merge_to_a_one_machine_build() {
     text.push_str("\nSee [the queue][tidepool.queue.Queue].\n");
     std::fs::write(&guide, text).expect("write guide");
     check_splits(&site, &[2, 3, 7]);
+}
+
+#[test]
+fn a_guide_that_fails_is_in_no_backlinks_list_as_in_a_one_machine_build() {
+    // The other parts' guides are only read for their mentions, yet a guide whose template
+    // fails mentions nothing, as when the whole site is built on one machine: the module
+    // page does not link to a page that does not exist.
+    let site = copy_site(&example_site());
+    let guide = site.join("content/guides/retries.md");
+    let text = std::fs::read_to_string(&guide).expect("read guide");
+    let text = text.replacen("---\n", "---\ntemplate: fragile.html\n", 1)
+        + "\nSee [the queue][tidepool.queue.Queue].\n";
+    std::fs::write(&guide, text).expect("write guide");
+    std::fs::create_dir_all(site.join("templates")).expect("mkdir templates");
+    std::fs::write(
+        site.join("templates/fragile.html"),
+        "{% extends \"page.html\" %}{% block page_footer %}{% include \"gone.html\" %}{% endblock %}",
+    )
+    .expect("write template");
+
+    let reference = tempfile::tempdir().expect("temp dir");
+    let run = build(&site, reference.path(), &[]);
+    assert_eq!(run.code(), 1, "the guide fails");
+    let queue = std::fs::read_to_string(reference.path().join("api/tidepool/queue/index.html"))
+        .expect("the module page is built");
+    assert!(queue.contains("Queue"), "the module page shows its class");
+    assert!(
+        !queue.contains("/guides/retries/"),
+        "no backlink to the failed guide"
+    );
+    for of in [2, 3] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let parts: Vec<PathBuf> = (1..=of)
+            .map(|number| {
+                let emit = dir.path().join(format!("part-{number}"));
+                let part = format!("{number}/{of}");
+                let output = run_part(&copy_site(&site), &part, &emit);
+                assert!(
+                    matches!(output.status.code(), Some(0 | 1)),
+                    "part {part}: {}",
+                    stderr(&output)
+                );
+                emit
+            })
+            .collect();
+        let out = dir.path().join("merged");
+        let output = merge(&site, &parts, &out);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("retries.md"),
+            "{}",
+            stderr(&output)
+        );
+        assert_same_tree(reference.path(), &out, &format!("merge of {of} parts"));
+    }
 }
 
 #[test]

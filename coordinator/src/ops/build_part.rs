@@ -10,11 +10,11 @@
 use super::BuildError;
 use super::build::finish;
 use super::build_options::BuildOptions;
-use super::build_steps::backlinks::{is_python_module, render_in_two_passes};
+use super::build_steps::backlinks::{combine, is_python_module, render_in_two_passes};
 use super::build_steps::collect::collect_results;
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::planning::{Planned, discover_and_plan};
-use super::build_steps::render::render_stale;
+use super::build_steps::render::{render_mentions, render_stale};
 use super::build_steps::{Build, Phases};
 use crate::merge::search::PrecomputedParts;
 use crate::merge::{MergeSite, MergedPage};
@@ -28,12 +28,11 @@ use crate::parts::{PartOf, PlanStamp};
 use crate::plan::PageSource;
 use crate::pool::RenderOutcome;
 use crate::report::BuildReport;
-use protocol::{PageResult, RenderedPage, ShardId};
+use protocol::ShardId;
 use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use worker::xref::Lookup;
 
 /// Which part to build and where it goes.
 #[derive(Debug, Clone)]
@@ -111,7 +110,7 @@ pub fn build_part(
         signature,
         api: &inventory,
     };
-    let outcome = render_part(&build, pages)?;
+    let outcome = render_part(&build, pages);
     phases.done("render");
     let failed: Vec<FailedPage> = outcome
         .results
@@ -163,30 +162,17 @@ pub fn build_part(
 /// Renders the part's `pages` as a one-machine build renders them. A module page's
 /// "Referenced by" list needs the mentions of every guide of the site, not only this
 /// part's: when the part holds module pages of a site with guides, the other parts'
-/// markdown pages are rendered too, into a scratch folder, only to feed the backlinks (the
-/// outcome keeps this part's pages alone).
-fn render_part(build: &Build<'_>, pages: Vec<usize>) -> Result<RenderOutcome, BuildError> {
+/// markdown pages are read for their mentions too ([`render_mentions`]: nothing written,
+/// only titles and `py:` names kept); the outcome keeps this part's pages alone.
+fn render_part(build: &Build<'_>, pages: Vec<usize>) -> RenderOutcome {
     let plan = build.plan;
     if build.api.modules.is_empty() || !pages.iter().any(|&i| is_python_module(plan, i)) {
-        return Ok(render_stale(build, &mut None, pages, 0));
+        return render_stale(build, &mut None, pages, 0);
     }
     let own: FxHashSet<usize> = pages.iter().copied().collect();
     let other_guides: Vec<usize> = (0..plan.pages.len())
         .filter(|i| !own.contains(i) && matches!(plan.pages[*i].source, PageSource::Markdown(_)))
         .collect();
-    let scratch = tempfile::tempdir().map_err(|e| {
-        BuildError::Parts(format!(
-            "cannot create a scratch folder for the other parts' guides: {e}"
-        ))
-    })?;
-    let scratch_build = Build {
-        options: build.options,
-        site: build.site,
-        plan,
-        out_dir: scratch.path(),
-        signature: build.signature,
-        api: build.api,
-    };
     let mut no_cached = Vec::new();
     let mut outcome = render_in_two_passes(
         build,
@@ -194,27 +180,12 @@ fn render_part(build: &Build<'_>, pages: Vec<usize>) -> Result<RenderOutcome, Bu
         pages,
         &mut no_cached,
         |pool, guides, cached_count| {
-            let mut first = render_stale(build, pool, guides, cached_count);
-            // In runs, each run's results cut down to what the backlinks read as soon as it
-            // is done, so the other parts' pages never sit in memory whole.
-            for run in other_guides.chunks(OTHER_GUIDES_RUN) {
-                let others = render_stale(&scratch_build, pool, run.to_vec(), cached_count);
-                first.workers = first.workers.max(others.workers);
-                first.worker_restarts += others.worker_restarts;
-                first.worker_peak_rss = first.worker_peak_rss.max(others.worker_peak_rss);
-                first.results.extend(
-                    others
-                        .results
-                        .into_iter()
-                        .map(|(index, result)| (index, mentions_only(result))),
-                );
-            }
-            first.results.sort_by_key(|(index, _)| *index);
-            first
+            let own_guides = render_stale(build, pool, guides, cached_count);
+            combine(own_guides, render_mentions(build, pool, other_guides))
         },
     );
     outcome.results.retain(|(index, _)| own.contains(index));
-    Ok(outcome)
+    outcome
 }
 
 /// The search index parts of the part's rendered `pages`, one per plan shard, named as the
@@ -243,30 +214,6 @@ fn search_parts(
         })
         .collect();
     PrecomputedParts::compute(&crate::merge::search_site(&merge_site, &merged))
-}
-
-/// How many of the other parts' guides render at a time when a part needs their mentions.
-const OTHER_GUIDES_RUN: usize = 512;
-
-/// Another part's guide's result cut down to what the backlinks read of it
-/// (`build_steps::backlinks`): its title and the `py:` names it resolved to a page of the
-/// site.
-fn mentions_only(mut result: PageResult) -> PageResult {
-    if let Ok(page) = &mut result.outcome {
-        let link_deps = std::mem::take(&mut page.link_deps)
-            .into_iter()
-            .filter(|dep| {
-                dep.target.starts_with(Lookup::DEP_PREFIX)
-                    && dep.url.as_deref().is_some_and(|url| url.starts_with('/'))
-            })
-            .collect();
-        *page = RenderedPage {
-            title: std::mem::take(&mut page.title),
-            link_deps,
-            ..RenderedPage::default()
-        };
-    }
-    result
 }
 
 /// Where a part is written: its folder, and the archive it is then packed into.

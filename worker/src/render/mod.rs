@@ -13,8 +13,8 @@ use crate::templates::context::PageContext;
 use crate::{fault, peak_rss};
 use protocol::{
     Batch, Heading, LinkDep, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody, PageData,
-    PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderedPage, ShardResult,
-    SiteMeta, WorkerSetup,
+    PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderPurpose, RenderedPage,
+    ShardResult, SiteMeta, WorkerSetup,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -61,6 +61,8 @@ pub struct RenderContext {
     pub(crate) openapi: reference::SourceCache<reference::LoadedSpec>,
     /// CLIs read so far, each once per worker.
     pub(crate) cli: reference::SourceCache<reference::LoadedCli>,
+    /// Whether pages are built or only read for their mentions.
+    pub(crate) purpose: RenderPurpose,
 }
 
 impl RenderContext {
@@ -86,6 +88,7 @@ impl RenderContext {
             output_dir,
             worker_id: _,
             api,
+            purpose,
         } = setup;
         let mut pages_by_source = HashMap::new();
         for (idx, page) in nav.pages.iter().enumerate() {
@@ -117,6 +120,7 @@ impl RenderContext {
             xref: crate::xref::Resolver::new(&api),
             openapi: reference::SourceCache::default(),
             cli: reference::SourceCache::default(),
+            purpose,
         }
     }
 
@@ -280,6 +284,10 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
             }),
         })?;
 
+    if context.purpose == RenderPurpose::Mentions {
+        return Ok(mentions_only(page, body));
+    }
+
     let text = body_text(page, &body);
     let outputs = write_outputs(context, page, &body, &html, &text).map_err(|e| PageError {
         file: page.source_path.clone(),
@@ -312,6 +320,24 @@ fn render_page(context: &RenderContext, page: &PageData) -> Result<RenderedPage,
         link_deps: body.link_deps,
         warnings: body.warnings,
     })
+}
+
+/// What [`RenderPurpose::Mentions`] returns of a page: its title and the `py:` names it
+/// resolved to a page of the site (what `Backlink`s are made of).
+fn mentions_only(page: &PageData, body: RenderedBody) -> RenderedPage {
+    let link_deps = body
+        .link_deps
+        .into_iter()
+        .filter(|dep| {
+            dep.target.starts_with(crate::xref::Lookup::DEP_PREFIX)
+                && dep.url.as_deref().is_some_and(|url| url.starts_with('/'))
+        })
+        .collect();
+    RenderedPage {
+        title: page.meta.title.clone(),
+        link_deps,
+        ..RenderedPage::default()
+    }
 }
 
 /// The part of the nav tree `page` shows.

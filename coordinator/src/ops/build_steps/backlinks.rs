@@ -138,7 +138,7 @@ fn backlinks_hold(deps: &[LinkDep], resolver: &Resolver) -> bool {
 }
 
 /// Both passes' results, in plan order, and their worker figures.
-fn combine(first: RenderOutcome, second: RenderOutcome) -> RenderOutcome {
+pub(crate) fn combine(first: RenderOutcome, second: RenderOutcome) -> RenderOutcome {
     let mut results = first.results;
     results.extend(second.results);
     results.sort_by_key(|(index, _)| *index);

@@ -5,10 +5,15 @@ use super::Build;
 use crate::plan::Dispatcher;
 use crate::pool::{self, ProcessPool, RenderOutcome, RenderRequest};
 use crate::progress::Progress;
-use protocol::WorkerSetup;
+use protocol::{RenderPurpose, WorkerSetup};
 
 /// What every worker of `build` starts from.
 pub(crate) fn worker_setup(build: &Build<'_>) -> WorkerSetup {
+    setup_for(build, RenderPurpose::Outputs)
+}
+
+/// What every worker rendering `build`'s pages for `purpose` starts from.
+fn setup_for(build: &Build<'_>, purpose: RenderPurpose) -> WorkerSetup {
     let (site, plan) = (build.site, build.plan);
     WorkerSetup {
         worker_id: 0,
@@ -18,6 +23,7 @@ pub(crate) fn worker_setup(build: &Build<'_>) -> WorkerSetup {
         nav: plan.nav.clone(),
         templates: site.templates.clone(),
         api: build.api.clone(),
+        purpose,
     }
 }
 
@@ -28,15 +34,43 @@ pub(crate) fn render_stale(
     stale: Vec<usize>,
     n_cached: usize,
 ) -> RenderOutcome {
+    render_for(build, pool, stale, n_cached, RenderPurpose::Outputs)
+}
+
+/// Renders the plan indexes `pages` for their mentions only ([`RenderPurpose::Mentions`]):
+/// nothing is written, and each result holds the page's title and the site objects it
+/// mentions.
+pub(crate) fn render_mentions(
+    build: &Build<'_>,
+    pool: &mut Option<ProcessPool>,
+    pages: Vec<usize>,
+) -> RenderOutcome {
+    render_for(build, pool, pages, 0, RenderPurpose::Mentions)
+}
+
+fn render_for(
+    build: &Build<'_>,
+    pool: &mut Option<ProcessPool>,
+    stale: Vec<usize>,
+    n_cached: usize,
+    purpose: RenderPurpose,
+) -> RenderOutcome {
     let plan = build.plan;
-    let setup = worker_setup(build);
+    let setup = setup_for(build, purpose);
     let progress = Progress::new(build.options.progress, stale.len());
     let executor = build.options.executor.resolve(stale.len());
-    tracing::info!(
-        "{} pages: {n_cached} cached, rendering {} with {executor:?}",
-        plan.pages.len(),
-        stale.len()
-    );
+    match purpose {
+        RenderPurpose::Outputs => tracing::info!(
+            "{} pages: {n_cached} cached, rendering {} with {executor:?}",
+            plan.pages.len(),
+            stale.len()
+        ),
+        RenderPurpose::Mentions => tracing::info!(
+            "{} pages: reading the mentions of {} with {executor:?}",
+            plan.pages.len(),
+            stale.len()
+        ),
+    }
     let outcome = if stale.is_empty() {
         RenderOutcome::default()
     } else {
@@ -44,7 +78,8 @@ pub(crate) fn render_stale(
             dispatcher: Dispatcher::new(plan),
             pages: stale,
             setup,
-            fail_fast: build.options.fail_fast,
+            // A page read for its mentions fails again where it is built, which reports it.
+            fail_fast: build.options.fail_fast && purpose == RenderPurpose::Outputs,
         };
         pool::render_keeping(executor, request, &progress, pool)
     };
