@@ -24,6 +24,7 @@
 
 mod code_lines;
 mod fault;
+mod heap;
 mod limits;
 mod peak_rss;
 mod render;

@@ -66,6 +66,7 @@ fn serve_loop() -> Result<(), ServeError> {
         Some(ToWorker::Batch(_)) => return Err(ServeError::Protocol("batch before setup".into())),
     };
     let mut context = RenderContext::new(*setup);
+    crate::heap::return_free_memory();
     tracing::debug!("ready");
     send(&mut output, &FromWorker::Ready)?;
 
@@ -102,6 +103,7 @@ fn serve_loop() -> Result<(), ServeError> {
             // with the markdown renderer kept warm.
             Some(ToWorker::Setup(setup)) => {
                 context = context.renew(*setup);
+                crate::heap::return_free_memory();
                 send(&mut output, &FromWorker::Ready)?;
             }
         }

@@ -76,7 +76,15 @@ impl RenderContext {
     /// definitions and highlight cache stay warm (a dev server re-sets its workers on every
     /// rebuild).
     pub fn renew(self, setup: WorkerSetup) -> RenderContext {
-        Self::with_markdown(setup, self.markdown)
+        // The old nav tree and API index go before the new ones are built, so a worker
+        // never holds two.
+        let markdown = self.into_markdown();
+        Self::with_markdown(setup, markdown)
+    }
+
+    /// The markdown renderer; the rest of the context is freed on return.
+    fn into_markdown(self) -> MarkdownRenderer {
+        self.markdown
     }
 
     fn with_markdown(setup: WorkerSetup, markdown: MarkdownRenderer) -> RenderContext {
