@@ -148,7 +148,7 @@ pub fn build_part(
         ssg_version: env!("CARGO_PKG_VERSION").to_string(),
         stamp,
         api_hash,
-        api: (request.part.number == 1).then(|| (*inventory).clone()),
+        api: (request.part.number == 1).then(|| Arc::clone(&inventory)),
         pages,
         failed,
         search,

@@ -46,7 +46,7 @@ pub struct PartManifest {
     /// Hash of the API inventory the pages were rendered with (`stamp::inventory_hash`).
     pub api_hash: u128,
     /// The inventory itself, for the merge's `objects.inv`: in part 1 only.
-    pub api: Option<ApiInventory>,
+    pub api: Option<std::sync::Arc<ApiInventory>>,
     /// The part's rendered pages, by plan index.
     pub pages: Vec<PartPage>,
     /// The part's pages that failed to render.
