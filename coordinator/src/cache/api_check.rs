@@ -17,9 +17,7 @@ pub const API_DIGEST_FILE: &str = "api-digest.bin";
 
 /// The digest of an inventory, as [`API_DIGEST_FILE`] keeps it.
 pub fn api_digest(inventory: &ApiInventory) -> u128 {
-    // Encoding cannot fail for these plain types; an empty encoding only makes the next
-    // build recheck.
-    protocol::content_hash(&postcard::to_allocvec(inventory).unwrap_or_default())
+    super::format::encoded_digest(inventory)
 }
 
 /// The API references' check of one build.

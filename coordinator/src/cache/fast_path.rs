@@ -2,7 +2,7 @@
 //! inputs (the same [`super::inputs::input_signature_and_stamps`]) and every output still in place, has
 //! nothing to do and repeats the summary it reported.
 
-use super::{NextCache, output_intact};
+use super::{NextCache, OutputFolder};
 use crate::diagnostics::Diagnostic;
 use protocol::OutputFile;
 use serde::{Deserialize, Serialize};
@@ -93,11 +93,12 @@ impl FastPath {
 
     /// True when every recorded output is still there, unchanged (checked on all cores).
     pub fn outputs_intact(&self, out_dir: &Path) -> bool {
+        let folder = OutputFolder::open(out_dir);
         let intact = crate::parallel::par_map(
             self.outputs.len(),
             |i| {
                 let (path, len, mtime) = &self.outputs[i];
-                output_intact(&out_dir.join(path), *len, *mtime)
+                folder.intact(path, *len, *mtime)
             },
             |_| false,
         );

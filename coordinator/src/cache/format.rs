@@ -70,6 +70,64 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FormatError> {
     postcard::from_bytes(body).map_err(|e| FormatError::Decode(e.to_string()))
 }
 
+/// The content hash (`protocol::content_hash`) of `value`'s postcard encoding, computed
+/// as it is encoded rather than over an encoding held in memory (a large API inventory's
+/// is megabytes).
+pub fn encoded_digest<T: Serialize>(value: &T) -> u128 {
+    let hashing = HashingFlavor {
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+        buffer: Vec::with_capacity(HASHING_BUFFER),
+    };
+    // Serialising plain data structs cannot fail; a failure gives the digest of nothing,
+    // which only makes a reader recheck.
+    postcard::serialize_with_flavor(value, hashing).unwrap_or(0)
+}
+
+/// Bytes gathered before they are hashed.
+const HASHING_BUFFER: usize = 16 * 1024;
+
+/// A postcard output that hashes the bytes instead of keeping them.
+struct HashingFlavor {
+    hasher: xxhash_rust::xxh3::Xxh3,
+    buffer: Vec<u8>,
+}
+
+impl HashingFlavor {
+    fn flush(&mut self) {
+        self.hasher.update(&self.buffer);
+        self.buffer.clear();
+    }
+}
+
+impl postcard::ser_flavors::Flavor for HashingFlavor {
+    type Output = u128;
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        if self.buffer.len() + data.len() > HASHING_BUFFER {
+            self.flush();
+        }
+        if data.len() >= HASHING_BUFFER {
+            self.hasher.update(data);
+        } else {
+            self.buffer.extend_from_slice(data);
+        }
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        if self.buffer.len() == HASHING_BUFFER {
+            self.flush();
+        }
+        self.buffer.push(data);
+        Ok(())
+    }
+
+    fn finalize(mut self) -> postcard::Result<u128> {
+        self.flush();
+        Ok(self.hasher.digest128())
+    }
+}
+
 /// The checksum stored in an encoded file's header (identifies its content).
 pub fn checksum_of(encoded: &[u8]) -> u128 {
     encoded
@@ -81,6 +139,25 @@ pub fn checksum_of(encoded: &[u8]) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_digest_computed_while_encoding_is_the_hash_of_the_encoding() {
+        let small = (1u32, "a".to_string());
+        let large: Vec<(String, u64)> = (0..20_000u64)
+            .map(|n| (format!("term-{n}").repeat((n % 7) as usize), n))
+            .collect();
+        let long_text = "x".repeat(3 * HASHING_BUFFER);
+        for digest in [
+            (encoded_digest(&small), postcard::to_stdvec(&small).unwrap()),
+            (encoded_digest(&large), postcard::to_stdvec(&large).unwrap()),
+            (
+                encoded_digest(&long_text),
+                postcard::to_stdvec(&long_text).unwrap(),
+            ),
+        ] {
+            assert_eq!(digest.0, protocol::content_hash(&digest.1));
+        }
+    }
 
     #[test]
     fn roundtrips_and_refuses_damage() {

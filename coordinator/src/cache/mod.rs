@@ -32,6 +32,7 @@ mod fast_path;
 mod format;
 pub mod inputs;
 mod nav_slices;
+mod output_check;
 pub mod remote;
 mod session;
 mod store;
@@ -49,6 +50,7 @@ pub use api_check::{API_DIGEST_FILE, ApiCheck, api_digest};
 pub use discovery::{DiscoveryCache, StampedKnownFiles};
 pub use fast_path::{CachedSummary, CachedWarning, FastPath};
 pub use nav_slices::NavSliceHashes;
+pub use output_check::OutputFolder;
 pub use session::{CacheSession, CacheUse};
 pub use store::{CACHE_DIR, CacheStore, remove};
 
@@ -61,14 +63,6 @@ pub struct CachedPage {
     /// written: an output rewritten since (by an interrupted build, or by hand) no longer
     /// matches, so the page is rendered again.
     pub result: RenderedPage,
-}
-
-use crate::file_stamp::mtime_nanos;
-
-/// True when the output file at `path` still has the size and modification time recorded
-/// when it was written (nobody deleted or rewrote it since).
-fn output_intact(path: &Path, len: u64, mtime: u128) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.len() == len && mtime_nanos(&m) == mtime)
 }
 
 /// A shard's cache file.
@@ -318,13 +312,13 @@ pub fn check_fresh(
     fingerprint: u128,
     plan: &BuildPlan,
     version: Option<u16>,
-    out_dir: &Path,
+    outputs: &OutputFolder,
     site_root: &Path,
     api: &ApiCheck<'_>,
 ) -> Result<(), StaleReason> {
     check_inputs_fresh(cached, fingerprint, plan, version, site_root, api)?;
     for output in &cached.result.outputs {
-        if !output_intact(&out_dir.join(&output.path), output.len, output.modified) {
+        if !outputs.intact(&output.path, output.len, output.modified) {
             return Err(StaleReason::OutputChanged {
                 path: output.path.clone(),
             });

@@ -122,7 +122,24 @@ impl CacheSession {
     /// What the previous build rendered (taken once: the manifest moves into it). A cache
     /// that cannot be read is a warning.
     pub fn previous_build(&mut self, warnings: &mut Vec<Diagnostic>) -> PreviousBuild {
-        let recorded = std::mem::replace(&mut self.recorded, RecordedBuild::none());
+        let recorded = self.take_recorded();
+        self.load_previous(recorded, warnings)
+    }
+
+    /// The manifest the previous build left, taken once (the session answers the fast
+    /// path and the binary's identity from what it read at [`CacheSession::open`]), for
+    /// [`CacheSession::load_previous`] to read the rest on another thread.
+    pub fn take_recorded(&mut self) -> RecordedBuild {
+        std::mem::replace(&mut self.recorded, RecordedBuild::none())
+    }
+
+    /// What the previous build rendered, from the manifest [`CacheSession::take_recorded`]
+    /// took. A cache that cannot be read is a warning.
+    pub fn load_previous(
+        &self,
+        recorded: RecordedBuild,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> PreviousBuild {
         match &self.store {
             Some(store) if self.reuse => PreviousBuild::load(store, recorded, warnings),
             _ => PreviousBuild::default(),

@@ -12,7 +12,7 @@ use super::build_steps::collect::collect_results;
 use super::build_steps::freshness::{Freshness, find_stale};
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::merging::merge_site;
-use super::build_steps::planning::{Planned, discover_and_plan};
+use super::build_steps::planning::{ApiIndex, Planned, discover_and_plan, index_api};
 use super::build_steps::shared_cache::{
     SharedHits, fetch_shared, file_shared, open_shared, upload_rendered,
 };
@@ -88,46 +88,65 @@ pub fn build_in(
     } = inputs;
     phases.done("check inputs");
 
-    let Planned {
-        site,
-        plan,
-        mut report,
-    } = discover_and_plan(
-        options,
-        root,
-        config,
-        &cache,
-        &stamps,
-        &out_dir,
-        &mut phases,
-    )?;
+    // The previous build's shard files are read and decoded (a tenth of an edit build's CPU
+    // at 10k pages) beside discovery, planning and the API inventory, which do not need
+    // them: most of that work is serial, so the other core does the decoding meanwhile.
+    let recorded = cache.take_recorded();
+    let (planned, loaded) = std::thread::scope(|scope| {
+        let cache = &cache;
+        let loading = scope.spawn(move || {
+            let mut warnings = Vec::new();
+            let previous = cache.load_previous(recorded, &mut warnings);
+            (previous, warnings)
+        });
+        let planned =
+            discover_and_plan(options, root, config, cache, &stamps, &out_dir, &mut phases).map(
+                |planned| {
+                    let api = index_api(&planned, cache);
+                    phases.done("api inventory");
+                    (planned, api)
+                },
+            );
+        (planned, loading.join())
+    });
     drop(stamps);
-    let cache_dir = cache
-        .store()
-        .map(|_| site.root.join(crate::cache::CACHE_DIR));
-    let known_symbols = crate::xref::KnownSymbols::for_binary(
-        cache.read_named(crate::xref::SYMBOLS_FILE),
-        cache.binary_identity(),
-    );
-    let (inventory, inventory_warnings, symbols) =
-        crate::xref::site_inventory(&site, &plan, cache_dir.as_deref(), &known_symbols);
-    if symbols != known_symbols {
-        cache.write_named(crate::xref::SYMBOLS_FILE, &symbols, "the API symbols");
-    }
-    release_at_exit((known_symbols, symbols));
-    let inventory = std::sync::Arc::new(inventory);
+    let (previous, previous_warnings) = loaded.unwrap_or_else(|_| {
+        let problem = crate::diagnostics::Diagnostic::in_file(
+            crate::cache::CACHE_DIR,
+            "reading the build cache failed (a bug)",
+        )
+        .with_hint("this build renders everything and writes a fresh cache");
+        (crate::cache::PreviousBuild::default(), vec![problem])
+    });
+    let (
+        Planned {
+            site,
+            plan,
+            mut report,
+        },
+        ApiIndex {
+            inventory,
+            warnings: inventory_warnings,
+        },
+    ) = match planned {
+        Ok(planned) => planned,
+        Err(error) => {
+            release_at_exit(previous);
+            return Err(error.into());
+        }
+    };
     report.warnings.extend(inventory_warnings.iter().cloned());
-    phases.done("api inventory");
     if options.list_changes {
         session.page_urls.remember(&site, &plan);
     }
     if options.fail_fast && !report.errors.is_empty() {
+        release_at_exit(previous);
         return Ok(finish(report, started));
     }
 
     report.warnings.extend(cache.unusable_warning());
     report.warnings.extend(shared_unusable);
-    let previous = cache.previous_build(&mut report.warnings);
+    report.warnings.extend(previous_warnings);
     let build = Build {
         options,
         site: &site,

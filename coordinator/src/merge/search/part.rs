@@ -213,40 +213,54 @@ mod byte_buffer {
 /// everything its postings come from. Hashing a shard's term counts costs far less than
 /// collecting them again.
 pub(crate) fn part_key(binary: u128, pages: &[&SearchPage<'_>], numbers: &[u32]) -> u128 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut text = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    text(&binary.to_le_bytes());
+    let mut key = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
+    key.text(&binary.to_le_bytes());
     for &number in numbers {
         let page = pages[number as usize];
-        text(&page.version.map_or(-1, i32::from).to_le_bytes());
-        text(&[page.kind as u8]);
-        text(page.section.as_bytes());
-        text(page.url.as_bytes());
-        text(page.title.as_bytes());
+        key.text(&page.version.map_or(-1, i32::from).to_le_bytes());
+        key.text(&[page.kind as u8]);
+        key.text(page.section.as_bytes());
+        key.text(page.url.as_bytes());
+        key.text(page.title.as_bytes());
         for heading in page.headings {
-            text(&[heading.level]);
-            text(heading.text.as_bytes());
-            text(heading.id.as_bytes());
+            key.text(&[heading.level]);
+            key.text(heading.text.as_bytes());
+            key.text(heading.id.as_bytes());
         }
-        text(b"\0headings end");
+        key.text(b"\0headings end");
         for anchor in page.anchors {
-            text(anchor.as_bytes());
+            key.text(anchor.as_bytes());
         }
-        text(b"\0anchors end");
-        text(page.terms.terms.as_bytes());
-        let counts: Vec<u8> = page
-            .terms
-            .counts
-            .iter()
-            .flat_map(|count| count.to_le_bytes())
-            .collect();
-        text(&counts);
-        text(&page.terms.length.to_le_bytes());
+        key.text(b"\0anchors end");
+        key.text(page.terms.terms.as_bytes());
+        key.counts(&page.terms.counts);
+        key.text(&page.terms.length.to_le_bytes());
     }
-    hasher.digest128()
+    key.0.digest128()
+}
+
+/// The hasher of [`part_key`]: each text framed by its length.
+struct KeyHasher(xxhash_rust::xxh3::Xxh3);
+
+impl KeyHasher {
+    fn text(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// The counts as one text of their little-endian bytes, fed from a stack buffer rather
+    /// than copied into a vector per page.
+    fn counts(&mut self, counts: &[u16]) {
+        const PER_BUFFER: usize = 256;
+        self.0.update(&((counts.len() * 2) as u64).to_le_bytes());
+        let mut buffer = [0u8; PER_BUFFER * 2];
+        for chunk in counts.chunks(PER_BUFFER) {
+            for (bytes, count) in buffer.chunks_exact_mut(2).zip(chunk) {
+                bytes.copy_from_slice(&count.to_le_bytes());
+            }
+            self.0.update(&buffer[..chunk.len() * 2]);
+        }
+    }
 }
 
 /// Computes the part of the pages `numbers` (one shard's, increasing) of `pages`, with
@@ -425,5 +439,16 @@ mod tests {
         }
         assert_eq!(read_varint(&[0xff; 6], &mut 0), None);
         assert_eq!(read_varint(&[0x80], &mut 0), None);
+    }
+
+    #[test]
+    fn term_counts_are_keyed_as_one_text_of_their_bytes() {
+        let counts: Vec<u16> = (0..700u16).map(|n| n.wrapping_mul(257)).collect();
+        let mut by_buffer = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
+        by_buffer.counts(&counts);
+        let mut as_text = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
+        let bytes: Vec<u8> = counts.iter().flat_map(|c| c.to_le_bytes()).collect();
+        as_text.text(&bytes);
+        assert_eq!(by_buffer.0.digest128(), as_text.0.digest128());
     }
 }

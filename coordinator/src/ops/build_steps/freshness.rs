@@ -4,8 +4,8 @@
 
 use super::{Build, Phases};
 use crate::cache::{
-    API_DIGEST_FILE, ApiCheck, CacheSession, CachedPage, NavSliceHashes, PreviousBuild,
-    StaleReason, check_fresh,
+    API_DIGEST_FILE, ApiCheck, CacheSession, CachedPage, NavSliceHashes, OutputFolder,
+    PreviousBuild, StaleReason, check_fresh,
 };
 use crate::config::Config;
 use crate::discover::Site;
@@ -92,6 +92,7 @@ fn classify<'c>(
     site_root: &Path,
     api: &ApiCheck<'_>,
 ) -> Vec<Result<&'c CachedPage, StaleReason>> {
+    let outputs = OutputFolder::open(out_dir);
     par_map(
         plan.pages.len(),
         |index| {
@@ -102,7 +103,7 @@ fn classify<'c>(
                 fingerprints[index],
                 plan,
                 page.meta.version,
-                out_dir,
+                &outputs,
                 site_root,
                 api,
             )?;

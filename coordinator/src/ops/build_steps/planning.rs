@@ -20,6 +20,36 @@ pub(crate) struct Planned {
     pub report: BuildReport,
 }
 
+/// The site's API inventory (its documented objects and the external inventories, for
+/// cross-references) and the warnings building it gave.
+pub(crate) struct ApiIndex {
+    pub inventory: std::sync::Arc<protocol::ApiInventory>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the API inventory of a planned site, reusing the module symbols the cache keeps
+/// for this executable (and saving them when they changed).
+pub(crate) fn index_api(planned: &Planned, cache: &CacheSession) -> ApiIndex {
+    let (site, plan) = (&planned.site, &planned.plan);
+    let cache_dir = cache
+        .store()
+        .map(|_| site.root.join(crate::cache::CACHE_DIR));
+    let known_symbols = crate::xref::KnownSymbols::for_binary(
+        cache.read_named(crate::xref::SYMBOLS_FILE),
+        cache.binary_identity(),
+    );
+    let (inventory, warnings, symbols) =
+        crate::xref::site_inventory(site, plan, cache_dir.as_deref(), &known_symbols);
+    if symbols != known_symbols {
+        cache.write_named(crate::xref::SYMBOLS_FILE, &symbols, "the API symbols");
+    }
+    crate::teardown::release_at_exit((known_symbols, symbols));
+    ApiIndex {
+        inventory: std::sync::Arc::new(inventory),
+        warnings,
+    }
+}
+
 /// Discovers the site at `root` with its loaded `config` (reading again only files the
 /// cache does not know, stamping only files the input signature did not), and plans it.
 pub(crate) fn discover_and_plan(
