@@ -37,13 +37,26 @@ fn spawn_part(
     (checkout, child)
 }
 
-/// Builds `part` from a fresh copy of `site` (another machine) into `emit`; checks that it
-/// succeeded and returns its summary.
+/// Builds `part` from a fresh copy of `site` (another machine) into `emit`, logging the
+/// shared cache's moments; checks that it succeeded and returns its summary.
 fn build_part(site: &Path, part: &str, emit: &Path, extra: &[&str]) -> Run {
-    let (_checkout, child) = spawn_part(site, part, emit, extra, &[]);
+    let (_checkout, child) = spawn_part(site, part, emit, extra, &[("RUST_LOG", LOG)]);
     let run = support::finish_build(child);
     assert_part_built(&run, part);
     run
+}
+
+/// What a part logs: warnings, and the shared cache's lookups.
+const LOG: &str = "warn,coordinator::ops::build_steps::shared_cache=info,\
+                   coordinator::ops::build_steps::shared_mentions=info";
+
+/// How many of the other parts' guides a part took the mentions of from the store (`None`
+/// when it looked none up: it holds no module page).
+fn mentions_found(run: &Run) -> Option<u64> {
+    run.stderr().lines().find_map(|line| {
+        let (_, rest) = line.split_once("the mentions of ")?;
+        rest.split_whitespace().next()?.parse().ok()
+    })
 }
 
 fn assert_part_built(run: &Run, part: &str) {
@@ -145,7 +158,9 @@ fn a_part_run_again_on_a_warm_store_renders_nothing_and_merges_to_a_one_machine_
     }
     let every_page: u64 = cold.iter().map(|(_, run)| rendered(run)).sum();
     assert_eq!(every_page, site_pages(&cold[0].1), "each page in one part");
-    assert_eq!(nginx.entries().len() as u64, uploaded);
+    // Beside each piece with guides, their mentions.
+    let stored = nginx.entries().len() as u64;
+    assert!(stored > uploaded, "{stored} entries for {uploaded} pieces");
     merge(&site, &cold, &dir.path().join("cold-merged"));
     assert_same_tree(
         reference.path(),
@@ -177,7 +192,13 @@ fn a_part_run_again_on_a_warm_store_renders_nothing_and_merges_to_a_one_machine_
             run.warnings()
         );
     }
-    assert_eq!(nginx.entries().len() as u64, uploaded);
+    assert_eq!(nginx.entries().len() as u64, stored);
+    // A part with module pages took the other parts' guides' mentions from the store.
+    let mentions: Vec<Option<u64>> = warm.iter().map(|(_, run)| mentions_found(run)).collect();
+    assert!(
+        mentions.iter().any(|found| found.is_some_and(|n| n > 0)),
+        "{mentions:?}"
+    );
     merge(&site, &warm, &dir.path().join("warm-merged"));
     assert_same_tree(
         reference.path(),

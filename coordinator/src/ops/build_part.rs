@@ -20,6 +20,7 @@ use super::build_steps::render::render_stale;
 use super::build_steps::shared_cache::{
     SharedHits, fetch_part, file_shared, open_shared, upload_part,
 };
+use super::build_steps::shared_mentions::{fetch_other_mentions, upload_mentions};
 use super::build_steps::{Build, Phases};
 use crate::cache::CachedPage;
 use crate::merge::search::PrecomputedParts;
@@ -134,14 +135,26 @@ pub fn build_part(
     };
     // Pages from the shared cache count for the backlinks like rendered ones; a module
     // page among them whose backlinks changed is rendered instead.
+    // So do the other parts' guides whose mentions the store holds: they are not rendered
+    // for the backlinks.
+    let other_guides = match &shared {
+        Some(shared) if fetch_shared && holds_module_pages(&build, &part_pages) => {
+            let found = fetch_other_mentions(&build, shared, &fingerprints, request.part);
+            phases.done("shared cache mentions");
+            found
+        }
+        _ => Vec::new(),
+    };
     let mut reusable: Vec<(usize, &CachedPage)> = shared_hits
         .pages
         .iter()
+        .chain(&other_guides)
         .map(|(index, entry)| (*index, entry))
         .collect();
     let outcome = render_part(&build, pages, &mut reusable)?;
     let still_reused: FxHashSet<usize> = reusable.iter().map(|(index, _)| *index).collect();
     drop(reusable);
+    drop(other_guides);
     shared_hits
         .pages
         .retain(|(index, _)| still_reused.contains(index));
@@ -172,6 +185,14 @@ pub fn build_part(
     if let Some(shared) = &shared {
         shared_report.url = shared.url().to_string();
         shared_report.uploaded = upload_part(
+            &build,
+            shared,
+            &fingerprints,
+            &part_pages,
+            &collected,
+            &still_reused,
+        );
+        upload_mentions(
             &build,
             shared,
             &fingerprints,
@@ -306,6 +327,12 @@ fn search_parts(
         })
         .collect();
     PrecomputedParts::compute(&crate::merge::search_site(&merge_site, &merged))
+}
+
+/// True when `pages` hold a Python module page of a site with an API: the part needs the
+/// mentions of every guide of the site.
+fn holds_module_pages(build: &Build<'_>, pages: &[usize]) -> bool {
+    !build.api.modules.is_empty() && pages.iter().any(|&i| is_python_module(build.plan, i))
 }
 
 /// How many of the other parts' guides render at a time when a part needs their mentions.

@@ -103,7 +103,7 @@ pub(crate) fn file_shared(
 
 /// The pages each entry holds, by plan shard (plan indexes, increasing): every page of the
 /// shard for a one-machine build, the part's pages of it for a part build.
-type Pieces<'b> = BTreeMap<&'b ShardId, Vec<usize>>;
+pub(super) type Pieces<'b> = BTreeMap<&'b ShardId, Vec<usize>>;
 
 /// Plan indexes of every page of every shard, by shard.
 fn pages_by_shard<'b>(build: &Build<'b>) -> Pieces<'b> {
@@ -111,7 +111,10 @@ fn pages_by_shard<'b>(build: &Build<'b>) -> Pieces<'b> {
 }
 
 /// `pages` (plan indexes, increasing) by plan shard.
-fn pieces_of<'b>(build: &Build<'b>, pages: impl IntoIterator<Item = usize>) -> Pieces<'b> {
+pub(super) fn pieces_of<'b>(
+    build: &Build<'b>,
+    pages: impl IntoIterator<Item = usize>,
+) -> Pieces<'b> {
     let mut by_shard: Pieces<'b> = BTreeMap::new();
     for index in pages {
         by_shard
@@ -122,7 +125,7 @@ fn pieces_of<'b>(build: &Build<'b>, pages: impl IntoIterator<Item = usize>) -> P
     by_shard
 }
 
-fn fingerprint_of(
+pub(super) fn fingerprint_of(
     build: &Build<'_>,
     shard: &ShardId,
     indexes: &[usize],
