@@ -3,7 +3,8 @@
 //! `shared_cache`): a part built again from a fresh checkout against the store its first run
 //! filled renders none of its pages, and the merge of such parts is byte-identical to a
 //! one-machine build, API backlinks from the guides of other parts included, also when an
-//! edited guide changes the backlinks of a module page the store holds; a store that goes
+//! edited guide changes the backlinks of a module page the store holds (that store named
+//! by `[build] cache_url` rather than the flag); a store that goes
 //! away mid-part, or is not there, costs a warning, never the part.
 
 use crate::shared_cache::{Nginx, free_port};
@@ -91,21 +92,34 @@ fn shared(run: &Run, key: &str) -> u64 {
     run.count("shared_cache", key)
 }
 
-/// Builds the `of` parts of `site` with the store `url` into `dir/<name>-K`; their paths
-/// and summaries.
-fn build_parts(site: &Path, of: u32, dir: &Path, name: &str, url: &str) -> Vec<(PathBuf, Run)> {
+/// Builds the `of` parts of `site` with the `extra` arguments into `dir/<name>-K`; their
+/// paths and summaries.
+fn build_parts(
+    site: &Path,
+    of: u32,
+    dir: &Path,
+    name: &str,
+    extra: &[&str],
+) -> Vec<(PathBuf, Run)> {
     (1..=of)
         .map(|number| {
             let emit = dir.join(format!("{name}-{number}"));
-            let run = build_part(
-                site,
-                &format!("{number}/{of}"),
-                &emit,
-                &["--cache-url", url],
-            );
+            let run = build_part(site, &format!("{number}/{of}"), &emit, extra);
             (emit, run)
         })
         .collect()
+}
+
+/// Names the store `url` in `site`'s ssg.toml (`[build] cache_url`).
+fn configure_store(site: &Path, url: &str) {
+    let config = site.join("ssg.toml");
+    let text = std::fs::read_to_string(&config).expect("read ssg.toml");
+    assert!(text.contains("\n[build]\n"), "{text}");
+    let text = text.replace(
+        "\n[build]\n",
+        &format!("\n[build]\ncache_url = \"{url}\"\n"),
+    );
+    std::fs::write(&config, text).expect("write ssg.toml");
 }
 
 /// Merges `parts` of `site` into `out`; checks that it succeeded.
@@ -147,7 +161,7 @@ fn a_part_run_again_on_a_warm_store_renders_nothing_and_merges_to_a_one_machine_
     let dir = tempfile::tempdir().expect("temp dir");
 
     // Cold: every part renders its pages and uploads them.
-    let cold = build_parts(&site, 3, dir.path(), "cold", &nginx.url());
+    let cold = build_parts(&site, 3, dir.path(), "cold", &["--cache-url", &nginx.url()]);
     let mut uploaded = 0;
     for (number, (_, run)) in cold.iter().enumerate() {
         assert!(rendered(run) > 0, "cold part {}: {}", number + 1, run.json);
@@ -169,7 +183,7 @@ fn a_part_run_again_on_a_warm_store_renders_nothing_and_merges_to_a_one_machine_
     );
 
     // Warm: the same parts on other checkouts render nothing, upload nothing.
-    let warm = build_parts(&site, 3, dir.path(), "warm", &nginx.url());
+    let warm = build_parts(&site, 3, dir.path(), "warm", &["--cache-url", &nginx.url()]);
     for (number, (_, run)) in warm.iter().enumerate() {
         let part = number + 1;
         assert_eq!(rendered(run), 0, "warm part {part}: {}", run.json);
@@ -207,7 +221,13 @@ fn a_part_run_again_on_a_warm_store_renders_nothing_and_merges_to_a_one_machine_
     );
 
     // Another split: the shards no cut falls in are found again; the rest is rendered.
-    let seven = build_parts(&site, 7, dir.path(), "seven", &nginx.url());
+    let seven = build_parts(
+        &site,
+        7,
+        dir.path(),
+        "seven",
+        &["--cache-url", &nginx.url()],
+    );
     let found: u64 = seven.iter().map(|(_, run)| shared(run, "found")).sum();
     assert!(found > 0, "7 parts found nothing that 3 parts uploaded");
     merge(&site, &seven, &dir.path().join("seven-merged"));
@@ -222,16 +242,22 @@ fn a_part_run_again_on_a_warm_store_renders_nothing_and_merges_to_a_one_machine_
 fn a_module_page_from_the_store_whose_backlinks_changed_is_rendered_again() {
     let Some(nginx) = Nginx::start() else { return };
     let dir = tempfile::tempdir().expect("temp dir");
-    // The store is filled by the parts of a site whose guide mentions the queue...
+    // The store, named by `[build] cache_url` this time, is filled by the parts of a site
+    // whose guide mentions the queue...
     let with_mention = site_with_backlinks();
-    build_parts(&with_mention, 2, dir.path(), "before", &nginx.url());
+    configure_store(&with_mention, &nginx.url());
+    let before = build_parts(&with_mention, 2, dir.path(), "before", &[]);
+    for (_, run) in &before {
+        assert!(shared(run, "uploaded") > 0, "{}", run.json);
+    }
     // ... then the mention goes: the queue's module page, unchanged itself, is in the store
     // with a "Referenced by" list that no longer holds.
     let site = example_site();
+    configure_store(&site, &nginx.url());
     let reference = tempfile::tempdir().expect("temp dir");
     let one_machine = build(&site, reference.path(), &[]);
     assert_eq!(one_machine.code(), 0, "{:#?}", one_machine.errors());
-    let after = build_parts(&site, 2, dir.path(), "after", &nginx.url());
+    let after = build_parts(&site, 2, dir.path(), "after", &[]);
     let taken: u64 = after.iter().map(|(_, run)| shared(run, "pages")).sum();
     assert!(taken > 0, "nothing of the store was reused");
     // The queue's module page (in a piece found whole) is rendered again: its backlinks.
