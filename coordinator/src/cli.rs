@@ -112,9 +112,9 @@ pub struct BuildArgs {
     pub no_cache: bool,
     /// A shared shard cache (http://host/path for an HTTP GET/PUT store such as nginx
     /// WebDAV or bazel-remote, s3://bucket/prefix for an S3-compatible one): shards are
-    /// looked up there before rendering and uploaded after. Overrides [build] cache_url.
-    /// Not with --shard yet: a part build renders its pages in full.
-    #[arg(long, value_name = "URL", conflicts_with = "shard")]
+    /// looked up there before rendering and uploaded after (with --shard: the part's pages
+    /// of each shard). Overrides [build] cache_url.
+    #[arg(long, value_name = "URL")]
     pub cache_url: Option<String>,
     /// Build into a non-empty folder that ssg-coord did not create (no .ssg-coord-output
     /// marker). Its files are kept, but the folder is marked as ssg-coord's output, so

@@ -11,6 +11,7 @@ mod cli_reference;
 mod deep_input;
 mod determinism;
 mod distributed;
+mod distributed_cache;
 mod docusaurus;
 mod incremental;
 mod init_check;

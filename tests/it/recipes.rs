@@ -1,6 +1,6 @@
 //! The CI recipes in `recipes/` (README, "Beyond one machine"): each parses as YAML, runs
-//! one part per index of the right total and merges after every part; the one-machine
-//! jobs pass the shared cache URL. A recipe that drifts from the CLI it documents fails
+//! one part per index of the right total and merges after every part; the parts and the
+//! one-machine jobs pass the shared cache URL when one is set. A recipe that drifts from the CLI it documents fails
 //! here.
 
 use crate::support::workspace;
@@ -41,6 +41,10 @@ fn github_actions_runs_a_matrix_of_parts_then_a_merge() {
     );
     let preview = text_of(&workflow["jobs"]["preview"]);
     assert!(preview.contains("--cache-url"), "{preview}");
+    assert!(
+        part.contains("${SSG_CACHE_URL:+--cache-url \"$SSG_CACHE_URL\"}"),
+        "{part}"
+    );
     assert!(part.contains("actions/upload-artifact"), "{part}");
     let merge = &workflow["jobs"]["merge"];
     assert_eq!(merge["needs"].as_str(), Some("part"));
@@ -64,6 +68,10 @@ fn gitlab_runs_parallel_parts_then_a_merge() {
         "{script}"
     );
     assert!(text_of(&pipeline["docs-preview"]["script"]).contains("--cache-url"));
+    assert!(
+        script.contains("${SSG_CACHE_URL:+--cache-url \"$SSG_CACHE_URL\"}"),
+        "{script}"
+    );
     let merge = &pipeline["pages"];
     assert_eq!(merge["needs"][0].as_str(), Some("docs-part"));
     assert!(text_of(&merge["script"]).contains("ssg-coord merge"));
@@ -91,6 +99,11 @@ fn kubernetes_runs_an_indexed_job_then_a_merge_job() {
     );
     assert!(
         script.contains("--shard \"$K/$PARTS\" --emit \"/parts/$K\""),
+        "{script}"
+    );
+    assert!(declared.contains("SSG_CACHE_URL"), "{declared}");
+    assert!(
+        script.contains("${SSG_CACHE_URL:+--cache-url \"$SSG_CACHE_URL\"}"),
         "{script}"
     );
     let merge = text_of(&job("docs-merge")["spec"]);

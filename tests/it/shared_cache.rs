@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// nginx serving a temporary folder with WebDAV PUT on 127.0.0.1; killed on drop.
-struct Nginx {
+/// nginx serving a temporary folder with WebDAV PUT on 127.0.0.1; killed on drop (also
+/// used by `distributed_cache`).
+pub(crate) struct Nginx {
     process: Child,
     port: u16,
     folder: tempfile::TempDir,
@@ -24,7 +25,7 @@ struct Nginx {
 impl Nginx {
     /// Starts nginx, or `None` (after a loud message) when it is not installed and CI does
     /// not require it.
-    fn start() -> Option<Nginx> {
+    pub(crate) fn start() -> Option<Nginx> {
         let Some(binary) = nginx_binary() else {
             assert!(
                 std::env::var_os("SSG_COORD_REQUIRE_NGINX").is_none(),
@@ -94,7 +95,7 @@ impl Nginx {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}/ssg", self.port)
     }
 
@@ -103,7 +104,7 @@ impl Nginx {
     }
 
     /// The entries stored, sorted.
-    fn entries(&self) -> Vec<PathBuf> {
+    pub(crate) fn entries(&self) -> Vec<PathBuf> {
         let folder = self.folder.path().join("root/ssg/ac");
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
             .map(|list| list.map(|e| e.expect("entry").path()).collect())
@@ -113,7 +114,7 @@ impl Nginx {
     }
 
     /// Stops the server now (one process: `master_process off`).
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
@@ -137,7 +138,7 @@ fn nginx_binary() -> Option<PathBuf> {
 }
 
 /// A loopback port nothing listens on (bound, then released).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("bind a free port")

@@ -5,7 +5,9 @@
 //! with `--emit DIR.tar.zst` the same is packed into one archive.
 //!
 //! A part build neither reads nor writes the site's `.ssg-cache/`: it renders its pages in
-//! full, as a fresh CI machine would, and leaves the site folder as it found it.
+//! full, as a fresh CI machine would, and leaves the site folder as it found it. With a
+//! shared shard cache (`--cache-url`, `[build] cache_url`) it looks its pages up there
+//! first and uploads what it rendered (`build_steps::shared_cache::fetch_part`).
 
 use super::BuildError;
 use super::build::finish;
@@ -15,7 +17,12 @@ use super::build_steps::collect::collect_results;
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::planning::{Planned, discover_and_plan};
 use super::build_steps::render::{render_mentions, render_stale};
+use super::build_steps::shared_cache::{
+    SharedHits, fetch_part, file_shared, open_shared, upload_part,
+};
+use super::build_steps::shared_mentions::{fetch_other_mentions, upload_mentions};
 use super::build_steps::{Build, Phases};
+use crate::cache::CachedPage;
 use crate::merge::search::PrecomputedParts;
 use crate::merge::{MergeSite, MergedPage};
 use crate::parts::archive::{is_archive, write_archive};
@@ -54,6 +61,8 @@ pub fn build_part(
     let target = EmitTarget::prepare(&request.emit)?;
     let mut options = options.clone();
     options.out_dir = Some(target.folder().join(OUTPUTS_DIR));
+    // `--no-cache` still uploads to the shared cache, but takes nothing from it.
+    let fetch_shared = options.use_cache;
     options.use_cache = false;
     options.write_cache = false;
     let Inputs {
@@ -110,7 +119,44 @@ pub fn build_part(
         signature,
         api: &inventory,
     };
-    let outcome = render_part(&build, pages);
+    let fingerprints = stamp.fingerprints();
+    let (shared, shared_unusable) = open_shared(&options, &site.config);
+    report.warnings.extend(shared_unusable);
+    let part_pages = pages.clone();
+    let mut pages = pages;
+    let mut shared_hits = match &shared {
+        Some(shared) if fetch_shared && !pages.is_empty() => {
+            let hits = fetch_part(&build, shared, &fingerprints, &mut pages);
+            phases.done("shared cache lookups");
+            hits
+        }
+        _ => SharedHits::default(),
+    };
+    // Pages from the shared cache count for the backlinks like rendered ones; a module
+    // page among them whose backlinks changed is rendered instead.
+    // So do the other parts' guides whose mentions the store holds: they are not rendered
+    // for the backlinks.
+    let other_guides = match &shared {
+        Some(shared) if fetch_shared && holds_module_pages(&build, &part_pages) => {
+            let found = fetch_other_mentions(&build, shared, &fingerprints, request.part);
+            phases.done("shared cache mentions");
+            found
+        }
+        _ => Vec::new(),
+    };
+    let mut reusable: Vec<(usize, &CachedPage)> = shared_hits
+        .pages
+        .iter()
+        .chain(&other_guides)
+        .map(|(index, entry)| (*index, entry))
+        .collect();
+    let outcome = render_part(&build, pages, &mut reusable);
+    let still_reused: FxHashSet<usize> = reusable.iter().map(|(index, _)| *index).collect();
+    drop(reusable);
+    drop(other_guides);
+    shared_hits
+        .pages
+        .retain(|(index, _)| still_reused.contains(index));
     phases.done("render");
     let failed: Vec<FailedPage> = outcome
         .results
@@ -123,14 +169,40 @@ pub fn build_part(
             })
         })
         .collect();
-    let collected = collect_results(
+    let mut collected = collect_results(
         &build,
         &previous,
-        &stamp.fingerprints(),
+        &fingerprints,
         Vec::new(),
         outcome,
         &mut report,
     );
+    let mut shared_report = shared_hits.report;
+    // Those rendered after all (their backlinks changed) are not counted as taken.
+    shared_report.pages = shared_hits.pages.len();
+    file_shared(&build, shared_hits.pages, &mut collected, &mut report);
+    if let Some(shared) = &shared {
+        shared_report.url = shared.url().to_string();
+        shared_report.uploaded = upload_part(
+            &build,
+            shared,
+            &fingerprints,
+            &part_pages,
+            &collected,
+            &still_reused,
+        );
+        upload_mentions(
+            &build,
+            shared,
+            &fingerprints,
+            &part_pages,
+            &collected,
+            &still_reused,
+        );
+        phases.done("shared cache uploads");
+        report.warnings.extend(shared.warnings());
+        report.shared_cache = Some(shared_report);
+    }
     let pages: Vec<PartPage> = collected
         .fresh
         .into_iter()
@@ -163,22 +235,35 @@ pub fn build_part(
 /// "Referenced by" list needs the mentions of every guide of the site, not only this
 /// part's: when the part holds module pages of a site with guides, the other parts'
 /// markdown pages are read for their mentions too ([`render_mentions`]: nothing written,
-/// only titles and `py:` names kept); the outcome keeps this part's pages alone.
-fn render_part(build: &Build<'_>, pages: Vec<usize>) -> RenderOutcome {
+/// only titles and `py:` names kept); the outcome keeps this part's pages alone. `reused`:
+/// the part's pages taken from the shared cache, which count for the backlinks as rendered
+/// (a module page among them whose backlinks changed leaves it and is rendered), and the
+/// other parts' guides whose mentions the shared cache held, which are not read again.
+fn render_part(
+    build: &Build<'_>,
+    pages: Vec<usize>,
+    reused: &mut Vec<(usize, &CachedPage)>,
+) -> RenderOutcome {
     let plan = build.plan;
-    if build.api.modules.is_empty() || !pages.iter().any(|&i| is_python_module(plan, i)) {
-        return render_stale(build, &mut None, pages, 0);
+    let reused_modules = reused.iter().any(|&(i, _)| is_python_module(plan, i));
+    if build.api.modules.is_empty()
+        || !(reused_modules || pages.iter().any(|&i| is_python_module(plan, i)))
+    {
+        return render_stale(build, &mut None, pages, reused.len());
     }
-    let own: FxHashSet<usize> = pages.iter().copied().collect();
+    let own: FxHashSet<usize> = pages
+        .iter()
+        .copied()
+        .chain(reused.iter().map(|&(i, _)| i))
+        .collect();
     let other_guides: Vec<usize> = (0..plan.pages.len())
         .filter(|i| !own.contains(i) && matches!(plan.pages[*i].source, PageSource::Markdown(_)))
         .collect();
-    let mut no_cached = Vec::new();
     let mut outcome = render_in_two_passes(
         build,
         &mut None,
         pages,
-        &mut no_cached,
+        reused,
         |pool, guides, cached_count| {
             let own_guides = render_stale(build, pool, guides, cached_count);
             combine(own_guides, render_mentions(build, pool, other_guides))
@@ -214,6 +299,12 @@ fn search_parts(
         })
         .collect();
     PrecomputedParts::compute(&crate::merge::search_site(&merge_site, &merged))
+}
+
+/// True when `pages` hold a Python module page of a site with an API: the part needs the
+/// mentions of every guide of the site.
+fn holds_module_pages(build: &Build<'_>, pages: &[usize]) -> bool {
+    !build.api.modules.is_empty() && pages.iter().any(|&i| is_python_module(build.plan, i))
 }
 
 /// Where a part is written: its folder, and the archive it is then packed into.

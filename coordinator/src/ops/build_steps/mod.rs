@@ -18,7 +18,9 @@
 //! 6. [`merging`]: `merge_site`: site-wide files and the link check, over cached and fresh
 //!    pages alike.
 //!    With `--cache-url`, [`shared_cache`]: `upload_rendered` then uploads every shard
-//!    this build rendered.
+//!    this build rendered. A part build (`ops::build_part`) uses `shared_cache`'s
+//!    `fetch_part` and `upload_part` instead, and [`shared_mentions`] for the mentions of
+//!    the other parts' guides.
 //! 7. [`cache_writing`]: `write_cache`: stale outputs removed, the cache written (the
 //!    manifest last).
 
@@ -31,6 +33,7 @@ pub(crate) mod merging;
 pub(crate) mod planning;
 pub(crate) mod render;
 pub(crate) mod shared_cache;
+pub(crate) mod shared_mentions;
 
 use crate::discover::Site;
 use crate::ops::build_options::BuildOptions;

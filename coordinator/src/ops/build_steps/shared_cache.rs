@@ -4,6 +4,18 @@
 //! there; [`file_shared`] files them with the collected results (as cached pages);
 //! [`upload_rendered`] after the merge uploads every shard this build rendered pages of,
 //! whole.
+//!
+//! A part build (`build --shard K/N`) uses the same moments through [`fetch_part`] and
+//! [`upload_part`], with one difference: its entries are *pieces*, the part's pages of a
+//! plan shard (`parts::assign` keeps a shard in one part unless a cut falls inside it, so
+//! a piece is the whole shard but for at most two shards per part). An entry's key is the
+//! [`ShardFingerprint`] of exactly the pages it holds, so a piece of a cut shard has a key
+//! of its own: it never poses as the whole shard, a lookup of the whole shard never finds
+//! it, and every run of the same part (same inputs, same N) finds the pieces the last one
+//! uploaded, cut shards included. A piece that is a whole shard has the whole shard's key.
+//! A part's pages carry the plan stamp's fingerprints (`parts::stamp`, which hash the nav
+//! tree rather than each page's nav slice), so parts share entries with parts (of any N,
+//! for the shards no cut falls in), not with one-machine builds.
 
 use super::Build;
 use super::collect::{Collected, report_warnings};
@@ -89,16 +101,31 @@ pub(crate) fn file_shared(
     collected.fresh.sort_unstable_by_key(|(index, _)| *index);
 }
 
+/// The pages each entry holds, by plan shard (plan indexes, increasing): every page of the
+/// shard for a one-machine build, the part's pages of it for a part build.
+pub(super) type Pieces<'b> = BTreeMap<&'b ShardId, Vec<usize>>;
+
 /// Plan indexes of every page of every shard, by shard.
-fn pages_by_shard<'b>(build: &Build<'b>) -> BTreeMap<&'b ShardId, Vec<usize>> {
-    let mut by_shard: BTreeMap<&ShardId, Vec<usize>> = BTreeMap::new();
-    for (index, shard) in build.plan.shards.iter().enumerate() {
-        by_shard.entry(shard).or_default().push(index);
+fn pages_by_shard<'b>(build: &Build<'b>) -> Pieces<'b> {
+    pieces_of(build, 0..build.plan.pages.len())
+}
+
+/// `pages` (plan indexes, increasing) by plan shard.
+pub(super) fn pieces_of<'b>(
+    build: &Build<'b>,
+    pages: impl IntoIterator<Item = usize>,
+) -> Pieces<'b> {
+    let mut by_shard: Pieces<'b> = BTreeMap::new();
+    for index in pages {
+        by_shard
+            .entry(&build.plan.shards[index])
+            .or_default()
+            .push(index);
     }
     by_shard
 }
 
-fn fingerprint_of(
+pub(super) fn fingerprint_of(
     build: &Build<'_>,
     shard: &ShardId,
     indexes: &[usize],
@@ -119,7 +146,31 @@ pub(crate) fn fetch_shared(
     fingerprints: &[u128],
     stale: &mut Vec<usize>,
 ) -> SharedHits {
-    let by_shard = pages_by_shard(build);
+    fetch_pieces(build, shared, fingerprints, &pages_by_shard(build), stale)
+}
+
+/// A part build's [`fetch_shared`]: looks up the pieces (see the module docs) of `pages`,
+/// the part's pages; those the store gives are written into the part's output folder and
+/// taken out of `pages`.
+pub(crate) fn fetch_part(
+    build: &Build<'_>,
+    shared: &SharedCache,
+    fingerprints: &[u128],
+    pages: &mut Vec<usize>,
+) -> SharedHits {
+    let pieces = pieces_of(build, pages.iter().copied());
+    fetch_pieces(build, shared, fingerprints, &pieces, pages)
+}
+
+/// [`fetch_shared`] with the entries' pages given by `by_shard`; `stale` holds only pages
+/// of `by_shard`.
+fn fetch_pieces(
+    build: &Build<'_>,
+    shared: &SharedCache,
+    fingerprints: &[u128],
+    by_shard: &Pieces<'_>,
+    stale: &mut Vec<usize>,
+) -> SharedHits {
     let mut stale_by_shard: BTreeMap<&ShardId, Vec<usize>> = BTreeMap::new();
     for &index in stale.iter() {
         stale_by_shard
@@ -226,6 +277,40 @@ pub(crate) fn upload_rendered(
     collected: &Collected<'_>,
     from_shared: &FxHashSet<usize>,
 ) -> usize {
+    let by_shard = pages_by_shard(build);
+    upload_pieces(
+        build,
+        shared,
+        fingerprints,
+        &by_shard,
+        collected,
+        from_shared,
+    )
+}
+
+/// A part build's [`upload_rendered`]: uploads every piece (see the module docs) of the
+/// part's `pages` it rendered a page of, whole. Returns how many were stored.
+pub(crate) fn upload_part(
+    build: &Build<'_>,
+    shared: &SharedCache,
+    fingerprints: &[u128],
+    pages: &[usize],
+    collected: &Collected<'_>,
+    from_shared: &FxHashSet<usize>,
+) -> usize {
+    let pieces = pieces_of(build, pages.iter().copied());
+    upload_pieces(build, shared, fingerprints, &pieces, collected, from_shared)
+}
+
+/// [`upload_rendered`] with the entries' pages given by `by_shard`.
+fn upload_pieces(
+    build: &Build<'_>,
+    shared: &SharedCache,
+    fingerprints: &[u128],
+    by_shard: &Pieces<'_>,
+    collected: &Collected<'_>,
+    from_shared: &FxHashSet<usize>,
+) -> usize {
     let plan = build.plan;
     let failed: FxHashSet<&ShardId> = collected
         .failed
@@ -245,7 +330,6 @@ pub(crate) fn upload_rendered(
         .map(|&(index, entry)| (index, entry))
         .chain(collected.fresh.iter().map(|(index, entry)| (*index, entry)))
         .collect();
-    let by_shard = pages_by_shard(build);
     let uploads: Vec<(&ShardId, &Vec<usize>)> = by_shard
         .iter()
         .filter(|(shard, _)| rendered.contains(*shard))
