@@ -205,6 +205,47 @@ fn a_second_clean_checkout_renders_nothing_and_writes_the_same_bytes() {
 }
 
 #[test]
+fn a_page_from_the_store_rendered_again_for_its_backlinks_is_not_counted_as_taken() {
+    let Some(nginx) = Nginx::start() else { return };
+    let site = support::workspace().join("examples/docs");
+    let (_first, _first_out, first) = build_checkout(&site, &nginx.url());
+    assert_built(&first, "first checkout");
+
+    // A guide now mentions a class: the stored module page is found, but its "Referenced
+    // by" list changed, so it is rendered again.
+    let edited = copy_site(&site);
+    let guide = edited.join("content/guides/retries.md");
+    let text = std::fs::read_to_string(&guide).expect("read guide")
+        + "\nSee [the queue][tidepool.queue.Queue].\n";
+    std::fs::write(&guide, text).expect("write guide");
+    let (_second, second_out, second) = build_checkout(&edited, &nginx.url());
+    assert_built(&second, "edited checkout");
+    let queue =
+        std::fs::read_to_string(second_out.path().join("site/api/tidepool/queue/index.html"))
+            .expect("the module page");
+    assert!(
+        queue.contains("/guides/retries/"),
+        "the new backlink is shown"
+    );
+    assert!(run_renders(&second, "autodoc"), "{}", second.json);
+    let pages: u64 = ["content", "autodoc", "generated"]
+        .iter()
+        .map(|kind| second.count("pages", kind))
+        .sum();
+    assert_eq!(
+        shared(&second, "pages") + rendered(&second),
+        pages,
+        "each page is either taken or rendered: {}",
+        second.json
+    );
+}
+
+/// True when `run` rendered pages of `kind`.
+fn run_renders(run: &Run, kind: &str) -> bool {
+    run.count("rendered", kind) > 0
+}
+
+#[test]
 fn corrupt_and_foreign_entries_are_ignored_with_a_warning() {
     let Some(nginx) = Nginx::start() else { return };
     let site = support::workspace().join("examples/docs");

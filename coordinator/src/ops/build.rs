@@ -194,6 +194,8 @@ pub fn build_in(
     phases.done("render");
 
     let mut shared_report = shared_hits.report;
+    // Those rendered after all (their backlinks changed) are not counted as taken.
+    shared_report.pages = shared_hits.pages.len();
     let mut collected = collect_results(
         &build,
         &previous,
