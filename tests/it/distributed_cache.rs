@@ -7,9 +7,8 @@
 //! by `[build] cache_url` rather than the flag); a store that goes
 //! away mid-part, or is not there, costs a warning, never the part.
 
-use crate::shared_cache::{Nginx, free_port};
+use crate::shared_cache::{Nginx, free_port, kill_store_after_lookups};
 use crate::support::{self, Run, assert_same_tree, binary, build, copy_site, example_site};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -302,19 +301,7 @@ fn a_store_gone_mid_part_or_unreachable_is_a_warning_and_the_part_is_right() {
             "warn,coordinator::ops::build_steps::shared_cache=info",
         )],
     );
-    let stderr = child.stderr.take().expect("piped stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let mut log = String::new();
-    for line in lines.by_ref() {
-        let line = line.expect("read stderr");
-        log.push_str(&line);
-        log.push('\n');
-        if line.contains("shards found") {
-            nginx.kill();
-            break;
-        }
-    }
-    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let (log, rest) = kill_store_after_lookups(&mut child, &mut nginx);
     let gone = support::finish_build(child);
     let rest = rest.join().expect("stderr reader");
     assert!(log.contains("0 of"), "the lookups happened first:\n{log}");

@@ -145,6 +145,28 @@ pub(crate) fn free_port() -> u16 {
         .port()
 }
 
+/// Reads `child`'s log until its shard lookups are done, then kills the store: returns the
+/// log so far and a thread collecting the rest.
+pub(crate) fn kill_store_after_lookups(
+    child: &mut Child,
+    nginx: &mut Nginx,
+) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut log = String::new();
+    for line in lines.by_ref() {
+        let line = line.expect("read stderr");
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("shards found") {
+            nginx.kill();
+            break;
+        }
+    }
+    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    (log, rest)
+}
+
 fn rendered(run: &Run) -> u64 {
     ["content", "autodoc", "generated"]
         .iter()
@@ -353,19 +375,7 @@ fn the_store_going_away_mid_build_is_a_warning_and_the_same_output() {
         )],
     );
     // The store answers the lookups (all misses); it is gone before the uploads.
-    let stderr = child.stderr.take().expect("piped stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let mut log = String::new();
-    for line in lines.by_ref() {
-        let line = line.expect("read stderr");
-        log.push_str(&line);
-        log.push('\n');
-        if line.contains("shards found") {
-            nginx.kill();
-            break;
-        }
-    }
-    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let (log, rest) = kill_store_after_lookups(&mut child, &mut nginx);
     let run = support::finish_build(child);
     let rest = rest.join().expect("stderr reader");
     assert!(log.contains("0 of"), "the lookups happened first:\n{log}");
