@@ -70,6 +70,16 @@ pub fn write_frame<W: Write, T: Serialize>(
 
 /// Reads one frame. `Ok(None)` means the stream ended cleanly between frames.
 pub fn read_frame<R: Read, T: DeserializeOwned>(reader: &mut R) -> Result<Option<T>, FrameError> {
+    match read_frame_body(reader)? {
+        Some(body) => decode_frame(&body).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Reads one frame's body without decoding it (see [`decode_frame`]), so a reader can
+/// free what the message replaces before decoding it. `Ok(None)` means the stream ended
+/// cleanly between frames.
+pub fn read_frame_body<R: Read>(reader: &mut R) -> Result<Option<Vec<u8>>, FrameError> {
     let mut prefix = [0u8; 4];
     let mut filled = 0;
     while filled < prefix.len() {
@@ -93,7 +103,10 @@ pub fn read_frame<R: Read, T: DeserializeOwned>(reader: &mut R) -> Result<Option
             max: MAX_FRAME_BYTES,
         });
     }
-    let mut body = Vec::new();
+    // The whole body at once: a buffer grown by doubling holds up to three times a large
+    // frame (a worker's setup on a big site) while it grows. The pages are only touched as
+    // the body arrives, so a short stream costs no more than what it sent.
+    let mut body = Vec::with_capacity(len as usize);
     let got = reader.take(u64::from(len)).read_to_end(&mut body)?;
     if got < len as usize {
         return Err(FrameError::Truncated {
@@ -101,8 +114,12 @@ pub fn read_frame<R: Read, T: DeserializeOwned>(reader: &mut R) -> Result<Option
             got: got as u64,
         });
     }
-    let message = postcard::from_bytes(&body).map_err(FrameError::Decode)?;
-    Ok(Some(message))
+    Ok(Some(body))
+}
+
+/// Decodes a frame body read by [`read_frame_body`].
+pub fn decode_frame<T: DeserializeOwned>(body: &[u8]) -> Result<T, FrameError> {
+    postcard::from_bytes(body).map_err(FrameError::Decode)
 }
 
 #[cfg(test)]

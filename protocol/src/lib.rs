@@ -41,7 +41,9 @@ mod fuzz_tests;
 
 pub use absolute_url::absolute_url;
 pub use content_hash::content_hash;
-pub use frame::{FrameError, MAX_FRAME_BYTES, read_frame, write_frame};
+pub use frame::{
+    FrameError, MAX_FRAME_BYTES, decode_frame, read_frame, read_frame_body, write_frame,
+};
 pub use ids::{BatchId, PageId, PageKind, ShardId};
 pub use messages::{
     Batch, FromWorker, Handshake, RenderPurpose, TemplateSource, ToWorker, WorkerSetup,

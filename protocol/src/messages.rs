@@ -34,6 +34,15 @@ pub enum ToWorker {
     Shutdown,
 }
 
+impl ToWorker {
+    /// True when `body`, a frame read by [`crate::read_frame_body`], holds a
+    /// [`ToWorker::Setup`] (postcard writes a variant's index first, and `Setup`'s is 0): a
+    /// worker frees the setup it has before decoding the next one, so it never holds two.
+    pub fn frame_is_setup(body: &[u8]) -> bool {
+        body.first() == Some(&0)
+    }
+}
+
 /// Messages a worker sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
@@ -127,4 +136,61 @@ pub struct Batch {
     pub shard: ShardId,
     /// The pages.
     pub pages: Vec<PageData>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::{MarkdownDialect, OutputFormats};
+    use crate::{read_frame_body, write_frame};
+
+    fn body_of(message: &ToWorker) -> Vec<u8> {
+        let mut frame = Vec::new();
+        write_frame(&mut frame, message).expect("encode");
+        read_frame_body(&mut frame.as_slice())
+            .expect("read")
+            .expect("one frame")
+    }
+
+    #[test]
+    fn only_a_setup_frame_is_taken_for_one() {
+        let setup = WorkerSetup {
+            worker_id: 3,
+            site_root: "/site".into(),
+            output_dir: "/site/public".into(),
+            site: SiteMeta {
+                title: "Docs".into(),
+                base_url: "https://docs.example.org/".into(),
+                description: None,
+                language: "en".into(),
+                outputs: OutputFormats {
+                    html: true,
+                    json: true,
+                    txt: true,
+                },
+                taxonomies: vec!["tags".into()],
+                versions: Vec::new(),
+                generator: "ssg-coord".into(),
+                content_dir: "content".into(),
+                search_index: true,
+                markdown: MarkdownDialect::default(),
+                extra_json: String::new(),
+            },
+            nav: NavTree::default(),
+            templates: Vec::new(),
+            api: std::sync::Arc::default(),
+            purpose: RenderPurpose::Mentions,
+        };
+        assert!(ToWorker::frame_is_setup(&body_of(&ToWorker::Setup(
+            Box::new(setup)
+        ))));
+        let batch = ToWorker::Batch(Batch {
+            id: BatchId(0),
+            shard: ShardId("hash-00".into()),
+            pages: Vec::new(),
+        });
+        assert!(!ToWorker::frame_is_setup(&body_of(&batch)));
+        assert!(!ToWorker::frame_is_setup(&body_of(&ToWorker::Shutdown)));
+        assert!(!ToWorker::frame_is_setup(&[]));
+    }
 }

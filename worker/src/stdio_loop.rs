@@ -7,7 +7,8 @@
 
 use crate::render::{RenderContext, render_batch};
 use protocol::{
-    FrameError, FromWorker, Handshake, PROTOCOL_VERSION, ToWorker, read_frame, write_frame,
+    FrameError, FromWorker, Handshake, PROTOCOL_VERSION, ToWorker, decode_frame, read_frame,
+    read_frame_body, write_frame,
 };
 use std::io::{self, BufReader, BufWriter, Write};
 use std::time::{Duration, Instant};
@@ -71,8 +72,28 @@ fn serve_loop() -> Result<(), ServeError> {
     send(&mut output, &FromWorker::Ready)?;
 
     loop {
-        match read_frame::<_, ToWorker>(&mut input)? {
-            Some(ToWorker::Batch(batch)) => {
+        let Some(body) = read_frame_body(&mut input)? else {
+            return Ok(());
+        };
+        if ToWorker::frame_is_setup(&body) {
+            // A new build (a dev server's rebuild, a part's next pass): new nav tree,
+            // templates and settings, with the markdown renderer kept warm. The old context
+            // is freed before the new setup is decoded, so the worker never holds two.
+            let markdown = context.into_markdown();
+            let ToWorker::Setup(setup) = decode_frame::<ToWorker>(&body)? else {
+                return Err(ServeError::Protocol(
+                    "a setup frame held another message".into(),
+                ));
+            };
+            drop(body);
+            context = RenderContext::with_markdown(*setup, markdown);
+            crate::heap::return_free_memory();
+            send(&mut output, &FromWorker::Ready)?;
+            continue;
+        }
+        match decode_frame::<ToWorker>(&body)? {
+            ToWorker::Batch(batch) => {
+                drop(body);
                 let mut progress_error = None;
                 let mut last_report: Option<Instant> = None;
                 let result = render_batch(&context, &batch, &mut |index| {
@@ -98,13 +119,11 @@ fn serve_loop() -> Result<(), ServeError> {
                 }
                 send(&mut output, &FromWorker::BatchDone(result))?;
             }
-            Some(ToWorker::Shutdown) | None => return Ok(()),
-            // A new build (a dev server's rebuild): new nav tree, templates and settings,
-            // with the markdown renderer kept warm.
-            Some(ToWorker::Setup(setup)) => {
-                context = context.renew(*setup);
-                crate::heap::return_free_memory();
-                send(&mut output, &FromWorker::Ready)?;
+            ToWorker::Shutdown => return Ok(()),
+            ToWorker::Setup(_) => {
+                return Err(ServeError::Protocol(
+                    "a setup frame not taken for one".into(),
+                ));
             }
         }
     }

@@ -83,11 +83,12 @@ impl RenderContext {
     }
 
     /// The markdown renderer; the rest of the context is freed on return.
-    fn into_markdown(self) -> MarkdownRenderer {
+    pub(crate) fn into_markdown(self) -> MarkdownRenderer {
         self.markdown
     }
 
-    fn with_markdown(setup: WorkerSetup, markdown: MarkdownRenderer) -> RenderContext {
+    /// A context for `setup` with the given markdown renderer.
+    pub(crate) fn with_markdown(setup: WorkerSetup, markdown: MarkdownRenderer) -> RenderContext {
         let WorkerSetup {
             site,
             nav,
