@@ -20,7 +20,7 @@ use super::build_steps::render::{render_mentions, render_stale};
 use super::build_steps::shared_cache::{
     SharedHits, fetch_part, file_shared, open_shared, upload_part,
 };
-use super::build_steps::shared_mentions::fetch_other_mentions;
+use super::build_steps::shared_mentions::{fetch_other_mentions, upload_mentions};
 use super::build_steps::{Build, Phases};
 use crate::cache::CachedPage;
 use crate::merge::search::PrecomputedParts;
@@ -184,6 +184,14 @@ pub fn build_part(
     if let Some(shared) = &shared {
         shared_report.url = shared.url().to_string();
         shared_report.uploaded = upload_part(
+            &build,
+            shared,
+            &fingerprints,
+            &part_pages,
+            &collected,
+            &still_reused,
+        );
+        upload_mentions(
             &build,
             shared,
             &fingerprints,

@@ -289,8 +289,7 @@ pub(crate) fn upload_rendered(
 }
 
 /// A part build's [`upload_rendered`]: uploads every piece (see the module docs) of the
-/// part's `pages` it rendered a page of, whole, and each piece's mentions entry
-/// (`shared_mentions::upload_mentions`). Returns how many pieces were stored.
+/// part's `pages` it rendered a page of, whole. Returns how many were stored.
 pub(crate) fn upload_part(
     build: &Build<'_>,
     shared: &SharedCache,
@@ -300,16 +299,7 @@ pub(crate) fn upload_part(
     from_shared: &FxHashSet<usize>,
 ) -> usize {
     let pieces = pieces_of(build, pages.iter().copied());
-    let stored = upload_pieces(build, shared, fingerprints, &pieces, collected, from_shared);
-    super::shared_mentions::upload_mentions(
-        build,
-        shared,
-        fingerprints,
-        pages,
-        collected,
-        from_shared,
-    );
-    stored
+    upload_pieces(build, shared, fingerprints, &pieces, collected, from_shared)
 }
 
 /// [`upload_rendered`] with the entries' pages given by `by_shard`.
