@@ -40,7 +40,7 @@ pub mod xref;
 mod fuzz_tests;
 
 pub use absolute_url::absolute_url;
-pub use content_hash::content_hash;
+pub use content_hash::{content_hash, file_content_hash};
 pub use frame::{
     FrameError, MAX_FRAME_BYTES, decode_frame, read_frame, read_frame_body, write_frame,
 };

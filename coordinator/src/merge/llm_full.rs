@@ -27,7 +27,7 @@ use super::xml::absolute_url;
 use crate::cache::CacheSession;
 use protocol::OutputFile;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -219,7 +219,7 @@ pub fn write_llm_full_reusing(
         Some((bytes, previous)) => bytes.len() as u64 == len && previous.file_hash == hash,
         None => {
             std::fs::metadata(&target).is_ok_and(|existing| existing.len() == len)
-                && hash_file(&target).is_ok_and(|existing| existing == hash)
+                && protocol::file_content_hash(&target).is_ok_and(|existing| existing == hash)
         }
     };
     if unchanged {
@@ -298,20 +298,6 @@ fn one_line(text: &str) -> String {
 
 fn with_path(error: io::Error, what: &str, path: &Path) -> io::Error {
     io::Error::new(error.kind(), format!("{what} {}: {error}", path.display()))
-}
-
-/// xxh3-128 of a file, read in pieces.
-fn hash_file(path: &Path) -> io::Result<u128> {
-    let mut file = File::open(path)?;
-    let mut hasher = Xxh3::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let n_read = file.read(&mut buffer)?;
-        if n_read == 0 {
-            return Ok(hasher.digest128());
-        }
-        hasher.update(&buffer[..n_read]);
-    }
 }
 
 /// A writer that hashes (xxh3-128, as `protocol::content_hash`) and counts what

@@ -137,7 +137,7 @@ pub fn build_part(
     // So do the other parts' guides whose mentions the store holds: they are not rendered
     // for the backlinks.
     let other_guides = match &shared {
-        Some(shared) if fetch_shared && holds_module_pages(&build, &part_pages) => {
+        Some(shared) if fetch_shared && holds_module_pages(&build, part_pages.iter().copied()) => {
             let found = fetch_other_mentions(&build, shared, &fingerprints, request.part);
             phases.done("shared cache mentions");
             found
@@ -245,10 +245,8 @@ fn render_part(
     reused: &mut Vec<(usize, &CachedPage)>,
 ) -> RenderOutcome {
     let plan = build.plan;
-    let reused_modules = reused.iter().any(|&(i, _)| is_python_module(plan, i));
-    if build.api.modules.is_empty()
-        || !(reused_modules || pages.iter().any(|&i| is_python_module(plan, i)))
-    {
+    let reused_pages = reused.iter().map(|&(i, _)| i);
+    if !holds_module_pages(build, pages.iter().copied().chain(reused_pages)) {
         return render_stale(build, &mut None, pages, reused.len());
     }
     let own: FxHashSet<usize> = pages
@@ -303,8 +301,8 @@ fn search_parts(
 
 /// True when `pages` hold a Python module page of a site with an API: the part needs the
 /// mentions of every guide of the site.
-fn holds_module_pages(build: &Build<'_>, pages: &[usize]) -> bool {
-    !build.api.modules.is_empty() && pages.iter().any(|&i| is_python_module(build.plan, i))
+fn holds_module_pages(build: &Build<'_>, mut pages: impl Iterator<Item = usize>) -> bool {
+    !build.api.modules.is_empty() && pages.any(|i| is_python_module(build.plan, i))
 }
 
 /// Where a part is written: its folder, and the archive it is then packed into.

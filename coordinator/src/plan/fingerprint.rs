@@ -24,26 +24,11 @@ use xxhash_rust::xxh3::Xxh3;
 pub fn binary_identity() -> u128 {
     let mut hasher = Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    let mut executable = Xxh3::new();
-    if hash_executable(&mut executable).is_ok() {
-        hasher.update(&executable.digest128().to_le_bytes());
+    let executable = std::env::current_exe().and_then(|path| protocol::file_content_hash(&path));
+    if let Ok(executable) = executable {
+        hasher.update(&executable.to_le_bytes());
     }
     hasher.digest128()
-}
-
-/// Feeds the running executable's bytes to `hasher`.
-fn hash_executable(hasher: &mut Xxh3) -> std::io::Result<()> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(std::env::current_exe()?)?;
-    let mut block = vec![0u8; 1 << 20];
-    loop {
-        match file.read(&mut block) {
-            Ok(0) => return Ok(()),
-            Ok(read) => hasher.update(&block[..read]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// For every template name, a hash of the sources of the templates it depends on.
