@@ -202,8 +202,8 @@ fn install_from_archive(path: &Path, manifest: &PartManifest, out_dir: &Path) ->
     Ok(expected)
 }
 
-/// Packs the part folder `dir` (its manifest, then the files `manifest` lists) into the
-/// archive `archive`, written atomically.
+/// Packs the part folder `dir` (its manifest file, written already, then the files
+/// `manifest` lists) into the archive `archive`, written atomically.
 pub fn write_archive(dir: &Path, manifest: &PartManifest, archive: &Path) -> io::Result<()> {
     let file_name = archive
         .file_name()
@@ -213,12 +213,10 @@ pub fn write_archive(dir: &Path, manifest: &PartManifest, archive: &Path) -> io:
     let result = (|| {
         let encoder = zstd::Encoder::new(BufWriter::new(File::create(&temp)?), ZSTD_LEVEL)?;
         let mut builder = tar::Builder::new(encoder);
-        let manifest_bytes = manifest.encode();
-        builder.append_data(
-            &mut header(manifest_bytes.len() as u64),
-            MANIFEST_FILE,
-            manifest_bytes.as_slice(),
-        )?;
+        // The manifest file the folder holds, copied through: not encoded again.
+        let manifest_file = File::open(dir.join(MANIFEST_FILE))?;
+        let manifest_len = manifest_file.metadata()?.len();
+        builder.append_data(&mut header(manifest_len), MANIFEST_FILE, manifest_file)?;
         let outputs = dir.join(OUTPUTS_DIR);
         for rel in manifest.output_paths() {
             let from = worker::outputs::output_path(&outputs, rel)?;

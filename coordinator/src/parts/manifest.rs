@@ -21,7 +21,7 @@ use super::stamp::PlanStamp;
 use crate::merge::search::PrecomputedParts;
 use protocol::{ApiInventory, PageError, PageId, RenderedPage, ShardId};
 use serde::{Deserialize, Serialize};
-use std::io;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// The manifest's name in a part folder.
@@ -86,14 +86,37 @@ pub struct FailedPage {
 impl PartManifest {
     /// The file's bytes.
     pub fn encode(&self) -> Vec<u8> {
-        // Serialising plain data into a Vec cannot fail.
-        let body = postcard::to_stdvec(self).unwrap_or_default();
-        let mut bytes = Vec::with_capacity(HEADER_LEN + body.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&PART_FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&body).to_le_bytes());
-        bytes.extend_from_slice(&body);
-        bytes
+        let mut bytes = io::Cursor::new(Vec::new());
+        // Writing plain data into a Vec cannot fail.
+        let _ = self.write_into(&mut bytes);
+        bytes.into_inner()
+    }
+
+    /// Writes the file's bytes into `out` (at its start) without holding them: the body
+    /// goes out as it is encoded and is hashed on the way, and the checksum is written
+    /// into the header last. At 100k pages a manifest is ~100 MB, which encoding into a
+    /// buffer first held two or three times over.
+    fn write_into<W: Write + Seek>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(MAGIC)?;
+        out.write_all(&PART_FORMAT.to_le_bytes())?;
+        out.write_all(&[0; 16])?;
+        let mut body = BufWriter::with_capacity(
+            1 << 16,
+            HashingWriter {
+                inner: &mut *out,
+                hasher: xxhash_rust::xxh3::Xxh3::new(),
+            },
+        );
+        postcard::to_io(self, &mut body).map_err(|e| io::Error::other(e.to_string()))?;
+        let checksum = body
+            .into_inner()
+            .map_err(|e| e.into_error())?
+            .hasher
+            .digest128();
+        out.seek(SeekFrom::Start((MAGIC.len() + 4) as u64))?;
+        out.write_all(&checksum.to_le_bytes())?;
+        out.seek(SeekFrom::End(0))?;
+        Ok(())
     }
 
     /// Reads a manifest from its bytes; the error says what is wrong and what to do.
@@ -140,7 +163,9 @@ impl PartManifest {
     pub fn write_to_folder(&self, dir: &Path) -> io::Result<()> {
         let path = dir.join(MANIFEST_FILE);
         let temp = dir.join(format!(".{MANIFEST_FILE}.tmp"));
-        std::fs::write(&temp, self.encode())?;
+        let mut file = std::fs::File::create(&temp)?;
+        self.write_into(&mut file)?;
+        drop(file);
         std::fs::rename(&temp, &path)
     }
 
@@ -149,6 +174,24 @@ impl PartManifest {
         self.pages
             .iter()
             .flat_map(|page| page.rendered.outputs.iter().map(|o| o.path.as_str()))
+    }
+}
+
+/// A writer that hashes what goes through it.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -214,5 +257,31 @@ mod tests {
                 .contains("part format 99")
         );
         assert!(PartManifest::decode(b"hello").is_err());
+    }
+
+    #[test]
+    fn a_manifest_larger_than_the_write_buffer_is_written_to_a_folder_and_reads_back() {
+        let mut large = manifest();
+        let page = large.pages.remove(0);
+        for index in 0..4_000 {
+            let mut rendered = page.rendered.clone();
+            rendered.title = format!("Page {index} with a title long enough to fill buffers");
+            large.pages.push(PartPage {
+                index,
+                id: page.id.clone(),
+                rendered,
+            });
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        large.write_to_folder(dir.path()).expect("written");
+        let written = std::fs::read(dir.path().join(MANIFEST_FILE)).expect("read");
+        assert!(written.len() > 4 << 16, "{} bytes", written.len());
+        assert_eq!(written, large.encode());
+        let back = PartManifest::read_from_folder(dir.path()).expect("reads back");
+        assert_eq!(back.pages.len(), 4_000);
+        assert_eq!(
+            back.pages[3_999].rendered.title,
+            large.pages[3_999].rendered.title
+        );
     }
 }
