@@ -67,12 +67,16 @@ impl ObjectKind {
 }
 
 /// Every object cross-references may name.
+///
+/// The modules and external objects are shared (`Arc`), so an inventory given its
+/// backlinks for the API pages' pass is a new inventory that copies none of them: at 100k
+/// pages they are hundreds of MiB. On the wire they are plain sequences.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiInventory {
     /// The site's documented modules, in plan order.
-    pub modules: Vec<ApiModule>,
+    pub modules: std::sync::Arc<[ApiModule]>,
     /// Objects of external inventories, sorted by name (first inventory wins a name).
-    pub external: Vec<ExternalObject>,
+    pub external: std::sync::Arc<[ExternalObject]>,
     /// The guide pages that mention each site object, sorted by object URL; `None` until
     /// the guides have rendered (the build renders guides first, then the API pages with
     /// these).

@@ -153,7 +153,7 @@ impl Resolver {
     /// Indexes `inventory`. A name documented twice keeps its first entry.
     pub fn new(inventory: &ApiInventory) -> Resolver {
         let mut resolver = Resolver::default();
-        for module in &inventory.modules {
+        for module in inventory.modules.iter() {
             for object in &module.objects {
                 resolver
                     .objects
@@ -164,7 +164,7 @@ impl Resolver {
         }
         resolver.classes = inherited::index_classes(inventory);
         resolver.backlinks = backlinks::index_backlinks(inventory.backlinks.as_deref());
-        for object in &inventory.external {
+        for object in inventory.external.iter() {
             resolver
                 .external
                 .entry(object.name.clone())
@@ -179,7 +179,7 @@ impl Resolver {
     /// cached module pages' backlinks with it).
     pub fn for_backlinks(inventory: &ApiInventory, backlinks: &[protocol::Backlink]) -> Resolver {
         let mut resolver = Resolver::default();
-        for module in &inventory.modules {
+        for module in inventory.modules.iter() {
             resolver.add_module(module);
         }
         resolver.backlinks = backlinks::index_backlinks(Some(backlinks));

@@ -94,8 +94,9 @@ mod tests {
                 is_package: false,
                 include_private: false,
                 merge_init_into_class: false,
-            }],
-            external: vec![],
+            }]
+            .into(),
+            external: vec![].into(),
             backlinks: None,
         }
     }

@@ -17,7 +17,7 @@ pub const OBJECTS_INV: &str = "objects.inv";
 /// The inventory's entries, sorted.
 pub fn inventory_entries(inventory: &ApiInventory) -> Vec<InventoryEntry> {
     let mut entries = Vec::new();
-    for module in &inventory.modules {
+    for module in inventory.modules.iter() {
         let page = module.url.trim_start_matches('/');
         entries.push(InventoryEntry {
             name: module.name.clone(),
@@ -158,8 +158,9 @@ mod tests {
                     include_private: false,
                     merge_init_into_class: false,
                 },
-            ],
-            external: Vec::new(),
+            ]
+            .into(),
+            external: Vec::new().into(),
             backlinks: None,
         };
         let out = tempfile::tempdir().unwrap();
@@ -201,7 +202,8 @@ mod tests {
                 is_package: true,
                 include_private: false,
                 merge_init_into_class: false,
-            }],
+            }]
+            .into(),
             ..ApiInventory::default()
         };
         let site = tempfile::tempdir().unwrap();

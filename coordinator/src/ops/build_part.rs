@@ -12,7 +12,7 @@
 use super::BuildError;
 use super::build::finish;
 use super::build_options::BuildOptions;
-use super::build_steps::backlinks::{combine, is_python_module, render_in_two_passes};
+use super::build_steps::backlinks::{FirstPass, is_python_module, render_in_two_passes};
 use super::build_steps::collect::collect_results;
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::planning::{Planned, discover_and_plan};
@@ -75,7 +75,7 @@ pub fn build_part(
     } = open_inputs(&options)?;
     let Planned {
         site,
-        plan,
+        mut plan,
         mut report,
     } = discover_and_plan(
         &options,
@@ -108,6 +108,8 @@ pub fn build_part(
         pages.len(),
         plan.pages.len()
     );
+    let fingerprints = stamp.fingerprints();
+    plan.drop_listings_except(&pages);
     phases.done("fingerprint and assign");
 
     let previous = cache.previous_build(&mut report.warnings);
@@ -119,7 +121,6 @@ pub fn build_part(
         signature,
         api: &inventory,
     };
-    let fingerprints = stamp.fingerprints();
     let (shared, shared_unusable) = open_shared(&options, &site.config);
     report.warnings.extend(shared_unusable);
     let part_pages = pages.clone();
@@ -238,7 +239,8 @@ pub fn build_part(
 /// only titles and `py:` names kept); the outcome keeps this part's pages alone. `reused`:
 /// the part's pages taken from the shared cache, which count for the backlinks as rendered
 /// (a module page among them whose backlinks changed leaves it and is rendered), and the
-/// other parts' guides whose mentions the shared cache held, which are not read again.
+/// other parts' guides whose mentions the shared cache held, which are not read again. The
+/// mentions are dropped once the backlinks are collected.
 fn render_part(
     build: &Build<'_>,
     pages: Vec<usize>,
@@ -257,18 +259,17 @@ fn render_part(
     let other_guides: Vec<usize> = (0..plan.pages.len())
         .filter(|i| !own.contains(i) && matches!(plan.pages[*i].source, PageSource::Markdown(_)))
         .collect();
-    let mut outcome = render_in_two_passes(
+    drop(own);
+    render_in_two_passes(
         build,
         &mut None,
         pages,
         reused,
-        |pool, guides, cached_count| {
-            let own_guides = render_stale(build, pool, guides, cached_count);
-            combine(own_guides, render_mentions(build, pool, other_guides))
+        |pool, guides, cached_count| FirstPass {
+            pages: render_stale(build, pool, guides, cached_count),
+            mentions: render_mentions(build, pool, other_guides),
         },
-    );
-    outcome.results.retain(|(index, _)| own.contains(index));
-    outcome
+    )
 }
 
 /// The search index parts of the part's rendered `pages`, one per plan shard, named as the

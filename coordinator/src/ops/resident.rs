@@ -325,6 +325,7 @@ impl ResidentSite {
                     Some(outcome) => outcome,
                     None => render_stale(&rendering, pool, pages, cached_count),
                 }
+                .into()
             },
         );
         phases.done("render");

@@ -227,6 +227,18 @@ pub fn site_meta(config: &Config, content_dir: &str, versions: &[VersionInfo]) -
 }
 
 impl BuildPlan {
+    /// Drops the listings of every page but the plan indexes `kept` (sorted): a part build
+    /// renders its own listing pages only, and at 100k pages the other parts' listing
+    /// entries are tens of MiB. Page fingerprints (`fingerprint::page_fingerprint`) cover
+    /// listings, so take them before.
+    pub fn drop_listings_except(&mut self, kept: &[usize]) {
+        for (index, page) in self.pages.iter_mut().enumerate() {
+            if page.listing.is_some() && kept.binary_search(&index).is_err() {
+                page.listing = None;
+            }
+        }
+    }
+
     /// Plans the build of `site`.
     pub fn new(site: &Site, options: PlanOptions) -> BuildPlan {
         let content_dir = site.content_dir();
@@ -467,6 +479,8 @@ impl BuildPlan {
             .map(|v| (v.id.clone(), v.url_prefix.clone()))
             .collect();
         plan.shards = partition::assign(&plan.pages, &versions, options.shards);
+        // Grown by doubling: up to half of it is slack, tens of MiB at 100k pages.
+        plan.pages.shrink_to_fit();
         plan
     }
 

@@ -114,7 +114,7 @@ pub fn site_inventory(
                 }
             })
             .collect(),
-        external,
+        external: external.into(),
         backlinks: None,
     };
     next.entries.sort_by_key(|entry| entry.key);

@@ -54,7 +54,7 @@ pub(super) struct ClassEntry {
 /// Every documented class of `inventory`, with its documented direct members.
 pub(super) fn index_classes(inventory: &ApiInventory) -> FxHashMap<String, ClassEntry> {
     let mut classes: FxHashMap<String, ClassEntry> = FxHashMap::default();
-    for module in &inventory.modules {
+    for module in inventory.modules.iter() {
         for object in &module.objects {
             if matches!(object.kind, ObjectKind::Class | ObjectKind::Exception) {
                 classes
@@ -265,8 +265,8 @@ mod tests {
             merge_init_into_class: false,
         };
         Resolver::new(&ApiInventory {
-            modules: vec![base, core],
-            external: vec![],
+            modules: vec![base, core].into(),
+            external: Vec::new().into(),
             backlinks: None,
         })
     }
@@ -329,7 +329,6 @@ mod tests {
             Some(None)
         );
         // Without `Base.size`, `Child` inherits less: the digest differs.
-        let mut inventory_less = ApiInventory::default();
         let mut base = ApiModule {
             name: "pkg.base".into(),
             url: "/api/pkg/base/".into(),
@@ -343,8 +342,7 @@ mod tests {
             include_private: false,
             merge_init_into_class: false,
         };
-        inventory_less.modules.push(base.clone());
-        inventory_less.modules.push(ApiModule {
+        let core = ApiModule {
             name: "pkg.core".into(),
             url: "/api/pkg/core/".into(),
             objects: vec![object("Child", ObjectKind::Class, &["pkg.base.Base"])],
@@ -353,12 +351,17 @@ mod tests {
             is_package: false,
             include_private: false,
             merge_init_into_class: false,
-        });
+        };
+        let inventory_of = |modules: Vec<ApiModule>| ApiInventory {
+            modules: modules.into(),
+            ..ApiInventory::default()
+        };
+        let inventory_less = inventory_of(vec![base.clone(), core.clone()]);
         let before = Resolver::new(&inventory_less).inherited_dep("pkg.core", "Child");
         base.objects
             .push(object("Base.size", ObjectKind::Property, &[]));
-        inventory_less.modules[0] = base;
-        let after = Resolver::new(&inventory_less).inherited_dep("pkg.core", "Child");
+        let inventory_more = inventory_of(vec![base, core]);
+        let after = Resolver::new(&inventory_more).inherited_dep("pkg.core", "Child");
         assert_ne!(before.1, after.1);
     }
 }

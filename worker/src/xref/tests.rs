@@ -64,7 +64,8 @@ fn resolver() -> Resolver {
             ),
             module("pkg.a", &[], &[("Loop", "pkg.b.Loop")]),
             module("pkg.b", &[], &[("Loop", "pkg.a.Loop")]),
-        ],
+        ]
+        .into(),
         external: vec![
             ExternalObject {
                 name: "pathlib.Path".into(),
@@ -76,7 +77,8 @@ fn resolver() -> Resolver {
                 kind: Class,
                 url: "https://docs.python.org/3/library/stdtypes.html#str".into(),
             },
-        ],
+        ]
+        .into(),
         backlinks: None,
     })
 }

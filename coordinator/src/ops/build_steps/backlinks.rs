@@ -14,7 +14,7 @@ use super::render::render_stale;
 use crate::cache::CachedPage;
 use crate::plan::{BuildPlan, PageSource};
 use crate::pool::{ProcessPool, RenderOutcome};
-use protocol::{Backlink, BacklinkPage, LinkDep, ReferenceBody, RenderedPage};
+use protocol::{ApiInventory, Backlink, BacklinkPage, LinkDep, ReferenceBody, RenderedPage};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use worker::xref::{BACKLINKS_DEP_PREFIX, Lookup, Resolver};
@@ -29,37 +29,64 @@ pub(crate) fn render_with_backlinks(
     cached: &mut Vec<(usize, &CachedPage)>,
 ) -> RenderOutcome {
     render_in_two_passes(build, pool, stale, cached, |pool, others, cached_count| {
-        render_stale(build, pool, others, cached_count)
+        render_stale(build, pool, others, cached_count).into()
     })
+}
+
+/// What the first pass gave: its pages' results, and the results of pages read for their
+/// mentions only (a part build's other guides), which count for the backlinks and are
+/// then dropped.
+#[derive(Default)]
+pub(crate) struct FirstPass {
+    /// The pages the pass rendered.
+    pub(crate) pages: RenderOutcome,
+    /// Pages read for their mentions only ([`super::render::render_mentions`]).
+    pub(crate) mentions: RenderOutcome,
+}
+
+impl From<RenderOutcome> for FirstPass {
+    fn from(pages: RenderOutcome) -> FirstPass {
+        FirstPass {
+            pages,
+            mentions: RenderOutcome::default(),
+        }
+    }
 }
 
 /// [`render_with_backlinks`] with the first pass (every stale page but the Python module
 /// pages) rendered by `first_pass`, given the pool, those pages and the cached count; the
-/// dev server's resident site renders it with the render context it keeps.
+/// dev server's resident site renders it with the render context it keeps, a part build
+/// reads the other parts' guides for their mentions beside it.
 pub(crate) fn render_in_two_passes(
     build: &Build<'_>,
     pool: &mut Option<ProcessPool>,
     stale: Vec<usize>,
     cached: &mut Vec<(usize, &CachedPage)>,
-    first_pass: impl FnOnce(&mut Option<ProcessPool>, Vec<usize>, usize) -> RenderOutcome,
+    first_pass: impl FnOnce(&mut Option<ProcessPool>, Vec<usize>, usize) -> FirstPass,
 ) -> RenderOutcome {
     if build.api.modules.is_empty() {
-        return first_pass(pool, stale, cached.len());
+        let FirstPass { pages, mentions } = first_pass(pool, stale, cached.len());
+        return combine(pages, mentions.without_results());
     }
     let plan = build.plan;
     let (mut modules, others): (Vec<usize>, Vec<usize>) = stale
         .into_iter()
         .partition(|&index| is_python_module(plan, index));
-    let first = first_pass(pool, others, cached.len());
+    let FirstPass {
+        pages: first,
+        mentions,
+    } = first_pass(pool, others, cached.len());
 
     let fresh = first
         .results
         .iter()
+        .chain(&mentions.results)
         .filter_map(|(index, result)| Some((*index, result.outcome.as_ref().ok()?)));
     let reused = cached.iter().map(|(index, page)| (*index, &page.result));
     let backlinks = collect_backlinks(plan, fresh.chain(reused));
-    // Rechecking needs only the modules and the backlinks: the whole inventory is copied
-    // (for the module pages' render) only when a module page is rendered.
+    // The mentions have served: at 100k pages they are tens of MiB.
+    let first = combine(first, mentions.without_results());
+    // Rechecking needs only the modules and the backlinks.
     let resolver = Resolver::for_backlinks(build.api, &backlinks);
     cached.retain(|(index, page)| {
         let holds = backlinks_hold(&page.result.link_deps, &resolver);
@@ -74,9 +101,11 @@ pub(crate) fn render_in_two_passes(
         return first;
     }
     modules.sort_unstable();
-    let mut inventory = (**build.api).clone();
-    inventory.backlinks = Some(backlinks);
-    let inventory = Arc::new(inventory);
+    // A new inventory that shares the modules and external objects (`Arc`s).
+    let inventory = Arc::new(ApiInventory {
+        backlinks: Some(backlinks),
+        ..(**build.api).clone()
+    });
     let with_backlinks = Build {
         options: build.options,
         site: build.site,
@@ -147,5 +176,15 @@ pub(crate) fn combine(first: RenderOutcome, second: RenderOutcome) -> RenderOutc
         workers: first.workers.max(second.workers),
         worker_restarts: first.worker_restarts + second.worker_restarts,
         worker_peak_rss: first.worker_peak_rss.max(second.worker_peak_rss),
+    }
+}
+
+impl RenderOutcome {
+    /// The worker figures alone, the results dropped (and their memory freed).
+    fn without_results(self) -> RenderOutcome {
+        RenderOutcome {
+            results: Vec::new(),
+            ..self
+        }
     }
 }
