@@ -88,8 +88,9 @@ pub struct WorkerSetup {
     pub output_dir: String,
     /// Site-wide settings.
     pub site: SiteMeta,
-    /// The navigation tree.
-    pub nav: NavTree,
+    /// The navigation tree (shared: the coordinator's plan holds the one copy, which every
+    /// setup it sends refers to; on the wire it is the tree itself).
+    pub nav: std::sync::Arc<NavTree>,
     /// User templates that override or extend the built-in theme.
     pub templates: Vec<TemplateSource>,
     /// The site's API objects and the external ones, for cross-references (shared, so a
@@ -176,7 +177,7 @@ mod tests {
                 markdown: MarkdownDialect::default(),
                 extra_json: String::new(),
             },
-            nav: NavTree::default(),
+            nav: Default::default(),
             templates: Vec::new(),
             api: std::sync::Arc::default(),
             purpose: RenderPurpose::Mentions,

@@ -267,6 +267,14 @@ fn check_is_folder(root: &Path) -> Result<(), LoadError> {
 }
 
 impl Site {
+    /// Drops the discovered markdown pages and Python modules, once the plan holds what
+    /// later steps need of them: a part build plans, stamps and then only renders, and at
+    /// 100k pages their front matter and paths are tens of MiB.
+    pub fn release_sources(&mut self) {
+        self.pages = Vec::new();
+        self.modules = Vec::new();
+    }
+
     /// Loads the site rooted at `root`.
     pub fn load(
         root: &Path,

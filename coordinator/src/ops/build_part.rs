@@ -74,7 +74,7 @@ pub fn build_part(
         mut cache,
     } = open_inputs(&options)?;
     let Planned {
-        site,
+        mut site,
         mut plan,
         mut report,
     } = discover_and_plan(
@@ -110,6 +110,7 @@ pub fn build_part(
     );
     let fingerprints = stamp.fingerprints();
     plan.drop_listings_except(&pages);
+    site.release_sources();
     phases.done("fingerprint and assign");
 
     let previous = cache.previous_build(&mut report.warnings);

@@ -33,8 +33,8 @@ pub use reference::ReferencePage;
 pub struct BuildPlan {
     /// Site-wide settings sent to workers.
     pub site: SiteMeta,
-    /// The navigation tree.
-    pub nav: NavTree,
+    /// The navigation tree (shared with the setups sent to workers).
+    pub nav: std::sync::Arc<NavTree>,
     /// Every page to render: content pages by source path, then modules, then generated.
     pub pages: Vec<PlannedPage>,
     /// Pages that cannot be built (besides those discovery already rejected).
@@ -448,7 +448,7 @@ impl BuildPlan {
         }
         let mut plan = BuildPlan {
             site: site_meta(&site.config, &content_dir, &site.versions),
-            nav: built.tree,
+            nav: std::sync::Arc::new(built.tree),
             pages,
             failures,
             warnings: Vec::new(),

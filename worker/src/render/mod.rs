@@ -42,7 +42,7 @@ const SUMMARY_CHARS: usize = 300;
 /// share one.
 pub struct RenderContext {
     pub(crate) site: SiteMeta,
-    pub(crate) nav: NavTree,
+    pub(crate) nav: std::sync::Arc<NavTree>,
     /// Path part of `base_url` without trailing slash (`` or `/docs`).
     pub(crate) base_path: String,
     pub(crate) site_root: PathBuf,
