@@ -44,6 +44,7 @@ pub mod templates;
 #[cfg(test)]
 mod fuzz_tests;
 
+pub use heap::return_free_memory;
 pub use limits::RENDER_STACK_BYTES;
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{PageStages, RenderContext, base_path, output_stem, render_batch, render_one};

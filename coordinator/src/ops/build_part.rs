@@ -111,6 +111,9 @@ pub fn build_part(
     let fingerprints = stamp.fingerprints();
     plan.drop_listings_except(&pages);
     site.release_sources();
+    drop(stamps);
+    // What planning and the inventory freed goes back before the workers start.
+    worker::return_free_memory();
     phases.done("fingerprint and assign");
 
     let previous = cache.previous_build(&mut report.warnings);
