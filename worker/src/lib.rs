@@ -14,7 +14,8 @@
 //! - `templates`: built-in theme + user overrides (minijinja); `views` builds the template
 //!   context from a page.
 //! - `outputs`: atomic, confined writes of output files.
-//! - `xref`: cross-reference resolution against the site's API inventory.
+//! - `xref`: cross-reference resolution against the site's API inventory; `id_table`: the
+//!   compact tables (ids into the inventory and the nav tree) it and the nav lookups use.
 //! - `search_terms`: the site search's tokenizer (a page's body terms; titles, headings
 //!   and API names in the merge).
 //! - `stdio_loop`: the worker process's stdio loop; `fault`: test-only fault injection.
@@ -25,6 +26,7 @@
 mod code_lines;
 mod fault;
 mod heap;
+mod id_table;
 mod limits;
 mod peak_rss;
 mod render;

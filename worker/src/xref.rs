@@ -19,11 +19,12 @@
 //!    cycle of re-exports ends unresolved;
 //! 5. the external inventories (`str`, `pathlib.Path`), by exact name.
 
-use protocol::{ApiInventory, ObjectKind};
-use rustc_hash::FxHashMap;
-use std::collections::HashMap;
+use index::ApiIndex;
+use protocol::{ApiInventory, ApiModule, ObjectKind};
+use std::sync::Arc;
 
 mod backlinks;
+mod index;
 mod inherited;
 
 pub use backlinks::BACKLINKS_DEP_PREFIX;
@@ -105,106 +106,41 @@ pub fn is_api_target(target: &str) -> bool {
         || target.starts_with(BACKLINKS_DEP_PREFIX)
 }
 
-/// `first`, `separator` and `second` in one string (a dotted name, a URL with its anchor),
-/// allocated once: [`Resolver::new`] makes two for each object of the site's API.
-fn joined(first: &str, separator: char, second: &str) -> String {
-    let mut text = String::with_capacity(first.len() + 1 + second.len());
-    text.push_str(first);
-    text.push(separator);
-    text.push_str(second);
-    text
-}
-
-/// A documented module: its page and its imports.
-#[derive(Debug)]
-struct ModuleEntry {
-    url: String,
-    imports: HashMap<String, String>,
-    source: ModuleSource,
-}
-
-/// Where a documented module's source is, and how its package is documented.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModuleSource {
-    /// Site-relative path of the file.
-    pub file: String,
-    /// A package's `__init__.py`.
-    pub is_package: bool,
-    /// `_private` names are documented.
-    pub include_private: bool,
-    /// `__init__` is merged into its class (`merge_init_into_class`).
-    pub merge_init_into_class: bool,
-}
-
 /// The site's objects and the external ones, indexed for lookups.
 #[derive(Debug, Default)]
 pub struct Resolver {
-    modules: FxHashMap<String, ModuleEntry>,
-    /// Full dotted name of each object a module documents → (URL with anchor, kind).
-    objects: FxHashMap<String, (String, ObjectKind)>,
-    external: FxHashMap<String, (String, ObjectKind)>,
-    /// Full dotted name of each documented class → its bases and members, for inheritance.
-    classes: FxHashMap<String, inherited::ClassEntry>,
+    /// The inventory and its tables of ids into it.
+    index: ApiIndex,
     /// The guide pages mentioning each object, once known.
     backlinks: Option<backlinks::BacklinkIndex>,
 }
 
 impl Resolver {
-    /// Indexes `inventory`. A name documented twice keeps its first entry.
-    pub fn new(inventory: &ApiInventory) -> Resolver {
-        let mut resolver = Resolver::default();
-        for module in inventory.modules.iter() {
-            for object in &module.objects {
-                resolver
-                    .objects
-                    .entry(joined(&module.name, '.', &object.qualname))
-                    .or_insert_with(|| (joined(&module.url, '#', &object.anchor), object.kind));
-            }
-            resolver.add_module(module);
-        }
-        resolver.classes = inherited::index_classes(inventory);
-        resolver.backlinks = backlinks::index_backlinks(inventory.backlinks.as_deref());
-        for object in inventory.external.iter() {
-            resolver
-                .external
-                .entry(object.name.clone())
-                .or_insert_with(|| (object.url.clone(), object.kind));
-        }
-        resolver
+    /// Indexes `inventory`, which the resolver keeps (shared, not copied). A name
+    /// documented twice keeps its first entry.
+    pub fn new(inventory: &Arc<ApiInventory>) -> Resolver {
+        let index = ApiIndex::new(Arc::clone(inventory));
+        let backlinks = backlinks::index_backlinks(&index, inventory.backlinks.as_deref());
+        Resolver { index, backlinks }
     }
 
     /// Only what rechecking a `py-backlinks:` dependency needs: the modules of `inventory`
-    /// and the `backlinks` given. Objects, classes and external names are left out, so on
-    /// a large API this costs a small part of [`Resolver::new`] (a build rechecks the
+    /// and the digests of the `backlinks` given. Objects, classes and external names are
+    /// left out, and [`Resolver::referenced_by`] answers from `inventory`'s own backlinks,
+    /// so on a large API this costs a small part of [`Resolver::new`] (a build rechecks the
     /// cached module pages' backlinks with it).
-    pub fn for_backlinks(inventory: &ApiInventory, backlinks: &[protocol::Backlink]) -> Resolver {
-        let mut resolver = Resolver::default();
-        for module in inventory.modules.iter() {
-            resolver.add_module(module);
-        }
-        resolver.backlinks = backlinks::index_backlinks(Some(backlinks));
-        resolver
-    }
-
-    /// Indexes `module` (its first entry wins).
-    fn add_module(&mut self, module: &protocol::ApiModule) {
-        self.modules
-            .entry(module.name.clone())
-            .or_insert_with(|| ModuleEntry {
-                url: module.url.clone(),
-                imports: module.imports.iter().cloned().collect(),
-                source: ModuleSource {
-                    file: module.file.clone(),
-                    is_package: module.is_package,
-                    include_private: module.include_private,
-                    merge_init_into_class: module.merge_init_into_class,
-                },
-            });
+    pub fn for_backlinks(
+        inventory: &Arc<ApiInventory>,
+        backlinks: &[protocol::Backlink],
+    ) -> Resolver {
+        let index = ApiIndex::modules_only(Arc::clone(inventory));
+        let backlinks = backlinks::index_backlinks(&index, Some(backlinks));
+        Resolver { index, backlinks }
     }
 
     /// True when there is nothing to resolve against.
     pub fn is_empty(&self) -> bool {
-        self.modules.is_empty() && self.external.is_empty()
+        self.index.is_empty()
     }
 
     /// Resolves `lookup` by the rules in the module documentation.
@@ -223,7 +159,7 @@ impl Resolver {
                 }
                 class = class.rsplit_once('.').map_or("", |(outer, _)| outer);
             }
-            if self.modules.contains_key(module) {
+            if self.index.is_module(module) {
                 let segments: Vec<&str> = name.split('.').collect();
                 if let Some(target) = self.in_module(module, &segments, 0) {
                     return Some(target);
@@ -256,7 +192,7 @@ impl Resolver {
         let mut end = name.len();
         loop {
             let prefix = &name[..end];
-            if self.modules.contains_key(prefix) {
+            if self.index.is_module(prefix) {
                 let rest = name[end..].strip_prefix('.').unwrap_or("");
                 return Some((prefix, rest));
             }
@@ -264,21 +200,21 @@ impl Resolver {
         }
     }
 
-    /// The source of documented module `module`.
-    pub fn module_source(&self, module: &str) -> Option<&ModuleSource> {
-        self.modules.get(module).map(|entry| &entry.source)
+    /// Documented module `module`: its source file and how its package is documented.
+    pub fn module_source(&self, module: &str) -> Option<&ApiModule> {
+        self.index.module(module)
     }
 
     fn site_object(&self, name: &str) -> Option<Target> {
-        self.objects.get(name).map(|(url, kind)| Target {
+        self.index.object_named(name).map(|found| Target {
             name: name.to_string(),
-            url: url.clone(),
-            kind: *kind,
+            url: found.url(),
+            kind: found.object.kind,
         })
     }
 
     fn module(&self, name: &str) -> Option<Target> {
-        self.modules.get(name).map(|module| Target {
+        self.index.module(name).map(|module| Target {
             name: name.to_string(),
             url: module.url.clone(),
             kind: ObjectKind::Module,
@@ -294,11 +230,11 @@ impl Resolver {
         // The top documented package: the shortest prefix that is a module (`a.b` when
         // the configured package is `a.b`).
         let Some(top_len) =
-            (1..=segments.len()).find(|&len| self.modules.contains_key(&segments[..len].join(".")))
+            (1..=segments.len()).find(|&len| self.index.is_module(dotted_prefix(name, len)))
         else {
             return self.external_object(name);
         };
-        self.in_module(&segments[..top_len].join("."), &segments[top_len..], hops)
+        self.in_module(dotted_prefix(name, top_len), &segments[top_len..], hops)
     }
 
     /// `rest` looked up in module `current`'s namespace: what it defines, then what it
@@ -308,21 +244,31 @@ impl Resolver {
             return self.module(current);
         };
         let bound = format!("{current}.{head}");
-        if self.objects.contains_key(&bound) {
+        if self.index.object_named(&bound).is_some() {
             let full = std::iter::once(bound.as_str())
                 .chain(tail.iter().copied())
                 .collect::<Vec<_>>()
                 .join(".");
             return self.site_object(&full);
         }
-        if let Some(origin) = self.modules.get(current).and_then(|m| m.imports.get(head)) {
+        // A module's imports, as a map from bound name to origin would keep them: the
+        // last binding of a name.
+        let origin = self.index.module(current).and_then(|module| {
+            module
+                .imports
+                .iter()
+                .rev()
+                .find(|(name, _)| name == head)
+                .map(|(_, origin)| origin)
+        });
+        if let Some(origin) = origin {
             let followed = std::iter::once(origin.as_str())
                 .chain(tail.iter().copied())
                 .collect::<Vec<_>>()
                 .join(".");
             return self.follow_origin(&followed, hops + 1);
         }
-        if self.modules.contains_key(&bound) {
+        if self.index.is_module(&bound) {
             return self.in_module(&bound, tail, hops);
         }
         None
@@ -337,24 +283,32 @@ impl Resolver {
         let segments: Vec<&str> = origin.split('.').collect();
         let Some(module_len) = (1..=segments.len())
             .rev()
-            .find(|&len| self.modules.contains_key(&segments[..len].join(".")))
+            .find(|&len| self.index.is_module(dotted_prefix(origin, len)))
         else {
             return self.external_object(origin);
         };
         self.in_module(
-            &segments[..module_len].join("."),
+            dotted_prefix(origin, module_len),
             &segments[module_len..],
             hops,
         )
     }
 
     fn external_object(&self, name: &str) -> Option<Target> {
-        self.external.get(name).map(|(url, kind)| Target {
+        self.index.external(name).map(|object| Target {
             name: name.to_string(),
-            url: url.clone(),
-            kind: *kind,
+            url: object.url.clone(),
+            kind: object.kind,
         })
     }
+}
+
+/// The first `n_segments` dot-separated segments of `name` (`a.b` of `a.b.c` for 2), as
+/// `name.split('.')` numbers them: a prefix of `name`, not allocated.
+fn dotted_prefix(name: &str, n_segments: usize) -> &str {
+    name.match_indices('.')
+        .nth(n_segments.saturating_sub(1))
+        .map_or(name, |(dot, _)| &name[..dot])
 }
 
 /// The dotted names in a type expression as written (`Optional[click.Context]`,

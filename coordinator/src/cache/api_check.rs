@@ -9,7 +9,7 @@
 //! inventory, or rendered with it.
 
 use protocol::ApiInventory;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use worker::xref::Resolver;
 
 /// The cache file holding the digest of the inventory the previous build checked against.
@@ -22,7 +22,7 @@ pub fn api_digest(inventory: &ApiInventory) -> u128 {
 
 /// The API references' check of one build.
 pub struct ApiCheck<'a> {
-    inventory: &'a ApiInventory,
+    inventory: &'a Arc<ApiInventory>,
     /// The entries were checked against this same inventory.
     unchanged: bool,
     /// Built on the first reference to resolve.
@@ -31,7 +31,7 @@ pub struct ApiCheck<'a> {
 
 impl<'a> ApiCheck<'a> {
     /// Resolves every reference again against `inventory`.
-    pub fn recheck(inventory: &'a ApiInventory) -> ApiCheck<'a> {
+    pub fn recheck(inventory: &'a Arc<ApiInventory>) -> ApiCheck<'a> {
         ApiCheck {
             inventory,
             unchanged: false,
@@ -42,7 +42,7 @@ impl<'a> ApiCheck<'a> {
     /// Checks entries the previous build left: references hold as they are when the
     /// previous build's recorded digest is `recorded_digest` and equals `inventory`'s.
     pub fn against_previous(
-        inventory: &'a ApiInventory,
+        inventory: &'a Arc<ApiInventory>,
         recorded_digest: Option<u128>,
     ) -> ApiCheck<'a> {
         ApiCheck {
@@ -104,13 +104,13 @@ mod tests {
     #[test]
     fn references_are_resolved_again_unless_the_inventory_is_the_recorded_one() {
         let target = "py:pkg||-|run";
-        let then = inventory("pkg.run");
+        let then = Arc::new(inventory("pkg.run"));
         let recorded = Some("/api/pkg/#pkg.run".to_string());
         assert_eq!(
             ApiCheck::recheck(&then).holds(target, &recorded),
             Some(true)
         );
-        let moved = inventory("pkg.run2");
+        let moved = Arc::new(inventory("pkg.run2"));
         let check = ApiCheck::recheck(&moved);
         assert_eq!(check.holds(target, &recorded), Some(false));
         assert!(check.into_resolver().is_some());

@@ -12,18 +12,18 @@ use crate::templates::Templates;
 use crate::templates::context::PageContext;
 use crate::{fault, peak_rss};
 use protocol::{
-    Batch, Heading, LinkDep, NavPageIdx, NavTree, OutgoingLink, OutputFile, PageBody, PageData,
-    PageError, PageErrorKind, PageKind, PageResult, PageWarning, RenderPurpose, RenderedPage,
-    ShardResult, SiteMeta, WorkerSetup,
+    Batch, Heading, LinkDep, NavTree, OutgoingLink, OutputFile, PageBody, PageData, PageError,
+    PageErrorKind, PageKind, PageResult, PageWarning, RenderPurpose, RenderedPage, ShardResult,
+    SiteMeta, WorkerSetup,
 };
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Instant;
 
 mod inline_autodoc;
+mod nav_lookups;
 mod page_links;
 mod reference;
 mod stages;
@@ -32,6 +32,7 @@ mod xrefs;
 
 pub use stages::PageStages;
 
+use nav_lookups::NavLookups;
 use page_links::PageLinkRewriter;
 use xrefs::PageRefs;
 
@@ -49,11 +50,11 @@ pub struct RenderContext {
     pub(crate) output_dir: PathBuf,
     pub(crate) templates: Templates,
     pub(crate) markdown: MarkdownRenderer,
-    /// (version, site-relative source path) → page, for relative `.md` links.
-    pub(crate) pages_by_source: HashMap<(Option<u16>, String), NavPageIdx>,
-    /// (version, version key) → page, for the version switcher.
-    pub(crate) pages_by_version_key: HashMap<(u16, String), NavPageIdx>,
-    /// The site's API objects, for cross-references.
+    /// `nav`'s pages by source path (relative `.md` links) and by version key (the
+    /// version switcher).
+    pub(crate) nav_lookups: NavLookups,
+    /// The site's API objects, for cross-references (the inventory the setup brought,
+    /// indexed where it is).
     pub(crate) xref: crate::xref::Resolver,
     /// `site.extra` in templates, parsed once from `SiteMeta::extra_json`.
     pub(crate) site_extra: minijinja::Value,
@@ -99,14 +100,7 @@ impl RenderContext {
             api,
             purpose,
         } = setup;
-        let mut pages_by_source = HashMap::new();
-        for (idx, page) in nav.pages.iter().enumerate() {
-            if let Some(source) = &page.source {
-                let version = nav.section(page.section).version;
-                pages_by_source.insert((version, source.clone()), NavPageIdx(idx as u32));
-            }
-        }
-        let pages_by_version_key = nav.version_index();
+        let nav_lookups = NavLookups::new(&nav);
         let site_extra =
             serde_json::from_str::<serde_json::Value>(&site.extra_json)
                 .map(|value| minijinja::Value::from(minijinja::value::Serde(value)))
@@ -124,8 +118,7 @@ impl RenderContext {
             output_dir: PathBuf::from(output_dir),
             templates: Templates::new(&templates),
             markdown,
-            pages_by_source,
-            pages_by_version_key,
+            nav_lookups,
             xref: crate::xref::Resolver::new(&api),
             openapi: reference::SourceCache::default(),
             cli: reference::SourceCache::default(),
@@ -353,9 +346,8 @@ fn mentions_only(page: &PageData, body: RenderedBody) -> RenderedPage {
 fn nav_slice(context: &RenderContext, page: &PageData) -> protocol::NavSlice {
     context.nav.slice(page.nav, &|version, key| {
         context
-            .pages_by_version_key
-            .get(&(version, key.to_string()))
-            .copied()
+            .nav_lookups
+            .page_by_version_key(&context.nav, version, key)
     })
 }
 

@@ -122,8 +122,11 @@ impl<'a> PageLinkRewriter<'a> {
         let found = joined.as_ref().and_then(|source| {
             protocol::nav::source_lookup_order(version)
                 .into_iter()
-                .find_map(|v| self.context.pages_by_source.get(&(v, source.clone())))
-                .copied()
+                .find_map(|v| {
+                    self.context
+                        .nav_lookups
+                        .page_by_source(&self.context.nav, v, source)
+                })
         });
         let target = joined.clone().unwrap_or_else(|| path.to_string());
         match found {

@@ -8,7 +8,9 @@
 //! adds or removes a mention re-renders the page it mentions, and only that one.
 
 use super::Resolver;
+use super::index::{ApiIndex, id};
 use protocol::{Backlink, BacklinkPage};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// Prefix of the `LinkDep::target` of a module page's backlinks.
@@ -17,16 +19,32 @@ pub const BACKLINKS_DEP_PREFIX: &str = "py-backlinks:";
 /// The backlinks of a build, indexed.
 #[derive(Debug, Default)]
 pub(super) struct BacklinkIndex {
-    /// Object URL (with anchor, or a module's URL) → the pages mentioning it.
-    by_object: HashMap<String, Vec<BacklinkPage>>,
-    /// Module page URL → digest of the backlinks of its objects.
-    digests: HashMap<String, String>,
+    /// How the inventory's backlinks are searched by object URL.
+    order: BacklinkOrder,
+    /// Module index (the first module of its name) → digest of the backlinks of the
+    /// objects on its page; modules without backlinks are left out.
+    digests: FxHashMap<u32, u128>,
 }
 
-/// Indexes an inventory's backlinks; `None` when they are not known yet.
-pub(super) fn index_backlinks(backlinks: Option<&[Backlink]>) -> Option<BacklinkIndex> {
+/// How the inventory's backlinks are searched by object URL.
+#[derive(Debug, Default)]
+enum BacklinkOrder {
+    /// Sorted by object URL, each URL once (as the coordinator sends them): searched as
+    /// they are.
+    #[default]
+    AsSent,
+    /// Their positions sorted by object URL, stably (of equal URLs, the last is the one
+    /// found).
+    Sorted(Vec<u32>),
+}
+
+/// Indexes a build's `backlinks` (`None` while they are not known) for the modules of
+/// `index`; objects' backlinks are searched in `index`'s inventory.
+pub(super) fn index_backlinks(
+    index: &ApiIndex,
+    backlinks: Option<&[Backlink]>,
+) -> Option<BacklinkIndex> {
     let backlinks = backlinks?;
-    let mut index = BacklinkIndex::default();
     let mut texts: HashMap<&str, String> = HashMap::new();
     for backlink in backlinks {
         let page = backlink
@@ -42,27 +60,68 @@ pub(super) fn index_backlinks(backlinks: Option<&[Backlink]>) -> Option<Backlink
             text.push_str(&linking.title);
         }
         text.push('\u{1e}');
-        index
-            .by_object
-            .insert(backlink.object_url.clone(), backlink.pages.clone());
     }
-    index.digests = texts
+    let by_page: HashMap<&str, u128> = texts
         .into_iter()
-        .map(|(page, text)| {
-            let digest = protocol::content_hash(text.as_bytes());
-            (page.to_string(), format!("{digest:032x}"))
-        })
+        .map(|(page, text)| (page, protocol::content_hash(text.as_bytes())))
         .collect();
-    Some(index)
+    let mut digests = FxHashMap::default();
+    if !by_page.is_empty() {
+        for (module_index, module) in index.inventory().modules.iter().enumerate() {
+            let module_index = id(module_index);
+            if index.module_index(&module.name) == Some(module_index)
+                && let Some(&digest) = by_page.get(module.url.as_str())
+            {
+                digests.insert(module_index, digest);
+            }
+        }
+    }
+    let searched = index.inventory().backlinks.as_deref().unwrap_or_default();
+    let order = if searched
+        .windows(2)
+        .all(|pair| pair[0].object_url < pair[1].object_url)
+    {
+        BacklinkOrder::AsSent
+    } else {
+        let mut order: Vec<u32> = (0..id(searched.len())).collect();
+        order.sort_by(|&a, &b| {
+            searched[a as usize]
+                .object_url
+                .cmp(&searched[b as usize].object_url)
+        });
+        BacklinkOrder::Sorted(order)
+    };
+    Some(BacklinkIndex { order, digests })
 }
 
 impl Resolver {
     /// The guide pages that mention the object at `object_url` (site path with anchor).
     pub fn referenced_by(&self, object_url: &str) -> &[BacklinkPage] {
-        self.backlinks
-            .as_ref()
-            .and_then(|index| index.by_object.get(object_url))
-            .map_or(&[], Vec::as_slice)
+        let Some(index) = &self.backlinks else {
+            return &[];
+        };
+        let searched = self
+            .index
+            .inventory()
+            .backlinks
+            .as_deref()
+            .unwrap_or_default();
+        let found = match &index.order {
+            BacklinkOrder::AsSent => {
+                let at = searched.partition_point(|b| b.object_url.as_str() < object_url);
+                searched.get(at)
+            }
+            BacklinkOrder::Sorted(order) => {
+                let after = order
+                    .partition_point(|&i| searched[i as usize].object_url.as_str() <= object_url);
+                after
+                    .checked_sub(1)
+                    .map(|last| &searched[order[last] as usize])
+            }
+        };
+        found
+            .filter(|backlink| backlink.object_url == object_url)
+            .map_or(&[], |backlink| backlink.pages.as_slice())
     }
 
     /// True when this build's backlinks are known (the guides have rendered).
@@ -72,7 +131,7 @@ impl Resolver {
 
     /// The page URL of documented module `module`.
     pub fn module_url(&self, module: &str) -> Option<&str> {
-        self.modules.get(module).map(|entry| entry.url.as_str())
+        self.index.module(module).map(|module| module.url.as_str())
     }
 
     /// The `LinkDep` of module `module`'s backlinks: its target and the digest of what its
@@ -80,9 +139,10 @@ impl Resolver {
     pub fn backlinks_dep(&self, module: &str) -> Option<(String, Option<String>)> {
         let index = self.backlinks.as_ref()?;
         let digest = self
-            .module_url(module)
-            .and_then(|url| index.digests.get(url))
-            .cloned();
+            .index
+            .module_index(module)
+            .and_then(|module_index| index.digests.get(&module_index))
+            .map(|digest| format!("{digest:032x}"));
         Some((format!("{BACKLINKS_DEP_PREFIX}{module}"), digest))
     }
 }
@@ -102,9 +162,10 @@ pub(super) fn recheck_backlinks(resolver: &Resolver, target: &str) -> Option<Opt
 mod tests {
     use super::*;
     use protocol::{ApiInventory, ApiModule, ApiObject, ObjectKind};
+    use std::sync::Arc;
 
-    fn inventory(backlinks: Option<Vec<Backlink>>) -> ApiInventory {
-        ApiInventory {
+    fn inventory(backlinks: Option<Vec<Backlink>>) -> Arc<ApiInventory> {
+        Arc::new(ApiInventory {
             modules: vec![ApiModule {
                 name: "pkg".into(),
                 url: "/api/pkg/".into(),
@@ -123,7 +184,7 @@ mod tests {
             .into(),
             external: vec![].into(),
             backlinks,
-        }
+        })
     }
 
     fn page(url: &str, title: &str) -> BacklinkPage {
@@ -176,5 +237,29 @@ mod tests {
         let other = Resolver::for_backlinks(&inventory(None), &[]);
         assert_ne!(other.recheck_target(&target), full.recheck_target(&target));
         assert_eq!(light.backlinks_dep("missing").unwrap().1, None);
+    }
+
+    #[test]
+    fn backlinks_sent_out_of_order_are_found_the_last_of_a_url_winning() {
+        let backlink = |object_url: &str, title: &str| Backlink {
+            object_url: object_url.into(),
+            pages: vec![page(&format!("/{title}/"), title)],
+        };
+        let resolver = Resolver::new(&inventory(Some(vec![
+            backlink("/api/pkg/#pkg.run", "Guide"),
+            backlink("/api/pkg/", "Intro"),
+            backlink("/api/pkg/#pkg.run", "Tutorial"),
+        ])));
+        assert_eq!(
+            resolver.referenced_by("/api/pkg/#pkg.run"),
+            [page("/Tutorial/", "Tutorial")]
+        );
+        assert_eq!(
+            resolver.referenced_by("/api/pkg/"),
+            [page("/Intro/", "Intro")]
+        );
+        assert!(resolver.referenced_by("/api/other/").is_empty());
+        assert!(resolver.referenced_by("").is_empty());
+        assert!(resolver.backlinks_dep("pkg").unwrap().1.is_some());
     }
 }

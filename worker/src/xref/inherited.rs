@@ -9,9 +9,9 @@
 //! `LinkDep` (`py-inherited:<module>|<class>` → a digest), so a change to a base's members
 //! re-renders the pages of the classes that inherit them.
 
+use super::index::SiteObject;
 use super::{Lookup, MAX_HOPS, Resolver, Scope};
-use protocol::{ApiInventory, ObjectKind};
-use rustc_hash::FxHashMap;
+use protocol::ObjectKind;
 use std::collections::HashSet;
 
 /// Prefix of the `LinkDep::target` of a class's inherited members.
@@ -42,61 +42,21 @@ pub struct InheritedMember {
     pub url: String,
 }
 
-/// A documented class: where its bases are resolved from, and its own members.
-#[derive(Debug)]
-pub(super) struct ClassEntry {
-    module: String,
-    qualname: String,
-    bases: Vec<String>,
-    members: Vec<InheritedMember>,
-}
-
-/// Every documented class of `inventory`, with its documented direct members.
-pub(super) fn index_classes(inventory: &ApiInventory) -> FxHashMap<String, ClassEntry> {
-    let mut classes: FxHashMap<String, ClassEntry> = FxHashMap::default();
-    for module in inventory.modules.iter() {
-        for object in &module.objects {
-            if matches!(object.kind, ObjectKind::Class | ObjectKind::Exception) {
-                classes
-                    .entry(super::joined(&module.name, '.', &object.qualname))
-                    .or_insert_with(|| ClassEntry {
-                        module: module.name.clone(),
-                        qualname: object.qualname.clone(),
-                        bases: object.bases.clone(),
-                        members: Vec::new(),
-                    });
-            }
-        }
-        for object in &module.objects {
-            let Some((parent, name)) = object.qualname.rsplit_once('.') else {
-                continue;
-            };
-            if let Some(class) = classes.get_mut(&format!("{}.{parent}", module.name))
-                && class.module == module.name
-                && class.qualname == parent
-            {
-                class.members.push(InheritedMember {
-                    name: name.to_string(),
-                    kind: object.kind,
-                    url: super::joined(&module.url, '#', &object.anchor),
-                });
-            }
-        }
-    }
-    classes
-}
-
 impl Resolver {
     /// The members class `class` (qualified) of module `module` inherits from its
     /// documented bases, grouped by the base that defines them; empty for an unknown class.
     pub fn inherited(&self, module: &str, class: &str) -> Vec<InheritedFrom> {
         let start = format!("{module}.{class}");
-        let Some(entry) = self.classes.get(&start) else {
+        let Some(entry) = self.index.class_named(&start) else {
             return Vec::new();
         };
         let mut walk = Walk {
             resolver: self,
-            names: entry.members.iter().map(|m| m.name.clone()).collect(),
+            names: self
+                .index
+                .members(entry)
+                .map(|(name, _)| name.to_string())
+                .collect(),
             visited: HashSet::from([start]),
             found: Vec::new(),
         };
@@ -159,16 +119,17 @@ struct Walk<'r> {
     found: Vec<InheritedFrom>,
 }
 
-impl Walk<'_> {
-    fn bases_of(&mut self, class: &ClassEntry, depth: usize) {
+impl<'r> Walk<'r> {
+    fn bases_of(&mut self, class: SiteObject<'r>, depth: usize) {
         if depth > MAX_HOPS {
             return;
         }
         let outer = class
+            .object
             .qualname
             .rsplit_once('.')
             .map_or("", |(outer, _)| outer);
-        for base in &class.bases {
+        for base in &class.object.bases {
             // `Base[T]` inherits from `Base`; keywords (`metaclass=…`) are not bases.
             let name = base.split('[').next().unwrap_or(base).trim();
             if !crate::markdown::is_dotted_name(name) || self.visited.len() >= MAX_BASES {
@@ -176,7 +137,7 @@ impl Walk<'_> {
             }
             let lookup = Lookup {
                 scope: Scope {
-                    module: class.module.clone(),
+                    module: class.module.name.clone(),
                     class: outer.to_string(),
                 },
                 wants_module: false,
@@ -185,17 +146,22 @@ impl Walk<'_> {
             let Some(target) = self.resolver.resolve(&lookup) else {
                 continue;
             };
-            let Some(base_entry) = self.resolver.classes.get(&target.name) else {
+            let Some(base_entry) = self.resolver.index.class_named(&target.name) else {
                 continue;
             };
             if !self.visited.insert(target.name.clone()) {
                 continue;
             }
-            let members: Vec<InheritedMember> = base_entry
-                .members
-                .iter()
-                .filter(|member| self.names.insert(member.name.clone()))
-                .cloned()
+            let members: Vec<InheritedMember> = self
+                .resolver
+                .index
+                .members(base_entry)
+                .filter(|(name, _)| self.names.insert((*name).to_string()))
+                .map(|(name, member)| InheritedMember {
+                    name: name.to_string(),
+                    kind: member.object.kind,
+                    url: member.url(),
+                })
                 .collect();
             if !members.is_empty() {
                 self.found.push(InheritedFrom {
@@ -212,7 +178,8 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::{ApiModule, ApiObject};
+    use protocol::{ApiInventory, ApiModule, ApiObject};
+    use std::sync::Arc;
 
     fn object(qualname: &str, kind: ObjectKind, bases: &[&str]) -> ApiObject {
         ApiObject {
@@ -264,11 +231,11 @@ mod tests {
             include_private: false,
             merge_init_into_class: false,
         };
-        Resolver::new(&ApiInventory {
+        Resolver::new(&Arc::new(ApiInventory {
             modules: vec![base, core].into(),
             external: Vec::new().into(),
             backlinks: None,
-        })
+        }))
     }
 
     fn names(list: &[InheritedFrom]) -> Vec<(String, Vec<String>)> {
@@ -352,9 +319,11 @@ mod tests {
             include_private: false,
             merge_init_into_class: false,
         };
-        let inventory_of = |modules: Vec<ApiModule>| ApiInventory {
-            modules: modules.into(),
-            ..ApiInventory::default()
+        let inventory_of = |modules: Vec<ApiModule>| {
+            Arc::new(ApiInventory {
+                modules: modules.into(),
+                ..ApiInventory::default()
+            })
         };
         let inventory_less = inventory_of(vec![base.clone(), core.clone()]);
         let before = Resolver::new(&inventory_less).inherited_dep("pkg.core", "Child");

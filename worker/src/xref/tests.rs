@@ -3,6 +3,7 @@
 
 use super::*;
 use protocol::{ApiModule, ApiObject, ExternalObject};
+use std::sync::Arc;
 
 fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) -> ApiModule {
     ApiModule {
@@ -33,7 +34,7 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
 /// `pkg.a` and `pkg.b` import `Loop` from each other (a cycle).
 fn resolver() -> Resolver {
     use ObjectKind::*;
-    Resolver::new(&ApiInventory {
+    Resolver::new(&Arc::new(ApiInventory {
         modules: vec![
             module(
                 "pkg",
@@ -80,7 +81,7 @@ fn resolver() -> Resolver {
         ]
         .into(),
         backlinks: None,
-    })
+    }))
 }
 
 fn lookup(module: &str, class: &str, name: &str) -> Lookup {
@@ -249,4 +250,211 @@ fn dotted_names_are_found_in_type_expressions() {
     for (range, name) in dotted_names("x: ünï.Cöde = 3") {
         assert_eq!(&"x: ünï.Cöde = 3"[range], name);
     }
+}
+
+fn module_at(name: &str, url: &str, objects: &[(&str, ObjectKind, &[&str])]) -> ApiModule {
+    ApiModule {
+        url: url.into(),
+        objects: objects
+            .iter()
+            .map(|(qualname, kind, bases)| ApiObject {
+                qualname: (*qualname).into(),
+                kind: *kind,
+                anchor: format!("{name}.{qualname}"),
+                bases: bases.iter().map(|base| (*base).into()).collect(),
+            })
+            .collect(),
+        ..module(name, &[], &[])
+    }
+}
+
+fn resolver_of(modules: Vec<ApiModule>, external: Vec<ExternalObject>) -> Resolver {
+    Resolver::new(&Arc::new(ApiInventory {
+        modules: modules.into(),
+        external: external.into(),
+        backlinks: None,
+    }))
+}
+
+fn url_and_kind(resolver: &Resolver, lookup: &Lookup) -> Option<(String, ObjectKind)> {
+    resolver
+        .resolve(lookup)
+        .map(|target| (target.url, target.kind))
+}
+
+#[test]
+fn a_full_name_spans_module_boundaries_and_its_first_entry_wins() {
+    use ObjectKind::*;
+    // `a.b.C` is both module `a`'s `b.C` (first) and module `a.b`'s `C`.
+    let r = resolver_of(
+        vec![
+            module_at(
+                "a",
+                "/api/a/",
+                &[("b", Class, &[]), ("b.C", Attribute, &[])],
+            ),
+            module_at(
+                "a.b",
+                "/api/a/b/",
+                &[("C", Class, &[]), ("D", Function, &[])],
+            ),
+        ],
+        vec![],
+    );
+    let first = Some(("/api/a/#a.b.C".to_string(), Attribute));
+    assert_eq!(url_and_kind(&r, &lookup("", "", "a.b.C")), first);
+    assert_eq!(url_and_kind(&r, &lookup("a.b", "", "C")), first);
+    // Through class `a.b`'s namespace to an object module `a.b` documents.
+    assert_eq!(
+        url_and_kind(&r, &lookup("", "", "a.b.D")),
+        Some(("/api/a/b/#a.b.D".to_string(), Function))
+    );
+    assert_eq!(url_and_kind(&r, &lookup("", "", "a.b.E")), None);
+    let module = Lookup {
+        wants_module: true,
+        ..lookup("", "", "a.b")
+    };
+    assert_eq!(
+        url_and_kind(&r, &module),
+        Some(("/api/a/b/".to_string(), Module))
+    );
+    assert_eq!(r.split_module("a.b.C"), Some(("a.b", "C")));
+    assert_eq!(r.split_module("a.x.y"), Some(("a", "x.y")));
+    assert_eq!(r.split_module("z.a"), None);
+}
+
+#[test]
+fn a_module_documented_twice_keeps_its_first_entry_and_lends_its_classes_members() {
+    use ObjectKind::*;
+    let r = resolver_of(
+        vec![
+            module_at(
+                "dup",
+                "/api/dup/",
+                &[("K", Class, &[]), ("K.run", Method, &[])],
+            ),
+            module_at(
+                "dup",
+                "/api/dup2/",
+                &[
+                    ("K", Function, &[]),
+                    ("K.stop", Method, &[]),
+                    ("L", Class, &[]),
+                    ("Sub", Class, &["K"]),
+                ],
+            ),
+        ],
+        vec![],
+    );
+    assert_eq!(
+        url_and_kind(&r, &lookup("", "", "dup.K")),
+        Some(("/api/dup/#dup.K".to_string(), Class))
+    );
+    assert_eq!(
+        url_and_kind(&r, &lookup("", "", "dup")),
+        Some(("/api/dup/".to_string(), Module))
+    );
+    // A name only the second entry documents still resolves, to its page.
+    assert_eq!(
+        url_and_kind(&r, &lookup("dup", "", "L")),
+        Some(("/api/dup2/#dup.L".to_string(), Class))
+    );
+    assert_eq!(r.module_url("dup"), Some("/api/dup/"));
+    assert_eq!(
+        r.module_source("dup").map(|m| m.url.as_str()),
+        Some("/api/dup/")
+    );
+    // `dup.K`'s members: its own module's, then the second entry's `K.stop`.
+    let inherited = r.inherited("dup", "Sub");
+    assert_eq!(inherited.len(), 1);
+    assert_eq!(inherited[0].base, "dup.K");
+    assert_eq!(inherited[0].url, "/api/dup/#dup.K");
+    let members: Vec<(&str, &str)> = inherited[0]
+        .members
+        .iter()
+        .map(|member| (member.name.as_str(), member.url.as_str()))
+        .collect();
+    assert_eq!(
+        members,
+        [
+            ("run", "/api/dup/#dup.K.run"),
+            ("stop", "/api/dup2/#dup.K.stop")
+        ]
+    );
+}
+
+#[test]
+fn a_class_after_a_same_named_function_is_still_a_base() {
+    use ObjectKind::*;
+    // `m.B` is first a function, then (in the module's second entry) a class: a name
+    // resolves to the function, and the class is the one inherited from.
+    let r = resolver_of(
+        vec![
+            module_at(
+                "m",
+                "/api/m/",
+                &[("B", Function, &[]), ("A", Class, &["B"])],
+            ),
+            module_at("m", "/api/m2/", &[("B", Class, &[]), ("B.go", Method, &[])]),
+        ],
+        vec![],
+    );
+    assert_eq!(
+        url_and_kind(&r, &lookup("", "", "m.B")),
+        Some(("/api/m/#m.B".to_string(), Function))
+    );
+    let inherited = r.inherited("m", "A");
+    assert_eq!(inherited.len(), 1);
+    assert_eq!(inherited[0].url, "/api/m/#m.B");
+    assert_eq!(inherited[0].members[0].url, "/api/m2/#m.B.go");
+}
+
+#[test]
+fn the_last_import_of_a_name_is_followed() {
+    use ObjectKind::*;
+    let r = resolver_of(
+        vec![
+            module(
+                "pkg",
+                &[],
+                &[("X", "pkg.core.Command"), ("X", "pkg.core.Context")],
+            ),
+            module("pkg.core", &[("Command", Class), ("Context", Class)], &[]),
+        ],
+        vec![],
+    );
+    assert_eq!(
+        resolved(&r, &lookup("", "", "pkg.X")).as_deref(),
+        Some("pkg.core.Context")
+    );
+}
+
+#[test]
+fn external_objects_are_found_by_exact_name_the_first_of_a_name_winning() {
+    let external = |name: &str, url: &str| ExternalObject {
+        name: name.into(),
+        kind: ObjectKind::Class,
+        url: url.into(),
+    };
+    let sorted = vec![
+        external("alpha", "https://x/alpha"),
+        external("zeta", "https://x/zeta1"),
+        external("zeta", "https://x/zeta2"),
+    ];
+    let unsorted = vec![
+        external("zeta", "https://x/zeta1"),
+        external("alpha", "https://x/alpha"),
+        external("zeta", "https://x/zeta2"),
+        external("mid", "https://x/mid"),
+    ];
+    for list in [sorted, unsorted] {
+        let r = resolver_of(vec![], list);
+        assert!(!r.is_empty());
+        let url = |name: &str| r.resolve(&lookup("", "", name)).map(|t| t.url);
+        assert_eq!(url("zeta").as_deref(), Some("https://x/zeta1"));
+        assert_eq!(url("alpha").as_deref(), Some("https://x/alpha"));
+        assert_eq!(url("alph"), None);
+        assert_eq!(url("zz"), None);
+    }
+    assert!(resolver_of(vec![], vec![]).is_empty());
 }
