@@ -18,7 +18,7 @@
 // them in step.
 "use strict";
 
-var FORMAT = 3;
+var FORMAT = 4;
 var MAX_RESULTS = 10;
 var SNIPPET_PAGES = 5; // results whose text is fetched for a snippet
 var PHRASE_BATCH = 30; // candidates whose text is fetched at once to check a phrase

@@ -18,7 +18,7 @@
 //! it (and at worst the one after), never the names or cuts of the others: an incremental
 //! build rewrites a few files, not every file after the edit.
 
-use super::postings::{Index, encode_term};
+use super::encoded::EncodedIndex;
 use super::{SEARCH_FORMAT, SearchKind, SearchPage, SearchSite, SubEntry};
 use serde::Serialize;
 use std::io;
@@ -107,7 +107,7 @@ pub(crate) fn lay_out(
     site: &SearchSite<'_>,
     pages: &[&SearchPage<'_>],
     entries: &[Vec<SubEntry<'_>>],
-    index: &Index<'_>,
+    index: &EncodedIndex,
     emit: &mut dyn FnMut(&str, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut path = String::new();
@@ -124,21 +124,22 @@ pub(crate) fn lay_out(
     // Postings chunks, and for each term the chunk it went to.
     let mut chunk_names: Vec<String> = Vec::new();
     let mut taken = rustc_hash::FxHashSet::default();
-    let mut chunk_of_term: Vec<u32> = Vec::with_capacity(index.terms.len());
+    let mut chunk_of_term: Vec<u32> = Vec::with_capacity(index.len());
     let mut chunk = Vec::with_capacity(POSTINGS_CHUNK_MAX * 2);
     let postings_cuts = (
         POSTINGS_CHUNK_MIN,
         POSTINGS_CHUNK_SPREAD,
         POSTINGS_CHUNK_MAX,
     );
-    for (number, (term, postings)) in index.terms.iter().enumerate() {
+    for number in 0..index.len() {
+        let term = index.term(number);
         if chunk.is_empty() {
             chunk_names.push(chunk_name(term, &mut taken, chunk_names.len()));
         }
         let start = chunk.len();
-        encode_term(&mut chunk, term, postings);
+        chunk.extend_from_slice(index.record(number));
         chunk_of_term.push(chunk_names.len() as u32 - 1);
-        let last = number + 1 == index.terms.len();
+        let last = number + 1 == index.len();
         if last || closes_after(term, chunk.len() - start, chunk.len(), postings_cuts) {
             let name = chunk_names.last().map_or("", String::as_str);
             emit(&format!("search/p/{name}.bin"), &chunk)?;
@@ -148,8 +149,8 @@ pub(crate) fn lay_out(
     drop(chunk);
 
     // Dictionary buckets by prefix, of lines `term count chunk`.
-    let terms: Vec<&str> = index.terms.iter().map(|(t, _)| t.as_ref()).collect();
-    let counts: Vec<u32> = index.terms.iter().map(|(_, p)| p.len() as u32).collect();
+    let terms: Vec<&str> = (0..index.len()).map(|i| index.term(i)).collect();
+    let counts: Vec<u32> = (0..index.len()).map(|i| index.count(i)).collect();
     let mut line_ends: Vec<usize> = Vec::with_capacity(terms.len());
     let mut line_end = 0;
     for ((term, count), chunk) in terms.iter().zip(&counts).zip(&chunk_of_term) {

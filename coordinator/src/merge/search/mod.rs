@@ -25,6 +25,7 @@
 //! matched and the page chunks of the results it shows. Bump [`SEARCH_FORMAT`] when the
 //! shape changes; the theme's script checks it.
 
+mod encoded;
 mod layout;
 mod name_scores;
 mod part;
@@ -43,7 +44,7 @@ use std::io;
 use std::path::Path;
 
 /// Version of the files' shape, written into the manifest.
-pub const SEARCH_FORMAT: u32 = 3;
+pub const SEARCH_FORMAT: u32 = 4;
 
 /// The facet a page is listed under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -168,13 +169,24 @@ pub(crate) fn sub_entries<'a>(page: &SearchPage<'a>) -> Vec<SubEntry<'a>> {
 ///
 /// Each shard's pages make one part (`part.rs`): taken from `site.precomputed` or reused
 /// from `cache` when the shard's pages are unchanged, else computed (on all cores) and
-/// saved there. The parts are then merged
-/// and scored site-wide, so the files are the same whatever was reused.
+/// saved there. The parts are then merged and scored site-wide, so the files are the same
+/// whatever was reused; when the cache holds the previous build's merged index and only a
+/// few pages changed, only those pages' terms are merged again (`encoded.rs`).
 pub fn write_search_index(
     out_dir: &Path,
     site: &SearchSite<'_>,
     cache: Option<&SearchCache<'_>>,
 ) -> io::Result<Vec<OutputFile>> {
+    write_index(out_dir, site, cache).map(|(written, _)| written)
+}
+
+/// [`write_search_index`], also saying whether the index was updated from the previous
+/// build's (only the changed pages' terms merged again) rather than merged whole.
+fn write_index(
+    out_dir: &Path,
+    site: &SearchSite<'_>,
+    cache: Option<&SearchCache<'_>>,
+) -> io::Result<(Vec<OutputFile>, bool)> {
     let started = std::time::Instant::now();
     let Ordered {
         pages,
@@ -182,51 +194,94 @@ pub fn write_search_index(
         shards,
     } = Ordered::of(site);
     let binary = cache.map_or(0, |cache| cache.binary);
-    let obtain = |i: usize| -> (Cow<'_, part::SearchPart>, bool) {
+    let digests: Vec<u128> =
+        crate::parallel::par_map(pages.len(), |i| Some(part::page_digest(pages[i])), |_| None)
+            .into_iter()
+            .collect::<Option<_>>()
+            .ok_or_else(|| io::Error::other("digesting the search index's pages failed (a bug)"))?;
+    // Each shard's part now, whether it was reused, and the part the cache held before when
+    // it was computed from other pages.
+    type Obtained<'p> = (Cow<'p, part::SearchPart>, bool, Option<part::SearchPart>);
+    let obtain = |i: usize| -> Obtained<'_> {
         let (shard, numbers) = &shards[i];
-        let key = part::part_key(binary, &pages, numbers);
+        let key = part::part_key(binary, &digests, numbers);
         if let Some(part) = site
             .precomputed
             .and_then(|parts| parts.get(shard, key, numbers.len()))
         {
-            return (Cow::Borrowed(part), true);
+            return (Cow::Borrowed(part), true, None);
         }
-        if let Some(part) = cache.and_then(|cache| cache.read(shard, key, numbers.len())) {
-            return (Cow::Owned(part), true);
-        }
+        let before = match cache.map(|cache| cache.read(shard, key, numbers.len())) {
+            Some(parts::CachedPart::Current(part)) => return (Cow::Owned(part), true, None),
+            Some(parts::CachedPart::Previous(part)) => Some(part),
+            _ => None,
+        };
         let part = part::compute(key, &pages, &entries, numbers);
         if let Some(cache) = cache {
             cache.write(shard, &part);
         }
-        (Cow::Owned(part), false)
+        (Cow::Owned(part), false, before)
     };
-    let obtained: Vec<Option<(Cow<'_, part::SearchPart>, bool)>> =
+    let obtained: Vec<Option<Obtained<'_>>> =
         crate::parallel::par_map(shards.len(), |i| Some(obtain(i)), |_| None);
     let mut parts = Vec::with_capacity(obtained.len());
     let mut reused = 0;
     for (part, (shard, numbers)) in obtained.into_iter().zip(&shards) {
-        let (part, was_cached) = part.ok_or_else(|| {
+        let (part, was_cached, before) = part.ok_or_else(|| {
             io::Error::other(format!(
                 "computing the search index part of shard {shard} failed (a bug)"
             ))
         })?;
         reused += usize::from(was_cached);
-        parts.push((part, numbers));
+        parts.push((part, numbers, before));
     }
     if let Some(cache) = cache {
         cache.keep_only(shards.iter().map(|(shard, _)| *shard));
     }
     let parts_done = started.elapsed();
-    let placed: Vec<postings::PlacedPart<'_>> = parts
+    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
+    let scoring = postings::Scoring::of(&lengths);
+    let scoring_digest = encoded::scoring_digest(binary, &scoring, &shards);
+    let memo = cache
+        .and_then(SearchCache::read_memo)
+        .filter(|memo| memo.scoring == scoring_digest && memo.is_sound(pages.len()));
+    let shard_parts: Vec<encoded::ShardParts<'_>> = parts
         .iter()
-        .map(|(part, numbers)| postings::PlacedPart {
-            part: part.as_ref(),
-            pages: numbers,
+        .map(|(part, numbers, before)| encoded::ShardParts {
+            now: postings::PlacedPart {
+                part: part.as_ref(),
+                pages: numbers,
+            },
+            before: before.as_ref(),
         })
         .collect();
-    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
-    let index = postings::merge(&placed, &lengths)
-        .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?;
+    // Past a few changed pages in a hundred, merging everything costs less.
+    let max_changed = 16 + pages.len() / 64;
+    let updated = memo.as_ref().and_then(|memo| {
+        encoded::updated(memo, &digests, binary, &shard_parts, &scoring, max_changed)
+    });
+    let incremental = updated.is_some();
+    let index = match updated {
+        Some(index) => index,
+        None => {
+            let placed: Vec<postings::PlacedPart<'_>> = shard_parts
+                .iter()
+                .map(|shard| postings::PlacedPart {
+                    part: shard.now.part,
+                    pages: shard.now.pages,
+                })
+                .collect();
+            let merged = postings::merge(&placed, &scoring)
+                .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?;
+            let mut index = encoded::EncodedIndex::default();
+            for (term, postings) in &merged.terms {
+                index.push(term, postings);
+            }
+            index
+        }
+    };
+    drop(shard_parts);
+    drop(parts);
     let merged = started.elapsed();
     let before: FxHashMap<String, OutputFile> = cache
         .map(|cache| cache.written_files(out_dir))
@@ -251,17 +306,28 @@ pub fn write_search_index(
     if let Some(cache) = cache.filter(|_| !unchanged) {
         cache.write_files(out_dir, written.clone());
     }
+    if let Some(cache) = cache
+        && memo
+            .as_ref()
+            .is_none_or(|memo| memo.index != index || memo.pages != digests)
+    {
+        cache.write_memo(&encoded::IndexMemo {
+            scoring: scoring_digest,
+            pages: digests,
+            index,
+        });
+    }
     tracing::debug!(
         pages = pages.len(),
         parts = shards.len(),
         reused,
-        terms = index.terms.len(),
+        incremental,
         files = written.len(),
         "search index: parts {parts_done:?}, merged {merged:?}, files laid out and written \
          {:?}",
         started.elapsed()
     );
-    Ok(written)
+    Ok((written, incremental))
 }
 
 /// The pages in index order with their sub-entries, and each shard's page numbers.

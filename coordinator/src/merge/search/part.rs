@@ -176,7 +176,7 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
 
 /// A `Vec<u8>` as one byte string for serde (postcard: a length and a copy), rather than a
 /// sequence of numbers read one by one.
-mod byte_buffer {
+pub(crate) mod byte_buffer {
     use serde::de::{self, Deserializer, Visitor};
     use serde::ser::Serializer;
 
@@ -209,33 +209,40 @@ mod byte_buffer {
 
 /// What identifies a part's inputs: the executable computing it (another build of
 /// ssg-coord may tokenize or score names differently; the files' shape is the cache's
-/// `FORMAT_VERSION`), and for every page (in index order) its place in that order and
-/// everything its postings come from. Hashing a shard's term counts costs far less than
-/// collecting them again.
-pub(crate) fn part_key(binary: u128, pages: &[&SearchPage<'_>], numbers: &[u32]) -> u128 {
-    let mut key = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
-    key.text(&binary.to_le_bytes());
+/// `FORMAT_VERSION`), and for every page (in index order) its [`page_digest`]. Hashing a
+/// shard's term counts costs far less than collecting them again.
+pub(crate) fn part_key(binary: u128, digests: &[u128], numbers: &[u32]) -> u128 {
+    let mut key = xxhash_rust::xxh3::Xxh3::new();
+    key.update(&binary.to_le_bytes());
     for &number in numbers {
-        let page = pages[number as usize];
-        key.text(&page.version.map_or(-1, i32::from).to_le_bytes());
-        key.text(&[page.kind as u8]);
-        key.text(page.section.as_bytes());
-        key.text(page.url.as_bytes());
-        key.text(page.title.as_bytes());
-        for heading in page.headings {
-            key.text(&[heading.level]);
-            key.text(heading.text.as_bytes());
-            key.text(heading.id.as_bytes());
-        }
-        key.text(b"\0headings end");
-        for anchor in page.anchors {
-            key.text(anchor.as_bytes());
-        }
-        key.text(b"\0anchors end");
-        key.text(page.terms.terms.as_bytes());
-        key.counts(&page.terms.counts);
-        key.text(&page.terms.length.to_le_bytes());
+        key.update(&digests[number as usize].to_le_bytes());
     }
+    key.digest128()
+}
+
+/// A digest of everything a page's postings come from: its place in the index order
+/// (version, kind, section, URL, title), headings, anchors, body terms with their counts,
+/// and its length.
+pub(crate) fn page_digest(page: &SearchPage<'_>) -> u128 {
+    let mut key = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
+    key.text(&page.version.map_or(-1, i32::from).to_le_bytes());
+    key.text(&[page.kind as u8]);
+    key.text(page.section.as_bytes());
+    key.text(page.url.as_bytes());
+    key.text(page.title.as_bytes());
+    for heading in page.headings {
+        key.text(&[heading.level]);
+        key.text(heading.text.as_bytes());
+        key.text(heading.id.as_bytes());
+    }
+    key.text(b"\0headings end");
+    for anchor in page.anchors {
+        key.text(anchor.as_bytes());
+    }
+    key.text(b"\0anchors end");
+    key.text(page.terms.terms.as_bytes());
+    key.counts(&page.terms.counts);
+    key.text(&page.terms.length.to_le_bytes());
     key.0.digest128()
 }
 

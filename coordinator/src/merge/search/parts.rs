@@ -9,8 +9,10 @@
 //!
 //! `files.bin` records the index files the last build wrote (hash, size, modification
 //! time), so an index file with the same bytes that nobody touched since is recognised
-//! without reading it back.
+//! without reading it back. `index.bin` keeps the last build's merged index
+//! (`encoded::IndexMemo`), so the next one merges again only the terms of changed pages.
 
+use super::encoded::IndexMemo;
 use super::part::SearchPart;
 use crate::cache::CacheStore;
 use protocol::OutputFile;
@@ -21,6 +23,19 @@ use std::path::Path;
 const FOLDER: &str = "search";
 /// The record of the index files the last build wrote, in that folder.
 const FILES: &str = "files.bin";
+/// The last build's merged index, in that folder.
+const MEMO: &str = "index.bin";
+
+/// A shard's cached part, as [`SearchCache::read`] found it.
+pub(crate) enum CachedPart {
+    /// Computed from the shard's pages as they are now.
+    Current(SearchPart),
+    /// Computed from other pages (a previous state of the shard): sound, but only of use
+    /// to tell what changed.
+    Previous(SearchPart),
+    /// Missing or unusable.
+    None,
+}
 
 /// Where the index's parts are read from and written to.
 pub struct SearchCache<'a> {
@@ -46,23 +61,43 @@ fn part_file(shard: &str) -> String {
 }
 
 impl SearchCache<'_> {
-    /// The cached part of `shard` when it was computed from pages with this `key` and is
-    /// sound for `pages` pages.
-    pub(crate) fn read(&self, shard: &str, key: u128, pages: usize) -> Option<SearchPart> {
+    /// The cached part of `shard`: current when it was computed from pages with this
+    /// `key` and is sound for `pages` pages.
+    pub(crate) fn read(&self, shard: &str, key: u128, pages: usize) -> CachedPart {
+        if !self.reuse {
+            return CachedPart::None;
+        }
+        match self.store.read_in::<SearchPart>(FOLDER, &part_file(shard)) {
+            Ok(Some(part)) if part.key == key && part.is_sound(pages) => CachedPart::Current(part),
+            Ok(Some(part)) => {
+                tracing::debug!("search part of shard {shard}: pages changed");
+                CachedPart::Previous(part)
+            }
+            Ok(None) => CachedPart::None,
+            Err(e) => {
+                tracing::debug!("search part of shard {shard} unusable: {e}");
+                CachedPart::None
+            }
+        }
+    }
+
+    /// The last build's merged index, when there is one to reuse.
+    pub(crate) fn read_memo(&self) -> Option<IndexMemo> {
         if !self.reuse {
             return None;
         }
-        match self.store.read_in::<SearchPart>(FOLDER, &part_file(shard)) {
-            Ok(Some(part)) if part.key == key && part.is_sound(pages) => Some(part),
-            Ok(Some(_)) => {
-                tracing::debug!("search part of shard {shard}: pages changed");
+        self.store
+            .read_in::<IndexMemo>(FOLDER, MEMO)
+            .unwrap_or_else(|e| {
+                tracing::debug!("search index memo unusable: {e}");
                 None
-            }
-            Ok(None) => None,
-            Err(e) => {
-                tracing::debug!("search part of shard {shard} unusable: {e}");
-                None
-            }
+            })
+    }
+
+    /// Saves this build's merged index for the next.
+    pub(crate) fn write_memo(&self, memo: &IndexMemo) {
+        if let Err(e) = self.store.write_in(FOLDER, MEMO, memo) {
+            tracing::warn!("cannot save the merged search index: {e}");
         }
     }
 
@@ -104,6 +139,7 @@ impl SearchCache<'_> {
     pub(crate) fn keep_only<'s>(&self, shards: impl Iterator<Item = &'s str>) {
         let mut files: Vec<String> = shards.map(part_file).collect();
         files.push(FILES.to_string());
+        files.push(MEMO.to_string());
         let keep: Vec<&str> = files.iter().map(String::as_str).collect();
         if let Err(e) = self.store.remove_in_except(FOLDER, &keep) {
             tracing::warn!("cannot remove old search index parts: {e}");

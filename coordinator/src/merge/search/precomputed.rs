@@ -34,7 +34,12 @@ impl PrecomputedParts {
             shards.len(),
             |i| {
                 let numbers = &shards[i].1;
-                let key = part::part_key(0, &pages, numbers);
+                let digests: Vec<u128> = numbers
+                    .iter()
+                    .map(|&number| part::page_digest(pages[number as usize]))
+                    .collect();
+                let local: Vec<u32> = (0..numbers.len() as u32).collect();
+                let key = part::part_key(0, &digests, &local);
                 Some(part::compute(key, &pages, &entries, numbers))
             },
             |_| None,

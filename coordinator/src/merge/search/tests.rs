@@ -50,7 +50,7 @@ fn build_index(
         })
         .collect();
     let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
-    postings::merge(&placed, &lengths)
+    postings::merge(&placed, &postings::Scoring::of(&lengths))
         .expect("merged")
         .terms
         .into_iter()
@@ -433,7 +433,7 @@ fn cached_parts_are_reused_only_for_unchanged_shards_and_give_the_same_files() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 (name, entry.metadata().unwrap().ino())
             })
-            .filter(|(name, _)| name != "files.bin")
+            .filter(|(name, _)| name != "files.bin" && name != "index.bin")
             .collect()
     };
     let (alpha, beta, gamma) = (
@@ -578,4 +578,144 @@ fn precomputed_parts_give_the_files_of_one_pass() {
         ..site_of(pages)
     });
     assert_eq!(with_foreign, one_pass);
+}
+
+#[test]
+fn the_average_length_is_rounded_to_two_significant_digits() {
+    use postings::stable_average_length;
+    assert_eq!(stable_average_length(0, 0), 1);
+    assert_eq!(stable_average_length(7, 2), 4, "3.5 rounds to 4");
+    assert_eq!(stable_average_length(97 * 3, 3), 97);
+    assert_eq!(stable_average_length(4_440, 10), 440);
+    assert_eq!(stable_average_length(4_451, 10), 450);
+    assert_eq!(stable_average_length(123_456 * 4, 4), 120_000);
+    // At 10,000 pages, an edit adding 200 words to one page keeps it.
+    let total = 10_000 * 612;
+    assert_eq!(
+        stable_average_length(total, 10_000),
+        stable_average_length(total + 200, 10_000)
+    );
+}
+
+#[test]
+fn an_edit_changes_only_the_postings_of_the_edited_pages_terms() {
+    let bodies: Vec<String> = (0..40)
+        .map(|n| {
+            format!(
+                "common words here page{n} filler filler text number{}",
+                n % 7
+            )
+        })
+        .collect();
+    let mut edited = bodies.clone();
+    edited[13].push_str(" common words appended again and again");
+    let index_of = |bodies: &[String]| {
+        let terms: Vec<SearchTerms> = bodies.iter().map(|body| terms(body)).collect();
+        let urls: Vec<String> = (0..bodies.len()).map(|n| format!("/p{n:02}/")).collect();
+        let pages: Vec<SearchPage<'_>> = terms
+            .iter()
+            .zip(&urls)
+            .map(|(terms, url)| page(url, "Page", terms))
+            .collect();
+        let pages: Vec<&SearchPage<'_>> = pages.iter().collect();
+        let entries: Vec<Vec<SubEntry>> = pages.iter().map(|p| sub_entries(p)).collect();
+        build_index(&pages, &entries)
+    };
+    let (before, after) = (index_of(&bodies), index_of(&edited));
+    let edited_terms = terms(&edited[13]);
+    let edited_terms: Vec<&str> = edited_terms.iter().map(|(term, _)| term).collect();
+    let mut unchanged = 0;
+    for (term, postings) in &before {
+        if !edited_terms.contains(&term.as_str()) {
+            assert_eq!(postings, postings_of(&after, term), "{term}");
+            unchanged += 1;
+        }
+    }
+    assert!(unchanged > 40, "{unchanged}");
+}
+
+/// The index the previous build merged is updated term by term when few pages changed; the
+/// files are those of a build without any cache, edit after edit.
+#[test]
+fn the_previous_index_is_updated_only_where_pages_changed_and_gives_the_same_files() {
+    let site_dir = tempfile::tempdir().unwrap();
+    let store = crate::cache::CacheStore::open(site_dir.path()).unwrap();
+    let cache = SearchCache {
+        store: &store,
+        reuse: true,
+        binary: 7,
+    };
+    let mut bodies: Vec<String> = (0..200)
+        .map(|n| format!("page{n} shared words term{} tail{} filler", n % 9, n * 13))
+        .collect();
+    let urls: Vec<String> = (0..201).map(|n| format!("/p{n:03}/")).collect();
+    let shards: Vec<String> = (0..201).map(|n| format!("hash-{:02}", n * 7 % 5)).collect();
+    let headings = [Heading {
+        level: 2,
+        text: "Shared heading".into(),
+        id: "shared-heading".into(),
+    }];
+    let out = tempfile::tempdir().unwrap();
+    let mut build = |bodies: &[String], title_of_7: &str| -> bool {
+        let terms: Vec<SearchTerms> = bodies.iter().map(|body| terms(body)).collect();
+        let pages: Vec<SearchPage<'_>> = (0..bodies.len())
+            .map(|n| SearchPage {
+                shard: &shards[n],
+                headings: if n % 4 == 0 { &headings } else { &[] },
+                ..page(
+                    &urls[n],
+                    if n == 7 { title_of_7 } else { "Page" },
+                    &terms[n],
+                )
+            })
+            .collect();
+        let (written, incremental) =
+            write_index(out.path(), &site_of(pages.clone()), Some(&cache)).expect("written");
+        // The files this build wrote or kept (a build removes the others).
+        let ours: BTreeMap<String, Vec<u8>> = written
+            .iter()
+            .map(|file| {
+                (
+                    file.path.clone(),
+                    std::fs::read(out.path().join(&file.path)).unwrap(),
+                )
+            })
+            .collect();
+        let clean = tempfile::tempdir().unwrap();
+        write_search_index(clean.path(), &site_of(pages), None).unwrap();
+        assert!(
+            ours == read_tree(clean.path()),
+            "the files differ from a clean build's"
+        );
+        incremental
+    };
+    assert!(!build(&bodies, "Page"), "nothing to update from");
+    assert!(build(&bodies, "Page"), "nothing changed");
+    bodies[50].push_str(" shared words shared words again");
+    assert!(build(&bodies, "Page"), "words repeated");
+    bodies[51].push_str(" zzbrandnew aabrandnew");
+    assert!(build(&bodies, "Page"), "new words");
+    bodies[51] = "page51".into();
+    bodies[120] = "page120 filler".into();
+    assert!(build(&bodies, "Page"), "words gone");
+    assert!(
+        build(&bodies, "Renamed Seven"),
+        "a title (and its sub-entries)"
+    );
+    for body in bodies.iter_mut().take(60) {
+        body.push_str(" everywhere");
+    }
+    assert!(
+        !build(&bodies, "Renamed Seven"),
+        "too many pages changed: merged whole"
+    );
+    assert!(
+        build(&bodies, "Renamed Seven"),
+        "and from there on updated again"
+    );
+    bodies.push("page200 a new page".into());
+    assert!(
+        !build(&bodies, "Renamed Seven"),
+        "a page added: merged whole"
+    );
 }
