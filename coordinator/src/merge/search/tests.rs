@@ -656,7 +656,7 @@ fn the_previous_index_is_updated_only_where_pages_changed_and_gives_the_same_fil
         id: "shared-heading".into(),
     }];
     let out = tempfile::tempdir().unwrap();
-    let mut build = |bodies: &[String], title_of_7: &str| -> bool {
+    let build = |bodies: &[String], title_of_7: &str| -> bool {
         let terms: Vec<SearchTerms> = bodies.iter().map(|body| terms(body)).collect();
         let pages: Vec<SearchPage<'_>> = (0..bodies.len())
             .map(|n| SearchPage {
