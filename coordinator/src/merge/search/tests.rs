@@ -415,16 +415,27 @@ fn read_tree(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A cache folder in a temporary site folder (kept alive by the first value).
+fn cache_store() -> (tempfile::TempDir, crate::cache::CacheStore) {
+    let site_dir = tempfile::tempdir().unwrap();
+    let store = crate::cache::CacheStore::open(site_dir.path()).unwrap();
+    (site_dir, store)
+}
+
+/// Search parts read and written in `store`, reused when they fit.
+fn reusing_cache(store: &crate::cache::CacheStore) -> SearchCache<'_> {
+    SearchCache {
+        store,
+        reuse: true,
+        binary: 7,
+    }
+}
+
 #[test]
 fn cached_parts_are_reused_only_for_unchanged_shards_and_give_the_same_files() {
     use std::os::unix::fs::MetadataExt;
-    let site_dir = tempfile::tempdir().unwrap();
-    let store = crate::cache::CacheStore::open(site_dir.path()).unwrap();
-    let cache = SearchCache {
-        store: &store,
-        reuse: true,
-        binary: 7,
-    };
+    let (site_dir, store) = cache_store();
+    let cache = reusing_cache(&store);
     let part_inodes = || -> BTreeMap<String, u64> {
         std::fs::read_dir(site_dir.path().join(crate::cache::CACHE_DIR).join("search"))
             .unwrap()
@@ -638,13 +649,8 @@ fn an_edit_changes_only_the_postings_of_the_edited_pages_terms() {
 /// files are those of a build without any cache, edit after edit.
 #[test]
 fn the_previous_index_is_updated_only_where_pages_changed_and_gives_the_same_files() {
-    let site_dir = tempfile::tempdir().unwrap();
-    let store = crate::cache::CacheStore::open(site_dir.path()).unwrap();
-    let cache = SearchCache {
-        store: &store,
-        reuse: true,
-        binary: 7,
-    };
+    let (_site_dir, store) = cache_store();
+    let cache = reusing_cache(&store);
     let mut bodies: Vec<String> = (0..200)
         .map(|n| format!("page{n} shared words term{} tail{} filler", n % 9, n * 13))
         .collect();
