@@ -13,7 +13,7 @@
 //! the memo's; their terms are read from their shards' parts, new and previous (the
 //! previous part only when its key says it was computed from the memo's pages).
 
-use super::part::{SearchPart, byte_buffer, part_key};
+use super::part::{SearchPart, byte_buffer, ends_are_sound, part_key};
 use super::postings::{PlacedPart, Posting, Scoring, encode_term, merge_term};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -82,19 +82,7 @@ impl EncodedIndex {
     /// True when the offsets are in bounds, increasing and on character boundaries and
     /// the terms sorted and distinct: a cached index failing this is not used.
     fn is_sound(&self) -> bool {
-        let mut previous = (0u32, 0u32);
-        for &(text_end, record_end) in &self.ends {
-            if text_end <= previous.0
-                || record_end <= previous.1
-                || text_end as usize > self.text.len()
-                || record_end as usize > self.records.len()
-                || !self.text.is_char_boundary(text_end as usize)
-            {
-                return false;
-            }
-            previous = (text_end, record_end);
-        }
-        previous == (self.text.len() as u32, self.records.len() as u32)
+        ends_are_sound(&self.ends, &self.text, self.records.len())
             && self.counts.len() == self.ends.len()
             && (1..self.len()).all(|i| self.term(i - 1) < self.term(i))
     }

@@ -94,20 +94,7 @@ impl SearchPart {
         if self.pages as usize != pages {
             return false;
         }
-        // Every term is non-empty and has postings: both ends strictly increase.
-        let mut previous = (0u32, 0u32);
-        for &(text_end, postings_end) in &self.ends {
-            if text_end <= previous.0
-                || postings_end <= previous.1
-                || text_end as usize > self.text.len()
-                || postings_end as usize > self.postings.len()
-                || !self.text.is_char_boundary(text_end as usize)
-            {
-                return false;
-            }
-            previous = (text_end, postings_end);
-        }
-        if previous != (self.text.len() as u32, self.postings.len() as u32) {
+        if !ends_are_sound(&self.ends, &self.text, self.postings.len()) {
             return false;
         }
         (0..self.len()).all(|i| {
@@ -365,6 +352,26 @@ fn collect<'a>(
         }
     }
     raw
+}
+
+/// True when `ends`, each term's (end in `text`, end in its data of `data_len` bytes),
+/// cut both into non-empty runs: each end strictly above the one before, in bounds, on a
+/// character boundary of `text`, the last ends at both lengths. The parts and the saved
+/// index store their terms alike.
+pub(super) fn ends_are_sound(ends: &[(u32, u32)], text: &str, data_len: usize) -> bool {
+    let mut previous = (0u32, 0u32);
+    for &(text_end, data_end) in ends {
+        if text_end <= previous.0
+            || data_end <= previous.1
+            || text_end as usize > text.len()
+            || data_end as usize > data_len
+            || !text.is_char_boundary(text_end as usize)
+        {
+            return false;
+        }
+        previous = (text_end, data_end);
+    }
+    previous == (text.len() as u32, data_len as u32)
 }
 
 #[cfg(test)]
