@@ -84,8 +84,10 @@ pub struct FailedPage {
 }
 
 impl PartManifest {
-    /// The file's bytes.
-    pub fn encode(&self) -> Vec<u8> {
+    /// The file's bytes, in memory (the tests'; a part build writes them with
+    /// [`PartManifest::write_to_folder`]).
+    #[cfg(test)]
+    fn encode(&self) -> Vec<u8> {
         let mut bytes = io::Cursor::new(Vec::new());
         // Writing plain data into a Vec cannot fail.
         let _ = self.write_into(&mut bytes);

@@ -36,7 +36,6 @@ pub(crate) fn render_with_backlinks(
 /// What the first pass gave: its pages' results, and the results of pages read for their
 /// mentions only (a part build's other guides), which count for the backlinks and are
 /// then dropped.
-#[derive(Default)]
 pub(crate) struct FirstPass {
     /// The pages the pass rendered.
     pub(crate) pages: RenderOutcome,
