@@ -70,16 +70,16 @@ pub fn write_frame<W: Write, T: Serialize>(
 
 /// Reads one frame. `Ok(None)` means the stream ended cleanly between frames.
 pub fn read_frame<R: Read, T: DeserializeOwned>(reader: &mut R) -> Result<Option<T>, FrameError> {
-    match read_frame_body(reader)? {
-        Some(body) => decode_frame(&body).map(Some),
+    match read_frame_len(reader)? {
+        Some(len) => decode_frame(&read_body(reader, len)?).map(Some),
         None => Ok(None),
     }
 }
 
-/// Reads one frame's body without decoding it (see [`decode_frame`]), so a reader can
-/// free what the message replaces before decoding it. `Ok(None)` means the stream ended
-/// cleanly between frames.
-pub fn read_frame_body<R: Read>(reader: &mut R) -> Result<Option<Vec<u8>>, FrameError> {
+/// Reads the next frame's length prefix, checked against [`MAX_FRAME_BYTES`]; the body
+/// follows, read with [`read_body`] or decoded as it arrives with [`decode_streamed`].
+/// `Ok(None)` means the stream ended cleanly between frames.
+pub fn read_frame_len<R: Read>(reader: &mut R) -> Result<Option<u32>, FrameError> {
     let mut prefix = [0u8; 4];
     let mut filled = 0;
     while filled < prefix.len() {
@@ -103,6 +103,11 @@ pub fn read_frame_body<R: Read>(reader: &mut R) -> Result<Option<Vec<u8>>, Frame
             max: MAX_FRAME_BYTES,
         });
     }
+    Ok(Some(len))
+}
+
+/// Reads a frame body of `len` bytes (its prefix read by [`read_frame_len`]).
+pub fn read_body<R: Read>(reader: &mut R, len: u32) -> Result<Vec<u8>, FrameError> {
     // The whole body at once: a buffer grown by doubling holds up to three times a large
     // frame (a worker's setup on a big site) while it grows. The pages are only touched as
     // the body arrives, so a short stream costs no more than what it sent.
@@ -114,10 +119,100 @@ pub fn read_frame_body<R: Read>(reader: &mut R) -> Result<Option<Vec<u8>>, Frame
             got: got as u64,
         });
     }
-    Ok(Some(body))
+    Ok(body)
 }
 
-/// Decodes a frame body read by [`read_frame_body`].
+/// Decodes a frame body of `len` bytes (its prefix read by [`read_frame_len`]) as it is
+/// read, never holding the whole body: a worker's setup on a large site is tens of MiB,
+/// which would otherwise be held beside what it decodes into. Bytes the message leaves
+/// unread are skipped, as [`decode_frame`] ignores them.
+pub fn decode_streamed<R: Read, T: DeserializeOwned>(
+    reader: &mut R,
+    len: u32,
+) -> Result<T, FrameError> {
+    let mut body = reader.take(u64::from(len));
+    // postcard copies each string out of this buffer, always from its start, so it must
+    // hold the longest one; a zeroed allocation this large is mapped lazily and only the
+    // bytes of that longest string are ever touched.
+    let mut scratch = vec![0u8; len as usize];
+    let decoded = postcard::from_io::<T, _>((&mut body, &mut scratch)).map(|(message, _)| message);
+    let message = match decoded {
+        Ok(message) => message,
+        Err(e) if body.limit() > 0 && e == postcard::Error::DeserializeUnexpectedEnd => {
+            // The stream ended before the body did.
+            return Err(FrameError::Truncated {
+                expected: u64::from(len),
+                got: u64::from(len) - body.limit(),
+            });
+        }
+        Err(e) => return Err(FrameError::Decode(e)),
+    };
+    io::copy(&mut body, &mut io::sink())?;
+    Ok(message)
+}
+
+/// Encodes `message` as one frame straight into `writer` (without flushing), never
+/// holding the encoded message: its size is computed first, then it is written as it is
+/// encoded. Twice the encoding work of [`write_frame`], for messages too large to keep.
+/// Returns the frame size.
+pub fn write_frame_streamed<W: Write, T: Serialize>(
+    writer: &mut W,
+    message: &T,
+) -> Result<usize, FrameError> {
+    let len = streamed_frame_len(message)?;
+    writer.write_all(&len.to_le_bytes())?;
+    let mut recording = RecordingWriter {
+        inner: writer,
+        error: None,
+    };
+    if let Err(e) = postcard::to_io(message, &mut recording) {
+        // postcard reports a failed write as a full buffer: the write's own error says more.
+        return Err(match recording.error {
+            Some(io) => FrameError::Io(io),
+            None => FrameError::Encode(e),
+        });
+    }
+    Ok(len as usize + 4)
+}
+
+/// A writer that keeps the error of its last failed write, which postcard does not pass on.
+struct RecordingWriter<'w, W> {
+    inner: &'w mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> Write for RecordingWriter<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.inner.write(bytes).inspect_err(|e| {
+            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write_all(bytes).inspect_err(|e| {
+            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The body size of `message`'s frame, checked against [`MAX_FRAME_BYTES`]: whether
+/// [`write_frame_streamed`] can write it.
+pub fn streamed_frame_len<T: Serialize>(message: &T) -> Result<u32, FrameError> {
+    let len = postcard::experimental::serialized_size(message).map_err(FrameError::Encode)?;
+    match u32::try_from(len) {
+        Ok(len) if len <= MAX_FRAME_BYTES => Ok(len),
+        _ => Err(FrameError::TooLarge {
+            len: len as u64,
+            max: MAX_FRAME_BYTES,
+        }),
+    }
+}
+
+/// Decodes a frame body read by [`read_body`].
 pub fn decode_frame<T: DeserializeOwned>(body: &[u8]) -> Result<T, FrameError> {
     postcard::from_bytes(body).map_err(FrameError::Decode)
 }
@@ -135,6 +230,84 @@ mod tests {
         let back: T = read_frame(&mut cursor).expect("decode").expect("one frame");
         assert_eq!(&back, value);
         assert!(cursor.is_empty(), "frame left trailing bytes");
+        // The streamed writer and reader agree with the buffered ones, byte for byte.
+        let mut streamed = Vec::new();
+        let size = write_frame_streamed(&mut streamed, value).expect("encode streamed");
+        assert_eq!(streamed, buf);
+        assert_eq!(size, buf.len());
+        let mut cursor = &buf[..];
+        let len = read_frame_len(&mut cursor)
+            .expect("prefix")
+            .expect("one frame");
+        let back: T = decode_streamed(&mut cursor, len).expect("decode streamed");
+        assert_eq!(&back, value);
+        assert!(cursor.is_empty(), "streamed decode left bytes of its frame");
+    }
+
+    #[test]
+    fn a_streamed_decode_leaves_the_stream_at_the_next_frame() {
+        let mut stream = Vec::new();
+        // A message shorter than its frame: the rest of the body is skipped.
+        let mut padded = postcard::to_stdvec(&ToWorker::Shutdown).expect("encode");
+        padded.extend_from_slice(&[7, 7, 7]);
+        stream.extend_from_slice(&(padded.len() as u32).to_le_bytes());
+        stream.extend_from_slice(&padded);
+        write_frame(&mut stream, &FromWorker::Ready).expect("encode");
+        let mut cursor = &stream[..];
+        let len = read_frame_len(&mut cursor)
+            .expect("prefix")
+            .expect("a frame");
+        let first: ToWorker = decode_streamed(&mut cursor, len).expect("decode");
+        assert_eq!(first, ToWorker::Shutdown);
+        let second: FromWorker = read_frame(&mut cursor).expect("decode").expect("a frame");
+        assert_eq!(second, FromWorker::Ready);
+        assert!(read_frame_len(&mut cursor).expect("clean end").is_none());
+    }
+
+    #[test]
+    fn a_streamed_decode_of_a_cut_body_is_truncated() {
+        let mut frame = Vec::new();
+        write_frame(
+            &mut frame,
+            &FromWorker::Hello(Handshake {
+                protocol_version: 300,
+                worker_pid: 70_000,
+            }),
+        )
+        .expect("encode");
+        frame.truncate(frame.len() - 2);
+        let mut cursor = &frame[..];
+        let len = read_frame_len(&mut cursor)
+            .expect("prefix")
+            .expect("a frame");
+        let got = decode_streamed::<_, FromWorker>(&mut cursor, len);
+        assert!(
+            matches!(got, Err(FrameError::Truncated { expected, got }) if got < expected),
+            "{got:?}"
+        );
+        let mut garbage: &[u8] = &[0xee, 0xee, 0xee];
+        assert!(matches!(
+            decode_streamed::<_, ToWorker>(&mut garbage, 3),
+            Err(FrameError::Decode(_))
+        ));
+    }
+
+    #[test]
+    fn a_streamed_write_reports_the_pipe_error() {
+        struct ClosedPipe;
+        impl Write for ClosedPipe {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::from(io::ErrorKind::BrokenPipe))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let got = write_frame_streamed(&mut ClosedPipe, &ToWorker::Shutdown);
+        assert!(
+            matches!(&got, Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -221,6 +394,10 @@ mod tests {
             let _ = read_frame::<_, ToWorker>(&mut cursor);
             let mut cursor = &bytes[..];
             let _ = read_frame::<_, FromWorker>(&mut cursor);
+            let mut cursor = &bytes[..];
+            if let Ok(Some(len)) = read_frame_len(&mut cursor) {
+                let _ = decode_streamed::<_, ToWorker>(&mut cursor, len);
+            }
         }
     }
 }

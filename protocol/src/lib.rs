@@ -42,7 +42,8 @@ mod fuzz_tests;
 pub use absolute_url::absolute_url;
 pub use content_hash::{content_hash, file_content_hash};
 pub use frame::{
-    FrameError, MAX_FRAME_BYTES, decode_frame, read_frame, read_frame_body, write_frame,
+    FrameError, MAX_FRAME_BYTES, decode_frame, decode_streamed, read_body, read_frame,
+    read_frame_len, streamed_frame_len, write_frame, write_frame_streamed,
 };
 pub use ids::{BatchId, PageId, PageKind, ShardId};
 pub use messages::{

@@ -35,9 +35,9 @@ pub enum ToWorker {
 }
 
 impl ToWorker {
-    /// True when `body`, a frame read by [`crate::read_frame_body`], holds a
-    /// [`ToWorker::Setup`] (postcard writes a variant's index first, and `Setup`'s is 0): a
-    /// worker frees the setup it has before decoding the next one, so it never holds two.
+    /// True when `body`, a frame body or its first bytes, holds a [`ToWorker::Setup`]
+    /// (postcard writes a variant's index first, and `Setup`'s is 0): a worker frees the
+    /// setup it has before decoding the next one, so it never holds two.
     pub fn frame_is_setup(body: &[u8]) -> bool {
         body.first() == Some(&0)
     }
@@ -143,14 +143,16 @@ pub struct Batch {
 mod tests {
     use super::*;
     use crate::page::{MarkdownDialect, OutputFormats};
-    use crate::{read_frame_body, write_frame};
+    use crate::{read_body, read_frame_len, write_frame};
 
     fn body_of(message: &ToWorker) -> Vec<u8> {
         let mut frame = Vec::new();
         write_frame(&mut frame, message).expect("encode");
-        read_frame_body(&mut frame.as_slice())
+        let mut stream = frame.as_slice();
+        let len = read_frame_len(&mut stream)
             .expect("read")
-            .expect("one frame")
+            .expect("one frame");
+        read_body(&mut stream, len).expect("read")
     }
 
     #[test]

@@ -7,10 +7,10 @@
 
 use crate::render::{RenderContext, render_batch};
 use protocol::{
-    FrameError, FromWorker, Handshake, PROTOCOL_VERSION, ToWorker, decode_frame, read_frame,
-    read_frame_body, write_frame,
+    FrameError, FromWorker, Handshake, PROTOCOL_VERSION, ToWorker, decode_frame, decode_streamed,
+    read_body, read_frame_len, write_frame,
 };
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 /// A worker reports the page it starts for the first page of a batch, then only when this
@@ -61,10 +61,13 @@ fn serve_loop() -> Result<(), ServeError> {
         }),
     )?;
 
-    let setup = match read_frame::<_, ToWorker>(&mut input)? {
-        Some(ToWorker::Setup(setup)) => setup,
-        Some(ToWorker::Shutdown) | None => return Ok(()),
-        Some(ToWorker::Batch(_)) => return Err(ServeError::Protocol("batch before setup".into())),
+    let Some((len, _)) = next_frame(&mut input)? else {
+        return Ok(());
+    };
+    let setup = match decode_streamed::<_, ToWorker>(&mut input, len)? {
+        ToWorker::Setup(setup) => setup,
+        ToWorker::Shutdown => return Ok(()),
+        ToWorker::Batch(_) => return Err(ServeError::Protocol("batch before setup".into())),
     };
     let mut context = RenderContext::new(*setup);
     crate::heap::return_free_memory();
@@ -72,25 +75,27 @@ fn serve_loop() -> Result<(), ServeError> {
     send(&mut output, &FromWorker::Ready)?;
 
     loop {
-        let Some(body) = read_frame_body(&mut input)? else {
+        let Some((len, is_setup)) = next_frame(&mut input)? else {
             return Ok(());
         };
-        if ToWorker::frame_is_setup(&body) {
+        if is_setup {
             // A new build (a dev server's rebuild, a part's next pass): new nav tree,
             // templates and settings, with the markdown renderer kept warm. The old context
             // is freed before the new setup is decoded, so the worker never holds two.
             let markdown = context.into_markdown();
-            let ToWorker::Setup(setup) = decode_frame::<ToWorker>(&body)? else {
+            // Handed back first, or the new setup lands beside the old one's freed pages.
+            crate::heap::return_free_memory();
+            let ToWorker::Setup(setup) = decode_streamed::<_, ToWorker>(&mut input, len)? else {
                 return Err(ServeError::Protocol(
                     "a setup frame held another message".into(),
                 ));
             };
-            drop(body);
             context = RenderContext::with_markdown(*setup, markdown);
             crate::heap::return_free_memory();
             send(&mut output, &FromWorker::Ready)?;
             continue;
         }
+        let body = read_body(&mut input, len)?;
         match decode_frame::<ToWorker>(&body)? {
             ToWorker::Batch(batch) => {
                 drop(body);
@@ -127,6 +132,17 @@ fn serve_loop() -> Result<(), ServeError> {
             }
         }
     }
+}
+
+/// The next frame's body length, and whether it holds a setup (which is decoded as it
+/// arrives: on a large site it is tens of MiB, and the worker should not hold it beside
+/// what it decodes into). `None` when the coordinator closed the pipe between frames.
+fn next_frame(input: &mut BufReader<io::StdinLock<'_>>) -> Result<Option<(u32, bool)>, ServeError> {
+    let Some(len) = read_frame_len(input)? else {
+        return Ok(None);
+    };
+    let is_setup = len > 0 && ToWorker::frame_is_setup(input.fill_buf().map_err(FrameError::Io)?);
+    Ok(Some((len, is_setup)))
 }
 
 fn send(output: &mut impl Write, message: &FromWorker) -> Result<(), ServeError> {

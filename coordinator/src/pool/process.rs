@@ -7,7 +7,7 @@
 //! a panic, can leave a worker running.
 
 use crossbeam_channel::Sender;
-use protocol::{FrameError, FromWorker, ToWorker, read_frame, write_frame};
+use protocol::{FrameError, FromWorker, ToWorker, read_frame, write_frame, write_frame_streamed};
 use std::fmt;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -179,14 +179,16 @@ impl WorkerProcess {
         })
     }
 
-    /// Sends an already encoded frame.
-    pub fn send_bytes(&mut self, frame: &[u8]) -> io::Result<()> {
+    /// Encodes and sends a large message (a setup) as it is encoded, without holding it
+    /// whole ([`protocol::write_frame_streamed`]).
+    pub fn send_streamed(&mut self, message: &ToWorker) -> Result<(), FrameError> {
         let stdin = self
             .stdin
             .as_mut()
-            .ok_or_else(|| io::Error::from(io::ErrorKind::BrokenPipe))?;
-        stdin.write_all(frame)?;
-        stdin.flush()
+            .ok_or_else(|| FrameError::Io(io::Error::from(io::ErrorKind::BrokenPipe)))?;
+        write_frame_streamed(stdin, message)?;
+        stdin.flush()?;
+        Ok(())
     }
 
     /// Encodes and sends a message.

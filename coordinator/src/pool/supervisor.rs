@@ -22,7 +22,6 @@ use crate::progress::Progress;
 use crossbeam_channel::RecvTimeoutError;
 use protocol::{
     Batch, BatchId, FromWorker, PROTOCOL_VERSION, PageError, PageErrorKind, PageResult, ToWorker,
-    write_frame,
 };
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -36,8 +35,11 @@ impl ProcessPool {
     pub fn render(&mut self, request: RenderRequest<'_>, progress: &Progress) -> RenderOutcome {
         let mut setup = request.setup.clone();
         setup.worker_id = 0;
-        let mut setup_frame = Vec::new();
-        if let Err(e) = write_frame(&mut setup_frame, &ToWorker::Setup(Box::new(setup))) {
+        // Encoded anew for each worker it goes to, straight into the pipe: on a large site
+        // it is tens of MiB (the nav tree and the API inventory), not worth holding for the
+        // whole render. Whether it can be encoded at all is known here.
+        let setup = ToWorker::Setup(Box::new(setup));
+        if let Err(e) = protocol::streamed_frame_len(&setup) {
             let workers = self.slots.len();
             return failed_everything(
                 &request,
@@ -63,7 +65,7 @@ impl ProcessPool {
             self.slots.len()
         };
         let batches = plan_batches(&request.dispatcher, &request.pages, workers);
-        let mut supervisor = Supervisor::new(self, &request, progress, setup_frame, batches);
+        let mut supervisor = Supervisor::new(self, &request, progress, setup, batches);
         if first_build {
             for slot in 0..workers {
                 supervisor.pool.slots.push(Slot {
@@ -118,7 +120,8 @@ pub(super) struct Supervisor<'a> {
     pub(super) pool: &'a mut ProcessPool,
     pub(super) request: &'a RenderRequest<'a>,
     pub(super) progress: &'a Progress,
-    pub(super) setup_frame: Vec<u8>,
+    /// The setup every worker is sent first (`ToWorker::Setup`).
+    pub(super) setup: ToWorker,
     pub(super) queue: VecDeque<PendingBatch>,
     pub(super) results: Vec<(usize, PageResult)>,
     pub(super) crashes: CrashIsolation,
@@ -135,14 +138,14 @@ impl<'a> Supervisor<'a> {
         pool: &'a mut ProcessPool,
         request: &'a RenderRequest<'a>,
         progress: &'a Progress,
-        setup_frame: Vec<u8>,
+        setup: ToWorker,
         batches: Vec<Vec<usize>>,
     ) -> Supervisor<'a> {
         Supervisor {
             pool,
             request,
             progress,
-            setup_frame,
+            setup,
             queue: batches
                 .into_iter()
                 .map(|pages| PendingBatch { pages })
@@ -326,15 +329,14 @@ impl<'a> Supervisor<'a> {
                     );
                     return;
                 }
-                let frame = std::mem::take(&mut self.setup_frame);
                 if let Some(process) = self.pool.slots[slot].process.as_mut() {
                     tracing::debug!(
                         "worker {slot}: hello after {:.1} ms",
                         process.started.elapsed().as_secs_f64() * 1e3
                     );
-                    let _ = process.send_bytes(&frame);
+                    // A failed write means the worker died; its Closed event replaces it.
+                    let _ = process.send_streamed(&self.setup);
                 }
-                self.setup_frame = frame;
             }
             WorkerEventKind::Message(FromWorker::Ready) => {
                 if let Some(process) = &self.pool.slots[slot].process {

@@ -23,12 +23,10 @@ impl Supervisor<'_> {
             let live = self.pool.slots[slot].process.is_some();
             match (&self.pool.slots[slot].state, live) {
                 (SlotState::Idle, true) => {
-                    let frame = std::mem::take(&mut self.setup_frame);
                     let sent = self.pool.slots[slot]
                         .process
                         .as_mut()
-                        .map(|p| p.send_bytes(&frame));
-                    self.setup_frame = frame;
+                        .map(|p| p.send_streamed(&self.setup));
                     // A failed write means the worker died; its Closed event replaces it.
                     if let Some(Ok(())) = sent {
                         self.pool.slots[slot].state = SlotState::Starting;
