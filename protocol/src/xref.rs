@@ -132,11 +132,42 @@ pub struct ApiObject {
     pub qualname: String,
     /// What it is.
     pub kind: ObjectKind,
-    /// Its element id on the module's page.
-    pub anchor: String,
+    /// Its element id on the module's page is `{module}.{qualname}` when 0, else followed
+    /// by `-{anchor_suffix}` (2 for the second id of that name on the page, 3 for the
+    /// third): see [`object_anchor`]. Kept as a number, as the id is the module's name and
+    /// the qualname, which every object already holds; on a large API (hundreds of
+    /// thousands of objects) the strings were tens of MiB in every process.
+    pub anchor_suffix: u32,
     /// A class's base classes as written (`Base`, `pkg.Mixin`, `Generic[T]`), for the
     /// members it inherits; empty for other objects.
     pub bases: Vec<String>,
+}
+
+impl ApiObject {
+    /// Its element id on the page of `module` (its module's dotted name).
+    pub fn anchor(&self, module: &str) -> String {
+        object_anchor(module, &self.qualname, self.anchor_suffix)
+    }
+}
+
+/// The element id the autodoc renderer gives an object of `module` (dotted name):
+/// `{module}.{qualname}`, and when two objects of a page would share it, `-2`, `-3`… after
+/// the second and third (`suffix`; 0 for none).
+pub fn object_anchor(module: &str, qualname: &str, suffix: u32) -> String {
+    let mut anchor = String::with_capacity(module.len() + qualname.len() + 12);
+    push_object_anchor(&mut anchor, module, qualname, suffix);
+    anchor
+}
+
+/// [`object_anchor`], appended to `text` (a URL being built).
+pub fn push_object_anchor(text: &mut String, module: &str, qualname: &str, suffix: u32) {
+    text.push_str(module);
+    text.push('.');
+    text.push_str(qualname);
+    if suffix != 0 {
+        text.push('-');
+        text.push_str(&suffix.to_string());
+    }
 }
 
 /// An object of an external inventory.

@@ -31,7 +31,7 @@ pub fn inventory_entries(inventory: &ApiInventory) -> Vec<InventoryEntry> {
             entries.push(InventoryEntry {
                 role: object.kind.sphinx_role().to_string(),
                 priority: 1,
-                uri: format!("{page}#{}", object.anchor),
+                uri: format!("{page}#{}", object.anchor(&module.name)),
                 display_name: name.clone(),
                 name,
             });
@@ -126,10 +126,10 @@ mod tests {
 
     #[test]
     fn every_module_and_object_is_listed_sorted_with_its_page_and_anchor() {
-        let object = |qualname: &str, kind, anchor: &str| ApiObject {
+        let object = |qualname: &str, kind, anchor_suffix: u32| ApiObject {
             qualname: qualname.into(),
             kind,
-            anchor: anchor.into(),
+            anchor_suffix,
             bases: Vec::new(),
         };
         let inventory = ApiInventory {
@@ -138,9 +138,9 @@ mod tests {
                     name: "pkg.core".into(),
                     url: "/api/pkg/core/".into(),
                     objects: vec![
-                        object("Thing", ObjectKind::Class, "pkg.core.Thing"),
-                        object("Thing.run", ObjectKind::Method, "pkg.core.Thing.run"),
-                        object("helper", ObjectKind::Function, "pkg.core.helper-2"),
+                        object("Thing", ObjectKind::Class, 0),
+                        object("Thing.run", ObjectKind::Method, 0),
+                        object("helper", ObjectKind::Function, 2),
                     ],
                     imports: Vec::new(),
                     file: String::new(),
@@ -151,7 +151,7 @@ mod tests {
                 ApiModule {
                     name: "pkg".into(),
                     url: "/api/pkg/".into(),
-                    objects: vec![object("VERSION", ObjectKind::Data, "pkg.VERSION")],
+                    objects: vec![object("VERSION", ObjectKind::Data, 0)],
                     imports: vec![("Thing".into(), "pkg.core.Thing".into())],
                     file: String::new(),
                     is_package: false,

@@ -90,7 +90,7 @@ pub fn site_inventory(
                             .map(|object| ApiObject {
                                 qualname: object.qualname,
                                 kind: object.kind,
-                                anchor: object.anchor,
+                                anchor_suffix: object.anchor_suffix,
                                 bases: object.bases,
                             })
                             .collect();

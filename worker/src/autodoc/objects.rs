@@ -22,6 +22,9 @@ pub struct DocumentedObject {
     /// The element id on the module's page (`mypkg.core.Client.fetch`, or `…-2` when two
     /// objects share a name).
     pub anchor: String,
+    /// The number after the id's `-` (2 for `…-2`), 0 when it has none: the anchor as the
+    /// API inventory keeps it (`protocol::object_anchor`).
+    pub anchor_suffix: u32,
     /// A class's base classes as written; empty for other objects.
     pub bases: Vec<String>,
 }
@@ -93,25 +96,26 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    /// The renderer's id rule: `module.qualname`, or `-2`, `-3`… when taken.
-    fn id(&mut self, qualname: &str) -> String {
-        let base = format!("{}.{qualname}", self.module);
-        let mut id = base.clone();
-        let mut counter = 2;
+    /// The renderer's id rule (`protocol::object_anchor`): `module.qualname`, or `-2`,
+    /// `-3`… when taken. Returns the id and its suffix (0 for none).
+    fn id(&mut self, qualname: &str) -> (String, u32) {
+        let mut suffix = 0;
+        let mut id = protocol::object_anchor(self.module, qualname, suffix);
         while self.ids.contains(&id) {
-            id = format!("{base}-{counter}");
-            counter += 1;
+            suffix = if suffix == 0 { 2 } else { suffix + 1 };
+            id = protocol::object_anchor(self.module, qualname, suffix);
         }
         self.ids.insert(id.clone());
-        id
+        (id, suffix)
     }
 
     fn object(&mut self, qualname: &str, kind: ObjectKind) {
-        let anchor = self.id(qualname);
+        let (anchor, anchor_suffix) = self.id(qualname);
         self.objects.push(DocumentedObject {
             qualname: qualname.to_owned(),
             kind,
             anchor,
+            anchor_suffix,
             bases: Vec::new(),
         });
     }
@@ -162,6 +166,26 @@ mod tests {
     use super::*;
     use crate::autodoc::{AutodocOptions, ModulePageInfo, document_module, render_module};
 
+    /// An id taken again gets `-2`, `-3`…, and its suffix is what the API inventory keeps.
+    #[test]
+    fn a_taken_id_is_numbered_and_its_suffix_kept() {
+        let mut walk = Walk {
+            module: "pkg.mod",
+            ids: HashSet::new(),
+            objects: Vec::new(),
+        };
+        assert_eq!(walk.id("run"), ("pkg.mod.run".to_string(), 0));
+        assert_eq!(walk.id("run"), ("pkg.mod.run-2".to_string(), 2));
+        assert_eq!(walk.id("run"), ("pkg.mod.run-3".to_string(), 3));
+        walk.object("run", ObjectKind::Function);
+        let object = &walk.objects[0];
+        assert_eq!(object.anchor, "pkg.mod.run-4");
+        assert_eq!(
+            protocol::object_anchor("pkg.mod", &object.qualname, object.anchor_suffix),
+            object.anchor
+        );
+    }
+
     /// The walk gives every object the id the renderer gives it, duplicates included.
     #[test]
     fn anchors_match_the_rendered_ids() {
@@ -190,6 +214,12 @@ mod tests {
                     .any(|r| *id == format!("shapes.{}", r.name))
             })
             .collect();
+        for object in &objects {
+            assert_eq!(
+                protocol::object_anchor("shapes", &object.qualname, object.anchor_suffix),
+                object.anchor
+            );
+        }
         let mut walked: Vec<&str> = objects.iter().map(|o| o.anchor.as_str()).collect();
         let mut sorted_dotted = dotted.clone();
         sorted_dotted.sort_unstable();

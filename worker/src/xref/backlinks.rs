@@ -172,7 +172,7 @@ mod tests {
                 objects: vec![ApiObject {
                     qualname: "run".into(),
                     kind: ObjectKind::Function,
-                    anchor: "pkg.run".into(),
+                    anchor_suffix: 0,
                     bases: vec![],
                 }],
                 imports: vec![],

@@ -57,17 +57,20 @@ pub(super) struct SiteObject<'i> {
 impl SiteObject<'_> {
     /// Its URL with anchor (`/api/pkg/core/#pkg.core.Command`).
     pub fn url(&self) -> String {
-        joined(&self.module.url, '#', &self.object.anchor)
+        let (module, object) = (self.module, self.object);
+        let mut url = String::with_capacity(
+            module.url.len() + module.name.len() + object.qualname.len() + 12,
+        );
+        url.push_str(&module.url);
+        url.push('#');
+        protocol::push_object_anchor(
+            &mut url,
+            &module.name,
+            &object.qualname,
+            object.anchor_suffix,
+        );
+        url
     }
-}
-
-/// `first`, `separator` and `second` in one string, allocated once.
-pub(super) fn joined(first: &str, separator: char, second: &str) -> String {
-    let mut text = String::with_capacity(first.len() + separator.len_utf8() + second.len());
-    text.push_str(first);
-    text.push(separator);
-    text.push_str(second);
-    text
 }
 
 /// A count or position as an id. Every object takes far more than a byte of memory, so

@@ -185,7 +185,7 @@ mod tests {
         ApiObject {
             qualname: qualname.into(),
             kind,
-            anchor: format!("m.{qualname}"),
+            anchor_suffix: 0,
             bases: bases.iter().map(|b| (*b).into()).collect(),
         }
     }
@@ -267,8 +267,11 @@ mod tests {
                 owned("pkg.core.Mixin", &["extra"]),
             ]
         );
-        assert_eq!(inherited[0].url, "/api/pkg/base/#m.Base");
-        assert_eq!(inherited[0].members[0].url, "/api/pkg/base/#m.Base.size");
+        assert_eq!(inherited[0].url, "/api/pkg/base/#pkg.base.Base");
+        assert_eq!(
+            inherited[0].members[0].url,
+            "/api/pkg/base/#pkg.base.Base.size"
+        );
         assert_eq!(inherited[0].members[0].kind, ObjectKind::Property);
     }
 

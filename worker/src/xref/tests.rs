@@ -14,7 +14,7 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
             .map(|(qualname, kind)| ApiObject {
                 qualname: (*qualname).into(),
                 kind: *kind,
-                anchor: format!("{name}.{qualname}"),
+                anchor_suffix: 0,
                 bases: Vec::new(),
             })
             .collect(),
@@ -260,7 +260,7 @@ fn module_at(name: &str, url: &str, objects: &[(&str, ObjectKind, &[&str])]) -> 
             .map(|(qualname, kind, bases)| ApiObject {
                 qualname: (*qualname).into(),
                 kind: *kind,
-                anchor: format!("{name}.{qualname}"),
+                anchor_suffix: 0,
                 bases: bases.iter().map(|base| (*base).into()).collect(),
             })
             .collect(),
