@@ -24,6 +24,8 @@ fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // Before any thread allocates: the coordinator and its workers alike.
+    worker::tune_heap_for_builds();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

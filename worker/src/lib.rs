@@ -46,7 +46,7 @@ pub mod templates;
 #[cfg(test)]
 mod fuzz_tests;
 
-pub use heap::return_free_memory;
+pub use heap::{return_free_memory, tune_heap_for_builds};
 pub use limits::RENDER_STACK_BYTES;
 pub use peak_rss::bytes as peak_rss_bytes;
 pub use render::{PageStages, RenderContext, base_path, output_stem, render_batch, render_one};
