@@ -61,7 +61,7 @@ fn serve_loop() -> Result<(), ServeError> {
         }),
     )?;
 
-    let Some((len, _)) = next_frame(&mut input)? else {
+    let Some(len) = read_frame_len(&mut input)? else {
         return Ok(());
     };
     let setup = match decode_streamed::<_, ToWorker>(&mut input, len)? {
