@@ -56,13 +56,7 @@ pub fn write_frame<W: Write, T: Serialize>(
     message: &T,
 ) -> Result<usize, FrameError> {
     let body = postcard::to_stdvec(message).map_err(FrameError::Encode)?;
-    if body.len() as u64 > u64::from(MAX_FRAME_BYTES) {
-        return Err(FrameError::TooLarge {
-            len: body.len() as u64,
-            max: MAX_FRAME_BYTES,
-        });
-    }
-    let len = body.len() as u32;
+    let len = checked_body_len(body.len())?;
     writer.write_all(&len.to_le_bytes())?;
     writer.write_all(&body)?;
     Ok(body.len() + 4)
@@ -188,12 +182,6 @@ impl<W: Write> Write for RecordingWriter<'_, W> {
         })
     }
 
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.inner.write_all(bytes).inspect_err(|e| {
-            self.error = Some(io::Error::new(e.kind(), e.to_string()));
-        })
-    }
-
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
@@ -202,7 +190,11 @@ impl<W: Write> Write for RecordingWriter<'_, W> {
 /// The body size of `message`'s frame, checked against [`MAX_FRAME_BYTES`]: whether
 /// [`write_frame_streamed`] can write it.
 pub fn streamed_frame_len<T: Serialize>(message: &T) -> Result<u32, FrameError> {
-    let len = postcard::experimental::serialized_size(message).map_err(FrameError::Encode)?;
+    checked_body_len(postcard::experimental::serialized_size(message).map_err(FrameError::Encode)?)
+}
+
+/// A body length as its prefix, if it is within [`MAX_FRAME_BYTES`].
+fn checked_body_len(len: usize) -> Result<u32, FrameError> {
     match u32::try_from(len) {
         Ok(len) if len <= MAX_FRAME_BYTES => Ok(len),
         _ => Err(FrameError::TooLarge {
