@@ -87,7 +87,7 @@ mod tests {
                     qualname: "run".into(),
                     kind: ObjectKind::Function,
                     anchor_suffix,
-                    bases: vec![],
+                    bases: Box::default(),
                 }],
                 imports: vec![],
                 file: String::new(),

@@ -130,7 +130,7 @@ mod tests {
             qualname: qualname.into(),
             kind,
             anchor_suffix,
-            bases: Vec::new(),
+            bases: Box::default(),
         };
         let inventory = ApiInventory {
             modules: vec![

@@ -58,7 +58,7 @@ pub fn load_external(
                 .entry(entry.name.clone())
                 .or_insert_with(|| ExternalObject {
                     url: join_url(&inventory.base_url, &entry.uri),
-                    name: entry.name,
+                    name: entry.name.into(),
                     kind,
                 });
         }

@@ -13,7 +13,7 @@ pub mod sphinx_inventory;
 use crate::diagnostics::Diagnostic;
 use crate::discover::Site;
 use crate::plan::{BuildPlan, PageSource};
-use protocol::{ApiInventory, ApiModule, ApiObject, ReferenceBody};
+use protocol::{ApiInventory, ApiModule, ApiObject, CompactString, ReferenceBody};
 use std::path::Path;
 use worker::autodoc::{AutodocOptions, ModuleSymbols};
 
@@ -88,13 +88,18 @@ pub fn site_inventory(
                             .objects
                             .into_iter()
                             .map(|object| ApiObject {
-                                qualname: object.qualname,
+                                qualname: object.qualname.into(),
                                 kind: object.kind,
                                 anchor_suffix: object.anchor_suffix,
-                                bases: object.bases,
+                                bases: object.bases.into_iter().map(Into::into).collect(),
                             })
                             .collect();
-                        (objects, symbols.imports)
+                        let imports = symbols
+                            .imports
+                            .into_iter()
+                            .map(|(bound, origin)| (bound.into(), origin.into()))
+                            .collect();
+                        (objects, imports)
                     }
                 };
                 next.entries.push(KnownModule {
@@ -140,7 +145,7 @@ pub struct KnownSymbols {
 struct KnownModule {
     key: u128,
     objects: Vec<ApiObject>,
-    imports: Vec<(String, String)>,
+    imports: Vec<(CompactString, CompactString)>,
 }
 
 impl KnownSymbols {

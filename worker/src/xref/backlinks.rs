@@ -173,7 +173,7 @@ mod tests {
                     qualname: "run".into(),
                     kind: ObjectKind::Function,
                     anchor_suffix: 0,
-                    bases: vec![],
+                    bases: Box::default(),
                 }],
                 imports: vec![],
                 file: String::new(),

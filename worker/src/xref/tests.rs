@@ -15,7 +15,7 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
                 qualname: (*qualname).into(),
                 kind: *kind,
                 anchor_suffix: 0,
-                bases: Vec::new(),
+                bases: Box::default(),
             })
             .collect(),
         imports: imports
