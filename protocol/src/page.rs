@@ -6,6 +6,7 @@
 //! the listing they show. Everything global arrives once per worker in
 //! [`crate::WorkerSetup`].
 
+use crate::CompactString;
 use crate::ids::{PageId, PageKind};
 use crate::nav::{NavLink, NavPosition};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,11 @@ pub struct PageData {
 }
 
 /// Front matter fields, normalised, plus derived metadata.
+///
+/// The coordinator's plan holds one per page (129,056 at the 100k preset): its short
+/// fields (the date, tags, categories and the other keys, `{}` on most pages) are
+/// [`CompactString`]s, inline up to 24 bytes rather than an allocation each. On the wire
+/// they are plain strings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageMeta {
     /// Title from front matter, else the first `# heading`, else the file name.
@@ -47,20 +53,20 @@ pub struct PageMeta {
     /// `description` from front matter.
     pub description: Option<String>,
     /// `date` normalised to RFC 3339 (`2024-05-01` or `2024-05-01T10:00:00Z` as written).
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
     /// `draft: true` pages are only built with `--drafts`.
     pub draft: bool,
     /// Ordering weight within the section (lower first), 0 when unset.
     pub weight: i64,
     /// Tags, in front matter order.
-    pub tags: Vec<String>,
+    pub tags: Vec<CompactString>,
     /// Categories, in front matter order.
-    pub categories: Vec<String>,
+    pub categories: Vec<CompactString>,
     /// Whether to show the table of contents (`toc`, default true).
     pub toc: bool,
     /// Every other front matter key, as a JSON object string (postcard is not
     /// self-describing, so arbitrary values cannot travel as serde values).
-    pub params_json: String,
+    pub params_json: CompactString,
     /// Index into [`SiteMeta::versions`] for versioned docs.
     pub version: Option<u16>,
 }
@@ -214,9 +220,9 @@ pub struct ListingEntry {
     /// Description from front matter.
     pub description: Option<String>,
     /// Date from front matter.
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
     /// Tags of the linked page.
-    pub tags: Vec<String>,
+    pub tags: Vec<CompactString>,
     /// For taxonomy terms: how many pages carry the term.
     pub count: Option<u32>,
 }

@@ -69,7 +69,7 @@ fn page_data(page: &PlannedPage) -> PageData {
         kind: page.kind,
         url: page.url.clone(),
         source_path: page.source_path().map(str::to_string),
-        template: page.template.clone(),
+        template: page.template.to_string(),
         meta: page.meta.clone(),
         body,
         listing: page.listing.clone(),

@@ -9,8 +9,8 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::{ContentRoot, Site};
 use protocol::slug::{slugify, taxonomy_index_url, taxonomy_term_url};
 use protocol::{
-    Listing, ListingEntry, ListingKind, NavPageIdx, NavPosition, NavSectionIdx, PageId, PageKind,
-    PageMeta, Paginator,
+    CompactString, Listing, ListingEntry, ListingKind, NavPageIdx, NavPosition, NavSectionIdx,
+    PageId, PageKind, PageMeta, Paginator,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -45,7 +45,7 @@ pub(super) fn add_generated_pages(
             section: NavSectionIdx(0),
             page: None,
         },
-        top_section: String::new(),
+        top_section: CompactString::default(),
     });
     for page in generated {
         match claims.claim(&page.url, &page.id) {
@@ -179,7 +179,7 @@ fn add_section_listings(
         let top_section = top_section_title(&plan.nav, position);
         let template = index_planned.map_or_else(
             || "section.html".to_string(),
-            |i| plan.pages[i].template.clone(),
+            |i| plan.pages[i].template.to_string(),
         );
         let listings = paginate(
             ListingKind::Section,
@@ -197,7 +197,7 @@ fn add_section_listings(
                         id: PageId::generated(&url),
                         kind: PageKind::Generated,
                         url,
-                        template: template.clone(),
+                        template: template.as_str().into(),
                         meta: PageMeta {
                             title: section_title.clone(),
                             toc: false,
@@ -206,7 +206,7 @@ fn add_section_listings(
                         source: PageSource::Listing,
                         listing: Some(Arc::new(listing)),
                         nav: position,
-                        top_section: top_section.clone(),
+                        top_section: top_section.as_str().into(),
                     });
                 }
             }
@@ -240,7 +240,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
             for term in page_terms {
                 terms
                     .entry(slugify(term))
-                    .or_insert_with(|| (term.clone(), Vec::new()))
+                    .or_insert_with(|| (term.to_string(), Vec::new()))
                     .1
                     .push(i);
             }
@@ -284,7 +284,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
                 source: PageSource::Listing,
                 listing: Some(Arc::new(listing)),
                 nav: root,
-                top_section: String::new(),
+                top_section: CompactString::default(),
             });
         }
         for (name, page_indexes) in terms.values() {
@@ -323,7 +323,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
                     source: PageSource::Listing,
                     listing: Some(Arc::new(listing)),
                     nav: root,
-                    top_section: String::new(),
+                    top_section: CompactString::default(),
                 });
             }
         }
@@ -383,7 +383,7 @@ fn add_aliases(
                     section: NavSectionIdx(0),
                     page: None,
                 },
-                top_section: String::new(),
+                top_section: CompactString::default(),
             });
         }
     }
@@ -420,7 +420,7 @@ fn add_latest_redirect(plan: &mut BuildPlan, site: &Site, claims: &mut UrlClaims
                 section: NavSectionIdx(0),
                 page: None,
             },
-            top_section: String::new(),
+            top_section: CompactString::default(),
         });
     }
 }

@@ -20,8 +20,8 @@ use crate::diagnostics::{Diagnostic, PageFailure};
 use crate::discover::{ContentRoot, Site, SourcePage};
 use nav::{NavEntry, Placement};
 use protocol::{
-    Listing, NavPosition, NavTree, OutputFormats, PageError, PageErrorKind, PageId, PageKind,
-    PageMeta, ShardId, SiteMeta, VersionInfo,
+    CompactString, Listing, NavPosition, NavTree, OutputFormats, PageError, PageErrorKind, PageId,
+    PageKind, PageMeta, ShardId, SiteMeta, VersionInfo,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -58,8 +58,8 @@ pub struct PlannedPage {
     pub kind: PageKind,
     /// URL path.
     pub url: String,
-    /// Template name.
-    pub template: String,
+    /// Template name (inline: `page.html`, `api-module.html`).
+    pub template: CompactString,
     /// Metadata sent to the worker.
     pub meta: PageMeta,
     /// Where its content comes from, decided at plan time.
@@ -69,7 +69,7 @@ pub struct PlannedPage {
     /// Nav position.
     pub nav: NavPosition,
     /// Title of the top-level section the page is in (empty at the root), for search.
-    pub top_section: String,
+    pub top_section: CompactString,
 }
 
 /// Where a planned page's content comes from: everything later steps need of its source
@@ -323,13 +323,15 @@ impl BuildPlan {
                 let meta = PageMeta {
                     title: title.clone(),
                     description: front_matter.description.clone(),
-                    date: front_matter.date.clone(),
+                    date: front_matter.date.as_deref().map(CompactString::from),
                     draft: front_matter.draft,
                     weight: front_matter.weight,
                     tags: dedup_terms(&front_matter.tags),
                     categories: dedup_terms(&front_matter.categories),
                     toc: front_matter.toc.unwrap_or(true),
-                    params_json: serde_json::to_string(&front_matter.params).unwrap_or_default(),
+                    params_json: serde_json::to_string(&front_matter.params)
+                        .unwrap_or_default()
+                        .into(),
                     version,
                 };
                 let versioned = source.root != ContentRoot::Main && version.is_some();
@@ -351,7 +353,7 @@ impl BuildPlan {
                     id,
                     kind: PageKind::Content,
                     url,
-                    template,
+                    template: template.into(),
                     meta,
                     source: PageSource::Markdown(MarkdownSource {
                         rel_path: source.rel_path.clone(),
@@ -366,7 +368,7 @@ impl BuildPlan {
                         section: protocol::NavSectionIdx(0),
                         page: None,
                     },
-                    top_section: String::new(),
+                    top_section: CompactString::default(),
                 });
             }
         }
@@ -417,7 +419,7 @@ impl BuildPlan {
                     section: protocol::NavSectionIdx(0),
                     page: None,
                 },
-                top_section: String::new(),
+                top_section: CompactString::default(),
             });
         }
 
@@ -441,7 +443,7 @@ impl BuildPlan {
         );
         for (page, position) in pages.iter_mut().zip(&built.positions) {
             page.nav = *position;
-            page.top_section = top_section_title(&built.tree, *position);
+            page.top_section = top_section_title(&built.tree, *position).into();
             if let PageSource::Reference(reference) = &mut page.source {
                 reference.complete(&built.tree, position.section);
             }
@@ -541,11 +543,11 @@ fn top_section_title(tree: &NavTree, position: NavPosition) -> String {
 }
 
 /// Terms in front matter order, without repeats of the same slug.
-fn dedup_terms(terms: &[String]) -> Vec<String> {
+fn dedup_terms(terms: &[String]) -> Vec<CompactString> {
     let mut seen = std::collections::BTreeSet::new();
     terms
         .iter()
-        .map(|t| t.trim().to_string())
+        .map(|t| CompactString::from(t.trim()))
         .filter(|t| !t.is_empty() && seen.insert(protocol::slug::slugify(t)))
         .collect()
 }

@@ -152,7 +152,7 @@ mod tests {
                 section: NavSectionIdx(0),
                 page: None,
             },
-            top_section: String::new(),
+            top_section: Default::default(),
         }
     }
 

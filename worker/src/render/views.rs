@@ -9,8 +9,8 @@ use crate::templates::context::{
 };
 use protocol::slug::taxonomy_term_url;
 use protocol::{
-    Heading, Listing, ListingEntry, ListingKind, NavLink, NavSlice, PageBody, PageData,
-    SidebarItemKind,
+    CompactString, Heading, Listing, ListingEntry, ListingKind, NavLink, NavSlice, PageBody,
+    PageData, SidebarItemKind,
 };
 use serde::Serialize;
 
@@ -83,14 +83,14 @@ pub(crate) fn page_context<'a>(
     }
 }
 
-fn term_links(context: &RenderContext, taxonomy: &str, terms: &[String]) -> Vec<TermLink> {
+fn term_links(context: &RenderContext, taxonomy: &str, terms: &[CompactString]) -> Vec<TermLink> {
     if !context.site.taxonomies.iter().any(|t| t == taxonomy) {
         return Vec::new();
     }
     terms
         .iter()
         .map(|term| TermLink {
-            name: term.clone(),
+            name: term.to_string(),
             url: context.href(&taxonomy_term_url(taxonomy, term)),
         })
         .collect()
@@ -150,7 +150,7 @@ fn entry_view(context: &RenderContext, entry: &ListingEntry) -> EntryView {
         title: entry.title.clone(),
         url: context.href(&entry.url),
         description: entry.description.clone(),
-        date: entry.date.clone(),
+        date: entry.date.as_deref().map(str::to_string),
         tags: term_links(context, "tags", &entry.tags),
         count: entry.count,
     }
@@ -199,8 +199,8 @@ struct PageJson<'a> {
     source: Option<&'a str>,
     date: Option<&'a str>,
     description: Option<&'a str>,
-    tags: &'a [String],
-    categories: &'a [String],
+    tags: &'a [CompactString],
+    categories: &'a [CompactString],
     headings: &'a [Heading],
     text: &'a str,
     links: Vec<&'a str>,
