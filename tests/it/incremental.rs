@@ -100,6 +100,24 @@ fn a_new_title_rerenders_the_pages_that_show_it_but_no_autodoc_page() {
 }
 
 #[test]
+fn a_page_linking_to_a_moved_page_is_rendered_again_with_the_new_url() {
+    let scenario = Scenario::new();
+    // `getting-started/first-task.md` links to `../guides/retries.md#backoff`, from
+    // another section: the link alone ties it to that page's URL.
+    let before = read(&scenario.out(), "getting-started/first-task/index.html");
+    assert!(before.contains("/guides/retries/#backoff"), "{before}");
+    scenario.edit("content/guides/retries.md", |t| {
+        t.replacen("---\n", "---\nslug: retrying\n", 1)
+    });
+    let run = scenario.build(&[]);
+    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    let after = read(&scenario.out(), "getting-started/first-task/index.html");
+    assert!(after.contains("/guides/retrying/#backoff"), "{after}");
+    assert!(!after.contains("/guides/retries/"), "{after}");
+    scenario.assert_matches_clean_build();
+}
+
+#[test]
 fn editing_one_python_module_rerenders_only_its_page() {
     let scenario = Scenario::new();
     scenario.edit("src/tidepool/retry.py", |t| {

@@ -49,7 +49,9 @@ mod fuzz_tests;
 pub use heap::{return_free_memory, tune_heap_for_builds};
 pub use limits::RENDER_STACK_BYTES;
 pub use peak_rss::bytes as peak_rss_bytes;
-pub use render::{PageStages, RenderContext, base_path, output_stem, render_batch, render_one};
+pub use render::{
+    NavLookups, PageStages, RenderContext, base_path, output_stem, render_batch, render_one,
+};
 pub use stdio_loop::{ServeError, die_with_parent, ignore_interrupts, serve_stdio};
 pub use templates::builtin_templates;
 pub use text::decode_utf8;

@@ -45,8 +45,9 @@ pub struct BuildPlan {
     pub shards: Vec<ShardId>,
     /// (version, version key) → page, for the version switcher in nav slices.
     pub version_index: fingerprint::VersionIndex,
-    /// (version, site-relative source path) → URL, to check the links a page resolved.
-    pub urls_by_source: rustc_hash::FxHashMap<(Option<u16>, String), String>,
+    /// The nav tree's pages by (version, site-relative source path), to check the links a
+    /// page resolved: the worker's own table, of indices into `nav`.
+    pub source_lookups: worker::NavLookups,
 }
 
 /// One page to render.
@@ -456,7 +457,7 @@ impl BuildPlan {
             warnings: Vec::new(),
             shards: Vec::new(),
             version_index: HashMap::new(),
-            urls_by_source: rustc_hash::FxHashMap::default(),
+            source_lookups: worker::NavLookups::default(),
         };
         generated::add_generated_pages(
             &mut plan,
@@ -467,13 +468,7 @@ impl BuildPlan {
         );
         plan.warnings = warnings;
         plan.version_index = plan.nav.version_index();
-        for page in &plan.nav.pages {
-            if let Some(source) = &page.source {
-                let version = plan.nav.section(page.section).version;
-                plan.urls_by_source
-                    .insert((version, source.clone()), page.url.clone());
-            }
-        }
+        plan.source_lookups = worker::NavLookups::new(&plan.nav);
         let versions: Vec<(String, String)> = plan
             .site
             .versions
@@ -491,8 +486,8 @@ impl BuildPlan {
     pub fn resolve_source(&self, version: Option<u16>, target: &str) -> Option<&str> {
         protocol::nav::source_lookup_order(version)
             .into_iter()
-            .find_map(|v| self.urls_by_source.get(&(v, target.to_string())))
-            .map(String::as_str)
+            .find_map(|v| self.source_lookups.page_by_source(&self.nav, v, target))
+            .map(|page| self.nav.page(page).url.as_str())
     }
 }
 

@@ -32,7 +32,7 @@ mod xrefs;
 
 pub use stages::PageStages;
 
-use nav_lookups::NavLookups;
+pub use nav_lookups::NavLookups;
 use page_links::PageLinkRewriter;
 use xrefs::PageRefs;
 

@@ -1,7 +1,9 @@
 //! The nav tree's two lookups a page makes: a page by its source path (relative `.md`
 //! links) and by its version key (the version switcher). Both are tables of page indices
 //! into the [`NavTree`], hashed by their key and compared against the tree on lookup, so a
-//! worker holds no copy of every page's source path and key.
+//! worker holds no copy of every page's source path and key. The coordinator's plan
+//! answers "where does this `.md` link lead now" for the cache with the same table
+//! (`coordinator::plan::BuildPlan::resolve_source`).
 //!
 //! As the maps they replace, a key shared by two pages finds the last of them.
 
@@ -10,7 +12,7 @@ use protocol::{NavPage, NavPageIdx, NavTree};
 
 /// Page indices of the nav tree by (version, source path) and (version, version key).
 #[derive(Debug, Default)]
-pub(crate) struct NavLookups {
+pub struct NavLookups {
     by_source: IdTable,
     by_version_key: IdTable,
 }
@@ -47,7 +49,7 @@ fn has_version_key(nav: &NavTree, index: u32, version: u16, key: &str) -> bool {
 
 impl NavLookups {
     /// Indexes the pages of `nav`.
-    pub(crate) fn new(nav: &NavTree) -> NavLookups {
+    pub fn new(nav: &NavTree) -> NavLookups {
         let mut by_source = IdTable::with_capacity(nav.pages.len());
         let mut by_version_key = IdTable::default();
         for (position, page) in nav.pages.iter().enumerate() {
@@ -89,7 +91,7 @@ impl NavLookups {
 
     /// The page of `nav` (the tree indexed) with site-relative source path `source` in
     /// `version`.
-    pub(crate) fn page_by_source(
+    pub fn page_by_source(
         &self,
         nav: &NavTree,
         version: Option<u16>,
