@@ -62,10 +62,10 @@ pub use result::{
     RenderedPage, SearchTerms, ShardResult, WarningKind,
 };
 pub use xref::{
-    ApiInventory, ApiModule, ApiObject, Backlink, BacklinkPage, CompactString, ExternalObject,
-    ObjectKind, object_anchor, push_object_anchor,
+    ApiInventory, ApiModule, ApiObject, Backlink, BacklinkPage, ClassBases, CompactString,
+    ExternalObject, ObjectKind, object_anchor, push_object_anchor,
 };
 
 /// Version of the wire protocol. A worker whose version differs from the coordinator's is
 /// refused at the handshake with a clear error rather than mis-decoding frames.
-pub const PROTOCOL_VERSION: u32 = 18;
+pub const PROTOCOL_VERSION: u32 = 19;

@@ -118,6 +118,10 @@ pub struct ApiModule {
     pub url: String,
     /// Its documented objects, in page order.
     pub objects: Vec<ApiObject>,
+    /// The base classes of those of its classes that have any, sorted by object: kept
+    /// beside the objects rather than in each, as most objects are not classes with bases
+    /// and every object is held by every process. See [`ApiModule::bases_of`].
+    pub class_bases: Vec<ClassBases>,
     /// Names its top level imports: (bound name, dotted origin), first binding kept.
     pub imports: Vec<(CompactString, CompactString)>,
     /// Its source file, relative to the site root (`../src/click/core.py`), for pages
@@ -145,9 +149,25 @@ pub struct ApiObject {
     /// the qualname, which every object already holds; on a large API (hundreds of
     /// thousands of objects) the strings were tens of MiB in every process.
     pub anchor_suffix: u32,
-    /// A class's base classes as written (`Base`, `pkg.Mixin`, `Generic[T]`), for the
-    /// members it inherits; empty for other objects.
+}
+
+/// The base classes of one class of a module, for the members it inherits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassBases {
+    /// The class's position in [`ApiModule::objects`].
+    pub object: u32,
+    /// Its bases as written (`Base`, `pkg.Mixin`, `Generic[T]`); never empty.
     pub bases: Box<[CompactString]>,
+}
+
+impl ApiModule {
+    /// The bases of the object at `object` in [`ApiModule::objects`] (empty for an object
+    /// that is not a class with bases).
+    pub fn bases_of(&self, object: usize) -> &[CompactString] {
+        self.class_bases
+            .binary_search_by_key(&object, |class| class.object as usize)
+            .map_or(&[], |found| &self.class_bases[found].bases)
+    }
 }
 
 impl ApiObject {
@@ -193,33 +213,80 @@ mod tests {
     use super::*;
 
     /// The short names are `CompactString`s in memory and plain strings on the wire: an
-    /// object encodes to the bytes a `String` field gives, whether its name fits inline or
-    /// not.
+    /// object and a class's bases encode to the bytes `String` fields give, whether a name
+    /// fits inline or not.
     #[test]
     fn compact_names_encode_as_plain_strings() {
         #[derive(Serialize)]
-        struct AsStrings {
+        struct PlainObject {
             qualname: String,
             kind: ObjectKind,
             anchor_suffix: u32,
+        }
+        #[derive(Serialize)]
+        struct PlainBases {
+            object: u32,
             bases: Vec<String>,
         }
-        for qualname in ["Context.invoke", "a_qualname_longer_than_twenty_four_bytes"] {
+        for name in ["Context.invoke", "a_qualname_longer_than_twenty_four_bytes"] {
             let object = ApiObject {
-                qualname: qualname.into(),
+                qualname: name.into(),
                 kind: ObjectKind::Method,
                 anchor_suffix: 2,
-                bases: vec![CompactString::from("Base"), CompactString::from(qualname)].into(),
             };
-            let plain = AsStrings {
-                qualname: qualname.to_string(),
+            let plain = PlainObject {
+                qualname: name.to_string(),
                 kind: ObjectKind::Method,
                 anchor_suffix: 2,
-                bases: vec!["Base".to_string(), qualname.to_string()],
             };
             let encoded = postcard::to_allocvec(&object).unwrap();
             assert_eq!(encoded, postcard::to_allocvec(&plain).unwrap());
             assert_eq!(postcard::from_bytes::<ApiObject>(&encoded).unwrap(), object);
+
+            let bases = ClassBases {
+                object: 3,
+                bases: vec![CompactString::from("Base"), CompactString::from(name)].into(),
+            };
+            let plain = PlainBases {
+                object: 3,
+                bases: vec!["Base".to_string(), name.to_string()],
+            };
+            let encoded = postcard::to_allocvec(&bases).unwrap();
+            assert_eq!(encoded, postcard::to_allocvec(&plain).unwrap());
+            assert_eq!(postcard::from_bytes::<ClassBases>(&encoded).unwrap(), bases);
         }
+    }
+
+    #[test]
+    fn bases_are_found_by_the_position_of_their_class() {
+        let object = |qualname: &str| ApiObject {
+            qualname: qualname.into(),
+            kind: ObjectKind::Class,
+            anchor_suffix: 0,
+        };
+        let module = ApiModule {
+            name: "pkg".into(),
+            url: "/api/pkg/".into(),
+            objects: vec![object("A"), object("B"), object("C")],
+            class_bases: vec![
+                ClassBases {
+                    object: 0,
+                    bases: vec!["Base".into()].into(),
+                },
+                ClassBases {
+                    object: 2,
+                    bases: vec!["A".into(), "Mixin".into()].into(),
+                },
+            ],
+            imports: vec![],
+            file: "pkg/__init__.py".into(),
+            is_package: true,
+            include_private: false,
+            merge_init_into_class: false,
+        };
+        assert_eq!(module.bases_of(0), ["Base"]);
+        assert!(module.bases_of(1).is_empty());
+        assert_eq!(module.bases_of(2), ["A", "Mixin"]);
+        assert!(module.bases_of(3).is_empty());
     }
 }

@@ -130,7 +130,6 @@ mod tests {
             qualname: qualname.into(),
             kind,
             anchor_suffix,
-            bases: Box::default(),
         };
         let inventory = ApiInventory {
             modules: vec![
@@ -142,6 +141,7 @@ mod tests {
                         object("Thing.run", ObjectKind::Method, 0),
                         object("helper", ObjectKind::Function, 2),
                     ],
+                    class_bases: Vec::new(),
                     imports: Vec::new(),
                     file: String::new(),
                     is_package: false,
@@ -152,6 +152,7 @@ mod tests {
                     name: "pkg".into(),
                     url: "/api/pkg/".into(),
                     objects: vec![object("VERSION", ObjectKind::Data, 0)],
+                    class_bases: Vec::new(),
                     imports: vec![("Thing".into(), "pkg.core.Thing".into())],
                     file: String::new(),
                     is_package: false,
@@ -197,6 +198,7 @@ mod tests {
                 name: "pkg".into(),
                 url: "/api/pkg/".into(),
                 objects: Vec::new(),
+                class_bases: Vec::new(),
                 imports: Vec::new(),
                 file: "pkg/__init__.py".into(),
                 is_package: true,

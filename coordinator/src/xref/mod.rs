@@ -13,7 +13,7 @@ pub mod sphinx_inventory;
 use crate::diagnostics::Diagnostic;
 use crate::discover::Site;
 use crate::plan::{BuildPlan, PageSource};
-use protocol::{ApiInventory, ApiModule, ApiObject, CompactString, ReferenceBody};
+use protocol::{ApiInventory, ApiModule, ApiObject, ClassBases, CompactString, ReferenceBody};
 use std::path::Path;
 use worker::autodoc::{AutodocOptions, ModuleSymbols};
 
@@ -80,37 +80,48 @@ pub fn site_inventory(
             .iter()
             .zip(&keys)
             .map(|((python, url, _), &key)| {
-                let (objects, imports) = match known.get(key) {
-                    Some(entry) => (entry.objects.clone(), entry.imports.clone()),
+                let (objects, class_bases, imports) = match known.get(key) {
+                    Some(entry) => (
+                        entry.objects.clone(),
+                        entry.class_bases.clone(),
+                        entry.imports.clone(),
+                    ),
                     None => {
                         let symbols = scanned.next().unwrap_or_default();
-                        let objects: Vec<ApiObject> = symbols
-                            .objects
-                            .into_iter()
-                            .map(|object| ApiObject {
+                        let mut class_bases = Vec::new();
+                        let mut objects = Vec::with_capacity(symbols.objects.len());
+                        for (position, object) in symbols.objects.into_iter().enumerate() {
+                            if !object.bases.is_empty() {
+                                class_bases.push(ClassBases {
+                                    object: u32::try_from(position).unwrap_or(u32::MAX),
+                                    bases: object.bases.into_iter().map(Into::into).collect(),
+                                });
+                            }
+                            objects.push(ApiObject {
                                 qualname: object.qualname.into(),
                                 kind: object.kind,
                                 anchor_suffix: object.anchor_suffix,
-                                bases: object.bases.into_iter().map(Into::into).collect(),
-                            })
-                            .collect();
+                            });
+                        }
                         let imports = symbols
                             .imports
                             .into_iter()
                             .map(|(bound, origin)| (bound.into(), origin.into()))
                             .collect();
-                        (objects, imports)
+                        (objects, class_bases, imports)
                     }
                 };
                 next.entries.push(KnownModule {
                     key,
                     objects: objects.clone(),
+                    class_bases: class_bases.clone(),
                     imports: imports.clone(),
                 });
                 ApiModule {
                     name: python.module.to_string(),
                     url: url.to_string(),
                     objects,
+                    class_bases,
                     imports,
                     file: python.file.to_string(),
                     is_package: python.is_package,
@@ -145,6 +156,7 @@ pub struct KnownSymbols {
 struct KnownModule {
     key: u128,
     objects: Vec<ApiObject>,
+    class_bases: Vec<ClassBases>,
     imports: Vec<(CompactString, CompactString)>,
 }
 

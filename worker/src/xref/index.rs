@@ -52,9 +52,16 @@ pub(super) struct SiteObject<'i> {
     pub object: &'i ApiObject,
     /// The module's index in the inventory.
     module_index: u32,
+    /// The object's position in its module's objects.
+    object_index: u32,
 }
 
-impl SiteObject<'_> {
+impl<'i> SiteObject<'i> {
+    /// Its base classes as written, when it is a class that has any.
+    pub fn bases(&self) -> &'i [protocol::CompactString] {
+        self.module.bases_of(self.object_index as usize)
+    }
+
     /// Its URL with anchor (`/api/pkg/core/#pkg.core.Command`).
     pub fn url(&self) -> String {
         let (module, object) = (self.module, self.object);
@@ -244,10 +251,12 @@ impl ApiIndex {
             .partition_point(|&start| start <= number)
             .saturating_sub(1);
         let module = &self.inventory.modules[module_index];
+        let object_index = number - self.object_starts[module_index];
         SiteObject {
             module,
-            object: &module.objects[(number - self.object_starts[module_index]) as usize],
+            object: &module.objects[object_index as usize],
             module_index: id(module_index),
+            object_index,
         }
     }
 
@@ -267,17 +276,22 @@ impl ApiIndex {
             .chain(repeated)
             .flat_map(move |module_index| {
                 let module = &self.inventory.modules[module_index as usize];
-                module.objects.iter().filter_map(move |object| {
-                    let (parent, name) = object.qualname.rsplit_once('.')?;
-                    (parent == class.object.qualname).then_some((
-                        name,
-                        SiteObject {
-                            module,
-                            object,
-                            module_index,
-                        },
-                    ))
-                })
+                module
+                    .objects
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(object_index, object)| {
+                        let (parent, name) = object.qualname.rsplit_once('.')?;
+                        (parent == class.object.qualname).then_some((
+                            name,
+                            SiteObject {
+                                module,
+                                object,
+                                module_index,
+                                object_index: id(object_index),
+                            },
+                        ))
+                    })
             })
     }
 

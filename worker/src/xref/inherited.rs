@@ -129,7 +129,7 @@ impl<'r> Walk<'r> {
             .qualname
             .rsplit_once('.')
             .map_or("", |(outer, _)| outer);
-        for base in &class.object.bases {
+        for base in class.bases() {
             // `Base[T]` inherits from `Base`; keywords (`metaclass=…`) are not bases.
             let name = base.split('[').next().unwrap_or(base).trim();
             if !crate::markdown::is_dotted_name(name) || self.visited.len() >= MAX_BASES {
@@ -178,58 +178,43 @@ impl<'r> Walk<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::{ApiInventory, ApiModule, ApiObject};
+    use crate::xref::tests::module_at;
+    use protocol::{ApiInventory, ApiModule};
     use std::sync::Arc;
-
-    fn object(qualname: &str, kind: ObjectKind, bases: &[&str]) -> ApiObject {
-        ApiObject {
-            qualname: qualname.into(),
-            kind,
-            anchor_suffix: 0,
-            bases: bases.iter().map(|b| (*b).into()).collect(),
-        }
-    }
 
     /// `pkg.base` defines `Base(Root)` and `Root`; `pkg.core` imports `Base` and defines
     /// `Child(Base, Mixin)` overriding `run`, `Mixin` and a cycle `A(B)`, `B(A)`.
     fn resolver() -> Resolver {
         use ObjectKind::*;
-        let base = ApiModule {
-            name: "pkg.base".into(),
-            url: "/api/pkg/base/".into(),
-            objects: vec![
-                object("Root", Class, &["object"]),
-                object("Root.close", Method, &[]),
-                object("Root.run", Method, &[]),
-                object("Base", Class, &["Root"]),
-                object("Base.run", Method, &[]),
-                object("Base.size", Property, &[]),
+        let base = module_at(
+            "pkg.base",
+            "/api/pkg/base/",
+            &[
+                ("Root", Class, &["object"]),
+                ("Root.close", Method, &[]),
+                ("Root.run", Method, &[]),
+                ("Base", Class, &["Root"]),
+                ("Base.run", Method, &[]),
+                ("Base.size", Property, &[]),
             ],
-            imports: vec![],
-            file: String::new(),
-            is_package: false,
-            include_private: false,
-            merge_init_into_class: false,
-        };
+        );
         let core = ApiModule {
-            name: "pkg.core".into(),
-            url: "/api/pkg/core/".into(),
-            objects: vec![
-                object("Mixin", Class, &[]),
-                object("Mixin.close", Method, &[]),
-                object("Mixin.extra", Attribute, &[]),
-                object("Child", Class, &["Base[int]", "Mixin", "metaclass=Meta"]),
-                object("Child.run", Method, &[]),
-                object("A", Class, &["B"]),
-                object("A.a", Method, &[]),
-                object("B", Class, &["A"]),
-                object("B.b", Method, &[]),
-            ],
             imports: vec![("Base".into(), "pkg.base.Base".into())],
-            file: String::new(),
-            is_package: false,
-            include_private: false,
-            merge_init_into_class: false,
+            ..module_at(
+                "pkg.core",
+                "/api/pkg/core/",
+                &[
+                    ("Mixin", Class, &[]),
+                    ("Mixin.close", Method, &[]),
+                    ("Mixin.extra", Attribute, &[]),
+                    ("Child", Class, &["Base[int]", "Mixin", "metaclass=Meta"]),
+                    ("Child.run", Method, &[]),
+                    ("A", Class, &["B"]),
+                    ("A.a", Method, &[]),
+                    ("B", Class, &["A"]),
+                    ("B.b", Method, &[]),
+                ],
+            )
         };
         Resolver::new(&Arc::new(ApiInventory {
             modules: vec![base, core].into(),
@@ -299,29 +284,19 @@ mod tests {
             Some(None)
         );
         // Without `Base.size`, `Child` inherits less: the digest differs.
-        let mut base = ApiModule {
-            name: "pkg.base".into(),
-            url: "/api/pkg/base/".into(),
-            objects: vec![
-                object("Base", ObjectKind::Class, &[]),
-                object("Base.run", ObjectKind::Method, &[]),
+        let mut base = module_at(
+            "pkg.base",
+            "/api/pkg/base/",
+            &[
+                ("Base", ObjectKind::Class, &[]),
+                ("Base.run", ObjectKind::Method, &[]),
             ],
-            imports: vec![],
-            file: String::new(),
-            is_package: false,
-            include_private: false,
-            merge_init_into_class: false,
-        };
-        let core = ApiModule {
-            name: "pkg.core".into(),
-            url: "/api/pkg/core/".into(),
-            objects: vec![object("Child", ObjectKind::Class, &["pkg.base.Base"])],
-            imports: vec![],
-            file: String::new(),
-            is_package: false,
-            include_private: false,
-            merge_init_into_class: false,
-        };
+        );
+        let core = module_at(
+            "pkg.core",
+            "/api/pkg/core/",
+            &[("Child", ObjectKind::Class, &["pkg.base.Base"])],
+        );
         let inventory_of = |modules: Vec<ApiModule>| {
             Arc::new(ApiInventory {
                 modules: modules.into(),
@@ -330,8 +305,11 @@ mod tests {
         };
         let inventory_less = inventory_of(vec![base.clone(), core.clone()]);
         let before = Resolver::new(&inventory_less).inherited_dep("pkg.core", "Child");
-        base.objects
-            .push(object("Base.size", ObjectKind::Property, &[]));
+        base.objects.push(protocol::ApiObject {
+            qualname: "Base.size".into(),
+            kind: ObjectKind::Property,
+            anchor_suffix: 0,
+        });
         let inventory_more = inventory_of(vec![base, core]);
         let after = Resolver::new(&inventory_more).inherited_dep("pkg.core", "Child");
         assert_ne!(before.1, after.1);

@@ -15,9 +15,9 @@ fn module(name: &str, objects: &[(&str, ObjectKind)], imports: &[(&str, &str)]) 
                 qualname: (*qualname).into(),
                 kind: *kind,
                 anchor_suffix: 0,
-                bases: Box::default(),
             })
             .collect(),
+        class_bases: Vec::new(),
         imports: imports
             .iter()
             .map(|(bound, origin)| ((*bound).into(), (*origin).into()))
@@ -252,15 +252,27 @@ fn dotted_names_are_found_in_type_expressions() {
     }
 }
 
-fn module_at(name: &str, url: &str, objects: &[(&str, ObjectKind, &[&str])]) -> ApiModule {
+/// A module at `url` whose objects have the bases given (empty for none).
+pub(super) fn module_at(
+    name: &str,
+    url: &str,
+    objects: &[(&str, ObjectKind, &[&str])],
+) -> ApiModule {
     ApiModule {
         url: url.into(),
         objects: objects
             .iter()
-            .map(|(qualname, kind, bases)| ApiObject {
+            .map(|(qualname, kind, _)| ApiObject {
                 qualname: (*qualname).into(),
                 kind: *kind,
                 anchor_suffix: 0,
+            })
+            .collect(),
+        class_bases: (0u32..)
+            .zip(objects)
+            .filter(|(_, (_, _, bases))| !bases.is_empty())
+            .map(|(object, (_, _, bases))| protocol::ClassBases {
+                object,
                 bases: bases.iter().map(|base| (*base).into()).collect(),
             })
             .collect(),
