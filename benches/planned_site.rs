@@ -48,6 +48,7 @@ impl PlannedSite {
                     &self.plan,
                     None,
                     &coordinator::xref::KnownSymbols::none(0),
+                    false,
                 )
                 .0,
             ),

@@ -88,7 +88,7 @@ pub fn build_part(
     )?;
     let no_symbols = crate::xref::KnownSymbols::for_binary(None, cache.binary_identity());
     let (inventory, inventory_warnings, _) =
-        crate::xref::site_inventory(&site, &plan, None, &no_symbols);
+        crate::xref::site_inventory(&site, &plan, None, &no_symbols, false);
     report.warnings.extend(inventory_warnings);
     let api_hash = inventory_hash(&inventory);
     let inventory = Arc::new(inventory);

@@ -22,13 +22,16 @@ use worker::autodoc::{AutodocOptions, ModuleSymbols};
 /// `cache_dir` (`<site>/.ssg-cache`) keeps downloaded inventories when the build may write it.
 ///
 /// `known` holds the symbols a previous build found, by [`symbol_key`]: a module whose key
-/// is there is not parsed again (an edit to one page must not re-read every module). The
-/// symbols of this build come back in the third value, for the next build.
+/// is there is not parsed again (an edit to one page must not re-read every module). With
+/// `remember`, the symbols of this build come back in the third value, for the next build;
+/// without (a build that leaves no cache), it holds none: they would be a second copy of
+/// the inventory, tens of MiB on a large API, allocated among it and then freed.
 pub fn site_inventory(
     site: &Site,
     plan: &BuildPlan,
     cache_dir: Option<&Path>,
     known: &KnownSymbols,
+    remember: bool,
 ) -> (ApiInventory, Vec<Diagnostic>, KnownSymbols) {
     let (external, warnings) = external::load_external(&site.root, &site.config, cache_dir);
     // (module, URL, source hash) of every Python module page.
@@ -73,7 +76,7 @@ pub fn site_inventory(
     let mut scanned = scan_all(site, &unknown).into_iter();
     let mut next = KnownSymbols {
         binary: known.binary,
-        entries: Vec::with_capacity(modules.len()),
+        entries: Vec::with_capacity(if remember { modules.len() } else { 0 }),
     };
     let inventory = ApiInventory {
         modules: modules
@@ -111,12 +114,14 @@ pub fn site_inventory(
                         (objects, class_bases, imports)
                     }
                 };
-                next.entries.push(KnownModule {
-                    key,
-                    objects: objects.clone(),
-                    class_bases: class_bases.clone(),
-                    imports: imports.clone(),
-                });
+                if remember {
+                    next.entries.push(KnownModule {
+                        key,
+                        objects: objects.clone(),
+                        class_bases: class_bases.clone(),
+                        imports: imports.clone(),
+                    });
+                }
                 ApiModule {
                     name: python.module.to_string(),
                     url: url.to_string(),

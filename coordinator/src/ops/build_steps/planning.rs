@@ -38,8 +38,13 @@ pub(crate) fn index_api(planned: &Planned, cache: &CacheSession) -> ApiIndex {
         cache.read_named(crate::xref::SYMBOLS_FILE),
         cache.binary_identity(),
     );
-    let (inventory, warnings, symbols) =
-        crate::xref::site_inventory(site, plan, cache_dir.as_deref(), &known_symbols);
+    let (inventory, warnings, symbols) = crate::xref::site_inventory(
+        site,
+        plan,
+        cache_dir.as_deref(),
+        &known_symbols,
+        cache.store().is_some(),
+    );
     if symbols != known_symbols {
         cache.write_named(crate::xref::SYMBOLS_FILE, &symbols, "the API symbols");
     }
