@@ -91,27 +91,7 @@ pub fn site_inventory(
                     ),
                     None => {
                         let symbols = scanned.next().unwrap_or_default();
-                        let mut class_bases = Vec::new();
-                        let mut objects = Vec::with_capacity(symbols.objects.len());
-                        for (position, object) in symbols.objects.into_iter().enumerate() {
-                            if !object.bases.is_empty() {
-                                class_bases.push(ClassBases {
-                                    object: u32::try_from(position).unwrap_or(u32::MAX),
-                                    bases: object.bases.into_iter().map(Into::into).collect(),
-                                });
-                            }
-                            objects.push(ApiObject {
-                                qualname: object.qualname.into(),
-                                kind: object.kind,
-                                anchor_suffix: object.anchor_suffix,
-                            });
-                        }
-                        let imports = symbols
-                            .imports
-                            .into_iter()
-                            .map(|(bound, origin)| (bound.into(), origin.into()))
-                            .collect();
-                        (objects, class_bases, imports)
+                        (symbols.objects, symbols.class_bases, symbols.imports)
                     }
                 };
                 if remember {

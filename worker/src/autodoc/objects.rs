@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use super::model::{ClassDoc, FunctionDoc, FunctionKind, ModuleDoc};
 
 pub use protocol::ObjectKind;
+use protocol::{ApiObject, ClassBases, CompactString};
 
 /// One documented object of a module page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,13 +30,49 @@ pub struct DocumentedObject {
     pub bases: Vec<String>,
 }
 
-/// What a module offers to cross-references: its documented objects and its imports.
+/// What a module offers to cross-references, in the shapes the API inventory keeps
+/// ([`protocol::ApiModule`]): its documented objects, its classes' bases and its imports.
+/// Made module by module while scanning, so a scan of every module of a large API never
+/// holds each object's anchor and names as separate strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModuleSymbols {
     /// Documented objects, in page order.
-    pub objects: Vec<DocumentedObject>,
+    pub objects: Vec<ApiObject>,
+    /// The bases of the objects that are classes with any, by position in `objects`.
+    pub class_bases: Vec<ClassBases>,
     /// Top-level imports: (bound name, dotted origin).
-    pub imports: Vec<(String, String)>,
+    pub imports: Vec<(CompactString, CompactString)>,
+}
+
+impl ModuleSymbols {
+    /// The symbols of `objects` (as [`documented_objects`] lists them) and `imports`.
+    pub fn of(
+        objects: Vec<DocumentedObject>,
+        imports: impl IntoIterator<Item = (String, String)>,
+    ) -> ModuleSymbols {
+        let mut symbols = ModuleSymbols {
+            objects: Vec::with_capacity(objects.len()),
+            class_bases: Vec::new(),
+            imports: imports
+                .into_iter()
+                .map(|(bound, origin)| (bound.into(), origin.into()))
+                .collect(),
+        };
+        for (position, object) in (0u32..).zip(objects) {
+            if !object.bases.is_empty() {
+                symbols.class_bases.push(ClassBases {
+                    object: position,
+                    bases: object.bases.into_iter().map(Into::into).collect(),
+                });
+            }
+            symbols.objects.push(ApiObject {
+                qualname: object.qualname.into(),
+                kind: object.kind,
+                anchor_suffix: object.anchor_suffix,
+            });
+        }
+        symbols
+    }
 }
 
 /// Reads and parses the module at `path` (dotted `module`) for its symbols, with the
@@ -56,14 +93,13 @@ pub fn scan_module(
     let Ok(doc) = super::document_module(source, module, options) else {
         return ModuleSymbols::default();
     };
-    ModuleSymbols {
-        objects: documented_objects(&doc),
-        imports: doc
-            .imports
+    let objects = documented_objects(&doc);
+    ModuleSymbols::of(
+        objects,
+        doc.imports
             .into_iter()
-            .map(|import| (import.name, import.origin))
-            .collect(),
-    }
+            .map(|import| (import.name, import.origin)),
+    )
 }
 
 /// The documented objects of `doc`, with their page anchors; re-exports are not objects
