@@ -92,6 +92,8 @@ fn main() -> ExitCode {
         }
         Command::Merge(args) => {
             logging::init(cli.verbose);
+            // As for `build`: this process ends with its merge.
+            coordinator::teardown::exit_after_build();
             let (options, mode) = args.into_options();
             report_build(ops::merge_parts::merge_parts(&options), mode, false)
         }

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Set by a process that exits once its build is done (`ssg-coord build`): see
+/// Set by a process that exits once its build is done (`ssg-coord build`, `merge`): see
 /// [`exit_after_build`].
 static EXIT_AFTER_BUILD: AtomicBool = AtomicBool::new(false);
 
