@@ -122,6 +122,7 @@ fn install_from_folder(
     let made = crate::parallel::par_map(
         folders.len(),
         |i| {
+            // Checks the folder stays inside the site before it is used either way.
             let folder = worker::outputs::output_path(out_dir, folders[i])?;
             if opened
                 .as_ref()
@@ -148,8 +149,8 @@ fn install_from_folder(
 }
 
 /// A part's outputs folder and the merged site's, opened once so each of a part's files is
-/// linked by its path relative to them: at 100k pages that is some 400,000 links, and
-/// looking up both folders' own paths again for each was a third of the links' cost.
+/// linked by its path relative to them (at 100k pages, some 400,000 links), rather than
+/// looking up both folders' own paths again for each.
 struct LinkFolders {
     from: File,
     to: File,
@@ -204,11 +205,12 @@ fn link_or_copy(
     out_dir: &Path,
     folders: Option<&LinkFolders>,
 ) -> io::Result<()> {
-    let from = worker::outputs::output_path(outputs, rel)?;
+    // Checks `rel` stays inside the folders before it is used either way.
     let to = worker::outputs::output_path(out_dir, rel)?;
     if folders.is_some_and(|folders| folders.link(rel)) {
         return Ok(());
     }
+    let from = worker::outputs::output_path(outputs, rel)?;
     let described = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", from.display()));
     match std::fs::hard_link(&from, &to) {
         Ok(()) => return Ok(()),
@@ -313,4 +315,64 @@ fn header(len: u64) -> tar::Header {
     header.set_gid(0);
     header.set_entry_type(tar::EntryType::Regular);
     header
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A manifest listing `paths` as its page's outputs.
+    fn listing(paths: &[&str]) -> PartManifest {
+        let mut manifest = super::super::manifest::tests::manifest();
+        manifest.pages[0].rendered.outputs = paths
+            .iter()
+            .map(|path| protocol::OutputFile {
+                path: path.to_string(),
+                hash: 0,
+                len: 1,
+                modified: 0,
+            })
+            .collect();
+        manifest
+    }
+
+    #[test]
+    fn a_part_folder_is_linked_in_again_and_again_and_never_outside_the_site() {
+        let root = tempfile::tempdir().unwrap();
+        let part = root.path().join("part");
+        let outputs = part.join(OUTPUTS_DIR);
+        std::fs::create_dir_all(outputs.join("guide/a")).unwrap();
+        std::fs::write(outputs.join("guide/a/index.html"), b"a").unwrap();
+        // Reached from the outputs folder by `../leak.txt`.
+        std::fs::write(part.join("leak.txt"), b"s").unwrap();
+        let site = root.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let source = PartSource::Folder(part.clone());
+        let page = listing(&["guide/a/index.html"]);
+        assert_eq!(source.install_outputs(&page, &site).unwrap(), 1);
+        // Into a site that has the file already (`merge --force`): replaced, not an error.
+        assert_eq!(source.install_outputs(&page, &site).unwrap(), 1);
+        assert_eq!(
+            std::fs::read(site.join("guide/a/index.html")).unwrap(),
+            b"a"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let inode = |path: &Path| std::fs::metadata(path).unwrap().ino();
+            assert_eq!(
+                inode(&site.join("guide/a/index.html")),
+                inode(&outputs.join("guide/a/index.html")),
+                "a hard link, not a copy"
+            );
+        }
+        // A listed path that leaves the folders is refused before anything is linked.
+        for escaping in ["../leak.txt", "guide/../../leak.txt"] {
+            let error = source
+                .install_outputs(&listing(&[escaping]), &site)
+                .unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{escaping}");
+            assert!(!root.path().join("leak.txt").exists(), "{escaping}");
+        }
+    }
 }

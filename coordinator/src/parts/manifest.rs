@@ -198,11 +198,12 @@ impl<W: Write> Write for HashingWriter<W> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::parts::stamp::PlanSettings;
 
-    fn manifest() -> PartManifest {
+    /// A small manifest of part 2 of 3: one page, no outputs.
+    pub(in crate::parts) fn manifest() -> PartManifest {
         PartManifest {
             part: PartOf { number: 2, of: 3 },
             ssg_version: "0.1.0".into(),
