@@ -89,18 +89,21 @@ pub fn build_in(
     phases.done("check inputs");
 
     // The previous build's shard files are read and decoded (a tenth of an edit build's CPU
-    // at 10k pages) beside discovery, planning and the API inventory, which do not need
-    // them: most of that work is serial, so the other core does the decoding meanwhile.
+    // at 10k pages), and its outputs checked (another tenth: a `stat` of each), beside
+    // discovery, planning and the API inventory, which do not need them: most of that work
+    // is serial, so the other core does the decoding and checking meanwhile.
     let recorded = cache.take_recorded();
     let (planned, loaded) = std::thread::scope(|scope| {
         let cache = &cache;
+        let out_dir = &out_dir;
         let loading = scope.spawn(move || {
             let mut warnings = Vec::new();
-            let previous = cache.load_previous(recorded, &mut warnings);
+            let mut previous = cache.load_previous(recorded, &mut warnings);
+            previous.check_outputs(out_dir);
             (previous, warnings)
         });
         let planned =
-            discover_and_plan(options, root, config, cache, &stamps, &out_dir, &mut phases).map(
+            discover_and_plan(options, root, config, cache, &stamps, out_dir, &mut phases).map(
                 |planned| {
                     let api = index_api(&planned, cache);
                     phases.done("api inventory");

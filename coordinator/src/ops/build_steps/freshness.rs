@@ -103,7 +103,7 @@ fn classify<'c>(
                 fingerprints[index],
                 plan,
                 page.meta.version,
-                &outputs,
+                || previous.changed_output(&page.id, &outputs),
                 site_root,
                 api,
             )?;
