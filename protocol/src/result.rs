@@ -58,21 +58,84 @@ pub struct RenderedPage {
 }
 
 /// A page's search terms (`worker::search_terms`), compact: one string and one count per
-/// term rather than a `String` each, since the coordinator keeps them for every page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// term rather than a `String` each, since the coordinator keeps them for every page. Made
+/// by [`SearchTerms::new`], which also takes their [`digest`](SearchTerms::digest) once, where
+/// the page is rendered: the merge compares every page's terms with the last build's by
+/// digest, and hashing them all again there was a tenth of a large merge's search index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchTerms {
     /// Distinct folded terms in byte order, each followed by `\n`.
-    pub terms: String,
+    terms: String,
     /// How often each term occurs, in the order of `terms` (at most `u16::MAX`).
-    pub counts: Vec<u16>,
+    counts: Vec<u16>,
     /// Length of the text in words, for length normalisation.
-    pub length: u32,
+    length: u32,
+    /// [`SearchTerms::digest_of`] the three fields above.
+    digest: u128,
+}
+
+impl Default for SearchTerms {
+    /// No terms (a page of a site without a search index).
+    fn default() -> SearchTerms {
+        SearchTerms::new(String::new(), Vec::new(), 0)
+    }
 }
 
 impl SearchTerms {
+    /// The terms (distinct, folded, in byte order, each followed by `\n`), how often each
+    /// occurs, and the text's length in words.
+    pub fn new(terms: String, counts: Vec<u16>, length: u32) -> SearchTerms {
+        let digest = SearchTerms::digest_of(&terms, &counts, length);
+        SearchTerms {
+            terms,
+            counts,
+            length,
+            digest,
+        }
+    }
+
+    /// The terms, each followed by `\n`.
+    pub fn terms(&self) -> &str {
+        &self.terms
+    }
+
+    /// How often each term occurs, in the order of [`SearchTerms::terms`].
+    pub fn counts(&self) -> &[u16] {
+        &self.counts
+    }
+
+    /// Length of the text in words.
+    pub fn length(&self) -> u32 {
+        self.length
+    }
+
+    /// xxh3-128 of the terms, their counts and the length, taken when they were made.
+    pub fn digest(&self) -> u128 {
+        self.digest
+    }
+
     /// (term, count) pairs in term order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u16)> {
         self.terms.lines().zip(self.counts.iter().copied())
+    }
+
+    /// The digest of terms, counts and length: each framed by its length in bytes, the
+    /// counts as little-endian bytes (fed from a stack buffer, not copied into a vector).
+    fn digest_of(terms: &str, counts: &[u16], length: u32) -> u128 {
+        const PER_BUFFER: usize = 256;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&(terms.len() as u64).to_le_bytes());
+        hasher.update(terms.as_bytes());
+        hasher.update(&((counts.len() * 2) as u64).to_le_bytes());
+        let mut buffer = [0u8; PER_BUFFER * 2];
+        for chunk in counts.chunks(PER_BUFFER) {
+            for (bytes, count) in buffer.chunks_exact_mut(2).zip(chunk) {
+                bytes.copy_from_slice(&count.to_le_bytes());
+            }
+            hasher.update(&buffer[..chunk.len() * 2]);
+        }
+        hasher.update(&length.to_le_bytes());
+        hasher.digest128()
     }
 }
 
@@ -228,5 +291,50 @@ impl PageErrorKind {
             PageErrorKind::Limit => "limit",
             PageErrorKind::Reference => "reference source",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchTerms;
+
+    #[test]
+    fn search_terms_carry_the_digest_of_what_they_hold() {
+        let terms = |text: &str, counts: &[u16], length| {
+            SearchTerms::new(text.to_string(), counts.to_vec(), length)
+        };
+        let page = terms("click\nhelp\n", &[2, 1], 7);
+        assert_eq!(page.digest(), terms("click\nhelp\n", &[2, 1], 7).digest());
+        // Any field changed changes it: a term, a count, the length.
+        for other in [
+            terms("click\nhelps\n", &[2, 1], 7),
+            terms("click\nhelp\n", &[1, 2], 7),
+            terms("click\nhelp\n", &[2, 1], 8),
+            // The framing keeps a byte moved from the terms to the counts apart.
+            terms("click\nhelp", &[2, 1], 7),
+        ] {
+            assert_ne!(page.digest(), other.digest());
+        }
+        assert_eq!(SearchTerms::default(), terms("", &[], 0));
+        // The digest travels with the terms, as a worker sends them.
+        let sent: SearchTerms = postcard::from_bytes(&postcard::to_stdvec(&page).unwrap()).unwrap();
+        assert_eq!(sent, page);
+        assert_eq!(sent.digest(), page.digest());
+    }
+
+    #[test]
+    fn counts_are_digested_as_one_text_of_their_bytes() {
+        // More counts than one stack buffer holds.
+        let counts: Vec<u16> = (0..700u16).map(|n| n.wrapping_mul(257)).collect();
+        let terms = "a\n".repeat(700);
+        let mut expected = xxhash_rust::xxh3::Xxh3::new();
+        let bytes: Vec<u8> = counts.iter().flat_map(|c| c.to_le_bytes()).collect();
+        for text in [terms.as_bytes(), &bytes] {
+            expected.update(&(text.len() as u64).to_le_bytes());
+            expected.update(text);
+        }
+        expected.update(&9u32.to_le_bytes());
+        let digest = SearchTerms::new(terms, counts, 9).digest();
+        assert_eq!(digest, expected.digest128());
     }
 }

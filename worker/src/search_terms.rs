@@ -145,11 +145,7 @@ pub fn body_terms(text: &str) -> SearchTerms {
         terms.push('\n');
         term_counts.push(u16::try_from(count).unwrap_or(u16::MAX));
     }
-    SearchTerms {
-        terms,
-        counts: term_counts,
-        length,
-    }
+    SearchTerms::new(terms, term_counts, length)
 }
 
 fn is_word_char(c: char) -> bool {
@@ -294,17 +290,17 @@ mod tests {
         assert_eq!(terms("v1.日本"), ["v1", "日本"]);
         assert_eq!(terms("Zoë中文"), ["zoe", "中文"]);
         let counted = body_terms("東京 東京");
-        assert_eq!(counted.terms, "東京\n");
-        assert_eq!(counted.counts, [2]);
-        assert_eq!(counted.length, 2);
+        assert_eq!(counted.terms(), "東京\n");
+        assert_eq!(counted.counts(), [2]);
+        assert_eq!(counted.length(), 2);
     }
 
     #[test]
     fn body_terms_count_and_sort() {
         let counted = body_terms("the cat and the Cat. read_file");
-        assert_eq!(counted.terms, "and\ncat\nfile\nread\nread_file\nthe\n");
-        assert_eq!(counted.counts, [1, 2, 1, 1, 1, 2]);
-        assert_eq!(counted.length, 6);
-        assert_eq!(body_terms("").terms, "");
+        assert_eq!(counted.terms(), "and\ncat\nfile\nread\nread_file\nthe\n");
+        assert_eq!(counted.counts(), [1, 2, 1, 1, 1, 2]);
+        assert_eq!(counted.length(), 6);
+        assert_eq!(body_terms("").terms(), "");
     }
 }

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 const MAGIC: &[u8; 8] = b"SSGCACHE";
 
 /// Version of the cache format; bump it when a cached type changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 const HEADER_LEN: usize = MAGIC.len() + 4 + 16;
 

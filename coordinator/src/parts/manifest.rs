@@ -29,7 +29,7 @@ pub const MANIFEST_FILE: &str = "ssg-part.bin";
 /// The folder of a part holding its pages' output files, as they go into the site.
 pub const OUTPUTS_DIR: &str = "outputs";
 /// Version of the manifest's shape; bump it when a type in it changes.
-pub const PART_FORMAT: u32 = 2;
+pub const PART_FORMAT: u32 = 3;
 
 const MAGIC: &[u8; 8] = b"SSGPART\0";
 const HEADER_LEN: usize = MAGIC.len() + 4 + 16;

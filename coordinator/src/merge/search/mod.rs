@@ -239,7 +239,7 @@ fn write_index(
         cache.keep_only(shards.iter().map(|(shard, _)| *shard));
     }
     let parts_done = started.elapsed();
-    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
+    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
     let scoring = postings::Scoring::of(&lengths);
     let scoring_digest = encoded::scoring_digest(binary, &scoring, &shards);
     let memo = cache

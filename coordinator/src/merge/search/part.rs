@@ -208,8 +208,8 @@ pub(crate) fn part_key(binary: u128, digests: &[u128], numbers: &[u32]) -> u128 
 }
 
 /// A digest of everything a page's postings come from: its place in the index order
-/// (version, kind, section, URL, title), headings, anchors, body terms with their counts,
-/// and its length.
+/// (version, kind, section, URL, title), headings, anchors, and its body terms with their
+/// counts and its length (by the digest the worker took of them).
 pub(crate) fn page_digest(page: &SearchPage<'_>) -> u128 {
     let mut key = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
     key.text(&page.version.map_or(-1, i32::from).to_le_bytes());
@@ -227,33 +227,17 @@ pub(crate) fn page_digest(page: &SearchPage<'_>) -> u128 {
         key.text(anchor.as_bytes());
     }
     key.text(b"\0anchors end");
-    key.text(page.terms.terms.as_bytes());
-    key.counts(&page.terms.counts);
-    key.text(&page.terms.length.to_le_bytes());
+    key.text(&page.terms.digest().to_le_bytes());
     key.0.digest128()
 }
 
-/// The hasher of [`part_key`]: each text framed by its length.
+/// The hasher of [`page_digest`]: each text framed by its length.
 struct KeyHasher(xxhash_rust::xxh3::Xxh3);
 
 impl KeyHasher {
     fn text(&mut self, bytes: &[u8]) {
         self.0.update(&(bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
-    }
-
-    /// The counts as one text of their little-endian bytes, fed from a stack buffer rather
-    /// than copied into a vector per page.
-    fn counts(&mut self, counts: &[u16]) {
-        const PER_BUFFER: usize = 256;
-        self.0.update(&((counts.len() * 2) as u64).to_le_bytes());
-        let mut buffer = [0u8; PER_BUFFER * 2];
-        for chunk in counts.chunks(PER_BUFFER) {
-            for (bytes, count) in buffer.chunks_exact_mut(2).zip(chunk) {
-                bytes.copy_from_slice(&count.to_le_bytes());
-            }
-            self.0.update(&buffer[..chunk.len() * 2]);
-        }
     }
 }
 
@@ -453,16 +437,5 @@ mod tests {
         }
         assert_eq!(read_varint(&[0xff; 6], &mut 0), None);
         assert_eq!(read_varint(&[0x80], &mut 0), None);
-    }
-
-    #[test]
-    fn term_counts_are_keyed_as_one_text_of_their_bytes() {
-        let counts: Vec<u16> = (0..700u16).map(|n| n.wrapping_mul(257)).collect();
-        let mut by_buffer = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
-        by_buffer.counts(&counts);
-        let mut as_text = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
-        let bytes: Vec<u8> = counts.iter().flat_map(|c| c.to_le_bytes()).collect();
-        as_text.text(&bytes);
-        assert_eq!(by_buffer.0.digest128(), as_text.0.digest128());
     }
 }

@@ -49,7 +49,7 @@ fn build_index(
             pages: numbers,
         })
         .collect();
-    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length).collect();
+    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
     postings::merge(&placed, &postings::Scoring::of(&lengths))
         .expect("merged")
         .terms
