@@ -7,6 +7,19 @@ use coordinator::{logging, ops};
 use std::io::Write;
 use std::process::ExitCode;
 
+/// mimalloc, not the system allocator, in the coordinator and its workers alike (set up by
+/// `worker::tune_heap_for_builds`; `worker/src/heap.rs` says why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's settings, made before `main`: it reads them when it makes its first arena,
+/// at the first allocation, which the runtime makes before `main` runs.
+#[ctor::ctor(unsafe)]
+fn tune_heap() {
+    // Only stores settings: no allocation, no thread, nothing of std's runtime.
+    worker::tune_heap_for_builds();
+}
+
 /// Worker mode: serve the coordinator over stdin/stdout until it says stop or goes away.
 fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
     logging::init_worker();
@@ -24,8 +37,6 @@ fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    // Before any thread allocates: the coordinator and its workers alike.
-    worker::tune_heap_for_builds();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
