@@ -603,15 +603,7 @@ mod tests {
             PageId("p".into()),
             Cow::Owned(page.clone()),
         );
-        next.write(
-            &store,
-            &PreviousBuild::default(),
-            &out,
-            Vec::new(),
-            None,
-            None,
-        )
-        .unwrap();
+        write_into(&store, &PreviousBuild::default(), &out, next);
 
         let mut warnings = Vec::new();
         let previous = PreviousBuild::load(&store, RecordedBuild::read(&store), &mut warnings);
@@ -648,15 +640,7 @@ mod tests {
             };
             next.insert(ShardId("s".into()), PageId(name.into()), Cow::Owned(page));
         }
-        next.write(
-            &store,
-            &PreviousBuild::default(),
-            &out,
-            Vec::new(),
-            None,
-            None,
-        )
-        .unwrap();
+        write_into(&store, &PreviousBuild::default(), &out, next);
         std::fs::write(out.join("edited/index.txt"), b"edited by hand").unwrap();
         std::fs::remove_file(out.join("deleted/index.html")).unwrap();
 
@@ -696,7 +680,11 @@ mod tests {
     }
 
     fn write(store: &CacheStore, previous: &PreviousBuild, next: NextCache<'_>) {
-        next.write(store, previous, Path::new("public"), Vec::new(), None, None)
+        write_into(store, previous, Path::new("public"), next);
+    }
+
+    fn write_into(store: &CacheStore, previous: &PreviousBuild, out: &Path, next: NextCache<'_>) {
+        next.write(store, previous, out, Vec::new(), None, None)
             .unwrap();
     }
 
