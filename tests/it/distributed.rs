@@ -364,3 +364,42 @@ fn a_forced_merge_replaces_files_already_there_and_leaves_the_parts_alone() {
         "the foreign file was not written into the part's"
     );
 }
+
+#[test]
+fn parts_built_with_planning_flags_merge_to_a_one_machine_build_with_them() {
+    // The merge plans the site while it reads the parts, first without planning flags:
+    // parts that had some (here a draft shown with `--drafts`, and sections as shards)
+    // make it plan again with theirs.
+    let site = copy_site(&example_site());
+    std::fs::write(
+        site.join("content/guides/upcoming.md"),
+        "---\ntitle: Upcoming\ndraft: true\n---\n\nA draft page, shown with `--drafts`.\n",
+    )
+    .expect("write draft");
+    let flags = ["--drafts", "--shard-sections"];
+    let reference = tempfile::tempdir().expect("temp dir");
+    let run = build(&site, reference.path(), &flags);
+    assert_eq!(run.code(), 0, "{:#?}", run.errors());
+    assert!(reference.path().join("guides/upcoming/index.html").exists());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let parts: Vec<PathBuf> = (1..=2)
+        .map(|number| {
+            let emit = dir.path().join(format!("part-{number}"));
+            let output = Command::new(binary())
+                .arg("build")
+                .arg(&*site)
+                .args(["--shard", &format!("{number}/2"), "--json"])
+                .arg("--emit")
+                .arg(&emit)
+                .args(flags)
+                .output()
+                .expect("run ssg-coord");
+            assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+            emit
+        })
+        .collect();
+    let out = dir.path().join("merged");
+    let output = merge(&site, &parts, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_same_tree(reference.path(), &out, "merge of parts built with flags");
+}
