@@ -60,8 +60,8 @@ pub struct RenderedPage {
 /// A page's search terms (`worker::search_terms`), compact: one string and one count per
 /// term rather than a `String` each, since the coordinator keeps them for every page. Made
 /// by [`SearchTerms::new`], which also takes their [`digest`](SearchTerms::digest) once, where
-/// the page is rendered: the merge compares every page's terms with the last build's by
-/// digest, and hashing them all again there was a tenth of a large merge's search index.
+/// the page is rendered: the merge keys each page's search postings by a digest of the
+/// page, which takes this one rather than hashing every term and count again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchTerms {
     /// Distinct folded terms in byte order, each followed by `\n`.

@@ -3,13 +3,13 @@
 //! its free memory back by [`return_free_memory`].
 //!
 //! Why mimalloc: a build decodes, keeps and drops a few hundred thousand small strings per
-//! thousand pages on several threads. Against glibc's allocator, a full build of the 10k
-//! preset takes 0.86x the wall time (0.87x the CPU) at the same peak resident size, and a
-//! one-page edit of it 0.90x. Why the setting: by default mimalloc commits its arenas
-//! eagerly on Linux, which put a 10k build's peak resident size 30% above glibc's;
-//! committing them as they are used keeps it where glibc had it. (Giving freed pages back
-//! at once as well saved another 15% of the peak but cost a one-page edit all of its
-//! gain, in system time.)
+//! thousand pages on several threads. Against glibc's allocator, in interleaved pairs, a
+//! full build of the 10k preset takes 0.88x the wall time and the CPU with a 6% higher
+//! peak resident size (183 against 173 MiB), and a one-page edit of it 0.94x the wall
+//! time. Why the setting: by default mimalloc commits its arenas eagerly on Linux, which
+//! put a 10k build's peak resident size 30% above glibc's; committing them as they are
+//! used keeps it near glibc's. (Giving freed pages back at once as well saved another 15%
+//! of the peak in single runs, but cost a one-page edit all of its gain, in system time.)
 //! A worker's setup arrives as one large frame and is decoded, then indexed: without
 //! [`return_free_memory`] after it, a worker's resident size could stay at the setup's
 //! peak for the rest of its life.
