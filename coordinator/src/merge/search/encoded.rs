@@ -14,7 +14,7 @@
 //! previous part only when its key says it was computed from the memo's pages).
 
 use super::part::{SearchPart, byte_buffer, ends_are_sound, part_key};
-use super::postings::{PlacedPart, Posting, Scoring, encode_term, merge_term};
+use super::postings::{PlacedPart, Posting, Scoring, encode_term, merge, merge_term};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -64,6 +64,45 @@ impl EncodedIndex {
     pub fn push(&mut self, term: &str, postings: &[Posting]) {
         encode_term(&mut self.records, term, postings);
         self.push_end(term, postings.len() as u32);
+    }
+
+    /// Every term of `parts`, merged and scored ([`postings::merge`](super::postings::merge)),
+    /// each range of the term space encoded where it was merged. `None` when merging failed
+    /// (a bug).
+    pub fn merged(parts: &[PlacedPart<'_>], scoring: &Scoring<'_>) -> Option<EncodedIndex> {
+        let ranges = merge(parts, scoring, EncodedIndex::push)?;
+        let mut index = EncodedIndex::default();
+        index
+            .text
+            .reserve(ranges.iter().map(|range| range.text.len()).sum());
+        index
+            .records
+            .reserve(ranges.iter().map(|range| range.records.len()).sum());
+        index
+            .ends
+            .reserve(ranges.iter().map(EncodedIndex::len).sum());
+        index
+            .counts
+            .reserve(ranges.iter().map(EncodedIndex::len).sum());
+        // Each range freed once copied.
+        for range in ranges {
+            index.append(&range);
+        }
+        Some(index)
+    }
+
+    /// Appends every term of `other`, all above the terms so far.
+    fn append(&mut self, other: &EncodedIndex) {
+        let (text_base, records_base) = (self.text.len() as u32, self.records.len() as u32);
+        self.text.push_str(&other.text);
+        self.records.extend_from_slice(&other.records);
+        self.ends.extend(
+            other
+                .ends
+                .iter()
+                .map(|&(text, record)| (text + text_base, record + records_base)),
+        );
+        self.counts.extend_from_slice(&other.counts);
     }
 
     /// Appends term `i` of `other` as it is.

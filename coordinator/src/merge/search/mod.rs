@@ -271,13 +271,8 @@ fn write_index(
                     pages: shard.now.pages,
                 })
                 .collect();
-            let merged = postings::merge(&placed, &scoring)
-                .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?;
-            let mut index = encoded::EncodedIndex::default();
-            for (term, postings) in &merged.terms {
-                index.push(term, postings);
-            }
-            index
+            encoded::EncodedIndex::merged(&placed, &scoring)
+                .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?
         }
     };
     drop(shard_parts);

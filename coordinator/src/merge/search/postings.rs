@@ -18,7 +18,6 @@
 
 use super::part::{RawPosting, SearchPart};
 use super::varint::push_varint;
-use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -38,11 +37,6 @@ pub(crate) struct Posting {
     pub score: u8,
 }
 
-/// Every term in byte order with its postings in (page, entry) order.
-pub(crate) struct Index<'a> {
-    pub terms: Vec<(Cow<'a, str>, Vec<Posting>)>,
-}
-
 /// A shard's part placed in the site-wide index: its page numbers mapped to site-wide ones.
 pub(crate) struct PlacedPart<'p> {
     pub part: &'p SearchPart,
@@ -51,10 +45,16 @@ pub(crate) struct PlacedPart<'p> {
 }
 
 /// Merges the parts into the site-wide index, scoring every posting: term lists are merged
-/// k ways (each range of the term space on its own core), and a term's postings from
-/// several parts are joined in page order. `None` when merging a range of terms failed
-/// (a bug).
-pub(crate) fn merge<'p>(parts: &[PlacedPart<'p>], scoring: &Scoring<'_>) -> Option<Index<'p>> {
+/// k ways, each range of the term space on its own core, and a term's postings from
+/// several parts are joined in page order. Each range hands its terms, in byte order, with
+/// their scored postings to `push` on a `Default` sink of its own (the postings live only
+/// for that call, so no range holds them all); the sinks come back in term order. `None`
+/// when merging a range of terms failed (a bug).
+pub(crate) fn merge<S: Default + Send>(
+    parts: &[PlacedPart<'_>],
+    scoring: &Scoring<'_>,
+    push: impl Fn(&mut S, &str, &[Posting]) + Sync,
+) -> Option<Vec<S>> {
     // Cut the term space at evenly spaced terms of the largest part, a few ranges per core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let largest = parts.iter().map(|p| p.part).max_by_key(|part| part.len());
@@ -66,14 +66,15 @@ pub(crate) fn merge<'p>(parts: &[PlacedPart<'p>], scoring: &Scoring<'_>) -> Opti
     let merge_range = |range: usize| {
         let from = range.checked_sub(1).map(|i| cuts[i]);
         let to = cuts.get(range).copied();
-        Some(merge_terms(parts, from, to, scoring))
+        let mut sink = S::default();
+        merge_terms(parts, from, to, scoring, &mut |term, postings| {
+            push(&mut sink, term, postings);
+        });
+        Some(sink)
     };
-    let merged = crate::parallel::par_map(cuts.len() + 1, merge_range, |_| None);
-    let mut terms = Vec::new();
-    for range in merged {
-        terms.extend(range?);
-    }
-    Some(Index { terms })
+    crate::parallel::par_map(cuts.len() + 1, merge_range, |_| None)
+        .into_iter()
+        .collect()
 }
 
 /// The pages' average length in words, rounded to the nearest whole word and then to two
@@ -135,17 +136,20 @@ pub(crate) fn merge_term(
     if holders > 1 {
         raw.sort_by_key(|posting| (posting.page, posting.entry));
     }
-    scoring.score_all(&raw)
+    let mut scored = Vec::with_capacity(raw.len());
+    scoring.score_into(&raw, &mut scored);
+    scored
 }
 
-/// The merged and scored terms from `from` (inclusive, or the first) to `to` (exclusive, or
-/// past the last).
+/// The terms from `from` (inclusive, or the first) to `to` (exclusive, or past the last),
+/// each handed to `push` in byte order with its merged and scored postings.
 fn merge_terms<'p>(
     parts: &[PlacedPart<'p>],
     from: Option<&str>,
     to: Option<&str>,
     scoring: &Scoring<'_>,
-) -> Vec<(Cow<'p, str>, Vec<Posting>)> {
+    push: &mut dyn FnMut(&str, &[Posting]),
+) {
     // Per part, the next term to take and where its range ends.
     let mut cursors: Vec<(usize, usize)> = parts
         .iter()
@@ -163,9 +167,9 @@ fn merge_terms<'p>(
         .filter(|(_, (_, (start, end)))| start < end)
         .map(|(number, (placed, (start, _)))| Reverse((placed.part.term(*start), number)))
         .collect();
-    let mut merged = Vec::new();
     let mut holders: Vec<usize> = Vec::new();
     let mut raw: Vec<RawPosting> = Vec::new();
+    let mut scored: Vec<Posting> = Vec::new();
     while let Some(Reverse((term, first))) = heads.pop() {
         holders.clear();
         holders.push(first);
@@ -194,28 +198,28 @@ fn merge_terms<'p>(
             // sort merges the runs.
             raw.sort_by_key(|posting| (posting.page, posting.entry));
         }
-        merged.push((Cow::Borrowed(term), scoring.score_all(&raw)));
+        scoring.score_into(&raw, &mut scored);
+        push(term, &scored);
     }
-    merged
 }
 
 impl Scoring<'_> {
-    /// Scores one term's postings (site-wide page numbers, in order).
-    fn score_all(&self, raw: &[RawPosting]) -> Vec<Posting> {
+    /// Scores one term's postings (site-wide page numbers, in order) into `scored`,
+    /// emptied first.
+    fn score_into(&self, raw: &[RawPosting], scored: &mut Vec<Posting>) {
         let in_bodies = raw.iter().filter(|r| r.body_count > 0).count() as f64;
         let idf = (1.0 + (self.page_count - in_bodies + 0.5) / (in_bodies + 0.5)).ln();
-        raw.iter()
-            .map(|r| Posting {
-                page: r.page,
-                entry: r.entry,
-                score: score(
-                    r,
-                    idf,
-                    self.lengths[r.page as usize],
-                    self.average_length as f64,
-                ),
-            })
-            .collect()
+        scored.clear();
+        scored.extend(raw.iter().map(|r| Posting {
+            page: r.page,
+            entry: r.entry,
+            score: score(
+                r,
+                idf,
+                self.lengths[r.page as usize],
+                self.average_length as f64,
+            ),
+        }));
     }
 }
 

@@ -50,12 +50,66 @@ fn build_index(
         })
         .collect();
     let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
-    postings::merge(&placed, &postings::Scoring::of(&lengths))
-        .expect("merged")
-        .terms
-        .into_iter()
-        .map(|(term, list)| (term.into_owned(), list))
-        .collect()
+    let ranges = postings::merge(
+        &placed,
+        &postings::Scoring::of(&lengths),
+        |range: &mut Vec<(String, Vec<Posting>)>, term, postings| {
+            range.push((term.to_string(), postings.to_vec()));
+        },
+    )
+    .expect("merged");
+    ranges.concat()
+}
+
+/// The index merged range by range and encoded where each range was merged is the one a
+/// single pass gives: every term once, in byte order, with the same record.
+#[test]
+fn an_index_encoded_by_ranges_equals_one_encoded_term_by_term() {
+    let bodies: Vec<String> = (0..300)
+        .map(|n| {
+            format!(
+                "page{n} words{} shared alpha{} zeta{}",
+                n % 11,
+                n % 37,
+                n * 7
+            )
+        })
+        .collect();
+    let terms: Vec<SearchTerms> = bodies.iter().map(|body| terms(body)).collect();
+    let urls: Vec<String> = (0..bodies.len()).map(|n| format!("/p{n:03}/")).collect();
+    let shards: Vec<String> = (0..bodies.len()).map(|n| format!("s{}", n % 6)).collect();
+    let pages: Vec<SearchPage<'_>> = (0..bodies.len())
+        .map(|n| SearchPage {
+            shard: &shards[n],
+            ..page(&urls[n], "Page", &terms[n])
+        })
+        .collect();
+    let pages: Vec<&SearchPage<'_>> = pages.iter().collect();
+    let entries: Vec<Vec<SubEntry>> = pages.iter().map(|p| sub_entries(p)).collect();
+    let mut by_shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (number, page) in pages.iter().enumerate() {
+        by_shard.entry(page.shard).or_default().push(number as u32);
+    }
+    let parts: Vec<(SearchPart, Vec<u32>)> = by_shard
+        .into_values()
+        .map(|numbers| (part::compute(0, &pages, &entries, &numbers), numbers))
+        .collect();
+    let placed: Vec<postings::PlacedPart<'_>> = parts
+        .iter()
+        .map(|(part, numbers)| postings::PlacedPart {
+            part,
+            pages: numbers,
+        })
+        .collect();
+    let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
+    let scoring = postings::Scoring::of(&lengths);
+    let by_ranges = encoded::EncodedIndex::merged(&placed, &scoring).expect("merged");
+    let mut one_pass = encoded::EncodedIndex::default();
+    for (term, postings) in build_index(&pages, &entries) {
+        one_pass.push(&term, &postings);
+    }
+    assert!(by_ranges.len() > 300, "{}", by_ranges.len());
+    assert_eq!(by_ranges, one_pass);
 }
 
 fn postings_of<'a>(index: &'a [(String, Vec<Posting>)], term: &str) -> &'a [Posting] {
