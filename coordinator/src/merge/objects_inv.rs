@@ -6,40 +6,89 @@
 //! page and anchor), sorted by name and role, so the file depends on the inputs only. URIs
 //! are relative to the output root, where the file sits.
 
-use crate::xref::sphinx_inventory::{InventoryEntry, encode};
+use crate::xref::sphinx_inventory::InventoryWriter;
 use protocol::{ApiInventory, ObjectKind, OutputFile};
+use std::borrow::Cow;
 use std::io;
 use std::path::Path;
 
 /// Where the inventory is written, relative to the output directory.
 pub const OBJECTS_INV: &str = "objects.inv";
 
-/// The inventory's entries, sorted.
-pub fn inventory_entries(inventory: &ApiInventory) -> Vec<InventoryEntry> {
-    let mut entries = Vec::new();
+/// One line of the site's inventory, borrowed from the [`ApiInventory`].
+struct Line<'i> {
+    /// The module's dotted name, or an object's (`module.qualname`).
+    name: Cow<'i, str>,
+    role: &'static str,
+    /// 0 for a module, 1 for an object.
+    priority: i32,
+    /// The module's page, relative to the output root.
+    page: &'i str,
+    /// An object's module, qualname and anchor suffix (its anchor on the page:
+    /// `protocol::push_object_anchor`); `None` for a module, whose URI is its page.
+    anchor: Option<(&'i str, &'i str, u32)>,
+}
+
+impl Line<'_> {
+    /// Appends the line's URI to `uri`.
+    fn push_uri(&self, uri: &mut String) {
+        uri.push_str(self.page);
+        if let Some((module, qualname, suffix)) = self.anchor {
+            uri.push('#');
+            protocol::push_object_anchor(uri, module, qualname, suffix);
+        }
+    }
+
+    fn uri(&self) -> String {
+        let mut uri = String::new();
+        self.push_uri(&mut uri);
+        uri
+    }
+}
+
+/// The inventory's lines, sorted by name, role and URI, one per name and role.
+fn inventory_lines(inventory: &ApiInventory) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
     for module in inventory.modules.iter() {
         let page = module.url.trim_start_matches('/');
-        entries.push(InventoryEntry {
-            name: module.name.clone(),
-            role: ObjectKind::Module.sphinx_role().to_string(),
+        lines.push(Line {
+            name: Cow::Borrowed(&module.name),
+            role: ObjectKind::Module.sphinx_role(),
             priority: 0,
-            uri: page.to_string(),
-            display_name: module.name.clone(),
+            page,
+            anchor: None,
         });
         for object in &module.objects {
-            let name = format!("{}.{}", module.name, object.qualname);
-            entries.push(InventoryEntry {
-                role: object.kind.sphinx_role().to_string(),
+            lines.push(Line {
+                name: Cow::Owned(format!("{}.{}", module.name, object.qualname)),
+                role: object.kind.sphinx_role(),
                 priority: 1,
-                uri: format!("{page}#{}", object.anchor(&module.name)),
-                display_name: name.clone(),
-                name,
+                page,
+                anchor: Some((&module.name, &object.qualname, object.anchor_suffix)),
             });
         }
     }
-    entries.sort_by(|a, b| (&a.name, &a.role, &a.uri).cmp(&(&b.name, &b.role, &b.uri)));
-    entries.dedup_by(|a, b| a.name == b.name && a.role == b.role);
-    entries
+    // The URI decides only between lines of the same name and role (then one is dropped):
+    // made only then.
+    lines.sort_unstable_by(|a, b| {
+        (&a.name, a.role)
+            .cmp(&(&b.name, b.role))
+            .then_with(|| a.uri().cmp(&b.uri()))
+    });
+    lines.dedup_by(|a, b| a.name == b.name && a.role == b.role);
+    lines
+}
+
+/// The bytes of the site's `objects.inv`.
+fn encode(project: &str, inventory: &ApiInventory) -> Vec<u8> {
+    let mut writer = InventoryWriter::new(project, "");
+    let mut uri = String::new();
+    for line in inventory_lines(inventory) {
+        uri.clear();
+        line.push_uri(&mut uri);
+        writer.push(&line.name, line.role, line.priority, &uri, &line.name);
+    }
+    writer.finish()
 }
 
 /// The cache file recording the last `objects.inv` written: [`InventoryRecord`].
@@ -104,7 +153,7 @@ pub fn write_objects_inv(
     {
         return Ok(vec![record.output]);
     }
-    let bytes = encode(project, "", &inventory_entries(inventory));
+    let bytes = encode(project, inventory);
     let output = worker::outputs::write_output(out_dir, OBJECTS_INV, &bytes)?;
     if let Some(cache) = cache {
         let record = InventoryRecord {
@@ -189,6 +238,53 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// Two objects of different modules may have the same dotted name and role (an object
+    /// `sub.f` of `pkg`, and `f` of `pkg.sub`): one line is kept, the one whose URI sorts
+    /// first, whatever the modules' order.
+    #[test]
+    fn of_two_objects_with_one_name_and_role_the_first_uri_is_kept() {
+        let module = |name: &str, url: &str, qualname: &str| ApiModule {
+            name: name.into(),
+            url: url.into(),
+            objects: vec![ApiObject {
+                qualname: qualname.into(),
+                kind: ObjectKind::Function,
+                anchor_suffix: 0,
+            }],
+            class_bases: Vec::new(),
+            imports: Vec::new(),
+            file: String::new(),
+            is_package: false,
+            include_private: false,
+            merge_init_into_class: false,
+        };
+        let lines = |modules: Vec<ApiModule>| -> Vec<String> {
+            let inventory = ApiInventory {
+                modules: modules.into(),
+                external: Vec::new().into(),
+                backlinks: None,
+            };
+            let out = tempfile::tempdir().unwrap();
+            write_objects_inv(out.path(), "P", &inventory, None).unwrap();
+            decode(&std::fs::read(out.path().join(OBJECTS_INV)).unwrap())
+                .unwrap()
+                .iter()
+                .map(|e| format!("{} {} {}", e.name, e.role, e.uri))
+                .collect()
+        };
+        let expected = [
+            "pkg py:module api/pkg/",
+            "pkg.sub py:module api/pkg/sub/",
+            "pkg.sub.f py:function api/pkg/#pkg.sub.f",
+        ];
+        let modules = vec![
+            module("pkg.sub", "/api/pkg/sub/", "f"),
+            module("pkg", "/api/pkg/", "sub.f"),
+        ];
+        assert_eq!(lines(modules.clone()), expected);
+        assert_eq!(lines(modules.into_iter().rev().collect()), expected);
     }
 
     #[test]

@@ -33,34 +33,83 @@ pub struct InventoryEntry {
 
 /// The bytes of an inventory of `entries` (written in the order given, so callers sort).
 pub fn encode(project: &str, version: &str, entries: &[InventoryEntry]) -> Vec<u8> {
-    let one_line = |text: &str| text.replace(['\n', '\r'], " ");
-    let mut out = format!(
-        "{MAGIC_V2}\n# Project: {}\n# Version: {}\n# The remainder of this file is compressed using zlib.\n",
-        one_line(project),
-        one_line(version)
-    )
-    .into_bytes();
-    let mut body = String::new();
+    let mut writer = InventoryWriter::new(project, version);
     for entry in entries {
-        let uri = match entry.uri.strip_suffix(entry.name.as_str()) {
-            Some(prefix) if prefix.ends_with('#') => format!("{prefix}$"),
-            _ => entry.uri.clone(),
-        };
-        let display = if entry.display_name == entry.name {
+        writer.push(
+            &entry.name,
+            &entry.role,
+            entry.priority,
+            &entry.uri,
+            &entry.display_name,
+        );
+    }
+    writer.finish()
+}
+
+/// An inventory written one line at a time, compressed [`InventoryWriter::BATCH`] bytes at
+/// a time: the body is never held whole (at 100,000 modules it is tens of MB) and no line
+/// is allocated.
+pub struct InventoryWriter {
+    encoder: ZlibEncoder<Vec<u8>>,
+    /// Lines not yet compressed.
+    pending: String,
+}
+
+impl InventoryWriter {
+    /// The header of a version 2 inventory of `project` at `version`.
+    pub fn new(project: &str, version: &str) -> InventoryWriter {
+        let one_line = |text: &str| text.replace(['\n', '\r'], " ");
+        let header = format!(
+            "{MAGIC_V2}\n# Project: {}\n# Version: {}\n# The remainder of this file is compressed using zlib.\n",
+            one_line(project),
+            one_line(version)
+        );
+        InventoryWriter {
+            encoder: ZlibEncoder::new(header.into_bytes(), Compression::default()),
+            pending: String::with_capacity(InventoryWriter::BATCH + 1024),
+        }
+    }
+
+    /// How many bytes of lines are handed to the compressor at once.
+    const BATCH: usize = 64 * 1024;
+
+    /// Appends one entry. A URI ending in `#` and the name is written with `$` for the
+    /// name, a display name equal to the name as `-`, as Sphinx writes them.
+    pub fn push(&mut self, name: &str, role: &str, priority: i32, uri: &str, display_name: &str) {
+        use std::fmt::Write as _;
+        let line = &mut self.pending;
+        // Writing into a String cannot fail.
+        let _ = write!(line, "{name} {role} {priority} ");
+        match uri.strip_suffix(name) {
+            Some(prefix) if prefix.ends_with('#') => {
+                line.push_str(prefix);
+                line.push('$');
+            }
+            _ => line.push_str(uri),
+        }
+        line.push(' ');
+        line.push_str(if display_name == name {
             "-"
         } else {
-            entry.display_name.as_str()
-        };
-        body.push_str(&format!(
-            "{} {} {} {uri} {display}\n",
-            entry.name, entry.role, entry.priority
-        ));
+            display_name
+        });
+        line.push('\n');
+        if line.len() >= InventoryWriter::BATCH {
+            self.compress_pending();
+        }
     }
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(body.as_bytes());
-    out.extend(encoder.finish().unwrap_or_default());
-    out
+
+    fn compress_pending(&mut self) {
+        // Compressing into a Vec cannot fail.
+        let _ = self.encoder.write_all(self.pending.as_bytes());
+        self.pending.clear();
+    }
+
+    /// The file's bytes: the header, then the compressed body.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.compress_pending();
+        self.encoder.finish().unwrap_or_default()
+    }
 }
 
 /// Why an inventory cannot be read.
