@@ -101,26 +101,67 @@ struct Manifest<'a> {
     groups: Vec<(u32, i32, u8)>,
 }
 
-/// Hands every file of the index to `emit` as (path under the output directory, bytes), in
-/// a fixed order, one at a time: buffers are reused rather than all files held at once.
-pub(crate) fn lay_out(
+/// Hands every file of the index to `emit` as (path under the output directory, bytes) and
+/// returns what it gave back for each, in a fixed order: postings chunks, dictionary
+/// buckets, page chunks, the manifest. The page chunks are laid out on a thread of their
+/// own, beside the terms' files; buffers are reused rather than all files held at once.
+pub(crate) fn lay_out<T: Send>(
     site: &SearchSite<'_>,
     pages: &[&SearchPage<'_>],
     entries: &[Vec<SubEntry<'_>>],
     index: &EncodedIndex,
-    emit: &mut dyn FnMut(&str, &[u8]) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut path = String::new();
-    let mut numbered = |folder: &str, number: usize, extension: &str| -> String {
-        path.clear();
-        path.push_str("search/");
-        path.push_str(folder);
-        path.push('/');
-        push_number(&mut path, number);
-        path.push_str(extension);
-        path.clone()
-    };
+    emit: &(dyn Fn(&str, &[u8]) -> io::Result<T> + Sync),
+) -> io::Result<Vec<T>> {
+    let (mut emitted, (buckets, renamed), (docs, page_files)) = std::thread::scope(|scope| {
+        let page_chunks = scope.spawn(|| lay_out_pages(pages, entries, emit));
+        let mut emitted = Vec::new();
+        let terms = lay_out_terms(index, emit, &mut emitted);
+        let page_chunks = page_chunks.join().map_err(|_| {
+            io::Error::other("laying out the search index's page chunks failed (a bug)")
+        });
+        io::Result::Ok((emitted, terms?, page_chunks??))
+    })?;
+    emitted.extend(page_files);
 
+    let mut groups: Vec<(u32, i32, u8)> = Vec::new();
+    for (number, page) in pages.iter().enumerate() {
+        let version = page.version.map_or(-1, i32::from);
+        let kind = page.kind as u8;
+        if groups.last().is_none_or(|g| (g.1, g.2) != (version, kind)) {
+            groups.push((number as u32, version, kind));
+        }
+    }
+    let manifest = Manifest {
+        format: SEARCH_FORMAT,
+        pages: pages.len(),
+        text: site.page_text,
+        buckets,
+        renamed,
+        docs,
+        versions: &site.versions,
+        kinds: [
+            SearchKind::Guide.as_str(),
+            SearchKind::Cli.as_str(),
+            SearchKind::Api.as_str(),
+        ],
+        groups,
+    };
+    let manifest = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
+    emitted.push(emit("search/manifest.json", &manifest)?);
+    Ok(emitted)
+}
+
+/// The prefixes of the dictionary buckets, and the buckets not named by their prefix's
+/// hash.
+type Buckets = (Vec<String>, std::collections::BTreeMap<String, String>);
+
+/// The postings chunks, then the dictionary buckets naming them, handed to `emit`; what it
+/// gave back goes to `emitted`.
+fn lay_out_terms<T>(
+    index: &EncodedIndex,
+    emit: &(dyn Fn(&str, &[u8]) -> io::Result<T> + Sync),
+    emitted: &mut Vec<T>,
+) -> io::Result<Buckets> {
     // Postings chunks, and for each term the chunk it went to.
     let mut chunk_names: Vec<String> = Vec::new();
     let mut taken = rustc_hash::FxHashSet::default();
@@ -142,7 +183,7 @@ pub(crate) fn lay_out(
         let last = number + 1 == index.len();
         if last || closes_after(term, chunk.len() - start, chunk.len(), postings_cuts) {
             let name = chunk_names.last().map_or("", String::as_str);
-            emit(&format!("search/p/{name}.bin"), &chunk)?;
+            emitted.push(emit(&format!("search/p/{name}.bin"), &chunk)?);
             chunk.clear();
         }
     }
@@ -194,11 +235,22 @@ pub(crate) fn lay_out(
             bucket_names.insert(name.clone());
             renamed.insert(prefix.clone(), name.clone());
         }
-        emit(&format!("search/t/{name}.txt"), text.as_bytes())?;
+        emitted.push(emit(&format!("search/t/{name}.txt"), text.as_bytes())?);
     }
-    drop(text);
+    Ok((
+        buckets.into_iter().map(|(prefix, _)| prefix).collect(),
+        renamed,
+    ))
+}
 
-    // Page chunks.
+/// The page chunks, handed to `emit`: the first page of each, and what `emit` gave back.
+fn lay_out_pages<T>(
+    pages: &[&SearchPage<'_>],
+    entries: &[Vec<SubEntry<'_>>],
+    emit: &(dyn Fn(&str, &[u8]) -> io::Result<T> + Sync),
+) -> io::Result<(Vec<u32>, Vec<T>)> {
+    let mut emitted = Vec::new();
+    let mut path = String::new();
     let mut docs = Vec::new();
     let mut doc_chunk: Vec<u8> = Vec::with_capacity(PAGE_CHUNK_MAX * 2);
     let page_cuts = (PAGE_CHUNK_MIN, PAGE_CHUNK_SPREAD, PAGE_CHUNK_MAX);
@@ -233,36 +285,15 @@ pub(crate) fn lay_out(
         {
             doc_chunk.push(b']');
             let first = docs.last().copied().unwrap_or_default();
-            emit(&numbered("d", first as usize, ".json"), &doc_chunk)?;
+            path.clear();
+            path.push_str("search/d/");
+            push_number(&mut path, first as usize);
+            path.push_str(".json");
+            emitted.push(emit(&path, &doc_chunk)?);
             doc_chunk.clear();
         }
     }
-
-    let mut groups: Vec<(u32, i32, u8)> = Vec::new();
-    for (number, page) in pages.iter().enumerate() {
-        let version = page.version.map_or(-1, i32::from);
-        let kind = page.kind as u8;
-        if groups.last().is_none_or(|g| (g.1, g.2) != (version, kind)) {
-            groups.push((number as u32, version, kind));
-        }
-    }
-    let manifest = Manifest {
-        format: SEARCH_FORMAT,
-        pages: pages.len(),
-        text: site.page_text,
-        buckets: buckets.into_iter().map(|(prefix, _)| prefix).collect(),
-        renamed,
-        docs,
-        versions: &site.versions,
-        kinds: [
-            SearchKind::Guide.as_str(),
-            SearchKind::Cli.as_str(),
-            SearchKind::Api.as_str(),
-        ],
-        groups,
-    };
-    let manifest = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
-    emit("search/manifest.json", &manifest)
+    Ok((docs, emitted))
 }
 
 /// The name of a dictionary bucket's file: FNV-1a (64 bits) of its prefix's UTF-8 bytes in

@@ -284,15 +284,8 @@ fn write_index(
         .into_iter()
         .map(|file| (file.path.clone(), file))
         .collect();
-    let mut written = Vec::new();
-    layout::lay_out(site, &pages, &entries, &index, &mut |path, bytes| {
-        written.push(write_unless_unchanged(
-            out_dir,
-            path,
-            bytes,
-            before.get(path),
-        )?);
-        Ok(())
+    let written = layout::lay_out(site, &pages, &entries, &index, &|path, bytes| {
+        write_unless_unchanged(out_dir, path, bytes, before.get(path))
     })?;
     let unchanged = written.len() == before.len()
         && written
