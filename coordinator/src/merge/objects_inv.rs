@@ -173,57 +173,66 @@ mod tests {
     use crate::xref::sphinx_inventory::decode;
     use protocol::{ApiModule, ApiObject};
 
-    #[test]
-    fn every_module_and_object_is_listed_sorted_with_its_page_and_anchor() {
-        let object = |qualname: &str, kind, anchor_suffix: u32| ApiObject {
+    fn object(qualname: &str, kind: ObjectKind, anchor_suffix: u32) -> ApiObject {
+        ApiObject {
             qualname: qualname.into(),
             kind,
             anchor_suffix,
-        };
+        }
+    }
+
+    fn module(name: &str, url: &str, objects: Vec<ApiObject>) -> ApiModule {
+        ApiModule {
+            name: name.into(),
+            url: url.into(),
+            objects,
+            class_bases: Vec::new(),
+            imports: Vec::new(),
+            file: String::new(),
+            is_package: false,
+            include_private: false,
+            merge_init_into_class: false,
+        }
+    }
+
+    /// The lines of the `objects.inv` written for `modules`: `name role priority uri`.
+    fn written_lines(modules: Vec<ApiModule>) -> Vec<String> {
         let inventory = ApiInventory {
-            modules: vec![
-                ApiModule {
-                    name: "pkg.core".into(),
-                    url: "/api/pkg/core/".into(),
-                    objects: vec![
-                        object("Thing", ObjectKind::Class, 0),
-                        object("Thing.run", ObjectKind::Method, 0),
-                        object("helper", ObjectKind::Function, 2),
-                    ],
-                    class_bases: Vec::new(),
-                    imports: Vec::new(),
-                    file: String::new(),
-                    is_package: false,
-                    include_private: false,
-                    merge_init_into_class: false,
-                },
-                ApiModule {
-                    name: "pkg".into(),
-                    url: "/api/pkg/".into(),
-                    objects: vec![object("VERSION", ObjectKind::Data, 0)],
-                    class_bases: Vec::new(),
-                    imports: vec![("Thing".into(), "pkg.core.Thing".into())],
-                    file: String::new(),
-                    is_package: false,
-                    include_private: false,
-                    merge_init_into_class: false,
-                },
-            ]
-            .into(),
+            modules: modules.into(),
             external: Vec::new().into(),
             backlinks: None,
         };
         let out = tempfile::tempdir().unwrap();
         let written = write_objects_inv(out.path(), "My Project", &inventory, None).unwrap();
         assert_eq!(written.len(), 1);
-        let bytes = std::fs::read(out.path().join(OBJECTS_INV)).unwrap();
-        let lines: Vec<String> = decode(&bytes)
+        decode(&std::fs::read(out.path().join(OBJECTS_INV)).unwrap())
             .unwrap()
             .iter()
             .map(|e| format!("{} {} {} {}", e.name, e.role, e.priority, e.uri))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn every_module_and_object_is_listed_sorted_with_its_page_and_anchor() {
+        let core = module(
+            "pkg.core",
+            "/api/pkg/core/",
+            vec![
+                object("Thing", ObjectKind::Class, 0),
+                object("Thing.run", ObjectKind::Method, 0),
+                object("helper", ObjectKind::Function, 2),
+            ],
+        );
+        let pkg = ApiModule {
+            imports: vec![("Thing".into(), "pkg.core.Thing".into())],
+            ..module(
+                "pkg",
+                "/api/pkg/",
+                vec![object("VERSION", ObjectKind::Data, 0)],
+            )
+        };
         assert_eq!(
-            lines,
+            written_lines(vec![core, pkg]),
             [
                 "pkg py:module 0 api/pkg/",
                 "pkg.VERSION py:data 1 api/pkg/#pkg.VERSION",
@@ -233,6 +242,7 @@ mod tests {
                 "pkg.core.helper py:function 1 api/pkg/core/#pkg.core.helper-2",
             ]
         );
+        let out = tempfile::tempdir().unwrap();
         assert!(
             write_objects_inv(out.path(), "P", &ApiInventory::default(), None)
                 .unwrap()
@@ -245,61 +255,27 @@ mod tests {
     /// first, whatever the modules' order.
     #[test]
     fn of_two_objects_with_one_name_and_role_the_first_uri_is_kept() {
-        let module = |name: &str, url: &str, qualname: &str| ApiModule {
-            name: name.into(),
-            url: url.into(),
-            objects: vec![ApiObject {
-                qualname: qualname.into(),
-                kind: ObjectKind::Function,
-                anchor_suffix: 0,
-            }],
-            class_bases: Vec::new(),
-            imports: Vec::new(),
-            file: String::new(),
-            is_package: false,
-            include_private: false,
-            merge_init_into_class: false,
-        };
-        let lines = |modules: Vec<ApiModule>| -> Vec<String> {
-            let inventory = ApiInventory {
-                modules: modules.into(),
-                external: Vec::new().into(),
-                backlinks: None,
-            };
-            let out = tempfile::tempdir().unwrap();
-            write_objects_inv(out.path(), "P", &inventory, None).unwrap();
-            decode(&std::fs::read(out.path().join(OBJECTS_INV)).unwrap())
-                .unwrap()
-                .iter()
-                .map(|e| format!("{} {} {}", e.name, e.role, e.uri))
-                .collect()
-        };
-        let expected = [
-            "pkg py:module api/pkg/",
-            "pkg.sub py:module api/pkg/sub/",
-            "pkg.sub.f py:function api/pkg/#pkg.sub.f",
-        ];
+        let function = |qualname: &str| vec![object(qualname, ObjectKind::Function, 0)];
         let modules = vec![
-            module("pkg.sub", "/api/pkg/sub/", "f"),
-            module("pkg", "/api/pkg/", "sub.f"),
+            module("pkg.sub", "/api/pkg/sub/", function("f")),
+            module("pkg", "/api/pkg/", function("sub.f")),
         ];
-        assert_eq!(lines(modules.clone()), expected);
-        assert_eq!(lines(modules.into_iter().rev().collect()), expected);
+        let expected = [
+            "pkg py:module 0 api/pkg/",
+            "pkg.sub py:module 0 api/pkg/sub/",
+            "pkg.sub.f py:function 1 api/pkg/#pkg.sub.f",
+        ];
+        assert_eq!(written_lines(modules.clone()), expected);
+        assert_eq!(written_lines(modules.into_iter().rev().collect()), expected);
     }
 
     #[test]
     fn an_unchanged_inventory_is_not_written_again_and_a_file_edited_by_hand_is_restored() {
         let inventory = ApiInventory {
             modules: vec![ApiModule {
-                name: "pkg".into(),
-                url: "/api/pkg/".into(),
-                objects: Vec::new(),
-                class_bases: Vec::new(),
-                imports: Vec::new(),
                 file: "pkg/__init__.py".into(),
                 is_package: true,
-                include_private: false,
-                merge_init_into_class: false,
+                ..module("pkg", "/api/pkg/", Vec::new())
             }]
             .into(),
             ..ApiInventory::default()

@@ -25,12 +25,11 @@ fn page<'a>(url: &'a str, title: &'a str, terms: &'a SearchTerms) -> SearchPage<
     }
 }
 
-/// Every term with its scored postings, built as a build does: one part per shard of
-/// `pages` (already in index order), merged.
-fn build_index(
+/// One part per shard of `pages` (already in index order), with its page numbers.
+fn shard_parts(
     pages: &[&SearchPage<'_>],
     entries: &[Vec<SubEntry<'_>>],
-) -> Vec<(String, Vec<Posting>)> {
+) -> Vec<(SearchPart, Vec<u32>)> {
     let mut by_shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (number, page) in pages.iter().enumerate() {
         by_shard.entry(page.shard).or_default().push(number as u32);
@@ -42,16 +41,29 @@ fn build_index(
     for (part, numbers) in &parts {
         assert!(part.is_sound(numbers.len()));
     }
-    let placed: Vec<postings::PlacedPart<'_>> = parts
+    parts
+}
+
+fn placed(parts: &[(SearchPart, Vec<u32>)]) -> Vec<postings::PlacedPart<'_>> {
+    parts
         .iter()
         .map(|(part, numbers)| postings::PlacedPart {
             part,
             pages: numbers,
         })
-        .collect();
+        .collect()
+}
+
+/// Every term with its scored postings, built as a build does: one part per shard of
+/// `pages` (already in index order), merged.
+fn build_index(
+    pages: &[&SearchPage<'_>],
+    entries: &[Vec<SubEntry<'_>>],
+) -> Vec<(String, Vec<Posting>)> {
+    let parts = shard_parts(pages, entries);
     let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
     let ranges = postings::merge(
-        &placed,
+        &placed(&parts),
         &postings::Scoring::of(&lengths),
         |range: &mut Vec<(String, Vec<Posting>)>, term, postings| {
             range.push((term.to_string(), postings.to_vec()));
@@ -86,24 +98,10 @@ fn an_index_encoded_by_ranges_equals_one_encoded_term_by_term() {
         .collect();
     let pages: Vec<&SearchPage<'_>> = pages.iter().collect();
     let entries: Vec<Vec<SubEntry>> = pages.iter().map(|p| sub_entries(p)).collect();
-    let mut by_shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (number, page) in pages.iter().enumerate() {
-        by_shard.entry(page.shard).or_default().push(number as u32);
-    }
-    let parts: Vec<(SearchPart, Vec<u32>)> = by_shard
-        .into_values()
-        .map(|numbers| (part::compute(0, &pages, &entries, &numbers), numbers))
-        .collect();
-    let placed: Vec<postings::PlacedPart<'_>> = parts
-        .iter()
-        .map(|(part, numbers)| postings::PlacedPart {
-            part,
-            pages: numbers,
-        })
-        .collect();
+    let parts = shard_parts(&pages, &entries);
     let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
     let scoring = postings::Scoring::of(&lengths);
-    let by_ranges = encoded::EncodedIndex::merged(&placed, &scoring).expect("merged");
+    let by_ranges = encoded::EncodedIndex::merged(&placed(&parts), &scoring).expect("merged");
     let mut one_pass = encoded::EncodedIndex::default();
     for (term, postings) in build_index(&pages, &entries) {
         one_pass.push(&term, &postings);
