@@ -157,6 +157,7 @@ pub fn build_in(
         out_dir: &out_dir,
         signature,
         api: &inventory,
+        pack_results: false,
     };
     let Freshness {
         fingerprints,

@@ -124,6 +124,7 @@ pub fn build_part(
         out_dir: &out_dir,
         signature,
         api: &inventory,
+        pack_results: true,
     };
     let (shared, shared_unusable) = open_shared(&options, &site.config);
     report.warnings.extend(shared_unusable);
@@ -155,7 +156,13 @@ pub fn build_part(
         .chain(&other_guides)
         .map(|(index, entry)| (*index, entry))
         .collect();
-    let outcome = render_part(&build, pages, &mut reusable);
+    let mut outcome = render_part(&build, pages, &mut reusable);
+    // The workers are gone: the results come out of their packing.
+    outcome.unpack().map_err(|e| {
+        BuildError::Parts(format!(
+            "cannot unpack the rendered pages (a bug in ssg-coord; please report it): {e}"
+        ))
+    })?;
     let still_reused: FxHashSet<usize> = reusable.iter().map(|(index, _)| *index).collect();
     drop(reusable);
     drop(other_guides);

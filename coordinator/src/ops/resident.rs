@@ -200,6 +200,7 @@ impl ResidentSite {
             out_dir: &self.out_dir,
             signature,
             api: &self.api,
+            pack_results: false,
         }
     }
 

@@ -15,6 +15,7 @@
 
 mod batches;
 mod crash_isolation;
+mod packed_results;
 mod process;
 mod process_pool;
 mod sizing;
@@ -27,6 +28,7 @@ use crate::progress::Progress;
 use protocol::{PageResult, WorkerSetup};
 
 pub use batches::plan_batches;
+pub use packed_results::PackedResults;
 pub use process_pool::{ProcessOptions, ProcessPool};
 
 /// Number of pages to render from which the default executor is worker processes rather
@@ -62,6 +64,9 @@ pub struct RenderRequest<'a> {
     pub setup: WorkerSetup,
     /// Stop scheduling at the first failed page.
     pub fail_fast: bool,
+    /// Keep the results packed as they come in ([`RenderOutcome::packed`]): a part build,
+    /// whose results would otherwise sit beside its workers' memory.
+    pub pack_results: bool,
 }
 
 /// What rendering produced.
@@ -69,6 +74,8 @@ pub struct RenderRequest<'a> {
 pub struct RenderOutcome {
     /// (plan index, result), sorted by plan index.
     pub results: Vec<(usize, PageResult)>,
+    /// The results of a request with `pack_results`, until [`RenderOutcome::unpack`].
+    pub packed: PackedResults,
     /// Workers (threads or processes) that rendered.
     pub workers: usize,
     /// Workers replaced after dying.
@@ -104,4 +111,52 @@ pub fn render_keeping(
     };
     outcome.results.sort_by_key(|(index, _)| *index);
     outcome
+}
+
+impl RenderOutcome {
+    /// Moves the packed results into `results`, sorted by plan index.
+    pub fn unpack(&mut self) -> std::io::Result<()> {
+        if self.packed.is_empty() {
+            return Ok(());
+        }
+        let packed = std::mem::take(&mut self.packed).unpack()?;
+        self.results.extend(packed);
+        self.results.sort_by_key(|(index, _)| *index);
+        Ok(())
+    }
+}
+
+/// Where a render puts each result as it comes in: into the plain list, or packed when the
+/// request asks for it (a result that cannot be packed is kept plain, never lost).
+pub(crate) struct KeptResults {
+    results: Vec<(usize, PageResult)>,
+    packed: Option<PackedResults>,
+}
+
+impl KeptResults {
+    pub(crate) fn new(request: &RenderRequest<'_>) -> KeptResults {
+        KeptResults {
+            results: Vec::with_capacity(if request.pack_results {
+                0
+            } else {
+                request.pages.len()
+            }),
+            packed: request.pack_results.then(PackedResults::default),
+        }
+    }
+
+    pub(crate) fn push(&mut self, index: usize, result: PageResult) {
+        if let Some(packed) = &mut self.packed {
+            match packed.push(index, &result) {
+                Ok(()) => return,
+                Err(e) => tracing::warn!("{}: kept unpacked: {e}", result.id),
+            }
+        }
+        self.results.push((index, result));
+    }
+
+    /// The results kept plain and those kept packed.
+    pub(crate) fn into_parts(self) -> (Vec<(usize, PageResult)>, PackedResults) {
+        (self.results, self.packed.unwrap_or_default())
+    }
 }

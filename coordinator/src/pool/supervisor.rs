@@ -17,7 +17,7 @@ use super::crash_isolation::CrashIsolation;
 use super::process::{WorkerEvent, WorkerEventKind, WorkerProcess};
 use super::process_pool::{EXIT_GRACE, InFlight, PendingBatch, ProcessPool, Slot, SlotState};
 use super::sizing::{self, SizingInput};
-use super::{RenderOutcome, RenderRequest, plan_batches};
+use super::{KeptResults, RenderOutcome, RenderRequest, plan_batches};
 use crate::progress::Progress;
 use crossbeam_channel::RecvTimeoutError;
 use protocol::{
@@ -110,8 +110,7 @@ fn failed_everything(request: &RenderRequest<'_>, message: &str, workers: usize)
     RenderOutcome {
         results,
         workers,
-        worker_restarts: 0,
-        worker_peak_rss: 0,
+        ..RenderOutcome::default()
     }
 }
 
@@ -123,7 +122,7 @@ pub(super) struct Supervisor<'a> {
     /// The setup every worker is sent first (`ToWorker::Setup`).
     pub(super) setup: ToWorker,
     pub(super) queue: VecDeque<PendingBatch>,
-    pub(super) results: Vec<(usize, PageResult)>,
+    pub(super) results: KeptResults,
     pub(super) crashes: CrashIsolation,
     pub(super) next_batch_id: u64,
     pub(super) restarts: usize,
@@ -150,7 +149,7 @@ impl<'a> Supervisor<'a> {
                 .into_iter()
                 .map(|pages| PendingBatch { pages })
                 .collect(),
-            results: Vec::with_capacity(request.pages.len()),
+            results: KeptResults::new(request),
             crashes: CrashIsolation::default(),
             next_batch_id: 0,
             restarts: 0,
@@ -300,7 +299,7 @@ impl<'a> Supervisor<'a> {
             self.stop_scheduling = true;
         }
         self.progress.page_done(&result.id);
-        self.results.push((index, result));
+        self.results.push(index, result);
     }
 
     pub(super) fn handle(&mut self, event: WorkerEvent) {
@@ -486,10 +485,12 @@ impl<'a> Supervisor<'a> {
     }
 
     /// Ends this build; the workers stay, idle, for the next one (or until the pool drops).
-    pub(super) fn finish(mut self) -> RenderOutcome {
+    pub(super) fn finish(self) -> RenderOutcome {
         let workers = self.pool.slots.len();
+        let (results, packed) = self.results.into_parts();
         RenderOutcome {
-            results: std::mem::take(&mut self.results),
+            results,
+            packed,
             workers,
             worker_restarts: self.restarts,
             worker_peak_rss: self.pool.peak_rss,

@@ -5,7 +5,7 @@
 //! [`worker::RENDER_STACK_BYTES`] of stack, like a worker process's render thread, so a
 //! deeply nested page costs that page, in every mode, never the build.
 
-use super::{RenderOutcome, RenderRequest, plan_batches};
+use super::{KeptResults, RenderOutcome, RenderRequest, plan_batches};
 use crate::progress::Progress;
 use protocol::{PageError, PageErrorKind, PageResult};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -16,18 +16,19 @@ pub(super) fn render(
     threads: usize,
     progress: &Progress,
 ) -> RenderOutcome {
+    let mut kept = KeptResults::new(&request);
     let RenderRequest {
         dispatcher,
         pages,
         setup,
         fail_fast,
+        pack_results: _,
     } = request;
     let context = RenderContext::new(setup);
     let batches = plan_batches(&dispatcher, &pages, threads);
     let next_batch = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let (sender, receiver) = crossbeam_channel::unbounded::<(usize, PageResult)>();
-    let mut results = Vec::with_capacity(pages.len());
     let mut spawn_error = None;
     std::thread::scope(|scope| {
         for thread in 0..threads {
@@ -61,11 +62,12 @@ pub(super) fn render(
         drop(sender);
         for (index, result) in receiver {
             progress.page_done(dispatcher.id(index));
-            results.push((index, result));
+            kept.push(index, result);
         }
     });
     // Only when not a single render thread could start: every page fails with the reason.
-    if let Some(e) = spawn_error.filter(|_| results.is_empty()) {
+    let (mut results, packed) = kept.into_parts();
+    if let Some(e) = spawn_error.filter(|_| results.is_empty() && packed.is_empty()) {
         results = pages
             .iter()
             .map(|&index| {
@@ -91,6 +93,7 @@ pub(super) fn render(
     crate::teardown::drop_in_background(context);
     RenderOutcome {
         results,
+        packed,
         workers: threads,
         worker_restarts: 0, // Threads share the coordinator's memory: its own peak is the honest figure.
         worker_peak_rss: worker::peak_rss_bytes(),

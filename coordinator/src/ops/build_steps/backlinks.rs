@@ -13,7 +13,7 @@ use super::Build;
 use super::render::render_stale;
 use crate::cache::CachedPage;
 use crate::plan::{BuildPlan, PageSource};
-use crate::pool::{ProcessPool, RenderOutcome};
+use crate::pool::{PackedResults, ProcessPool, RenderOutcome};
 use protocol::{ApiInventory, Backlink, BacklinkPage, LinkDep, ReferenceBody, RenderedPage};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -76,13 +76,27 @@ pub(crate) fn render_in_two_passes(
         mentions,
     } = first_pass(pool, others, cached.len());
 
-    let fresh = first
-        .results
-        .iter()
-        .chain(&mentions.results)
-        .filter_map(|(index, result)| Some((*index, result.outcome.as_ref().ok()?)));
-    let reused = cached.iter().map(|(index, page)| (*index, &page.result));
-    let backlinks = collect_backlinks(plan, fresh.chain(reused));
+    let mut mentioned = Mentioned::new(plan);
+    for outcome in [&first, &mentions] {
+        for (index, result) in &outcome.results {
+            if let Ok(page) = &result.outcome {
+                mentioned.add(*index, page);
+            }
+        }
+        let unpacked = outcome.packed.for_each(|index, result| {
+            if let Ok(page) = &result.outcome {
+                mentioned.add(index, page);
+            }
+        });
+        if let Err(e) = unpacked {
+            // Only a bug can make it fail; the build reports it when it unpacks them.
+            tracing::error!("cannot unpack rendered pages for their backlinks: {e}");
+        }
+    }
+    for (index, page) in cached.iter() {
+        mentioned.add(*index, &page.result);
+    }
+    let backlinks = mentioned.backlinks();
     // The mentions have served: at 100k pages they are tens of MiB.
     let first = combine(first, mentions.without_results());
     // Rechecking needs only the modules and the backlinks.
@@ -112,6 +126,7 @@ pub(crate) fn render_in_two_passes(
         out_dir: build.out_dir,
         signature: build.signature,
         api: &inventory,
+        pack_results: build.pack_results,
     };
     let second = render_stale(&with_backlinks, pool, modules, cached.len());
     combine(first, second)
@@ -126,15 +141,24 @@ pub(crate) fn is_python_module(plan: &BuildPlan, index: usize) -> bool {
 }
 
 /// The guide pages (markdown) mentioning each site object, from the names they recorded
-/// that resolved to a page of the site; sorted by object URL, then page URL.
-fn collect_backlinks<'p>(
-    plan: &BuildPlan,
-    pages: impl Iterator<Item = (usize, &'p RenderedPage)>,
-) -> Vec<Backlink> {
-    let mut by_object: BTreeMap<&str, BTreeSet<BacklinkPage>> = BTreeMap::new();
-    for (index, page) in pages {
-        if !matches!(plan.pages[index].source, PageSource::Markdown(_)) {
-            continue;
+/// that resolved to a page of the site, gathered page by page.
+struct Mentioned<'p> {
+    plan: &'p BuildPlan,
+    by_object: BTreeMap<String, BTreeSet<BacklinkPage>>,
+}
+
+impl<'p> Mentioned<'p> {
+    fn new(plan: &'p BuildPlan) -> Mentioned<'p> {
+        Mentioned {
+            plan,
+            by_object: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the mentions of the page of plan index `index`, when it is a guide.
+    fn add(&mut self, index: usize, page: &RenderedPage) {
+        if !matches!(self.plan.pages[index].source, PageSource::Markdown(_)) {
+            return;
         }
         for dep in &page.link_deps {
             let Some(url) = dep.url.as_deref().filter(|url| url.starts_with('/')) else {
@@ -143,19 +167,32 @@ fn collect_backlinks<'p>(
             if !dep.target.starts_with(Lookup::DEP_PREFIX) {
                 continue;
             }
-            by_object.entry(url).or_default().insert(BacklinkPage {
-                url: plan.pages[index].url.clone(),
+            let mentioning = BacklinkPage {
+                url: self.plan.pages[index].url.clone(),
                 title: page.title.clone(),
-            });
+            };
+            match self.by_object.get_mut(url) {
+                Some(pages) => {
+                    pages.insert(mentioning);
+                }
+                None => {
+                    self.by_object
+                        .insert(url.to_string(), BTreeSet::from([mentioning]));
+                }
+            }
         }
     }
-    by_object
-        .into_iter()
-        .map(|(object_url, pages)| Backlink {
-            object_url: object_url.to_string(),
-            pages: pages.into_iter().collect(),
-        })
-        .collect()
+
+    /// The backlinks, sorted by object URL, then page URL.
+    fn backlinks(self) -> Vec<Backlink> {
+        self.by_object
+            .into_iter()
+            .map(|(object_url, pages)| Backlink {
+                object_url,
+                pages: pages.into_iter().collect(),
+            })
+            .collect()
+    }
 }
 
 /// True when the backlinks a cached page showed are this build's.
@@ -170,8 +207,11 @@ pub(crate) fn combine(first: RenderOutcome, second: RenderOutcome) -> RenderOutc
     let mut results = first.results;
     results.extend(second.results);
     results.sort_by_key(|(index, _)| *index);
+    let mut packed = first.packed;
+    packed.append(second.packed);
     RenderOutcome {
         results,
+        packed,
         workers: first.workers.max(second.workers),
         worker_restarts: first.worker_restarts + second.worker_restarts,
         worker_peak_rss: first.worker_peak_rss.max(second.worker_peak_rss),
@@ -183,6 +223,7 @@ impl RenderOutcome {
     fn without_results(self) -> RenderOutcome {
         RenderOutcome {
             results: Vec::new(),
+            packed: PackedResults::default(),
             ..self
         }
     }

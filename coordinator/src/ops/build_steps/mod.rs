@@ -51,6 +51,9 @@ pub(crate) struct Build<'b> {
     pub(crate) signature: u128,
     /// The site's API objects and the external inventories, for cross-references.
     pub(crate) api: &'b std::sync::Arc<protocol::ApiInventory>,
+    /// Keep rendered results packed until the render is over (`pool::PackedResults`): a
+    /// part build, which unpacks them once its workers are gone.
+    pub(crate) pack_results: bool,
 }
 
 /// Wall time of each build phase, logged at `-v`.

@@ -80,6 +80,7 @@ fn render_for(
             setup,
             // A page read for its mentions fails again where it is built, which reports it.
             fail_fast: build.options.fail_fast && purpose == RenderPurpose::Outputs,
+            pack_results: build.pack_results,
         };
         pool::render_keeping(executor, request, &progress, pool)
     };
