@@ -4,7 +4,7 @@
 //! and refused; parts travel as folders or `.tar.zst` archives.
 
 use crate::samples::samples_site;
-use crate::support::{assert_same_tree, binary, build, copy_site, example_site};
+use crate::support::{TempSite, assert_same_tree, binary, build, copy_site, example_site};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -22,7 +22,12 @@ fn stderr(output: &Output) -> String {
 
 /// Runs `build SITE --shard PART --emit EMIT --json`.
 fn run_part(site: &Path, part: &str, emit: &Path) -> Output {
-    run(&[
+    run_part_with(site, part, emit, &[])
+}
+
+/// [`run_part`] with more arguments.
+fn run_part_with(site: &Path, part: &str, emit: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
         Path::new("build"),
         site,
         Path::new("--shard"),
@@ -30,14 +35,21 @@ fn run_part(site: &Path, part: &str, emit: &Path) -> Output {
         Path::new("--emit"),
         emit,
         Path::new("--json"),
-    ])
+    ];
+    args.extend(more.iter().map(Path::new));
+    run(&args)
 }
 
 /// Builds part `number` of `of` from a fresh copy of `site` into `emit`.
 fn build_part(site: &Path, number: u32, of: u32, emit: &Path) {
+    build_part_with(site, number, of, emit, &[]);
+}
+
+/// [`build_part`] with more arguments.
+fn build_part_with(site: &Path, number: u32, of: u32, emit: &Path, more: &[&str]) {
     let copy = copy_site(site);
     let part = format!("{number}/{of}");
-    let output = run_part(&copy, &part, emit);
+    let output = run_part_with(&copy, &part, emit, more);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -58,6 +70,17 @@ fn build_part(site: &Path, number: u32, of: u32, emit: &Path) {
 
 /// Builds every part of `of` into folders under `dir` (part 2 as an archive when asked).
 fn build_parts(site: &Path, of: u32, dir: &Path, archive_part: Option<u32>) -> Vec<PathBuf> {
+    build_parts_with(site, of, dir, archive_part, &[])
+}
+
+/// [`build_parts`] with more arguments for each part build.
+fn build_parts_with(
+    site: &Path,
+    of: u32,
+    dir: &Path,
+    archive_part: Option<u32>,
+    more: &[&str],
+) -> Vec<PathBuf> {
     (1..=of)
         .map(|number| {
             let name = if archive_part == Some(number) {
@@ -66,7 +89,7 @@ fn build_parts(site: &Path, of: u32, dir: &Path, archive_part: Option<u32>) -> V
                 format!("part-{number}")
             };
             let emit = dir.join(name);
-            build_part(site, number, of, &emit);
+            build_part_with(site, number, of, &emit, more);
             emit
         })
         .collect()
@@ -82,12 +105,17 @@ fn merge(site: &Path, parts: &[PathBuf], out: &Path) -> Output {
 /// Builds `site` in `counts` ways of splitting it and checks each merge against a
 /// one-machine build.
 fn check_splits(site: &Path, counts: &[u32]) {
+    check_splits_with(site, counts, &[]);
+}
+
+/// [`check_splits`] with more arguments for each part build.
+fn check_splits_with(site: &Path, counts: &[u32], more: &[&str]) {
     let reference = tempfile::tempdir().expect("temp dir");
     let run = build(site, reference.path(), &[]);
     assert_eq!(run.code(), 0, "{:#?}", run.errors());
     for &of in counts {
         let dir = tempfile::tempdir().expect("temp dir");
-        let parts = build_parts(site, of, dir.path(), None);
+        let parts = build_parts_with(site, of, dir.path(), None, more);
         let out = dir.path().join("merged");
         let output = merge(site, &parts, &out);
         assert_eq!(
@@ -111,16 +139,35 @@ fn the_samples_in_1_2_3_and_7_parts_merge_to_a_one_machine_build() {
     check_splits(site.path(), &[1, 2, 3, 7]);
 }
 
-#[test]
-fn api_backlinks_from_guides_in_other_parts_merge_to_a_one_machine_build() {
-    // A guide that mentions an API object puts it in the object's "Referenced by" list:
-    // the part holding the module page must know the guides of every part.
+/// The example site, with a guide that mentions the API's `Queue` class.
+fn site_with_a_guide_mentioning_the_queue() -> TempSite {
     let site = copy_site(&example_site());
     let guide = site.join("content/guides/retries.md");
     let mut text = std::fs::read_to_string(&guide).expect("read guide");
     text.push_str("\nSee [the queue][tidepool.queue.Queue].\n");
     std::fs::write(&guide, text).expect("write guide");
+    site
+}
+
+#[test]
+fn api_backlinks_from_guides_in_other_parts_merge_to_a_one_machine_build() {
+    // A guide that mentions an API object puts it in the object's "Referenced by" list:
+    // the part holding the module page must know the guides of every part.
+    let site = site_with_a_guide_mentioning_the_queue();
     check_splits(&site, &[2, 3, 7]);
+}
+
+#[test]
+fn parts_rendered_by_worker_processes_merge_to_a_one_machine_build() {
+    // A small site's parts render on threads; here worker processes render them, and the
+    // part keeps their results packed until the workers are gone (`pool::PackedResults`):
+    // guides, the other parts' guides read for their mentions, then the module pages.
+    let site = site_with_a_guide_mentioning_the_queue();
+    check_splits_with(
+        &site,
+        &[1, 3],
+        &["--process-parallel", "--max-processes", "2"],
+    );
 }
 
 #[test]
