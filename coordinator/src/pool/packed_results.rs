@@ -19,23 +19,37 @@ const LEVEL: i32 = 1;
 /// Results (plan index, result), packed. See the module docs.
 #[derive(Debug, Default)]
 pub struct PackedResults {
-    /// Full blocks: (encoded length, compressed bytes).
-    blocks: Vec<(usize, Vec<u8>)>,
+    /// Full blocks.
+    blocks: Vec<Block>,
     /// The block being filled, not compressed yet.
     open: Vec<u8>,
     /// Number of results.
     len: usize,
 }
 
+/// A full block of encoded results.
+#[derive(Debug)]
+enum Block {
+    /// Compressed, with the length of the encoded bytes.
+    Compressed(usize, Vec<u8>),
+    /// Kept as encoded: zstd could not compress it (it fails only when out of memory).
+    Encoded(Vec<u8>),
+}
+
 impl PackedResults {
-    /// Adds one result. Fails only if the result cannot be encoded or compressed.
+    /// Adds one result. An `Err` says it could not be encoded, and nothing was added: the
+    /// caller keeps it otherwise.
     pub fn push(&mut self, index: usize, result: &PageResult) -> io::Result<()> {
         let index = u32::try_from(index).map_err(io::Error::other)?;
-        let open = std::mem::take(&mut self.open);
-        self.open = postcard::to_extend(&(index, result), open).map_err(io::Error::other)?;
+        let before = self.open.len();
+        if let Err(e) = postcard::to_io(&(index, result), &mut self.open) {
+            // What was written of it would break the block.
+            self.open.truncate(before);
+            return Err(io::Error::other(e));
+        }
         self.len += 1;
         if self.open.len() >= BLOCK_BYTES {
-            self.close_block()?;
+            self.close_block();
         }
         Ok(())
     }
@@ -60,9 +74,16 @@ impl PackedResults {
 
     /// Hands every result to `visit`, unpacking one block at a time, in no set order.
     pub fn for_each(&self, mut visit: impl FnMut(usize, PageResult)) -> io::Result<()> {
-        for (encoded_len, compressed) in &self.blocks {
-            let block = zstd::bulk::decompress(compressed, *encoded_len)?;
-            decode_block(&block, &mut visit)?;
+        for block in &self.blocks {
+            match block {
+                Block::Compressed(encoded_len, compressed) => {
+                    decode_block(
+                        &zstd::bulk::decompress(compressed, *encoded_len)?,
+                        &mut visit,
+                    )?;
+                }
+                Block::Encoded(encoded) => decode_block(encoded, &mut visit)?,
+            }
         }
         decode_block(&self.open, &mut visit)
     }
@@ -74,14 +95,19 @@ impl PackedResults {
         Ok(results)
     }
 
-    fn close_block(&mut self) -> io::Result<()> {
-        if self.open.is_empty() {
-            return Ok(());
-        }
-        let compressed = zstd::bulk::compress(&self.open, LEVEL)?;
-        self.blocks.push((self.open.len(), compressed));
-        self.open.clear();
-        Ok(())
+    fn close_block(&mut self) {
+        let block = match zstd::bulk::compress(&self.open, LEVEL) {
+            Ok(compressed) => {
+                let block = Block::Compressed(self.open.len(), compressed);
+                self.open.clear();
+                block
+            }
+            Err(e) => {
+                tracing::warn!("rendered pages kept uncompressed: {e}");
+                Block::Encoded(std::mem::take(&mut self.open))
+            }
+        };
+        self.blocks.push(block);
     }
 }
 
@@ -157,8 +183,14 @@ mod tests {
         packed.append(more);
         assert!(packed.blocks.len() > 2, "{} blocks", packed.blocks.len());
         assert_eq!(packed.len(), 3_000);
-        let held: usize = packed.blocks.iter().map(|(_, bytes)| bytes.len()).sum();
-        let encoded: usize = packed.blocks.iter().map(|(len, _)| len).sum();
+        let (mut held, mut encoded) = (0, 0);
+        for block in &packed.blocks {
+            let Block::Compressed(encoded_len, compressed) = block else {
+                panic!("a block was not compressed");
+            };
+            held += compressed.len();
+            encoded += encoded_len;
+        }
         assert!(
             held * 4 < encoded,
             "{held} bytes held for {encoded} encoded"
