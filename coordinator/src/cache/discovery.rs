@@ -129,6 +129,10 @@ impl DiscoveryCache {
 }
 
 impl KnownFiles for DiscoveryCache {
+    fn knows_pages(&self) -> bool {
+        !self.pages.is_empty()
+    }
+
     fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage> {
         let page = self
             .pages
@@ -158,6 +162,10 @@ pub struct StampedKnownFiles<'a> {
 }
 
 impl KnownFiles for StampedKnownFiles<'_> {
+    fn knows_pages(&self) -> bool {
+        self.known.knows_pages()
+    }
+
     fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage> {
         self.known.page(rel_path, len, mtime)
     }

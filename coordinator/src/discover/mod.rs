@@ -105,6 +105,9 @@ pub struct ParsedPage {
 /// What an earlier build already learned about files that have not changed since (same
 /// path, size and modification time), so discovery need not read and parse them again.
 pub trait KnownFiles: Sync {
+    /// Whether [`KnownFiles::page`] can know any page: when not, discovery reads every
+    /// page without stamping it first.
+    fn knows_pages(&self) -> bool;
     /// A markdown file's parse.
     fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage>;
     /// A Python module's content hash.
@@ -120,6 +123,9 @@ pub trait KnownFiles: Sync {
 pub struct NothingKnown;
 
 impl KnownFiles for NothingKnown {
+    fn knows_pages(&self) -> bool {
+        false
+    }
     fn page(&self, _: &str, _: u64, _: u128) -> Option<ParsedPage> {
         None
     }

@@ -169,8 +169,9 @@ pub(super) fn content(
                 inner,
                 root,
             } = &markdown[i];
-            // Size and modification time, to recognise a file an earlier build parsed.
-            let stamp = known.stamp(path);
+            // Size and modification time, to recognise a file an earlier build parsed (a
+            // build that remembers none, such as a part build or a merge, reads them all).
+            let stamp = known.knows_pages().then(|| known.stamp(path)).flatten();
             let remembered = stamp.and_then(|(len, mtime)| {
                 known
                     .page(rel_path, len, mtime)
@@ -233,7 +234,9 @@ pub(super) fn read_page(
     content_path: String,
     root: ContentRoot,
 ) -> Result<SourcePage, PageError> {
-    let bytes = std::fs::read(path).map_err(|e| PageError {
+    // The stamp is the open file's, taken before it is read: a file saved again during the
+    // build is not remembered with the new time and the old text.
+    let (bytes, metadata) = read_with_metadata(path).map_err(|e| PageError {
         file: Some(rel_path.clone()),
         line: None,
         kind: PageErrorKind::Io,
@@ -270,8 +273,18 @@ pub(super) fn read_page(
         front_matter: parsed.front_matter,
         hash: protocol::content_hash(&bytes),
         len: bytes.len() as u64,
-        mtime: std::fs::metadata(path).map_or(0, |m| crate::file_stamp::mtime_nanos(&m)),
+        mtime: crate::file_stamp::mtime_nanos(&metadata),
     })
+}
+
+/// The file's bytes and its metadata, taken from the open file.
+fn read_with_metadata(path: &Path) -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, metadata))
 }
 
 /// User templates from `templates/`.
