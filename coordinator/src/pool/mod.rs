@@ -114,6 +114,18 @@ pub fn render_keeping(
 }
 
 impl RenderOutcome {
+    /// Hands every result, plain and packed, to `visit` (plan index, result), in no set
+    /// order; the packed ones are unpacked one block at a time.
+    pub fn for_each_result(
+        &self,
+        mut visit: impl FnMut(usize, &PageResult),
+    ) -> std::io::Result<()> {
+        for (index, result) in &self.results {
+            visit(*index, result);
+        }
+        self.packed.for_each(|index, result| visit(index, &result))
+    }
+
     /// Moves the packed results into `results`, sorted by plan index.
     pub fn unpack(&mut self) -> std::io::Result<()> {
         if self.packed.is_empty() {

@@ -78,17 +78,12 @@ pub(crate) fn render_in_two_passes(
 
     let mut mentioned = Mentioned::new(plan);
     for outcome in [&first, &mentions] {
-        for (index, result) in &outcome.results {
-            if let Ok(page) = &result.outcome {
-                mentioned.add(*index, page);
-            }
-        }
-        let unpacked = outcome.packed.for_each(|index, result| {
+        let visited = outcome.for_each_result(|index, result| {
             if let Ok(page) = &result.outcome {
                 mentioned.add(index, page);
             }
         });
-        if let Err(e) = unpacked {
+        if let Err(e) = visited {
             // Only a bug can make it fail; the build reports it when it unpacks them.
             tracing::error!("cannot unpack rendered pages for their backlinks: {e}");
         }
