@@ -13,6 +13,7 @@
 //! parsing), [`plan`] (`BuildPlan`, `Dispatcher`) and [`pool`] (`plan_batches`) for the
 //! benches. Every other module is the crate's own.
 
+pub(crate) mod byte_buffer;
 pub(crate) mod cache;
 pub mod cache_url;
 pub mod cli;

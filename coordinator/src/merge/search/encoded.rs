@@ -13,8 +13,10 @@
 //! the memo's; their terms are read from their shards' parts, new and previous (the
 //! previous part only when its key says it was computed from the memo's pages).
 
-use super::part::{SearchPart, byte_buffer, ends_are_sound, part_key};
-use super::postings::{PlacedPart, Posting, Scoring, encode_term, merge, merge_term};
+use super::part::{RawPosting, SearchPart, ends_are_sound, part_key};
+use super::postings::{
+    PlacedPart, Posting, Scoring, decode_record, encode_term, merge, merge_term,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -25,10 +27,13 @@ pub(crate) struct EncodedIndex {
     text: String,
     /// Per term: the end of its bytes in `text` and of its record in `records`.
     ends: Vec<(u32, u32)>,
-    #[serde(with = "byte_buffer")]
+    #[serde(with = "crate::byte_buffer")]
     records: Vec<u8>,
     /// Per term: its number of postings.
     counts: Vec<u32>,
+    /// Per term: the number of pages holding it in their body (what its body scores'
+    /// rarity was computed from).
+    bodies: Vec<u32>,
 }
 
 impl EncodedIndex {
@@ -60,10 +65,11 @@ impl EncodedIndex {
         self.counts[i]
     }
 
-    /// Appends a term (above every term so far) with its postings, encoded.
-    pub fn push(&mut self, term: &str, postings: &[Posting]) {
+    /// Appends a term (above every term so far) with its postings, encoded, and the
+    /// number of pages holding it in their body.
+    pub fn push(&mut self, term: &str, postings: &[Posting], in_bodies: u32) {
         encode_term(&mut self.records, term, postings);
-        self.push_end(term, postings.len() as u32);
+        self.push_end(term, postings.len() as u32, in_bodies);
     }
 
     /// Every term of `parts`, merged and scored ([`postings::merge`](super::postings::merge)),
@@ -84,6 +90,9 @@ impl EncodedIndex {
         index
             .counts
             .reserve(ranges.iter().map(EncodedIndex::len).sum());
+        index
+            .bodies
+            .reserve(ranges.iter().map(EncodedIndex::len).sum());
         // Each range freed once copied.
         for range in ranges {
             index.append(&range);
@@ -103,19 +112,55 @@ impl EncodedIndex {
                 .map(|&(text, record)| (text + text_base, record + records_base)),
         );
         self.counts.extend_from_slice(&other.counts);
+        self.bodies.extend_from_slice(&other.bodies);
     }
 
-    /// Appends term `i` of `other` as it is.
-    fn push_from(&mut self, other: &EncodedIndex, i: usize) {
-        self.records.extend_from_slice(other.record(i));
-        self.push_end(other.term(i), other.count(i));
+    /// Appends terms `from..to` of `other` as they are (all above the terms so far), in
+    /// one copy of their bytes.
+    fn push_range_from(&mut self, other: &EncodedIndex, from: usize, to: usize) {
+        if from >= to {
+            return;
+        }
+        let (text_start, records_start) = other.starts(from);
+        let (text_end, records_end) = other.ends[to - 1];
+        // Offsets in `other` from the run's start, moved to where the run lands here.
+        let (text_start, records_start) = (text_start as u32, records_start as u32);
+        let (text_base, records_base) = (self.text.len() as u32, self.records.len() as u32);
+        self.text
+            .push_str(&other.text[text_start as usize..text_end as usize]);
+        self.records
+            .extend_from_slice(&other.records[records_start as usize..records_end as usize]);
+        self.ends
+            .extend(other.ends[from..to].iter().map(|&(text, record)| {
+                (
+                    text - text_start + text_base,
+                    record - records_start + records_base,
+                )
+            }));
+        self.counts.extend_from_slice(&other.counts[from..to]);
+        self.bodies.extend_from_slice(&other.bodies[from..to]);
     }
 
-    fn push_end(&mut self, term: &str, count: u32) {
+    /// The index of the first term from `from` on not below `term`.
+    fn first_at_or_after(&self, from: usize, term: &str) -> usize {
+        let (mut low, mut high) = (from, self.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            if self.term(middle) < term {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+
+    fn push_end(&mut self, term: &str, count: u32, in_bodies: u32) {
         self.text.push_str(term);
         self.ends
             .push((self.text.len() as u32, self.records.len() as u32));
         self.counts.push(count);
+        self.bodies.push(in_bodies);
     }
 
     /// True when the offsets are in bounds, increasing and on character boundaries and
@@ -123,6 +168,7 @@ impl EncodedIndex {
     fn is_sound(&self) -> bool {
         ends_are_sound(&self.ends, &self.text, self.records.len())
             && self.counts.len() == self.ends.len()
+            && self.bodies.len() == self.ends.len()
             && (1..self.len()).all(|i| self.term(i - 1) < self.term(i))
     }
 }
@@ -193,9 +239,11 @@ pub(crate) fn updated(
     if changed.len() > max_changed {
         return None;
     }
+    // Each shard with changed pages: its parts now and before (numbered alike), and its
+    // own numbers of those pages.
+    let mut touched: Vec<Touched<'_>> = Vec::new();
     let mut terms: BTreeSet<&str> = BTreeSet::new();
     for shard in shards {
-        // The shard's own numbers of its changed pages.
         let local: Vec<u32> = shard
             .now
             .pages
@@ -214,6 +262,12 @@ pub(crate) fn updated(
         for part in [shard.now.part, before] {
             terms.extend(terms_of_pages(part, &local));
         }
+        touched.push(Touched {
+            now: shard.now.part,
+            before,
+            pages: shard.now.pages,
+            local,
+        });
     }
     let placed: Vec<PlacedPart<'_>> = shards
         .iter()
@@ -222,26 +276,124 @@ pub(crate) fn updated(
             pages: shard.now.pages,
         })
         .collect();
+    let previous = &memo.index;
     let mut index = EncodedIndex::default();
+    index.text.reserve(previous.text.len());
+    index.records.reserve(previous.records.len());
+    index.ends.reserve(previous.len() + terms.len());
+    index.counts.reserve(previous.len() + terms.len());
+    index.bodies.reserve(previous.len() + terms.len());
+    // The terms between two changed ones are copied as one run.
     let mut kept = 0;
+    let (mut was, mut now) = (Vec::new(), Vec::new());
     for term in terms {
-        while kept < memo.index.len() && memo.index.term(kept) < term {
-            index.push_from(&memo.index, kept);
+        let at = previous.first_at_or_after(kept, term);
+        index.push_range_from(previous, kept, at);
+        kept = at;
+        let known = (kept < previous.len() && previous.term(kept) == term).then_some(kept);
+        if known.is_some() {
             kept += 1;
         }
-        if kept < memo.index.len() && memo.index.term(kept) == term {
-            kept += 1;
+        was.clear();
+        now.clear();
+        for shard in &touched {
+            shard.changed_postings(shard.before, term, &mut was);
+            shard.changed_postings(shard.now, term, &mut now);
         }
-        let postings = merge_term(&placed, term, scoring);
+        let (postings, in_bodies) = match known {
+            // A term no other page holds, before or now: the changed pages' postings are
+            // all of it.
+            None => {
+                now.sort_by_key(|posting| (posting.page, posting.entry));
+                let in_bodies = bodies_in(&now);
+                let mut scored = Vec::with_capacity(now.len());
+                scoring.score_some(&now, in_bodies, &mut scored);
+                (scored, in_bodies)
+            }
+            Some(i) => match patched(previous, i, &changed, &was, &mut now, scoring) {
+                Some(patched) => patched,
+                // The term's rarity changed, and with it every body score: merged again.
+                None => merge_term(&placed, term, scoring),
+            },
+        };
         if !postings.is_empty() {
-            index.push(term, &postings);
+            index.push(term, &postings, in_bodies);
         }
     }
-    while kept < memo.index.len() {
-        index.push_from(&memo.index, kept);
-        kept += 1;
-    }
+    index.push_range_from(previous, kept, previous.len());
     Some(index)
+}
+
+/// A shard with changed pages, as [`updated`] reads it.
+struct Touched<'p> {
+    now: &'p SearchPart,
+    /// The part before, computed from the memo's pages (numbered as `now`).
+    before: &'p SearchPart,
+    /// Site-wide number of each of the shard's pages.
+    pages: &'p [u32],
+    /// The shard's own numbers of its changed pages, sorted.
+    local: Vec<u32>,
+}
+
+impl Touched<'_> {
+    /// Appends the postings of `term` in `part` (now or before) on the changed pages,
+    /// numbered site-wide.
+    fn changed_postings(&self, part: &SearchPart, term: &str, out: &mut Vec<RawPosting>) {
+        let at = part.first_at_or_after(term);
+        if at < part.len() && part.term(at) == term {
+            out.extend(
+                part.postings(at)
+                    .filter(|posting| self.local.binary_search(&posting.page).is_ok())
+                    .map(|posting| RawPosting {
+                        page: self.pages[posting.page as usize],
+                        ..posting
+                    }),
+            );
+        }
+    }
+}
+
+/// The number of pages whose postings hold the term in their body.
+fn bodies_in(raw: &[RawPosting]) -> u32 {
+    raw.iter().filter(|raw| raw.body_count > 0).count() as u32
+}
+
+/// Term `i` of the previous index with the postings of the `changed` pages (site-wide,
+/// sorted) replaced: `was` their raw postings before, `now` their raw postings now. Exact
+/// when as many pages hold the term in their body as before: the term's rarity, and so
+/// every other page's score, is unchanged. `None` when that number changed (or the
+/// record cannot be read).
+fn patched(
+    previous: &EncodedIndex,
+    i: usize,
+    changed: &[u32],
+    was: &[RawPosting],
+    now: &mut [RawPosting],
+    scoring: &Scoring<'_>,
+) -> Option<(Vec<Posting>, u32)> {
+    let in_bodies = previous.bodies[i];
+    if in_bodies.checked_sub(bodies_in(was))? + bodies_in(now) != in_bodies {
+        return None;
+    }
+    now.sort_by_key(|posting| (posting.page, posting.entry));
+    let mut fresh = Vec::with_capacity(now.len());
+    scoring.score_some(now, in_bodies, &mut fresh);
+    let kept = decode_record(previous.record(i))?
+        .into_iter()
+        .filter(|posting| changed.binary_search(&posting.page).is_err());
+    // Both in (page, entry) order: merged.
+    let mut postings = Vec::with_capacity(previous.count(i) as usize + fresh.len());
+    let mut fresh = fresh.into_iter().peekable();
+    for posting in kept {
+        while let Some(next) =
+            fresh.next_if(|next| (next.page, next.entry) < (posting.page, posting.entry))
+        {
+            postings.push(next);
+        }
+        postings.push(posting);
+    }
+    postings.extend(fresh);
+    Some((postings, in_bodies))
 }
 
 /// The terms of `part` with a posting on one of its pages `local` (sorted).

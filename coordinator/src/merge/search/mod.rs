@@ -284,8 +284,23 @@ fn write_index(
         .into_iter()
         .map(|file| (file.path.clone(), file))
         .collect();
-    let written = layout::lay_out(site, &pages, &entries, &index, &|path, bytes| {
-        write_unless_unchanged(out_dir, path, bytes, before.get(path))
+    // The memo is saved while the files are laid out: both only read the index.
+    let memo_changed = memo
+        .as_ref()
+        .is_none_or(|memo| memo.index != index || memo.pages != digests);
+    drop(memo);
+    let memo = encoded::IndexMemo {
+        scoring: scoring_digest,
+        pages: digests,
+        index,
+    };
+    let written = std::thread::scope(|scope| {
+        if let Some(cache) = cache.filter(|_| memo_changed) {
+            scope.spawn(|| cache.write_memo(&memo));
+        }
+        layout::lay_out(site, &pages, &entries, &memo.index, &|path, bytes| {
+            write_unless_unchanged(out_dir, path, bytes, before.get(path))
+        })
     })?;
     let unchanged = written.len() == before.len()
         && written
@@ -293,17 +308,6 @@ fn write_index(
             .all(|file| before.get(&file.path) == Some(file));
     if let Some(cache) = cache.filter(|_| !unchanged) {
         cache.write_files(out_dir, written.clone());
-    }
-    if let Some(cache) = cache
-        && memo
-            .as_ref()
-            .is_none_or(|memo| memo.index != index || memo.pages != digests)
-    {
-        cache.write_memo(&encoded::IndexMemo {
-            scoring: scoring_digest,
-            pages: digests,
-            index,
-        });
     }
     tracing::debug!(
         pages = pages.len(),

@@ -11,7 +11,7 @@
 //! what one pass over every page would give.
 
 use super::name_scores::{TITLE, entry_terms};
-use super::varint::push_varint;
+use super::varint::{push_varint, read_varint};
 use super::{SearchPage, SubEntry};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -46,7 +46,7 @@ pub(crate) struct SearchPart {
     /// Postings, by term, then page and entry, as bytes (a few per posting, read as one
     /// copy): LEB128 varints of the page (from the term's previous posting, the first from
     /// 0), the entry and the body count, then the name score byte.
-    #[serde(with = "byte_buffer")]
+    #[serde(with = "crate::byte_buffer")]
     postings: Vec<u8>,
 }
 
@@ -140,57 +140,6 @@ impl Iterator for RawPostings<'_> {
             body_count,
             name_score,
         })
-    }
-}
-
-/// Reads a LEB128 varint of at most 32 bits at `at`, moving past it.
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
-    let mut value: u32 = 0;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        let bits = u32::from(byte & 0x7f);
-        if shift == 28 && bits > 0x0f {
-            return None;
-        }
-        value |= bits << shift;
-        if byte & 0x80 == 0 {
-            return Some(value);
-        }
-    }
-    None
-}
-
-/// A `Vec<u8>` as one byte string for serde (postcard: a length and a copy), rather than a
-/// sequence of numbers read one by one.
-pub(crate) mod byte_buffer {
-    use serde::de::{self, Deserializer, Visitor};
-    use serde::ser::Serializer;
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(bytes)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        deserializer.deserialize_byte_buf(BytesVisitor)
-    }
-
-    struct BytesVisitor;
-
-    impl<'de> Visitor<'de> for BytesVisitor {
-        type Value = Vec<u8>;
-
-        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-            formatter.write_str("a byte string")
-        }
-
-        fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Vec<u8>, E> {
-            Ok(bytes.to_vec())
-        }
-
-        fn visit_byte_buf<E: de::Error>(self, bytes: Vec<u8>) -> Result<Vec<u8>, E> {
-            Ok(bytes)
-        }
     }
 }
 

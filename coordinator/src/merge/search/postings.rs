@@ -17,7 +17,7 @@
 //! k its k-th sub-entry), one score byte. Varints are LEB128.
 
 use super::part::{RawPosting, SearchPart};
-use super::varint::push_varint;
+use super::varint::{push_varint, read_varint};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -49,11 +49,12 @@ pub(crate) struct PlacedPart<'p> {
 /// several parts are joined in page order. Each range hands its terms, in byte order, with
 /// their scored postings to `push` on a `Default` sink of its own (the postings live only
 /// for that call, so no range holds them all); the sinks come back in term order. `None`
-/// when merging a range of terms failed (a bug).
+/// when merging a range of terms failed (a bug). `push` is also given the number of pages
+/// holding the term in their body.
 pub(crate) fn merge<S: Default + Send>(
     parts: &[PlacedPart<'_>],
     scoring: &Scoring<'_>,
-    push: impl Fn(&mut S, &str, &[Posting]) + Sync,
+    push: impl Fn(&mut S, &str, &[Posting], u32) + Sync,
 ) -> Option<Vec<S>> {
     // Cut the term space at evenly spaced terms of the largest part, a few ranges per core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -67,9 +68,15 @@ pub(crate) fn merge<S: Default + Send>(
         let from = range.checked_sub(1).map(|i| cuts[i]);
         let to = cuts.get(range).copied();
         let mut sink = S::default();
-        merge_terms(parts, from, to, scoring, &mut |term, postings| {
-            push(&mut sink, term, postings);
-        });
+        merge_terms(
+            parts,
+            from,
+            to,
+            scoring,
+            &mut |term, postings, in_bodies| {
+                push(&mut sink, term, postings, in_bodies);
+            },
+        );
         Some(sink)
     };
     crate::parallel::par_map(cuts.len() + 1, merge_range, |_| None)
@@ -115,12 +122,13 @@ impl<'l> Scoring<'l> {
 }
 
 /// The scored postings of `term` alone, merged from every part holding it (empty when none
-/// does): what [`merge`] gives the term.
+/// does), with the number of pages holding it in their body: what [`merge`] gives the
+/// term.
 pub(crate) fn merge_term(
     parts: &[PlacedPart<'_>],
     term: &str,
     scoring: &Scoring<'_>,
-) -> Vec<Posting> {
+) -> (Vec<Posting>, u32) {
     let mut raw: Vec<RawPosting> = Vec::new();
     let mut holders = 0;
     for placed in parts {
@@ -137,8 +145,8 @@ pub(crate) fn merge_term(
         raw.sort_by_key(|posting| (posting.page, posting.entry));
     }
     let mut scored = Vec::with_capacity(raw.len());
-    scoring.score_into(&raw, &mut scored);
-    scored
+    let in_bodies = scoring.score_into(&raw, &mut scored);
+    (scored, in_bodies)
 }
 
 /// The terms from `from` (inclusive, or the first) to `to` (exclusive, or past the last),
@@ -148,7 +156,7 @@ fn merge_terms<'p>(
     from: Option<&str>,
     to: Option<&str>,
     scoring: &Scoring<'_>,
-    push: &mut dyn FnMut(&str, &[Posting]),
+    push: &mut dyn FnMut(&str, &[Posting], u32),
 ) {
     // Per part, the next term to take and where its range ends.
     let mut cursors: Vec<(usize, usize)> = parts
@@ -198,18 +206,26 @@ fn merge_terms<'p>(
             // sort merges the runs.
             raw.sort_by_key(|posting| (posting.page, posting.entry));
         }
-        scoring.score_into(&raw, &mut scored);
-        push(term, &scored);
+        let in_bodies = scoring.score_into(&raw, &mut scored);
+        push(term, &scored, in_bodies);
     }
 }
 
 impl Scoring<'_> {
     /// Scores one term's postings (site-wide page numbers, in order) into `scored`,
-    /// emptied first.
-    fn score_into(&self, raw: &[RawPosting], scored: &mut Vec<Posting>) {
-        let in_bodies = raw.iter().filter(|r| r.body_count > 0).count() as f64;
-        let idf = (1.0 + (self.page_count - in_bodies + 0.5) / (in_bodies + 0.5)).ln();
+    /// emptied first; returns the number of pages holding the term in their body.
+    fn score_into(&self, raw: &[RawPosting], scored: &mut Vec<Posting>) -> u32 {
+        let in_bodies = raw.iter().filter(|r| r.body_count > 0).count() as u32;
         scored.clear();
+        self.score_some(raw, in_bodies, scored);
+        in_bodies
+    }
+
+    /// Scores some postings of a term that `in_bodies` pages hold in their body, appending
+    /// them to `scored`.
+    pub(crate) fn score_some(&self, raw: &[RawPosting], in_bodies: u32, scored: &mut Vec<Posting>) {
+        let in_bodies = f64::from(in_bodies);
+        let idf = (1.0 + (self.page_count - in_bodies + 0.5) / (in_bodies + 0.5)).ln();
         scored.extend(raw.iter().map(|r| Posting {
             page: r.page,
             entry: r.entry,
@@ -238,6 +254,25 @@ fn score(raw: &RawPosting, idf: f64, length: u32, average_length: f64) -> u8 {
     } else {
         raw.name_score.saturating_add(body / 2)
     }
+}
+
+/// The postings of a term's record (as [`encode_term`] wrote it), `None` when it is
+/// malformed.
+pub(crate) fn decode_record(record: &[u8]) -> Option<Vec<Posting>> {
+    let mut at = 0;
+    let term_len = read_varint(record, &mut at)? as usize;
+    at = at.checked_add(term_len)?;
+    let count = read_varint(record, &mut at)? as usize;
+    let mut postings = Vec::with_capacity(count.min(record.len()));
+    let mut page = 0u32;
+    for _ in 0..count {
+        page = page.checked_add(read_varint(record, &mut at)?)?;
+        let entry = read_varint(record, &mut at)?;
+        let score = *record.get(at)?;
+        at += 1;
+        postings.push(Posting { page, entry, score });
+    }
+    (at == record.len()).then_some(postings)
 }
 
 /// Appends one term's record to a postings chunk.

@@ -60,13 +60,24 @@ fn build_index(
     pages: &[&SearchPage<'_>],
     entries: &[Vec<SubEntry<'_>>],
 ) -> Vec<(String, Vec<Posting>)> {
+    build_index_with_bodies(pages, entries)
+        .into_iter()
+        .map(|(term, postings, _)| (term, postings))
+        .collect()
+}
+
+/// [`build_index`] with each term's number of pages holding it in their body.
+fn build_index_with_bodies(
+    pages: &[&SearchPage<'_>],
+    entries: &[Vec<SubEntry<'_>>],
+) -> Vec<(String, Vec<Posting>, u32)> {
     let parts = shard_parts(pages, entries);
     let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
     let ranges = postings::merge(
         &placed(&parts),
         &postings::Scoring::of(&lengths),
-        |range: &mut Vec<(String, Vec<Posting>)>, term, postings| {
-            range.push((term.to_string(), postings.to_vec()));
+        |range: &mut Vec<(String, Vec<Posting>, u32)>, term, postings, in_bodies| {
+            range.push((term.to_string(), postings.to_vec(), in_bodies));
         },
     )
     .expect("merged");
@@ -103,8 +114,8 @@ fn an_index_encoded_by_ranges_equals_one_encoded_term_by_term() {
     let scoring = postings::Scoring::of(&lengths);
     let by_ranges = encoded::EncodedIndex::merged(&placed(&parts), &scoring).expect("merged");
     let mut one_pass = encoded::EncodedIndex::default();
-    for (term, postings) in build_index(&pages, &entries) {
-        one_pass.push(&term, &postings);
+    for (term, postings, in_bodies) in build_index_with_bodies(&pages, &entries) {
+        one_pass.push(&term, &postings, in_bodies);
     }
     assert!(by_ranges.len() > 300, "{}", by_ranges.len());
     assert_eq!(by_ranges, one_pass);
@@ -229,7 +240,7 @@ fn files_do_not_depend_on_page_order_and_cut_by_size() {
             page_text: true,
             pages,
             precomputed: None,
-        }
+            }
     }
     let forward = write(&site(pages.clone()));
     pages.reverse();

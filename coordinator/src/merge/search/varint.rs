@@ -9,3 +9,21 @@ pub(crate) fn push_varint(bytes: &mut Vec<u8>, mut value: u32) {
     }
     bytes.push(value as u8);
 }
+
+/// Reads a LEB128 varint of at most 32 bits at `at`, moving past it.
+pub(crate) fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut value: u32 = 0;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        let bits = u32::from(byte & 0x7f);
+        if shift == 28 && bits > 0x0f {
+            return None;
+        }
+        value |= bits << shift;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
