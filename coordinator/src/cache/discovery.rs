@@ -1,7 +1,9 @@
 //! What discovery learned about each file, remembered between builds: a markdown file's
 //! front matter, first heading, body position and hash; a Python module's hash. A file
 //! whose path, size and modification time are unchanged is not read or parsed again, which
-//! is most of discovery's cost on a large site.
+//! is most of discovery's cost on a large site; one whose stamp changed but whose bytes
+//! hash the same (checked out again, or read on another machine: a merge takes part 1's
+//! discovery) is read but not parsed again.
 
 use super::store::CacheStore;
 use crate::discover::front_matter::FrontMatter;
@@ -47,6 +49,18 @@ struct RememberedFrontMatter {
     template: Option<String>,
     toc: Option<bool>,
     params_json: String,
+}
+
+impl RememberedPage {
+    fn parsed(&self) -> Option<ParsedPage> {
+        Some(ParsedPage {
+            front_matter: self.front_matter.to_front_matter()?,
+            heading_title: self.heading_title.clone(),
+            body_offset: usize::try_from(self.body_offset).ok()?,
+            body_first_line: self.body_first_line,
+            hash: self.hash,
+        })
+    }
 }
 
 impl From<&FrontMatter> for RememberedFrontMatter {
@@ -134,17 +148,17 @@ impl KnownFiles for DiscoveryCache {
     }
 
     fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage> {
-        let page = self
-            .pages
+        self.pages
             .get(rel_path)
-            .filter(|p| p.len == len && p.mtime == mtime && mtime != 0)?;
-        Some(ParsedPage {
-            front_matter: page.front_matter.to_front_matter()?,
-            heading_title: page.heading_title.clone(),
-            body_offset: usize::try_from(page.body_offset).ok()?,
-            body_first_line: page.body_first_line,
-            hash: page.hash,
-        })
+            .filter(|p| p.len == len && p.mtime == mtime && mtime != 0)?
+            .parsed()
+    }
+
+    fn page_with_hash(&self, rel_path: &str, hash: u128) -> Option<ParsedPage> {
+        self.pages
+            .get(rel_path)
+            .filter(|p| p.hash == hash)?
+            .parsed()
     }
 
     fn module_hash(&self, rel_path: &str, len: u64, mtime: u128) -> Option<u128> {
@@ -170,6 +184,10 @@ impl KnownFiles for StampedKnownFiles<'_> {
         self.known.page(rel_path, len, mtime)
     }
 
+    fn page_with_hash(&self, rel_path: &str, hash: u128) -> Option<ParsedPage> {
+        self.known.page_with_hash(rel_path, hash)
+    }
+
     fn module_hash(&self, rel_path: &str, len: u64, mtime: u128) -> Option<u128> {
         self.known.module_hash(rel_path, len, mtime)
     }
@@ -178,5 +196,121 @@ impl KnownFiles for StampedKnownFiles<'_> {
         self.stamps
             .get(path)
             .or_else(|| crate::file_stamp::file_stamp(path))
+    }
+}
+
+/// A discovery encoded to travel: what a distributed build's part 1 carries to the merge
+/// (a [`DiscoveryCache`] in postcard, decoded only there), so that the merge reads the
+/// site's pages but parses again only those whose bytes differ.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct CarriedDiscovery(#[serde(with = "crate::byte_buffer")] Vec<u8>);
+
+impl CarriedDiscovery {
+    /// What `site`'s discovery learned, encoded.
+    pub fn of(site: &Site) -> CarriedDiscovery {
+        match postcard::to_allocvec(&DiscoveryCache::from_site(site)) {
+            Ok(bytes) => CarriedDiscovery(bytes),
+            Err(e) => {
+                tracing::warn!("cannot encode the site's discovery for the merge: {e}");
+                CarriedDiscovery::default()
+            }
+        }
+    }
+
+    /// The discovery again (empty when it cannot be decoded: every page is then parsed).
+    pub fn decode(&self) -> DiscoveryCache {
+        if self.0.is_empty() {
+            return DiscoveryCache::default();
+        }
+        postcard::from_bytes(&self.0).unwrap_or_else(|e| {
+            tracing::warn!(
+                "the discovery part 1 carries cannot be decoded ({e}): parsing every page"
+            );
+            DiscoveryCache::default()
+        })
+    }
+}
+
+/// A discovery made elsewhere (another machine's), trusted for the bytes it parsed and
+/// nothing else: every file is read and hashed, and a page whose bytes hash as they did
+/// there is not parsed again. What a merge discovers the site with, so that a site that
+/// differs from the parts' is still told apart by its hashes.
+pub struct SameBytes<'a> {
+    pub known: &'a DiscoveryCache,
+}
+
+impl KnownFiles for SameBytes<'_> {
+    fn knows_pages(&self) -> bool {
+        false
+    }
+
+    fn page(&self, _: &str, _: u64, _: u128) -> Option<ParsedPage> {
+        None
+    }
+
+    fn page_with_hash(&self, rel_path: &str, hash: u128) -> Option<ParsedPage> {
+        self.known.page_with_hash(rel_path, hash)
+    }
+
+    fn module_hash(&self, _: &str, _: u64, _: u128) -> Option<u128> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with_a_page(title: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("ssg.toml"), "title = \"T\"\n").expect("config");
+        std::fs::create_dir(dir.path().join("content")).expect("content");
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            format!("---\ntitle: {title}\n---\n\nBody.\n"),
+        )
+        .expect("page");
+        dir
+    }
+
+    fn title_of_a(site: &Site) -> Option<String> {
+        let page = site.pages.iter().find(|p| p.rel_path == "content/a.md")?;
+        page.front_matter.title.clone()
+    }
+
+    #[test]
+    fn a_parse_made_elsewhere_is_taken_for_the_same_bytes_only() {
+        let dir = site_with_a_page("Written");
+        let site = Site::load(dir.path(), false, &crate::discover::NothingKnown).expect("site");
+        let mut elsewhere = DiscoveryCache::from_site(&site);
+        // Told apart from a parse made here: the remembered title is not the file's.
+        let page = elsewhere.pages.get_mut("content/a.md").expect("remembered");
+        page.front_matter.title = Some("Remembered".into());
+        // Another machine's stamps never match: the bytes decide.
+        page.mtime += 1;
+        let same = Site::load(dir.path(), false, &SameBytes { known: &elsewhere }).expect("site");
+        assert_eq!(title_of_a(&same).as_deref(), Some("Remembered"));
+        assert_eq!(same.pages[0].hash, site.pages[0].hash);
+
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "---\ntitle: Edited\n---\n\nBody.\n",
+        )
+        .expect("edit");
+        let edited = Site::load(dir.path(), false, &SameBytes { known: &elsewhere }).expect("site");
+        assert_eq!(title_of_a(&edited).as_deref(), Some("Edited"));
+    }
+
+    #[test]
+    fn a_carried_discovery_decodes_to_what_was_learned() {
+        let dir = site_with_a_page("Carried");
+        let site = Site::load(dir.path(), false, &crate::discover::NothingKnown).expect("site");
+        let decoded = CarriedDiscovery::of(&site).decode();
+        let parsed = decoded
+            .page_with_hash("content/a.md", site.pages[0].hash)
+            .expect("known by its bytes");
+        assert_eq!(parsed.front_matter.title.as_deref(), Some("Carried"));
+        assert!(decoded.page_with_hash("content/a.md", 0).is_none());
+        assert!(CarriedDiscovery::default().decode().pages.is_empty());
     }
 }

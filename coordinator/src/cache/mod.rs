@@ -47,7 +47,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use api_check::{API_DIGEST_FILE, ApiCheck, api_digest};
-pub use discovery::{DiscoveryCache, StampedKnownFiles};
+pub use discovery::{CarriedDiscovery, DiscoveryCache, SameBytes, StampedKnownFiles};
 pub use fast_path::{CachedSummary, CachedWarning, FastPath};
 pub use nav_slices::NavSliceHashes;
 pub use output_check::OutputFolder;

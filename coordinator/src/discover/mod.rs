@@ -110,6 +110,13 @@ pub trait KnownFiles: Sync {
     fn knows_pages(&self) -> bool;
     /// A markdown file's parse.
     fn page(&self, rel_path: &str, len: u64, mtime: u128) -> Option<ParsedPage>;
+    /// A markdown file's parse by the hash of its bytes, whatever its stamp: a parse of
+    /// the same bytes (a file checked out again, or discovered on another machine: a
+    /// distributed build's part 1 carries its discovery to the merge). The parse depends
+    /// on the bytes alone.
+    fn page_with_hash(&self, _rel_path: &str, _hash: u128) -> Option<ParsedPage> {
+        None
+    }
     /// A Python module's content hash.
     fn module_hash(&self, rel_path: &str, len: u64, mtime: u128) -> Option<u128>;
     /// A file's size and modification time (asked of the file system, unless this build
@@ -376,6 +383,7 @@ impl Site {
             before.rel_path.clone(),
             before.content_path.clone(),
             before.root.clone(),
+            &NothingKnown,
         )?;
         page.nav_title.clone_from(&before.nav_title);
         Ok(page)

@@ -191,7 +191,7 @@ pub(super) fn content(
                     len,
                     mtime,
                 }),
-                None => read_page(path, rel_path.clone(), inner.clone(), root.clone()),
+                None => read_page(path, rel_path.clone(), inner.clone(), root.clone(), known),
             }
         },
         |i| {
@@ -228,11 +228,13 @@ pub(super) fn content(
     assets
 }
 
+/// Reads and parses a markdown file, unless `known` holds a parse of the same bytes.
 pub(super) fn read_page(
     path: &Path,
     rel_path: String,
     content_path: String,
     root: ContentRoot,
+    known: &dyn KnownFiles,
 ) -> Result<SourcePage, PageError> {
     // The stamp is the open file's, taken before it is read: a file saved again during the
     // build is not remembered with the new time and the old text.
@@ -243,6 +245,22 @@ pub(super) fn read_page(
         message: format!("cannot read: {e}"),
         hint: None,
     })?;
+    let hash = protocol::content_hash(&bytes);
+    if let Some(parsed) = known.page_with_hash(&rel_path, hash) {
+        return Ok(SourcePage {
+            rel_path,
+            content_path,
+            root,
+            front_matter: parsed.front_matter,
+            heading_title: parsed.heading_title,
+            nav_title: None,
+            body_offset: parsed.body_offset,
+            body_first_line: parsed.body_first_line,
+            hash,
+            len: bytes.len() as u64,
+            mtime: crate::file_stamp::mtime_nanos(&metadata),
+        });
+    }
     let text = worker::decode_utf8(&bytes).map_err(|(line, message)| PageError {
         file: Some(rel_path.clone()),
         line: Some(line),
@@ -271,7 +289,7 @@ pub(super) fn read_page(
         body_offset,
         body_first_line: parsed.body_first_line,
         front_matter: parsed.front_matter,
-        hash: protocol::content_hash(&bytes),
+        hash,
         len: bytes.len() as u64,
         mtime: crate::file_stamp::mtime_nanos(&metadata),
     })

@@ -12,7 +12,7 @@ use super::build_steps::collect::collect_results;
 use super::build_steps::freshness::{Freshness, find_stale};
 use super::build_steps::inputs::{Inputs, open_inputs};
 use super::build_steps::merging::merge_site;
-use super::build_steps::planning::{ApiIndex, Planned, discover_and_plan, index_api};
+use super::build_steps::planning::{ApiIndex, Known, Planned, discover_and_plan, index_api};
 use super::build_steps::shared_cache::{
     SharedHits, fetch_shared, file_shared, open_shared, upload_rendered,
 };
@@ -102,14 +102,19 @@ pub fn build_in(
             previous.check_outputs(out_dir);
             (previous, warnings)
         });
-        let planned =
-            discover_and_plan(options, root, config, cache, &stamps, out_dir, &mut phases).map(
-                |planned| {
-                    let api = index_api(&planned, cache);
-                    phases.done("api inventory");
-                    (planned, api)
-                },
-            );
+        let planned = discover_and_plan(
+            options,
+            root,
+            config,
+            Known::Cache(cache, &stamps),
+            out_dir,
+            &mut phases,
+        )
+        .map(|planned| {
+            let api = index_api(&planned, cache);
+            phases.done("api inventory");
+            (planned, api)
+        });
         (planned, loading.join())
     });
     drop(stamps);

@@ -15,14 +15,14 @@ use super::build_options::BuildOptions;
 use super::build_steps::backlinks::{FirstPass, is_python_module, render_in_two_passes};
 use super::build_steps::collect::collect_results;
 use super::build_steps::inputs::{Inputs, open_inputs};
-use super::build_steps::planning::{Planned, discover_and_plan};
+use super::build_steps::planning::{Known, Planned, discover_and_plan};
 use super::build_steps::render::{render_mentions, render_stale};
 use super::build_steps::shared_cache::{
     SharedHits, fetch_part, file_shared, open_shared, upload_part,
 };
 use super::build_steps::shared_mentions::{fetch_other_mentions, upload_mentions};
 use super::build_steps::{Build, Phases};
-use crate::cache::CachedPage;
+use crate::cache::{CachedPage, CarriedDiscovery};
 use crate::merge::search::PrecomputedParts;
 use crate::merge::{MergeSite, MergedPage};
 use crate::parts::archive::{is_archive, write_archive};
@@ -81,8 +81,7 @@ pub fn build_part(
         &options,
         root,
         config,
-        &cache,
-        &stamps,
+        Known::Cache(&cache, &stamps),
         &out_dir,
         &mut phases,
     )?;
@@ -110,6 +109,7 @@ pub fn build_part(
     );
     let fingerprints = stamp.fingerprints();
     plan.drop_listings_except(&pages);
+    let discovery = (request.part.number == 1).then(|| CarriedDiscovery::of(&site));
     site.release_sources();
     drop(stamps);
     // What planning and the inventory freed goes back before the workers start.
@@ -233,6 +233,7 @@ pub fn build_part(
         stamp,
         api_hash,
         api: (request.part.number == 1).then(|| Arc::clone(&inventory)),
+        discovery,
         pages,
         failed,
         search,

@@ -11,7 +11,7 @@ use super::BuildError;
 use super::build::finish;
 use super::build_options::{BuildOptions, ExecutorChoice};
 use super::build_steps::Phases;
-use super::build_steps::planning::{Planned, discover_and_plan};
+use super::build_steps::planning::{Known, Planned, discover_and_plan};
 use super::output_folder;
 use crate::cache::{CacheSession, CacheUse};
 use crate::config::Config;
@@ -73,6 +73,14 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     for part in &mut parts {
         search_parts.extend(std::mem::take(&mut part.manifest.search));
     }
+    // What part 1's discovery parsed: each page is read and hashed below, and parsed again
+    // only when its bytes differ.
+    let discovered = parts[0]
+        .manifest
+        .discovery
+        .take()
+        .map(|carried| carried.decode())
+        .unwrap_or_default();
     phases.done("read parts");
 
     let first = &parts[0].manifest;
@@ -122,11 +130,11 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
         &build_options,
         root,
         config,
-        &cache,
-        &crate::cache::inputs::InputStamps::default(),
+        Known::Elsewhere(&discovered),
         &out_dir,
         &mut phases,
     )?;
+    crate::teardown::release_at_exit(discovered);
     let site_stamp = PlanStamp::of(&site, &plan, first.stamp.settings, cache.binary_identity());
     if let Some(difference) = site_stamp.difference(&first.stamp, "part 1") {
         return Err(BuildError::Parts(format!(

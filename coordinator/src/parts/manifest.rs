@@ -18,6 +18,7 @@
 
 use super::assign::PartOf;
 use super::stamp::PlanStamp;
+use crate::cache::CarriedDiscovery;
 use crate::merge::search::PrecomputedParts;
 use protocol::{ApiInventory, PageError, PageId, RenderedPage, ShardId};
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ pub const MANIFEST_FILE: &str = "ssg-part.bin";
 /// The folder of a part holding its pages' output files, as they go into the site.
 pub const OUTPUTS_DIR: &str = "outputs";
 /// Version of the manifest's shape; bump it when a type in it changes.
-pub const PART_FORMAT: u32 = 3;
+pub const PART_FORMAT: u32 = 4;
 
 const MAGIC: &[u8; 8] = b"SSGPART\0";
 const HEADER_LEN: usize = MAGIC.len() + 4 + 16;
@@ -47,6 +48,10 @@ pub struct PartManifest {
     pub api_hash: u128,
     /// The inventory itself, for the merge's `objects.inv`: in part 1 only.
     pub api: Option<std::sync::Arc<ApiInventory>>,
+    /// What discovery learned of the site's pages (front matter, first heading, hash): in
+    /// part 1 only. The merge reads every page again and parses only those whose bytes
+    /// differ from what part 1 parsed.
+    pub discovery: Option<CarriedDiscovery>,
     /// The part's rendered pages, by plan index.
     pub pages: Vec<PartPage>,
     /// The part's pages that failed to render.
@@ -222,6 +227,7 @@ pub(super) mod tests {
             },
             api_hash: 8,
             api: None,
+            discovery: None,
             pages: vec![PartPage {
                 index: 0,
                 id: PageId("content/a.md".into()),

@@ -4,7 +4,7 @@
 use super::Phases;
 use super::inputs::config_file_name;
 use crate::cache::inputs::InputStamps;
-use crate::cache::{CacheSession, StampedKnownFiles};
+use crate::cache::{CacheSession, DiscoveryCache, SameBytes, StampedKnownFiles};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::{LoadError, Site};
@@ -55,24 +55,41 @@ pub(crate) fn index_api(planned: &Planned, cache: &CacheSession) -> ApiIndex {
     }
 }
 
+/// What discovery may know of the files before it reads them.
+pub(crate) enum Known<'a> {
+    /// The site's cache (files it knows by their stamp, stamps the input signature took).
+    Cache(&'a CacheSession, &'a InputStamps),
+    /// Another machine's discovery of the site: parses of the same bytes only.
+    Elsewhere(&'a DiscoveryCache),
+}
+
 /// Discovers the site at `root` with its loaded `config` (reading again only files the
-/// cache does not know, stamping only files the input signature did not), and plans it.
+/// cache does not know, stamping only files the input signature did not; or, with a
+/// discovery made elsewhere, parsing again only the files whose bytes differ), and plans
+/// it.
 pub(crate) fn discover_and_plan(
     options: &BuildOptions,
     root: PathBuf,
     config: Config,
-    cache: &CacheSession,
-    stamps: &InputStamps,
+    known: Known<'_>,
     out_dir: &Path,
     phases: &mut Phases,
 ) -> Result<Planned, LoadError> {
-    let known = cache.known_files();
-    let stamped = StampedKnownFiles {
-        known: &known,
-        stamps,
+    let site = match known {
+        Known::Cache(cache, stamps) => {
+            let known = cache.known_files();
+            let stamped = StampedKnownFiles {
+                known: &known,
+                stamps,
+            };
+            let site = Site::with_config(root, config, options.drafts, &stamped)?;
+            crate::teardown::release_at_exit(known);
+            site
+        }
+        Known::Elsewhere(known) => {
+            Site::with_config(root, config, options.drafts, &SameBytes { known })?
+        }
     };
-    let site = Site::with_config(root, config, options.drafts, &stamped)?;
-    crate::teardown::release_at_exit(known);
     phases.done("discover");
     let plan = BuildPlan::new(
         &site,
