@@ -86,6 +86,7 @@ pub fn merge(
         previous_llm,
         search_cache,
         search_parts: None,
+        fresh_output: false,
     };
     merge_reusing(site, pages, failed, out_dir, reuse, inventory)
 }
@@ -211,6 +212,9 @@ pub struct Reuse<'a> {
     pub search_cache: Option<&'a search::SearchCache<'a>>,
     /// Search index parts computed where the pages were rendered.
     pub search_parts: Option<&'a search::PrecomputedParts>,
+    /// The output folder holds none of the site-wide files yet (a merge's, emptied for
+    /// it): the search index's files are created in place rather than written atomically.
+    pub fresh_output: bool,
 }
 
 /// The search index's view of `pages`: each page of `site` that is a document, grouped into
@@ -246,6 +250,7 @@ pub fn search_site<'a>(
             })
             .collect(),
         precomputed: None,
+        fresh_output: false,
     }
 }
 
@@ -282,6 +287,7 @@ fn write_artifacts(
         }
         let site = search::SearchSite {
             precomputed: reuse.search_parts,
+            fresh_output: reuse.fresh_output,
             ..search_site(site, pages)
         };
         search::write_search_index(out_dir, &site, reuse.search_cache)

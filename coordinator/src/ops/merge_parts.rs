@@ -204,8 +204,11 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     merged.sort_by_key(|page| page.index);
     failed.sort_unstable();
     let merge_site = MergeSite::new(&site, &plan, &groups);
+    // The output folder was emptied above (or, forced, is another tool's whose files are
+    // replaced where they clash).
     let reuse = merge::Reuse {
         search_parts: Some(&search_parts),
+        fresh_output: true,
         ..merge::Reuse::default()
     };
     match merge::merge_reusing(&merge_site, &merged, &failed, &out_dir, reuse, inventory) {

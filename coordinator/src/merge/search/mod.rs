@@ -119,6 +119,9 @@ pub struct SearchSite<'a> {
     /// Parts computed where the pages were rendered (a distributed build's parts), taken
     /// instead of computing them when their pages give the same key.
     pub precomputed: Option<&'a PrecomputedParts>,
+    /// The output folder holds none of the index's files (a merge's, emptied for it):
+    /// they are created in place ([`worker::outputs::write_new_output`]).
+    pub fresh_output: bool,
 }
 
 /// What an entry below a page is.
@@ -299,7 +302,11 @@ fn write_index(
             scope.spawn(|| cache.write_memo(&memo));
         }
         layout::lay_out(site, &pages, &entries, &memo.index, &|path, bytes| {
-            write_unless_unchanged(out_dir, path, bytes, before.get(path))
+            if site.fresh_output {
+                worker::outputs::write_new_output(out_dir, path, bytes)
+            } else {
+                write_unless_unchanged(out_dir, path, bytes, before.get(path))
+            }
         })
     })?;
     let unchanged = written.len() == before.len()
@@ -336,7 +343,9 @@ struct Ordered<'s, 'a> {
 impl<'s, 'a> Ordered<'s, 'a> {
     fn of(site: &'s SearchSite<'a>) -> Ordered<'s, 'a> {
         let mut pages: Vec<&SearchPage<'_>> = site.pages.iter().collect();
-        pages.sort_by(|a, b| {
+        // Two pages never share a URL, so no two keys are equal: an unstable sort gives
+        // the one order.
+        pages.sort_unstable_by(|a, b| {
             (a.version, a.kind, a.section, a.url, a.title)
                 .cmp(&(b.version, b.kind, b.section, b.url, b.title))
         });

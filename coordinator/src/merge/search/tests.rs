@@ -240,7 +240,8 @@ fn files_do_not_depend_on_page_order_and_cut_by_size() {
             page_text: true,
             pages,
             precomputed: None,
-            }
+            fresh_output: false,
+        }
     }
     let forward = write(&site(pages.clone()));
     pages.reverse();
@@ -381,6 +382,7 @@ fn facets_are_page_ranges() {
         page_text: false,
         pages: vec![a, b, c],
         precomputed: None,
+        fresh_output: false,
     };
     let files = write(&site);
     let manifest = &files
@@ -457,6 +459,7 @@ fn site_of<'a>(pages: Vec<SearchPage<'a>>) -> SearchSite<'a> {
         page_text: true,
         pages,
         precomputed: None,
+        fresh_output: false,
     }
 }
 
@@ -634,6 +637,13 @@ fn precomputed_parts_give_the_files_of_one_pass() {
         ..site_of(pages.clone())
     });
     assert_eq!(merged, one_pass);
+    // As a merge writes them, into a folder that has none of them.
+    let created = write(&SearchSite {
+        precomputed: Some(&shipped),
+        fresh_output: true,
+        ..site_of(pages.clone())
+    });
+    assert_eq!(created, one_pass);
 
     // Part 0 computed its groups from other pages: they are computed again.
     let mut foreign = PrecomputedParts::default();
