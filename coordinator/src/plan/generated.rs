@@ -228,6 +228,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
         section: NavSectionIdx(0),
         page: None,
     };
+    let mut lower_titles: Option<Vec<String>> = None;
     for taxonomy in &plan.site.taxonomies {
         // slug → (display name, pages); the display name is the first spelling in page order.
         let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
@@ -248,6 +249,13 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
         if terms.is_empty() {
             continue;
         }
+        // Each page's title as tag pages sort it, once per page rather than per comparison.
+        let lower_titles = lower_titles.get_or_insert_with(|| {
+            plan.pages
+                .iter()
+                .map(|page| page.meta.title.to_lowercase())
+                .collect::<Vec<String>>()
+        });
         let mut index_entries: Vec<ListingEntry> = terms
             .values()
             .map(|(name, pages)| ListingEntry {
@@ -288,19 +296,20 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
             });
         }
         for (name, page_indexes) in terms.values() {
-            let mut entries: Vec<ListingEntry> = page_indexes
-                .iter()
-                .map(|&i| entry_for(&plan.pages[i]))
-                .collect();
             // Newest first, undated last, then by title: what readers of a tag page expect.
-            entries.sort_by(|a, b| {
-                b.date
+            let mut sorted = page_indexes.clone();
+            sorted.sort_by(|&a, &b| {
+                let (a_page, b_page) = (&plan.pages[a].meta, &plan.pages[b].meta);
+                b_page
+                    .date
                     .is_some()
-                    .cmp(&a.date.is_some())
-                    .then_with(|| b.date.cmp(&a.date))
-                    .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-                    .then_with(|| a.url.cmp(&b.url))
+                    .cmp(&a_page.date.is_some())
+                    .then_with(|| b_page.date.cmp(&a_page.date))
+                    .then_with(|| lower_titles[a].cmp(&lower_titles[b]))
+                    .then_with(|| plan.pages[a].url.cmp(&plan.pages[b].url))
             });
+            let entries: Vec<ListingEntry> =
+                sorted.iter().map(|&i| entry_for(&plan.pages[i])).collect();
             let term_url = taxonomy_term_url(taxonomy, name);
             let kind = ListingKind::TaxonomyTerm {
                 taxonomy: taxonomy.clone(),

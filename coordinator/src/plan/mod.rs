@@ -246,8 +246,10 @@ impl BuildPlan {
         let mut claims = UrlClaims::default();
         let mut failures = Vec::new();
         let mut warnings = Vec::new();
-        let mut pages: Vec<PlannedPage> = Vec::new();
-        let mut entries: Vec<NavEntry> = Vec::new();
+        // A page per source page (more for shared versioned pages) and per module.
+        let expected = site.pages.len() + site.modules.len();
+        let mut pages: Vec<PlannedPage> = Vec::with_capacity(expected);
+        let mut entries: Vec<NavEntry> = Vec::with_capacity(expected);
 
         for (index, source) in site.pages.iter().enumerate() {
             for (id, version) in page_instances(site, source) {
