@@ -87,6 +87,7 @@ pub fn merge(
         search_cache,
         search_parts: None,
         fresh_output: false,
+        objects_inv: None,
     };
     merge_reusing(site, pages, failed, out_dir, reuse, inventory)
 }
@@ -113,8 +114,14 @@ pub fn merge_reusing(
             reuse: cache.reuse,
             binary: cache.binary,
         });
-        let objects_inv = scope.spawn(move || {
-            objects_inv::write_objects_inv(out_dir, &site.config.title, inventory, inventory_cache)
+        let objects_inv = scope.spawn(move || match reuse.objects_inv {
+            Some(bytes) => objects_inv::write_encoded(out_dir, bytes, reuse.fresh_output),
+            None => objects_inv::write_objects_inv(
+                out_dir,
+                &site.config.title,
+                inventory,
+                inventory_cache,
+            ),
         });
         let unresolved = scope.spawn(|| check_links(site.planned, pages, failed));
         copy_assets(site.assets, out_dir, &mut outcome.outputs)?;
@@ -215,6 +222,9 @@ pub struct Reuse<'a> {
     /// The output folder holds none of the site-wide files yet (a merge's, emptied for
     /// it): the search index's files are created in place rather than written atomically.
     pub fresh_output: bool,
+    /// `objects.inv`'s bytes, encoded beforehand from the same inventory
+    /// (`objects_inv::encode_objects_inv`: a merge encodes them while it plans).
+    pub objects_inv: Option<&'a [u8]>,
 }
 
 /// The search index's view of `pages`: each page of `site` that is a document, grouped into

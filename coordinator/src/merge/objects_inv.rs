@@ -80,6 +80,24 @@ fn inventory_lines(inventory: &ApiInventory) -> Vec<Line<'_>> {
 }
 
 /// The bytes of the site's `objects.inv`.
+/// The bytes of `objects.inv` for `inventory`, `None` when it documents no module (no
+/// file is written then). A merge encodes them while it plans the site and hands them to
+/// [`write_encoded`].
+pub fn encode_objects_inv(project: &str, inventory: &ApiInventory) -> Option<Vec<u8>> {
+    (!inventory.modules.is_empty()).then(|| encode(project, inventory))
+}
+
+/// Writes `objects.inv` encoded beforehand ([`encode_objects_inv`]), created in place when
+/// the output folder has none (`fresh`).
+pub fn write_encoded(out_dir: &Path, bytes: &[u8], fresh: bool) -> io::Result<Vec<OutputFile>> {
+    let written = if fresh {
+        worker::outputs::write_new_output(out_dir, OBJECTS_INV, bytes)
+    } else {
+        worker::outputs::write_output(out_dir, OBJECTS_INV, bytes)
+    };
+    Ok(vec![written?])
+}
+
 fn encode(project: &str, inventory: &ApiInventory) -> Vec<u8> {
     let mut writer = InventoryWriter::new(project, "");
     let mut uri = String::new();

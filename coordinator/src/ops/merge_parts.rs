@@ -105,6 +105,13 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
         message: format!("cannot open site folder: {e}"),
     })?;
     let config = Config::load(&root).map_err(LoadError::from)?;
+    // `objects.inv` depends on part 1's inventory and the site's title alone: encoded
+    // (sorted and compressed, most of a second at 100,000 pages) while the site is
+    // planned, which keeps one core busy, rather than beside the other site-wide files.
+    let objects_inv = first.api.clone().map(|inventory| {
+        let title = config.title.clone();
+        std::thread::spawn(move || merge::objects_inv::encode_objects_inv(&title, &inventory))
+    });
     let out_dir = output_folder::output_dir(&root, &config, Some(&options.out_dir))?;
     // A folder ssg-coord made is emptied, so nothing of an earlier site stays; a foreign
     // one is refused unless `--force` (its files are then kept, as by `build --force`).
@@ -206,9 +213,13 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     let merge_site = MergeSite::new(&site, &plan, &groups);
     // The output folder was emptied above (or, forced, is another tool's whose files are
     // replaced where they clash).
+    let objects_inv = objects_inv
+        .and_then(|encoding| encoding.join().ok())
+        .flatten();
     let reuse = merge::Reuse {
         search_parts: Some(&search_parts),
         fresh_output: true,
+        objects_inv: objects_inv.as_deref(),
         ..merge::Reuse::default()
     };
     match merge::merge_reusing(&merge_site, &merged, &failed, &out_dir, reuse, inventory) {
