@@ -143,16 +143,7 @@ impl EncodedIndex {
 
     /// The index of the first term from `from` on not below `term`.
     fn first_at_or_after(&self, from: usize, term: &str) -> usize {
-        let (mut low, mut high) = (from, self.len());
-        while low < high {
-            let middle = (low + high) / 2;
-            if self.term(middle) < term {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        low
+        super::part::first_at_or_after(from..self.len(), term, |i| self.term(i))
     }
 
     fn push_end(&mut self, term: &str, count: u32, in_bodies: u32) {

@@ -74,16 +74,7 @@ impl SearchPart {
 
     /// The index of the first term not below `term`.
     pub fn first_at_or_after(&self, term: &str) -> usize {
-        let (mut low, mut high) = (0, self.len());
-        while low < high {
-            let middle = (low + high) / 2;
-            if self.term(middle) < term {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        low
+        first_at_or_after(0..self.len(), term, |i| self.term(i))
     }
 
     /// True when the part is well formed for `pages` pages: offsets in bounds, increasing
@@ -110,6 +101,25 @@ impl SearchPart {
             postings.at == postings.bytes.len() && (i == 0 || self.term(i - 1) < self.term(i))
         })
     }
+}
+
+/// The first index of `range` whose term (`term_at`, sorted) is not below `term`, by
+/// binary search: the terms of a part or of a merged index.
+pub(super) fn first_at_or_after<'t>(
+    range: std::ops::Range<usize>,
+    term: &str,
+    term_at: impl Fn(usize) -> &'t str,
+) -> usize {
+    let (mut low, mut high) = (range.start, range.end);
+    while low < high {
+        let middle = (low + high) / 2;
+        if term_at(middle) < term {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
 }
 
 /// Reads a term's postings (see [`SearchPart::postings`]); stops at the first malformed
