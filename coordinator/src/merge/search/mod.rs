@@ -287,7 +287,10 @@ fn write_index(
         .into_iter()
         .map(|file| (file.path.clone(), file))
         .collect();
-    // The memo is saved while the files are laid out: both only read the index.
+    // An updated index's memo is saved while the files are laid out (both only read the
+    // index): an edit would otherwise wait for it. A whole merge's is saved after them,
+    // so that its encoding (the size of the index) never sits beside the layout's buffers
+    // and the other site-wide files at a full build's peak.
     let memo_changed = memo
         .as_ref()
         .is_none_or(|memo| memo.index != index || memo.pages != digests);
@@ -297,18 +300,23 @@ fn write_index(
         pages: digests,
         index,
     };
+    let memo_cache = cache.filter(|_| memo_changed);
+    let emit = |path: &str, bytes: &[u8]| {
+        if site.fresh_output {
+            worker::outputs::write_new_output(out_dir, path, bytes)
+        } else {
+            write_unless_unchanged(out_dir, path, bytes, before.get(path))
+        }
+    };
     let written = std::thread::scope(|scope| {
-        if let Some(cache) = cache.filter(|_| memo_changed) {
+        if let Some(cache) = memo_cache.filter(|_| incremental) {
             scope.spawn(|| cache.write_memo(&memo));
         }
-        layout::lay_out(site, &pages, &entries, &memo.index, &|path, bytes| {
-            if site.fresh_output {
-                worker::outputs::write_new_output(out_dir, path, bytes)
-            } else {
-                write_unless_unchanged(out_dir, path, bytes, before.get(path))
-            }
-        })
+        layout::lay_out(site, &pages, &entries, &memo.index, &emit)
     })?;
+    if let Some(cache) = memo_cache.filter(|_| !incremental) {
+        cache.write_memo(&memo);
+    }
     let unchanged = written.len() == before.len()
         && written
             .iter()
