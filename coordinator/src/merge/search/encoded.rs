@@ -212,24 +212,29 @@ pub(crate) struct ShardParts<'p> {
     pub before: Option<&'p SearchPart>,
 }
 
-/// The index of this build computed from `memo` (the previous build's, with the same
-/// [`scoring_digest`]) by merging again only the terms of the pages whose digest changed.
-/// `None` when that cannot be done exactly (a changed page's previous part is not the
-/// memo's) or would not pay (more than `max_changed` pages changed): merge everything.
-pub(crate) fn updated(
-    memo: &IndexMemo,
-    digests: &[u128],
-    binary: u128,
-    shards: &[ShardParts<'_>],
-    scoring: &Scoring<'_>,
-    max_changed: usize,
-) -> Option<EncodedIndex> {
-    let changed: Vec<u32> = (0..digests.len() as u32)
+/// The site-wide page numbers whose digest is not the memo's (the memo is sound for as
+/// many pages as `digests`).
+pub(crate) fn changed_pages(memo: &IndexMemo, digests: &[u128]) -> Vec<u32> {
+    (0..digests.len() as u32)
         .filter(|&page| memo.pages[page as usize] != digests[page as usize])
-        .collect();
-    if changed.len() > max_changed {
-        return None;
-    }
+        .collect()
+}
+
+/// The index of this build computed from `memo` (the previous build's, with the same
+/// [`scoring_digest`]) by doing again only the terms of the `changed` pages
+/// ([`changed_pages`]). `shards` holds at least every shard with a changed page; the
+/// parts of all shards are asked of `all_parts` only when a term must be merged again
+/// (its body count changed), so an edit that keeps its words' counts reads no other
+/// shard's part. `None` when that cannot be done exactly (a changed page's previous part
+/// is not the memo's, or the parts could not be had): merge everything.
+pub(crate) fn updated<'p>(
+    memo: &IndexMemo,
+    changed: &[u32],
+    binary: u128,
+    shards: &[ShardParts<'p>],
+    all_parts: &dyn Fn() -> Option<Vec<PlacedPart<'p>>>,
+    scoring: &Scoring<'_>,
+) -> Option<EncodedIndex> {
     // Each shard with changed pages: its parts now and before (numbered alike), and its
     // own numbers of those pages.
     let mut touched: Vec<Touched<'_>> = Vec::new();
@@ -260,13 +265,7 @@ pub(crate) fn updated(
             local,
         });
     }
-    let placed: Vec<PlacedPart<'_>> = shards
-        .iter()
-        .map(|shard| PlacedPart {
-            part: shard.now.part,
-            pages: shard.now.pages,
-        })
-        .collect();
+    let mut placed: Option<Vec<PlacedPart<'p>>> = None;
     let previous = &memo.index;
     let mut index = EncodedIndex::default();
     index.text.reserve(previous.text.len());
@@ -301,10 +300,16 @@ pub(crate) fn updated(
                 scoring.score_some(&now, in_bodies, &mut scored);
                 (scored, in_bodies)
             }
-            Some(i) => match patched(previous, i, &changed, &was, &mut now, scoring) {
+            Some(i) => match patched(previous, i, changed, &was, &mut now, scoring) {
                 Some(patched) => patched,
-                // The term's rarity changed, and with it every body score: merged again.
-                None => merge_term(&placed, term, scoring),
+                // The term's rarity changed, and with it every body score: merged again
+                // from every shard's part.
+                None => {
+                    if placed.is_none() {
+                        placed = Some(all_parts()?);
+                    }
+                    merge_term(placed.as_deref()?, term, scoring)
+                }
             },
         };
         if !postings.is_empty() {

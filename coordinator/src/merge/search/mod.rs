@@ -225,61 +225,105 @@ fn write_index(
         }
         (Cow::Owned(part), false, before)
     };
-    let obtained: Vec<Option<Obtained<'_>>> =
-        crate::parallel::par_map(shards.len(), |i| Some(obtain(i)), |_| None);
-    let mut parts = Vec::with_capacity(obtained.len());
-    let mut reused = 0;
-    for (part, (shard, numbers)) in obtained.into_iter().zip(&shards) {
-        let (part, was_cached, before) = part.ok_or_else(|| {
-            io::Error::other(format!(
-                "computing the search index part of shard {shard} failed (a bug)"
-            ))
-        })?;
-        reused += usize::from(was_cached);
-        parts.push((part, numbers, before));
-    }
-    if let Some(cache) = cache {
-        cache.keep_only(shards.iter().map(|(shard, _)| *shard));
-    }
-    let parts_done = started.elapsed();
     let lengths: Vec<u32> = pages.iter().map(|page| page.terms.length()).collect();
     let scoring = postings::Scoring::of(&lengths);
     let scoring_digest = encoded::scoring_digest(binary, &scoring, &shards);
     let memo = cache
         .and_then(SearchCache::read_memo)
         .filter(|memo| memo.scoring == scoring_digest && memo.is_sound(pages.len()));
-    let shard_parts: Vec<encoded::ShardParts<'_>> = parts
-        .iter()
-        .map(|(part, numbers, before)| encoded::ShardParts {
-            now: postings::PlacedPart {
-                part: part.as_ref(),
-                pages: numbers,
-            },
-            before: before.as_ref(),
-        })
-        .collect();
     // Past a few changed pages in a hundred, merging everything costs less.
     let max_changed = 16 + pages.len() / 64;
-    let updated = memo.as_ref().and_then(|memo| {
-        encoded::updated(memo, &digests, binary, &shard_parts, &scoring, max_changed)
+    let changed = memo
+        .as_ref()
+        .map(|memo| encoded::changed_pages(memo, &digests))
+        .filter(|changed| changed.len() <= max_changed);
+    // The parts an update of the memo needs first: the shards with a changed page. The
+    // others are read only if a term must be merged again, or the index merged whole.
+    let first: Vec<usize> = match &changed {
+        Some(changed) => (0..shards.len())
+            .filter(|&i| {
+                shards[i]
+                    .1
+                    .iter()
+                    .any(|page| changed.binary_search(page).is_ok())
+            })
+            .collect(),
+        None => (0..shards.len()).collect(),
+    };
+    let obtain_each = |wanted: &[usize]| -> io::Result<Vec<(usize, Obtained<'_>)>> {
+        crate::parallel::par_map(wanted.len(), |k| Some(obtain(wanted[k])), |_| None)
+            .into_iter()
+            .zip(wanted)
+            .map(|(part, &i)| {
+                part.map(|part| (i, part)).ok_or_else(|| {
+                    io::Error::other(format!(
+                        "computing the search index part of shard {} failed (a bug)",
+                        shards[i].0
+                    ))
+                })
+            })
+            .collect()
+    };
+    let first_parts = obtain_each(&first)?;
+    let rest: std::cell::OnceCell<io::Result<Vec<(usize, Obtained<'_>)>>> =
+        std::cell::OnceCell::new();
+    // Every shard's part placed site-wide, in shard order, the others obtained on first use.
+    let all_parts = || -> io::Result<Vec<postings::PlacedPart<'_>>> {
+        let rest = rest.get_or_init(|| {
+            let others: Vec<usize> = (0..shards.len())
+                .filter(|i| first.binary_search(i).is_err())
+                .collect();
+            obtain_each(&others)
+        });
+        let rest = rest.as_ref().map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
+        let mut all: Vec<&(usize, Obtained<'_>)> = first_parts.iter().chain(rest).collect();
+        all.sort_unstable_by_key(|(i, _)| *i);
+        Ok(all
+            .into_iter()
+            .map(|(i, (part, _, _))| postings::PlacedPart {
+                part: part.as_ref(),
+                pages: &shards[*i].1,
+            })
+            .collect())
+    };
+    if let Some(cache) = cache {
+        cache.keep_only(shards.iter().map(|(shard, _)| *shard));
+    }
+    let parts_done = started.elapsed();
+    let updated = memo.as_ref().zip(changed.as_deref()).and_then(|(memo, changed)| {
+        let touched: Vec<encoded::ShardParts<'_>> = first_parts
+            .iter()
+            .map(|(i, (part, _, before))| encoded::ShardParts {
+                now: postings::PlacedPart {
+                    part: part.as_ref(),
+                    pages: &shards[*i].1,
+                },
+                before: before.as_ref(),
+            })
+            .collect();
+        encoded::updated(
+            memo,
+            changed,
+            binary,
+            &touched,
+            &|| all_parts().ok(),
+            &scoring,
+        )
     });
     let incremental = updated.is_some();
     let index = match updated {
         Some(index) => index,
-        None => {
-            let placed: Vec<postings::PlacedPart<'_>> = shard_parts
-                .iter()
-                .map(|shard| postings::PlacedPart {
-                    part: shard.now.part,
-                    pages: shard.now.pages,
-                })
-                .collect();
-            encoded::EncodedIndex::merged(&placed, &scoring)
-                .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?
-        }
+        None => encoded::EncodedIndex::merged(&all_parts()?, &scoring)
+            .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?,
     };
-    drop(shard_parts);
-    drop(parts);
+    let reused = first_parts
+        .iter()
+        .chain(rest.get().and_then(|rest| rest.as_ref().ok()).into_iter().flatten())
+        .filter(|(_, (_, was_cached, _))| *was_cached)
+        .count();
+    let read = first_parts.len() + rest.get().map_or(0, |rest| rest.as_ref().map_or(0, Vec::len));
+    drop(first_parts);
+    drop(rest);
     let merged = started.elapsed();
     let before: FxHashMap<String, OutputFile> = cache
         .map(|cache| cache.written_files(out_dir))
@@ -328,6 +372,7 @@ fn write_index(
         pages = pages.len(),
         parts = shards.len(),
         reused,
+        read,
         incremental,
         files = written.len(),
         "search index: parts {parts_done:?}, merged {merged:?}, files laid out and written \
