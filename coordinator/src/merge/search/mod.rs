@@ -275,7 +275,9 @@ fn write_index(
                 .collect();
             obtain_each(&others)
         });
-        let rest = rest.as_ref().map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
+        let rest = rest
+            .as_ref()
+            .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
         let mut all: Vec<&(usize, Obtained<'_>)> = first_parts.iter().chain(rest).collect();
         all.sort_unstable_by_key(|(i, _)| *i);
         Ok(all
@@ -290,26 +292,29 @@ fn write_index(
         cache.keep_only(shards.iter().map(|(shard, _)| *shard));
     }
     let parts_done = started.elapsed();
-    let updated = memo.as_ref().zip(changed.as_deref()).and_then(|(memo, changed)| {
-        let touched: Vec<encoded::ShardParts<'_>> = first_parts
-            .iter()
-            .map(|(i, (part, _, before))| encoded::ShardParts {
-                now: postings::PlacedPart {
-                    part: part.as_ref(),
-                    pages: &shards[*i].1,
-                },
-                before: before.as_ref(),
-            })
-            .collect();
-        encoded::updated(
-            memo,
-            changed,
-            binary,
-            &touched,
-            &|| all_parts().ok(),
-            &scoring,
-        )
-    });
+    let updated = memo
+        .as_ref()
+        .zip(changed.as_deref())
+        .and_then(|(memo, changed)| {
+            let touched: Vec<encoded::ShardParts<'_>> = first_parts
+                .iter()
+                .map(|(i, (part, _, before))| encoded::ShardParts {
+                    now: postings::PlacedPart {
+                        part: part.as_ref(),
+                        pages: &shards[*i].1,
+                    },
+                    before: before.as_ref(),
+                })
+                .collect();
+            encoded::updated(
+                memo,
+                changed,
+                binary,
+                &touched,
+                &|| all_parts().ok(),
+                &scoring,
+            )
+        });
     let incremental = updated.is_some();
     let index = match updated {
         Some(index) => index,
@@ -318,10 +323,18 @@ fn write_index(
     };
     let reused = first_parts
         .iter()
-        .chain(rest.get().and_then(|rest| rest.as_ref().ok()).into_iter().flatten())
+        .chain(
+            rest.get()
+                .and_then(|rest| rest.as_ref().ok())
+                .into_iter()
+                .flatten(),
+        )
         .filter(|(_, (_, was_cached, _))| *was_cached)
         .count();
-    let read = first_parts.len() + rest.get().map_or(0, |rest| rest.as_ref().map_or(0, Vec::len));
+    let read = first_parts.len()
+        + rest
+            .get()
+            .map_or(0, |rest| rest.as_ref().map_or(0, Vec::len));
     drop(first_parts);
     drop(rest);
     let merged = started.elapsed();
