@@ -2,7 +2,7 @@
 //! deterministic.
 
 use super::front_matter;
-use super::{AssetFile, ContentRoot, KnownFiles, Site, SourcePage};
+use super::{AssetFile, ContentRoot, KnownFiles, ParsedPage, Site, SourcePage};
 use crate::diagnostics::{Diagnostic, PageFailure};
 use protocol::{PageError, PageErrorKind, PageId, PageKind, TemplateSource};
 use std::path::{Path, PathBuf};
@@ -178,19 +178,14 @@ pub(super) fn content(
                     .map(|parsed| (parsed, len, mtime))
             });
             match remembered {
-                Some((parsed, len, mtime)) => Ok(SourcePage {
-                    rel_path: rel_path.clone(),
-                    content_path: inner.clone(),
-                    root: root.clone(),
-                    front_matter: parsed.front_matter,
-                    heading_title: parsed.heading_title,
-                    nav_title: None,
-                    body_offset: parsed.body_offset,
-                    body_first_line: parsed.body_first_line,
-                    hash: parsed.hash,
+                Some((parsed, len, mtime)) => Ok(source_page(
+                    parsed,
+                    rel_path.clone(),
+                    inner.clone(),
+                    root.clone(),
                     len,
                     mtime,
-                }),
+                )),
                 None => read_page(path, rel_path.clone(), inner.clone(), root.clone(), known),
             }
         },
@@ -246,20 +241,19 @@ pub(super) fn read_page(
         hint: None,
     })?;
     let hash = protocol::content_hash(&bytes);
+    let (len, mtime) = (
+        bytes.len() as u64,
+        crate::file_stamp::mtime_nanos(&metadata),
+    );
     if let Some(parsed) = known.page_with_hash(&rel_path, hash) {
-        return Ok(SourcePage {
+        return Ok(source_page(
+            parsed,
             rel_path,
             content_path,
             root,
-            front_matter: parsed.front_matter,
-            heading_title: parsed.heading_title,
-            nav_title: None,
-            body_offset: parsed.body_offset,
-            body_first_line: parsed.body_first_line,
-            hash,
-            len: bytes.len() as u64,
-            mtime: crate::file_stamp::mtime_nanos(&metadata),
-        });
+            len,
+            mtime,
+        ));
     }
     let text = worker::decode_utf8(&bytes).map_err(|(line, message)| PageError {
         file: Some(rel_path.clone()),
@@ -280,19 +274,46 @@ pub(super) fn read_page(
         Some(_) => None,
         None => front_matter::first_heading(parsed.body),
     };
-    Ok(SourcePage {
+    let parsed = ParsedPage {
+        front_matter: parsed.front_matter,
+        heading_title,
+        body_offset,
+        body_first_line: parsed.body_first_line,
+        hash,
+    };
+    Ok(source_page(
+        parsed,
         rel_path,
         content_path,
         root,
-        heading_title,
-        nav_title: None,
-        body_offset,
-        body_first_line: parsed.body_first_line,
+        len,
+        mtime,
+    ))
+}
+
+/// The page discovery found at `rel_path` (`content_path` in `root`), parsed as `parsed`,
+/// with its size and modification time.
+fn source_page(
+    parsed: ParsedPage,
+    rel_path: String,
+    content_path: String,
+    root: ContentRoot,
+    len: u64,
+    mtime: u128,
+) -> SourcePage {
+    SourcePage {
+        rel_path,
+        content_path,
+        root,
         front_matter: parsed.front_matter,
-        hash,
-        len: bytes.len() as u64,
-        mtime: crate::file_stamp::mtime_nanos(&metadata),
-    })
+        heading_title: parsed.heading_title,
+        nav_title: None,
+        body_offset: parsed.body_offset,
+        body_first_line: parsed.body_first_line,
+        hash: parsed.hash,
+        len,
+        mtime,
+    }
 }
 
 /// The file's bytes and its metadata, taken from the open file.
