@@ -235,11 +235,11 @@ pub(crate) fn updated<'p>(
     all_parts: &dyn Fn() -> Option<Vec<PlacedPart<'p>>>,
     scoring: &Scoring<'_>,
 ) -> Option<EncodedIndex> {
-    // Each shard with changed pages: its parts now and before (numbered alike), and its
-    // own numbers of those pages.
+    // Each shard with changed pages: its parts now and before, numbered alike.
     let mut touched: Vec<Touched<'_>> = Vec::new();
     let mut terms: BTreeSet<&str> = BTreeSet::new();
     for shard in shards {
+        // The shard's own numbers of its changed pages.
         let local: Vec<u32> = shard
             .now
             .pages
@@ -259,10 +259,14 @@ pub(crate) fn updated<'p>(
             terms.extend(terms_of_pages(part, &local));
         }
         touched.push(Touched {
-            now: shard.now.part,
-            before,
-            pages: shard.now.pages,
-            local,
+            now: PlacedPart {
+                part: shard.now.part,
+                pages: shard.now.pages,
+            },
+            before: PlacedPart {
+                part: before,
+                pages: shard.now.pages,
+            },
         });
     }
     let mut placed: Option<Vec<PlacedPart<'p>>> = None;
@@ -286,18 +290,18 @@ pub(crate) fn updated<'p>(
         }
         was.clear();
         now.clear();
+        let on_changed = |posting: &RawPosting| changed.binary_search(&posting.page).is_ok();
         for shard in &touched {
-            shard.changed_postings(shard.before, term, &mut was);
-            shard.changed_postings(shard.now, term, &mut now);
+            was.extend(shard.before.term_postings(term).filter(on_changed));
+            now.extend(shard.now.term_postings(term).filter(on_changed));
         }
         let (postings, in_bodies) = match known {
             // A term no other page holds, before or now: the changed pages' postings are
             // all of it.
             None => {
                 now.sort_by_key(|posting| (posting.page, posting.entry));
-                let in_bodies = bodies_in(&now);
                 let mut scored = Vec::with_capacity(now.len());
-                scoring.score_some(&now, in_bodies, &mut scored);
+                let in_bodies = scoring.score_into(&now, &mut scored);
                 (scored, in_bodies)
             }
             Some(i) => match patched(previous, i, changed, &was, &mut now, scoring) {
@@ -322,31 +326,9 @@ pub(crate) fn updated<'p>(
 
 /// A shard with changed pages, as [`updated`] reads it.
 struct Touched<'p> {
-    now: &'p SearchPart,
+    now: PlacedPart<'p>,
     /// The part before, computed from the memo's pages (numbered as `now`).
-    before: &'p SearchPart,
-    /// Site-wide number of each of the shard's pages.
-    pages: &'p [u32],
-    /// The shard's own numbers of its changed pages, sorted.
-    local: Vec<u32>,
-}
-
-impl Touched<'_> {
-    /// Appends the postings of `term` in `part` (now or before) on the changed pages,
-    /// numbered site-wide.
-    fn changed_postings(&self, part: &SearchPart, term: &str, out: &mut Vec<RawPosting>) {
-        let at = part.first_at_or_after(term);
-        if at < part.len() && part.term(at) == term {
-            out.extend(
-                part.postings(at)
-                    .filter(|posting| self.local.binary_search(&posting.page).is_ok())
-                    .map(|posting| RawPosting {
-                        page: self.pages[posting.page as usize],
-                        ..posting
-                    }),
-            );
-        }
-    }
+    before: PlacedPart<'p>,
 }
 
 /// The number of pages whose postings hold the term in their body.

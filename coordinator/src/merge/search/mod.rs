@@ -321,7 +321,8 @@ fn write_index(
         None => encoded::EncodedIndex::merged(&all_parts()?, &scoring)
             .ok_or_else(|| io::Error::other("merging the search index parts failed (a bug)"))?,
     };
-    let reused = first_parts
+    // The parts obtained: those with changed pages, and the others when they were needed.
+    let obtained: Vec<&Obtained<'_>> = first_parts
         .iter()
         .chain(
             rest.get()
@@ -329,12 +330,14 @@ fn write_index(
                 .into_iter()
                 .flatten(),
         )
-        .filter(|(_, (_, was_cached, _))| *was_cached)
+        .map(|(_, obtained)| obtained)
+        .collect();
+    let read = obtained.len();
+    let reused = obtained
+        .iter()
+        .filter(|(_, was_cached, _)| *was_cached)
         .count();
-    let read = first_parts.len()
-        + rest
-            .get()
-            .map_or(0, |rest| rest.as_ref().map_or(0, Vec::len));
+    drop(obtained);
     drop(first_parts);
     drop(rest);
     let merged = started.elapsed();

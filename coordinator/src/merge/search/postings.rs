@@ -44,6 +44,22 @@ pub(crate) struct PlacedPart<'p> {
     pub pages: &'p [u32],
 }
 
+impl PlacedPart<'_> {
+    /// The raw postings of `term` in the part, numbered site-wide (none when the part
+    /// does not hold it).
+    pub fn term_postings(&self, term: &str) -> impl Iterator<Item = RawPosting> + '_ {
+        let at = self.part.first_at_or_after(term);
+        let held = at < self.part.len() && self.part.term(at) == term;
+        held.then(|| self.part.postings(at))
+            .into_iter()
+            .flatten()
+            .map(|posting| RawPosting {
+                page: self.pages[posting.page as usize],
+                ..posting
+            })
+    }
+}
+
 /// Merges the parts into the site-wide index, scoring every posting: term lists are merged
 /// k ways, each range of the term space on its own core, and a term's postings from
 /// several parts are joined in page order. Each range hands its terms, in byte order, with
@@ -132,14 +148,9 @@ pub(crate) fn merge_term(
     let mut raw: Vec<RawPosting> = Vec::new();
     let mut holders = 0;
     for placed in parts {
-        let at = placed.part.first_at_or_after(term);
-        if at < placed.part.len() && placed.part.term(at) == term {
-            holders += 1;
-            raw.extend(placed.part.postings(at).map(|posting| RawPosting {
-                page: placed.pages[posting.page as usize],
-                ..posting
-            }));
-        }
+        let held = raw.len();
+        raw.extend(placed.term_postings(term));
+        holders += usize::from(raw.len() > held);
     }
     if holders > 1 {
         raw.sort_by_key(|posting| (posting.page, posting.entry));
@@ -214,7 +225,7 @@ fn merge_terms<'p>(
 impl Scoring<'_> {
     /// Scores one term's postings (site-wide page numbers, in order) into `scored`,
     /// emptied first; returns the number of pages holding the term in their body.
-    fn score_into(&self, raw: &[RawPosting], scored: &mut Vec<Posting>) -> u32 {
+    pub(crate) fn score_into(&self, raw: &[RawPosting], scored: &mut Vec<Posting>) -> u32 {
         let in_bodies = raw.iter().filter(|r| r.body_count > 0).count() as u32;
         scored.clear();
         self.score_some(raw, in_bodies, scored);
