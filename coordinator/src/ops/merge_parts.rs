@@ -211,13 +211,13 @@ pub fn merge_parts(options: &MergeOptions) -> Result<BuildReport, BuildError> {
     merged.sort_by_key(|page| page.index);
     failed.sort_unstable();
     let merge_site = MergeSite::new(&site, &plan, &groups);
-    // The output folder was emptied above (or, forced, is another tool's whose files are
-    // replaced where they clash).
     let objects_inv = objects_inv
         .and_then(|encoding| encoding.join().ok())
         .flatten();
     let reuse = merge::Reuse {
         search_parts: Some(&search_parts),
+        // The output folder was emptied above (or, forced, is another tool's whose files
+        // are replaced where they clash).
         fresh_output: true,
         objects_inv: objects_inv.as_deref(),
         ..merge::Reuse::default()

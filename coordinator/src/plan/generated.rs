@@ -295,9 +295,8 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
                 top_section: CompactString::default(),
             });
         }
-        for (name, page_indexes) in terms.values() {
+        for (name, mut sorted) in terms.into_values() {
             // Newest first, undated last, then by title: what readers of a tag page expect.
-            let mut sorted = page_indexes.clone();
             sorted.sort_by(|&a, &b| {
                 let (a_page, b_page) = (&plan.pages[a].meta, &plan.pages[b].meta);
                 b_page
@@ -310,7 +309,7 @@ fn add_taxonomies(plan: &BuildPlan, per_page: usize, out: &mut Vec<PlannedPage>)
             });
             let entries: Vec<ListingEntry> =
                 sorted.iter().map(|&i| entry_for(&plan.pages[i])).collect();
-            let term_url = taxonomy_term_url(taxonomy, name);
+            let term_url = taxonomy_term_url(taxonomy, &name);
             let kind = ListingKind::TaxonomyTerm {
                 taxonomy: taxonomy.clone(),
                 term: name.clone(),
