@@ -245,25 +245,31 @@ pub(super) fn read_page(
         bytes.len() as u64,
         crate::file_stamp::mtime_nanos(&metadata),
     );
-    if let Some(parsed) = known.page_with_hash(&rel_path, hash) {
-        return Ok(source_page(
-            parsed,
-            rel_path,
-            content_path,
-            root,
-            len,
-            mtime,
-        ));
-    }
-    let text = worker::decode_utf8(&bytes).map_err(|(line, message)| PageError {
-        file: Some(rel_path.clone()),
+    let parsed = match known.page_with_hash(&rel_path, hash) {
+        Some(parsed) => parsed,
+        None => parse_page(&bytes, &rel_path, hash)?,
+    };
+    Ok(source_page(
+        parsed,
+        rel_path,
+        content_path,
+        root,
+        len,
+        mtime,
+    ))
+}
+
+/// Decodes and parses the bytes of the markdown file at `rel_path`, which hash to `hash`.
+fn parse_page(bytes: &[u8], rel_path: &str, hash: u128) -> Result<ParsedPage, PageError> {
+    let text = worker::decode_utf8(bytes).map_err(|(line, message)| PageError {
+        file: Some(rel_path.to_string()),
         line: Some(line),
         kind: PageErrorKind::Encoding,
         message,
         hint: Some("save the file as UTF-8".into()),
     })?;
     let parsed = front_matter::parse(text).map_err(|e| PageError {
-        file: Some(rel_path.clone()),
+        file: Some(rel_path.to_string()),
         line: e.line,
         kind: PageErrorKind::FrontMatter,
         message: e.message,
@@ -274,21 +280,13 @@ pub(super) fn read_page(
         Some(_) => None,
         None => front_matter::first_heading(parsed.body),
     };
-    let parsed = ParsedPage {
+    Ok(ParsedPage {
         front_matter: parsed.front_matter,
         heading_title,
         body_offset,
         body_first_line: parsed.body_first_line,
         hash,
-    };
-    Ok(source_page(
-        parsed,
-        rel_path,
-        content_path,
-        root,
-        len,
-        mtime,
-    ))
+    })
 }
 
 /// The page discovery found at `rel_path` (`content_path` in `root`), parsed as `parsed`,
